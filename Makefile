@@ -1,0 +1,38 @@
+# The two commands a newcomer needs on a fresh clone:
+#   make run    install, build, start the OMS on its embedded defaults
+#   make test   install, build, run every test
+# Plus: make bench (the standard benchmark suite), make clean.
+
+NPM ?= npm
+NODE ?= node
+
+.PHONY: all install build run test bench check-servers clean
+
+all: build
+
+# npm writes node_modules/.package-lock.json on every install; reinstall only when the lockfile changed.
+node_modules/.package-lock.json: package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.package-lock.json
+
+build: install
+	$(NPM) exec -- tsc -p tsconfig.json
+
+run: build
+	$(NODE) dist/io/main.js
+
+# Tests start their own nats-server and redis-server on free ports: both binaries must exist.
+check-servers:
+	@command -v nats-server >/dev/null || { echo "make test: nats-server is not on PATH (tests start their own NATS with JetStream)"; exit 1; }
+	@command -v redis-server >/dev/null || { echo "make test: redis-server is not on PATH (tests start their own Redis)"; exit 1; }
+
+test: build check-servers
+	$(NPM) exec -- tap
+
+bench: build
+	$(NODE) dist/bench/cli.js --suite standard
+
+clean:
+	rm -rf dist

@@ -1,0 +1,61 @@
+/**
+ * Engine sizing and idle settings, with defaults and the environment variables that
+ * override them. Everything is sized once at start-up; nothing grows in the hot loop.
+ */
+import { isPowerOfTwo } from '../layout/layout_builder.js';
+
+export interface EngineConfig {
+  /** Open orders the engine can hold at once (OMS_MAX_OPEN_ORDERS). */
+  readonly max_open_orders: number;
+  /** Client order ids remembered for idempotency; a power of two >= 2 * max_open_orders (OMS_DEDUPE_WINDOW). */
+  readonly dedupe_window: number;
+  readonly command_ring_capacity: number;
+  readonly event_ring_capacity: number;
+  readonly reply_ring_capacity: number;
+  /** Empty loop iterations before the engine parks (OMS_ENGINE_SPIN). */
+  readonly spin_limit: number;
+  /** Longest park before the slow tick runs anyway. */
+  readonly park_timeout_ms: number;
+}
+
+export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
+  max_open_orders: 1 << 18,
+  dedupe_window: 1 << 20,
+  command_ring_capacity: 1 << 14,
+  event_ring_capacity: 1 << 16,
+  reply_ring_capacity: 1 << 15,
+  spin_limit: 2000,
+  park_timeout_ms: 50,
+};
+
+export function engineConfigFromEnv(env: NodeJS.ProcessEnv = process.env, base: EngineConfig = DEFAULT_ENGINE_CONFIG): EngineConfig {
+  const config: EngineConfig = {
+    ...base,
+    max_open_orders: intFromEnv(env, 'OMS_MAX_OPEN_ORDERS', base.max_open_orders),
+    dedupe_window: intFromEnv(env, 'OMS_DEDUPE_WINDOW', base.dedupe_window),
+    spin_limit: intFromEnv(env, 'OMS_ENGINE_SPIN', base.spin_limit),
+  };
+  validateEngineConfig(config);
+  return config;
+}
+
+export function validateEngineConfig(config: EngineConfig): void {
+  if (!(config.max_open_orders > 0)) throw new Error('OMS_MAX_OPEN_ORDERS must be > 0');
+  if (!isPowerOfTwo(config.dedupe_window) || config.dedupe_window < 2 * config.max_open_orders) {
+    throw new Error('OMS_DEDUPE_WINDOW must be a power of two at least twice OMS_MAX_OPEN_ORDERS');
+  }
+  for (const ring of ['command_ring_capacity', 'event_ring_capacity', 'reply_ring_capacity'] as const) {
+    if (!isPowerOfTwo(config[ring])) throw new Error(`${ring} must be a power of two`);
+  }
+  if (config.reply_ring_capacity < config.command_ring_capacity) {
+    throw new Error('the reply ring must hold at least as many slots as the command ring');
+  }
+}
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(text)}`);
+  return value;
+}

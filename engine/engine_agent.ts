@@ -1,0 +1,687 @@
+/**
+ * The risk/OMS hot loop. One `doWork` call:
+ *
+ *   1. polls the mark table (one atomic load) and lets the venue execute resting orders
+ *      the new marks reach;
+ *   2. runs a pending mass-cancel job (kill switch, cancel-on-disconnect), or else reads a
+ *      batch of commands: dedupe -> risk -> state change -> venue -> reply;
+ *   3. runs the slow tick when due (expiry, heartbeat, counters);
+ *   4. publishes the batch's events and replies once.
+ *
+ * Every state change goes out as an event first and is then applied from the event
+ * slot itself (EngineState.apply), so the journal replays to exactly this state.
+ *
+ * Steady state allocates nothing: commands and events are typed-array slots, orders live
+ * in the preallocated slab, and nothing here awaits, logs or looks up a string.
+ */
+import { Agent } from './agent/agent.js';
+import { Clock } from './agent/clock.js';
+import {
+  CMD_ACCOUNT, CMD_ARG, CMD_CL_ORD_ID, CMD_CL_ORD_ID_LENGTH, CMD_EXPIRE_AT_MS, CMD_FLAG, CMD_ORDER_ID,
+  CMD_ORDER_TYPE, CMD_PRICE_TICKS, CMD_QTY_LOTS, CMD_REQUEST_ID, CMD_SESSION_ID, CMD_SIDE, CMD_STOP_PRICE_TICKS,
+  CMD_SYMBOL, CMD_TIME_IN_FORCE, CMD_TYPE,
+} from './protocol/command_layout.js';
+import { newOrderContentHash, replaceContentHash } from './protocol/content_hash.js';
+import { CommandType, EventType, ExecReason, OrderStatus, OrderType, TimeInForce } from './protocol/enums.js';
+import {
+  EV_ACCOUNT, EV_ARG, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_CONTENT_HASH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS,
+  EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE,
+  EV_ORIG_ORDER_ID, EV_PRICE_TICKS, EV_QTY_LOTS, EV_REASON, EV_REF_PRICE_TICKS, EV_REJECT_CODE, EV_SEQ,
+  EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS, EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE,
+} from './protocol/event_layout.js';
+import { RejectCode } from './protocol/reject_codes.js';
+import {
+  REPLY_FLAG_DUPLICATE, RP_ARG, RP_CODE, RP_COMMAND_TYPE, RP_FLAG, RP_LAST_SEQ, RP_ORDER_ID, RP_REQUEST_ID,
+  RP_RISK_LEVEL, RP_WARNINGS,
+} from './protocol/reply_layout.js';
+import { RiskLimits } from './reference/risk_limits.js';
+import { PreTradeRisk } from './risk/pre_trade_risk.js';
+import { RingConsumer, RingProducer, SharedRing } from './ring/ring.js';
+import { EngineState } from './state/engine_state.js';
+import { MarkCache } from './state/mark_cache.js';
+import { SlotHeap } from './state/slot_heap.js';
+import { stateHash } from './state/state_hash.js';
+import {
+  COMMANDS_BY_TYPE_OFFSET, EVENTS_BY_TYPE_OFFSET, EngineCounter, REJECTS_BY_CODE_OFFSET, REJECT_CODE_SLOTS,
+} from './telemetry/engine_counters.js';
+import { WorkerHealthReporter } from './telemetry/worker_health.js';
+import { WorkerState } from './telemetry/worker_health_layout.js';
+import { ExecutionSink, MAX_EVENTS_PER_WORK, Venue } from './venue/venue.js';
+
+/** An order command emits at most: accepted/replaced/rejected, then trigger, fill, expire. */
+export const MAX_EVENTS_PER_COMMAND = 1 + MAX_EVENTS_PER_WORK;
+export const COMMAND_BATCH_MAX = 256;
+const SLOW_TICK_INTERVAL_MS = 1;
+const HEARTBEAT_INTERVAL_MS = 50;
+
+/** Pending mass-cancel work (kill switch, cancel-on-disconnect), run across several doWork calls. */
+const JOB_NONE = 0;
+const JOB_MASS_CANCEL = 1;
+
+export interface EngineAgentParts {
+  readonly state: EngineState;
+  readonly marks: MarkCache;
+  readonly venue: Venue & { attach(sink: ExecutionSink): void };
+  readonly risk: PreTradeRisk;
+  /** The two banks LIMITS_SWAP chooses between. */
+  readonly limit_banks: readonly RiskLimits[];
+  readonly commands: RingConsumer;
+  readonly events: RingProducer;
+  readonly replies: RingProducer;
+  readonly counters: Float64Array;
+  readonly health: WorkerHealthReporter | null;
+  readonly clock: Clock;
+  /** Where the idle strategy counts its parks, for the PARKS counter. */
+  readonly parks?: { readonly park_count: number };
+}
+
+export class EngineAgent implements Agent, ExecutionSink {
+  readonly roleName = 'engine';
+  private readonly state: EngineState;
+  private readonly marks: MarkCache;
+  private readonly venue: Venue;
+  private readonly risk: PreTradeRisk;
+  private readonly limit_banks: readonly RiskLimits[];
+  private readonly commands: RingConsumer;
+  private readonly events: RingProducer;
+  private readonly replies: RingProducer;
+  private readonly cmd: SharedRing;
+  private readonly ev: SharedRing;
+  private readonly rp: SharedRing;
+  private readonly counters: Float64Array;
+  private readonly health: WorkerHealthReporter | null;
+  private readonly clock: Clock;
+  private readonly parks: { readonly park_count: number } | undefined;
+  /** Open orders with an expiry, by expire_at_ms. */
+  private readonly expiry = new SlotHeap();
+  private now_us = 0;
+  private now_ms = 0;
+  private next_tick_ms = 0;
+  private next_heartbeat_ms = 0;
+  private commands_total = 0;
+
+  private job = JOB_NONE;
+  private job_account = 0;
+  private job_account_end = 0;
+  private job_cursor = -1;
+  private job_session = 0;
+  private job_tif_mask = 0;
+  private job_reason = 0;
+  private job_request_id = 0;
+  private job_command_type = 0;
+  private job_canceled = 0;
+
+  constructor(parts: EngineAgentParts) {
+    this.state = parts.state;
+    this.marks = parts.marks;
+    this.venue = parts.venue;
+    this.risk = parts.risk;
+    this.limit_banks = parts.limit_banks;
+    this.commands = parts.commands;
+    this.events = parts.events;
+    this.replies = parts.replies;
+    this.cmd = parts.commands.ring;
+    this.ev = parts.events.ring;
+    this.rp = parts.replies.ring;
+    this.counters = parts.counters;
+    this.health = parts.health;
+    this.clock = parts.clock;
+    this.parks = parts.parks;
+    parts.venue.attach(this);
+  }
+
+  onStart(): void {
+    this.readClock();
+    this.rebuildDerived();
+    this.health?.setState(WorkerState.RUNNING);
+    this.heartbeat();
+  }
+
+  onClose(): void {
+    this.events.publish();
+    this.replies.publish();
+    this.health?.setState(WorkerState.STOPPED);
+  }
+
+  /** After recovery: rest open orders in the venue again and re-arm their expiry. */
+  rebuildDerived(): void {
+    const slab = this.state.slab;
+    this.expiry.clear();
+    for (let account = 0; account < slab.account_head.length; account++) {
+      for (let slot = slab.account_head[account]; slot >= 0; slot = slab.nextInAccount(slot)) this.armExpiry(slot);
+    }
+    this.venue.rebuild();
+  }
+
+  doWork(): number {
+    this.readClock();
+    let work = 0;
+    if (this.job === JOB_NONE) {
+      if (this.marks.refresh() > 0 || this.marks.dirty || this.venue.hasPendingWork()) {
+        this.marks.dirty = false;
+        work += this.venue.onMarks();
+      }
+      work += this.processCommands();
+    } else {
+      work += this.progressJob();
+    }
+    if (this.now_ms >= this.next_tick_ms) work += this.slowTick();
+    this.events.publish();
+    this.replies.publish();
+    return work;
+  }
+
+  hasWork(): boolean {
+    if (this.job !== JOB_NONE || this.venue.hasPendingWork()) return this.events.hasCapacity(MAX_EVENTS_PER_WORK);
+    if (this.marks.hasNewVersion()) return true;
+    return this.commands.available() > 0 && this.events.hasCapacity(MAX_EVENTS_PER_COMMAND) && this.replies.hasCapacity(1);
+  }
+
+  msUntilDeadline(): number {
+    this.readClock();
+    let deadline = this.next_heartbeat_ms;
+    if (this.expiry.length > 0 && this.expiry.topKey() < deadline) deadline = this.expiry.topKey();
+    return Math.max(0, deadline - this.now_ms);
+  }
+
+  // ---- commands -------------------------------------------------------------------
+
+  private processCommands(): number {
+    const available = this.commands.available();
+    if (available === 0) return 0;
+    const batch = available < COMMAND_BATCH_MAX ? available : COMMAND_BATCH_MAX;
+    let handled = 0;
+    while (handled < batch) {
+      if (!this.events.hasCapacity(MAX_EVENTS_PER_COMMAND) || !this.replies.hasCapacity(1)) {
+        this.counters[EngineCounter.OUTPUT_FULL_WAITS]++;
+        break;
+      }
+      this.handle(this.commands.slotAt(handled));
+      handled++;
+      if (this.job !== JOB_NONE) break;
+    }
+    this.commands.release(handled);
+    if (handled > 0) {
+      this.commands_total += handled;
+      this.counters[EngineCounter.COMMANDS] = this.commands_total;
+      this.counters[EngineCounter.BATCHES]++;
+      if (handled > this.counters[EngineCounter.MAX_BATCH]) this.counters[EngineCounter.MAX_BATCH] = handled;
+    }
+    return handled;
+  }
+
+  private handle(off: number): void {
+    const type = this.cmd.u8[off + CMD_TYPE];
+    if (type < 16) this.counters[COMMANDS_BY_TYPE_OFFSET + type]++;
+    switch (type) {
+      case CommandType.NEW_ORDER: this.onNewOrder(off); break;
+      case CommandType.CANCEL: this.onCancel(off); break;
+      case CommandType.REPLACE: this.onReplace(off); break;
+      case CommandType.CHECK: this.onCheck(off); break;
+      case CommandType.MASS_CANCEL: this.onMassCancel(off); break;
+      case CommandType.KILL_SWITCH: this.onKillSwitch(off); break;
+      case CommandType.SYMBOL_HALT: this.onSymbolHalt(off); break;
+      case CommandType.LIMITS_SWAP: this.onLimitsSwap(off); break;
+      case CommandType.STATE_HASH: this.onStateHash(off); break;
+      default: this.reply(off, RejectCode.UNKNOWN_MESSAGE_TYPE, 0, 0);
+    }
+  }
+
+  private onNewOrder(off: number): void {
+    const c = this.cmd;
+    const account = c.i32[(off + CMD_ACCOUNT) >> 2];
+    const symbol = c.i32[(off + CMD_SYMBOL) >> 2];
+    const side = c.u8[off + CMD_SIDE];
+    const order_type = c.u8[off + CMD_ORDER_TYPE];
+    const tif = c.u8[off + CMD_TIME_IN_FORCE];
+    const qty = c.f64[(off + CMD_QTY_LOTS) >> 3];
+    const price = c.f64[(off + CMD_PRICE_TICKS) >> 3];
+    const stop = c.f64[(off + CMD_STOP_PRICE_TICKS) >> 3];
+    const expire_at = c.f64[(off + CMD_EXPIRE_AT_MS) >> 3];
+    const cl_length = c.u8[off + CMD_CL_ORD_ID_LENGTH];
+    const content_hash = newOrderContentHash(symbol, side, order_type, tif, qty, price, stop, expire_at);
+
+    const state = this.state;
+    const entry = state.dedupe.find(account, c.u8, off + CMD_CL_ORD_ID, cl_length);
+    if (entry >= 0) {
+      this.replyDuplicate(off, entry, content_hash);
+      return;
+    }
+
+    const order_id = state.next_order_id;
+    let code: number = RejectCode.OK;
+    if (expire_at > 0 && expire_at <= this.now_ms) code = RejectCode.EXPIRE_TIME_IN_PAST;
+    else if (state.slab.live >= state.slab.capacity) code = RejectCode.ORDER_CAPACITY_EXHAUSTED;
+    else code = this.risk.check(account, symbol, side, order_type, qty, qty, price, stop, this.now_ms, -1, false);
+    const ref_price = this.risk.refPrice(symbol, side, order_type, price, stop);
+
+    const e = this.beginEvent(code === RejectCode.OK ? EventType.ACCEPTED : EventType.REJECTED, order_id);
+    const ev = this.ev;
+    ev.f64[(e + EV_QTY_LOTS) >> 3] = qty;
+    ev.f64[(e + EV_PRICE_TICKS) >> 3] = price;
+    ev.f64[(e + EV_STOP_PRICE_TICKS) >> 3] = stop;
+    ev.f64[(e + EV_FILLED_QTY_LOTS) >> 3] = 0;
+    ev.f64[(e + EV_FILL_NOTIONAL) >> 3] = 0;
+    ev.f64[(e + EV_EXPIRE_AT_MS) >> 3] = expire_at;
+    ev.f64[(e + EV_REF_PRICE_TICKS) >> 3] = ref_price;
+    ev.i32[(e + EV_ACCOUNT) >> 2] = account;
+    ev.i32[(e + EV_SYMBOL) >> 2] = symbol;
+    ev.u32[(e + EV_SESSION_ID) >> 2] = c.u32[(off + CMD_SESSION_ID) >> 2];
+    ev.u32[(e + EV_CONTENT_HASH) >> 2] = content_hash;
+    ev.u16[(e + EV_REJECT_CODE) >> 1] = code;
+    ev.u8[e + EV_SIDE] = side;
+    ev.u8[e + EV_ORDER_TYPE] = order_type;
+    ev.u8[e + EV_TIME_IN_FORCE] = tif;
+    ev.u8[e + EV_STATUS] = code === RejectCode.OK ? OrderStatus.ACCEPTED : OrderStatus.REJECTED;
+    this.copyCommandClientOrderId(off, e);
+    this.commitEvent(e);
+
+    if (code !== RejectCode.OK) {
+      this.countReject(code);
+      this.reply(off, code, order_id, 0);
+      return;
+    }
+    const slot = state.slotOf(order_id);
+    this.venue.work(slot);
+    this.armExpiry(slot);
+    this.reply(off, RejectCode.OK, order_id, 0);
+  }
+
+  private onCancel(off: number): void {
+    const c = this.cmd;
+    const order_id = c.f64[(off + CMD_ORDER_ID) >> 3];
+    const slot = this.state.slotOf(order_id);
+    if (slot < 0 || this.state.slab.account[slot] !== c.i32[(off + CMD_ACCOUNT) >> 2]) {
+      this.countReject(RejectCode.UNKNOWN_ORDER);
+      this.reply(off, RejectCode.UNKNOWN_ORDER, order_id, 0);
+      return;
+    }
+    this.closeOrder(slot, EventType.CANCELED, OrderStatus.CANCELED, ExecReason.CLIENT_CANCEL);
+    this.reply(off, RejectCode.OK, order_id, 0);
+  }
+
+  private onReplace(off: number): void {
+    const c = this.cmd;
+    const state = this.state;
+    const slab = state.slab;
+    const account = c.i32[(off + CMD_ACCOUNT) >> 2];
+    const orig_id = c.f64[(off + CMD_ORDER_ID) >> 3];
+    const slot = state.slotOf(orig_id);
+    if (slot < 0 || slab.account[slot] !== account) {
+      this.refuse(off, RejectCode.UNKNOWN_ORDER, orig_id);
+      return;
+    }
+    // Zero means "keep": the io thread sends only what the client amends.
+    const qty_in = c.f64[(off + CMD_QTY_LOTS) >> 3];
+    const price_in = c.f64[(off + CMD_PRICE_TICKS) >> 3];
+    const stop_in = c.f64[(off + CMD_STOP_PRICE_TICKS) >> 3];
+    const qty = qty_in > 0 ? qty_in : slab.qty_lots[slot];
+    const price = price_in > 0 ? price_in : slab.price_ticks[slot];
+    const stop = stop_in > 0 ? stop_in : slab.stop_price_ticks[slot];
+    const content_hash = replaceContentHash(orig_id, qty, price, stop);
+    const cl_length = c.u8[off + CMD_CL_ORD_ID_LENGTH];
+    const entry = state.dedupe.find(account, c.u8, off + CMD_CL_ORD_ID, cl_length);
+    if (entry >= 0) {
+      this.replyDuplicate(off, entry, content_hash);
+      return;
+    }
+    const order_type = slab.order_type[slot];
+    if (order_type === OrderType.MARKET) {
+      this.refuse(off, RejectCode.REPLACE_NOT_ALLOWED, orig_id);
+      return;
+    }
+    if (qty === slab.qty_lots[slot] && price === slab.price_ticks[slot] && stop === slab.stop_price_ticks[slot]) {
+      this.refuse(off, RejectCode.NOTHING_TO_AMEND, orig_id);
+      return;
+    }
+    const filled = slab.filled_qty_lots[slot];
+    if (qty <= filled) {
+      this.refuse(off, RejectCode.REPLACE_QTY_BELOW_FILLED, orig_id);
+      return;
+    }
+    const symbol = slab.symbol[slot];
+    const side = slab.side[slot];
+    const limit_price = order_type === OrderType.STOP ? 0 : price;
+    const code = this.risk.check(account, symbol, side, order_type, qty, qty - filled, limit_price, slab.triggered[slot] ? 0 : stop,
+      this.now_ms, slot, false);
+    if (code !== RejectCode.OK) {
+      this.refuse(off, code, orig_id);
+      return;
+    }
+
+    const new_id = state.next_order_id;
+    const e = this.beginEvent(EventType.REPLACED, new_id);
+    const ev = this.ev;
+    this.writeOrderFields(e, slot);
+    ev.f64[(e + EV_ORDER_ID) >> 3] = new_id;
+    ev.f64[(e + EV_ORIG_ORDER_ID) >> 3] = orig_id;
+    ev.f64[(e + EV_QTY_LOTS) >> 3] = qty;
+    ev.f64[(e + EV_PRICE_TICKS) >> 3] = order_type === OrderType.STOP ? 0 : price;
+    ev.f64[(e + EV_STOP_PRICE_TICKS) >> 3] = stop;
+    ev.f64[(e + EV_REF_PRICE_TICKS) >> 3] = this.risk.refPrice(symbol, side, order_type, price, stop);
+    ev.u32[(e + EV_CONTENT_HASH) >> 2] = content_hash;
+    ev.u8[e + EV_STATUS] = filled > 0 ? OrderStatus.PARTIALLY_FILLED : OrderStatus.ACCEPTED;
+    this.copyCommandClientOrderId(off, e);
+    this.commitEvent(e);
+    const new_slot = state.slotOf(new_id);
+    this.venue.work(new_slot);
+    this.armExpiry(new_slot);
+    this.reply(off, RejectCode.OK, new_id, 0);
+  }
+
+  private onCheck(off: number): void {
+    const c = this.cmd;
+    const qty = c.f64[(off + CMD_QTY_LOTS) >> 3];
+    const code = this.risk.check(
+      c.i32[(off + CMD_ACCOUNT) >> 2], c.i32[(off + CMD_SYMBOL) >> 2], c.u8[off + CMD_SIDE], c.u8[off + CMD_ORDER_TYPE],
+      qty, qty, c.f64[(off + CMD_PRICE_TICKS) >> 3], c.f64[(off + CMD_STOP_PRICE_TICKS) >> 3], this.now_ms, -1, true,
+    );
+    const r = this.beginReply(off, code, 0, 0);
+    this.rp.u8[r + RP_RISK_LEVEL] = this.risk.riskLevel(code);
+    this.rp.u32[(r + RP_WARNINGS) >> 2] = this.risk.warnings;
+    this.rp.f64[(r + RP_ARG) >> 3] = this.risk.utilization_bps;
+  }
+
+  private onMassCancel(off: number): void {
+    const c = this.cmd;
+    const account = c.i32[(off + CMD_ACCOUNT) >> 2];
+    this.startJob(off, account, account + 1, c.u32[(off + CMD_SESSION_ID) >> 2], c.u8[off + CMD_FLAG], ExecReason.CANCEL_ON_DISCONNECT);
+  }
+
+  private onKillSwitch(off: number): void {
+    const c = this.cmd;
+    const account = c.i32[(off + CMD_ACCOUNT) >> 2];
+    const engage = c.u8[off + CMD_FLAG] !== 0 ? 1 : 0;
+    const e = this.beginEvent(EventType.KILL_SWITCH, 0);
+    this.ev.i32[(e + EV_ACCOUNT) >> 2] = account;
+    this.ev.i32[(e + EV_SYMBOL) >> 2] = -1;
+    this.ev.u8[e + EV_FLAG] = engage;
+    this.commitEvent(e);
+    if (engage === 0) {
+      this.reply(off, RejectCode.OK, 0, 0);
+      return;
+    }
+    const all = account < 0;
+    this.startJob(off, all ? 0 : account, all ? this.state.capacity.accounts : account + 1, 0, 0xff, ExecReason.KILL_SWITCH);
+  }
+
+  private onSymbolHalt(off: number): void {
+    const symbol = this.cmd.i32[(off + CMD_SYMBOL) >> 2];
+    const e = this.beginEvent(EventType.SYMBOL_HALT, 0);
+    this.ev.i32[(e + EV_ACCOUNT) >> 2] = -1;
+    this.ev.i32[(e + EV_SYMBOL) >> 2] = symbol;
+    this.ev.u8[e + EV_FLAG] = this.cmd.u8[off + CMD_FLAG] !== 0 ? 1 : 0;
+    this.commitEvent(e);
+    this.venue.onHaltChanged(symbol);
+    this.marks.dirty = true;
+    this.reply(off, RejectCode.OK, 0, 0);
+  }
+
+  private onLimitsSwap(off: number): void {
+    const bank = this.limit_banks[this.cmd.u8[off + CMD_FLAG]];
+    if (bank === undefined) {
+      this.reply(off, RejectCode.VALUE_OUT_OF_RANGE, 0, 0);
+      return;
+    }
+    this.risk.limits = bank;
+    const e = this.beginEvent(EventType.LIMITS_SWAPPED, 0);
+    this.ev.i32[(e + EV_ACCOUNT) >> 2] = -1;
+    this.ev.i32[(e + EV_SYMBOL) >> 2] = -1;
+    this.ev.f64[(e + EV_ARG) >> 3] = this.cmd.f64[(off + CMD_ARG) >> 3];
+    this.commitEvent(e);
+    this.reply(off, RejectCode.OK, 0, 0);
+  }
+
+  /** Hashes the whole state at this point of the command stream (a pause proportional to open orders). */
+  private onStateHash(off: number): void {
+    const hash = stateHash(this.state);
+    const e = this.beginEvent(EventType.STATE_HASH, 0);
+    this.ev.i32[(e + EV_ACCOUNT) >> 2] = -1;
+    this.ev.i32[(e + EV_SYMBOL) >> 2] = -1;
+    this.ev.f64[(e + EV_ARG) >> 3] = hash;
+    this.commitEvent(e);
+    this.counters[EngineCounter.STATE_HASH] = hash;
+    const r = this.beginReply(off, RejectCode.OK, 0, 0);
+    this.rp.f64[(r + RP_ARG) >> 3] = hash;
+  }
+
+  // ---- mass cancel job ------------------------------------------------------------
+
+  private startJob(off: number, account_from: number, account_end: number, session: number, tif_mask: number, reason: number): void {
+    this.job = JOB_MASS_CANCEL;
+    this.job_account = account_from;
+    this.job_account_end = account_end;
+    this.job_cursor = -1;
+    this.job_session = session;
+    this.job_tif_mask = tif_mask;
+    this.job_reason = reason;
+    this.job_request_id = this.cmd.u32[(off + CMD_REQUEST_ID) >> 2];
+    this.job_command_type = this.cmd.u8[off + CMD_TYPE];
+    this.job_canceled = 0;
+  }
+
+  /** Cancels matching orders while the rings have room; replies when done. */
+  private progressJob(): number {
+    const slab = this.state.slab;
+    let emitted = 0;
+    while (this.events.hasCapacity(1)) {
+      let slot = this.job_cursor;
+      while (slot < 0) {
+        if (this.job_account >= this.job_account_end) {
+          if (!this.replies.hasCapacity(1)) return emitted;
+          const r = this.replies.claim();
+          this.writeReply(r, this.job_request_id, this.job_command_type, RejectCode.OK, 0, 0);
+          this.rp.f64[(r + RP_ARG) >> 3] = this.job_canceled;
+          this.job = JOB_NONE;
+          return emitted + 1;
+        }
+        slot = slab.account_head[this.job_account++];
+      }
+      this.job_cursor = slab.nextInAccount(slot);
+      const session_matches = this.job_session === 0 || slab.session_id[slot] === this.job_session;
+      const tif_matches = (this.job_tif_mask & (1 << slab.time_in_force[slot])) !== 0;
+      if (session_matches && tif_matches) {
+        this.closeOrder(slot, EventType.CANCELED, OrderStatus.CANCELED, this.job_reason);
+        this.job_canceled++;
+        emitted++;
+      }
+    }
+    return emitted;
+  }
+
+  // ---- slow tick ------------------------------------------------------------------
+
+  private slowTick(): number {
+    this.next_tick_ms = this.now_ms + SLOW_TICK_INTERVAL_MS;
+    let work = 0;
+    if (this.job === JOB_NONE) work += this.expireDue();
+    if (this.now_ms >= this.next_heartbeat_ms) this.heartbeat();
+    return work;
+  }
+
+  private expireDue(): number {
+    const slab = this.state.slab;
+    const expiry = this.expiry;
+    let expired = 0;
+    while (expiry.length > 0 && expiry.topKey() <= this.now_ms) {
+      const slot = expiry.topSlot();
+      if (slab.generation[slot] !== expiry.topGeneration() || slab.status[slot] === 0 || slab.expire_at_ms[slot] !== expiry.topKey()) {
+        expiry.pop();
+        continue;
+      }
+      if (!this.events.hasCapacity(1)) break;
+      expiry.pop();
+      this.closeOrder(slot, EventType.EXPIRED, OrderStatus.EXPIRED, ExecReason.TIME_IN_FORCE_EXPIRED);
+      expired++;
+    }
+    return expired;
+  }
+
+  private heartbeat(): void {
+    this.next_heartbeat_ms = this.now_ms + HEARTBEAT_INTERVAL_MS;
+    this.counters[EngineCounter.OPEN_ORDERS] = this.state.slab.live;
+    this.counters[EngineCounter.LAST_SEQ] = this.state.last_seq;
+    if (this.parks !== undefined) this.counters[EngineCounter.PARKS] = this.parks.park_count;
+    const health = this.health;
+    if (health === null) return;
+    health.heartbeat(Date.now());
+    health.progress(this.commands_total, this.commands.available(), this.state.last_seq);
+  }
+
+  // ---- ExecutionSink (the venue calls these) ----------------------------------------
+
+  canEmit(events: number): boolean {
+    return this.events.hasCapacity(events);
+  }
+
+  fill(slot: number, qty_lots: number, price_ticks: number): void {
+    const slab = this.state.slab;
+    const filled = slab.filled_qty_lots[slot] + qty_lots;
+    const e = this.beginEvent(EventType.FILL, slab.order_id[slot]);
+    this.writeOrderFields(e, slot);
+    const ev = this.ev;
+    ev.f64[(e + EV_FILLED_QTY_LOTS) >> 3] = filled;
+    ev.f64[(e + EV_FILL_NOTIONAL) >> 3] = slab.fill_notional[slot] + qty_lots * price_ticks;
+    ev.f64[(e + EV_LAST_FILL_QTY_LOTS) >> 3] = qty_lots;
+    ev.f64[(e + EV_LAST_FILL_PRICE_TICKS) >> 3] = price_ticks;
+    ev.u8[e + EV_STATUS] = filled >= slab.qty_lots[slot] ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED;
+    this.commitEvent(e);
+  }
+
+  trigger(slot: number, ref_price_ticks: number): void {
+    const slab = this.state.slab;
+    const e = this.beginEvent(EventType.TRIGGERED, slab.order_id[slot]);
+    this.writeOrderFields(e, slot);
+    this.ev.u8[e + EV_ORDER_TYPE] = slab.order_type[slot] === OrderType.STOP ? OrderType.MARKET : OrderType.LIMIT;
+    this.ev.u8[e + EV_TRIGGERED] = 1;
+    this.ev.f64[(e + EV_REF_PRICE_TICKS) >> 3] = ref_price_ticks;
+    this.commitEvent(e);
+  }
+
+  expire(slot: number, reason: number): void {
+    this.closeOrder(slot, EventType.EXPIRED, OrderStatus.EXPIRED, reason);
+  }
+
+  // ---- event and reply writing ------------------------------------------------------
+
+  private closeOrder(slot: number, type: number, status: number, reason: number): void {
+    const e = this.beginEvent(type, this.state.slab.order_id[slot]);
+    this.writeOrderFields(e, slot);
+    this.ev.u8[e + EV_STATUS] = status;
+    this.ev.u8[e + EV_REASON] = reason;
+    this.commitEvent(e);
+  }
+
+  /** Claims an event slot (capacity already checked) and writes the common header. */
+  private beginEvent(type: number, order_id: number): number {
+    const e = this.events.claim();
+    const ev = this.ev;
+    // Clear the slot: a reused slot must not leak fields of an older event.
+    ev.f64.fill(0, e >> 3, (e >> 3) + 24);
+    ev.f64[(e + EV_SEQ) >> 3] = this.state.last_seq + 1;
+    ev.f64[(e + EV_TS_US) >> 3] = this.now_us;
+    ev.f64[(e + EV_ORDER_ID) >> 3] = order_id;
+    ev.u8[e + EV_TYPE] = type;
+    return e;
+  }
+
+  /** Applies the event just written to the state, from the slot itself. */
+  private commitEvent(e: number): void {
+    this.state.apply(this.ev, e);
+    const type = this.ev.u8[e + EV_TYPE];
+    this.counters[EVENTS_BY_TYPE_OFFSET + type]++;
+    this.counters[EngineCounter.EVENTS]++;
+  }
+
+  /** Copies an open order's current fields into an event slot. */
+  private writeOrderFields(e: number, slot: number): void {
+    const slab = this.state.slab;
+    const ev = this.ev;
+    ev.f64[(e + EV_QTY_LOTS) >> 3] = slab.qty_lots[slot];
+    ev.f64[(e + EV_PRICE_TICKS) >> 3] = slab.price_ticks[slot];
+    ev.f64[(e + EV_STOP_PRICE_TICKS) >> 3] = slab.stop_price_ticks[slot];
+    ev.f64[(e + EV_FILLED_QTY_LOTS) >> 3] = slab.filled_qty_lots[slot];
+    ev.f64[(e + EV_FILL_NOTIONAL) >> 3] = slab.fill_notional[slot];
+    ev.f64[(e + EV_EXPIRE_AT_MS) >> 3] = slab.expire_at_ms[slot];
+    ev.f64[(e + EV_REF_PRICE_TICKS) >> 3] = slab.ref_price_ticks[slot];
+    ev.i32[(e + EV_ACCOUNT) >> 2] = slab.account[slot];
+    ev.i32[(e + EV_SYMBOL) >> 2] = slab.symbol[slot];
+    ev.u32[(e + EV_SESSION_ID) >> 2] = slab.session_id[slot];
+    ev.u32[(e + EV_CONTENT_HASH) >> 2] = slab.content_hash[slot];
+    ev.u8[e + EV_SIDE] = slab.side[slot];
+    ev.u8[e + EV_ORDER_TYPE] = slab.order_type[slot];
+    ev.u8[e + EV_TIME_IN_FORCE] = slab.time_in_force[slot];
+    ev.u8[e + EV_STATUS] = slab.status[slot];
+    ev.u8[e + EV_TRIGGERED] = slab.triggered[slot];
+    ev.u8[e + EV_CL_ORD_ID_LENGTH] = slab.copyClientOrderId(slot, ev.u8, e + EV_CL_ORD_ID);
+  }
+
+  private copyCommandClientOrderId(off: number, e: number): void {
+    const length = this.cmd.u8[off + CMD_CL_ORD_ID_LENGTH];
+    const from = off + CMD_CL_ORD_ID;
+    const to = e + EV_CL_ORD_ID;
+    const c8 = this.cmd.u8;
+    const e8 = this.ev.u8;
+    for (let k = 0; k < length; k++) e8[to + k] = c8[from + k];
+    e8[e + EV_CL_ORD_ID_LENGTH] = length;
+  }
+
+  /** Same client order id seen before: same terms answer with the original order, else a refusal. */
+  private replyDuplicate(off: number, entry: number, content_hash: number): void {
+    const dedupe = this.state.dedupe;
+    const original = dedupe.orderIdOf(entry);
+    if (dedupe.contentHashOf(entry) === content_hash) {
+      this.reply(off, RejectCode.OK, original, REPLY_FLAG_DUPLICATE);
+    } else {
+      this.countReject(RejectCode.DUPLICATE_CLIENT_ORDER_ID);
+      this.reply(off, RejectCode.DUPLICATE_CLIENT_ORDER_ID, original, 0);
+    }
+  }
+
+  private refuse(off: number, code: number, order_id: number): void {
+    this.countReject(code);
+    this.reply(off, code, order_id, 0);
+  }
+
+  private reply(off: number, code: number, order_id: number, flag: number): void {
+    this.beginReply(off, code, order_id, flag);
+  }
+
+  private beginReply(off: number, code: number, order_id: number, flag: number): number {
+    const r = this.replies.claim();
+    this.writeReply(r, this.cmd.u32[(off + CMD_REQUEST_ID) >> 2], this.cmd.u8[off + CMD_TYPE], code, order_id, flag);
+    return r;
+  }
+
+  private writeReply(r: number, request_id: number, command_type: number, code: number, order_id: number, flag: number): void {
+    const rp = this.rp;
+    rp.f64[(r + RP_ORDER_ID) >> 3] = order_id;
+    rp.f64[(r + RP_LAST_SEQ) >> 3] = this.state.last_seq;
+    rp.f64[(r + RP_ARG) >> 3] = 0;
+    rp.u32[(r + RP_REQUEST_ID) >> 2] = request_id;
+    rp.u32[(r + RP_WARNINGS) >> 2] = 0;
+    rp.u16[(r + RP_CODE) >> 1] = code;
+    rp.u8[r + RP_COMMAND_TYPE] = command_type;
+    rp.u8[r + RP_RISK_LEVEL] = 0;
+    rp.u8[r + RP_FLAG] = flag;
+    this.counters[EngineCounter.REPLIES]++;
+  }
+
+  private countReject(code: number): void {
+    if (code < REJECT_CODE_SLOTS) this.counters[REJECTS_BY_CODE_OFFSET + code]++;
+  }
+
+  private armExpiry(slot: number): void {
+    const slab = this.state.slab;
+    if (slab.status[slot] === 0) return;
+    const expire_at = slab.expire_at_ms[slot];
+    if (expire_at > 0 && slab.time_in_force[slot] !== TimeInForce.IOC && slab.time_in_force[slot] !== TimeInForce.FOK) {
+      this.expiry.push(expire_at, slot, slab.generation[slot]);
+    }
+  }
+
+  private readClock(): void {
+    this.now_us = this.clock.nowUs();
+    this.now_ms = this.now_us / 1000;
+  }
+}

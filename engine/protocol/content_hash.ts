@@ -1,0 +1,44 @@
+/**
+ * 32-bit FNV-1a hashes of an order's terms, so an idempotent resend (same client order
+ * id, same terms) is told apart from a conflicting one (same id, different terms).
+ * Numbers are hashed through their IEEE-754 bits; no allocation.
+ */
+const scratch_f64 = new Float64Array(1);
+const scratch_u32 = new Uint32Array(scratch_f64.buffer);
+
+function mixWord(h: number, word: number): number {
+  h = Math.imul(h ^ (word & 0xff), 0x01000193);
+  h = Math.imul(h ^ ((word >>> 8) & 0xff), 0x01000193);
+  h = Math.imul(h ^ ((word >>> 16) & 0xff), 0x01000193);
+  return Math.imul(h ^ (word >>> 24), 0x01000193);
+}
+
+export function mixNumber(h: number, value: number): number {
+  scratch_f64[0] = value;
+  return mixWord(mixWord(h, scratch_u32[0]), scratch_u32[1]);
+}
+
+export const FNV_OFFSET = 0x811c9dc5;
+
+export function newOrderContentHash(
+  symbol: number, side: number, order_type: number, time_in_force: number,
+  qty_lots: number, price_ticks: number, stop_price_ticks: number, expire_at_ms: number,
+): number {
+  let h = mixWord(FNV_OFFSET, 1);
+  h = mixWord(h, symbol);
+  h = mixWord(h, side | (order_type << 8) | (time_in_force << 16));
+  h = mixNumber(h, qty_lots);
+  h = mixNumber(h, price_ticks);
+  h = mixNumber(h, stop_price_ticks);
+  h = mixNumber(h, expire_at_ms);
+  return h >>> 0;
+}
+
+export function replaceContentHash(orig_order_id: number, qty_lots: number, price_ticks: number, stop_price_ticks: number): number {
+  let h = mixWord(FNV_OFFSET, 2);
+  h = mixNumber(h, orig_order_id);
+  h = mixNumber(h, qty_lots);
+  h = mixNumber(h, price_ticks);
+  h = mixNumber(h, stop_price_ticks);
+  return h >>> 0;
+}

@@ -1,0 +1,106 @@
+/**
+ * Closed enums of the order model, as `as const` objects with explicit wire values and
+ * a derived union type (nats.js style, not TS `enum`). Zero is never a valid value, so
+ * an unwritten slot reads as "nothing". Numbers are part of the journal and wire
+ * formats: never renumber, only append.
+ */
+
+export const Side = { BUY: 1, SELL: 2 } as const;
+export type Side = (typeof Side)[keyof typeof Side];
+
+export const OrderType = { MARKET: 1, LIMIT: 2, STOP: 3, STOP_LIMIT: 4 } as const;
+export type OrderType = (typeof OrderType)[keyof typeof OrderType];
+
+export const TimeInForce = { DAY: 1, GTC: 2, IOC: 3, FOK: 4, GTD: 5 } as const;
+export type TimeInForce = (typeof TimeInForce)[keyof typeof TimeInForce];
+
+/** FIX OrdStatus semantics. NEW is the status of an order the engine has not yet accepted. */
+export const OrderStatus = {
+  NEW: 1,
+  ACCEPTED: 2,
+  PARTIALLY_FILLED: 3,
+  FILLED: 4,
+  CANCELED: 5,
+  REPLACED: 6,
+  REJECTED: 7,
+  EXPIRED: 8,
+} as const;
+export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
+
+/** Every state change the engine makes is one of these events, with a gap-free sequence. */
+export const EventType = {
+  ACCEPTED: 1,
+  REJECTED: 2,
+  FILL: 3,
+  CANCELED: 4,
+  REPLACED: 5,
+  EXPIRED: 6,
+  /** A stop or stop-limit order's trigger price was reached; it now works as market or limit. */
+  TRIGGERED: 7,
+  /** Kill switch engaged or released (account, or all accounts when account is -1). */
+  KILL_SWITCH: 8,
+  /** Symbol halted or resumed. */
+  SYMBOL_HALT: 9,
+  /** A new risk-limit table took effect (the version is in the event). */
+  LIMITS_SWAPPED: 10,
+  /** The engine's state hash at this sequence, for snapshot verification. */
+  STATE_HASH: 11,
+} as const;
+export type EventType = (typeof EventType)[keyof typeof EventType];
+
+/** Commands the io thread (or an admin path) sends to the engine. */
+export const CommandType = {
+  NEW_ORDER: 1,
+  CANCEL: 2,
+  REPLACE: 3,
+  /** Pre-trade risk dry run: answers approved/refused with a risk level, places nothing. */
+  CHECK: 4,
+  /** Cancel an account's open orders of one session, by time-in-force mask (cancel-on-disconnect). */
+  MASS_CANCEL: 5,
+  KILL_SWITCH: 6,
+  SYMBOL_HALT: 7,
+  LIMITS_SWAP: 8,
+  /** Emit a STATE_HASH event at this point of the command stream. */
+  STATE_HASH: 9,
+} as const;
+export type CommandType = (typeof CommandType)[keyof typeof CommandType];
+
+export const RiskLevel = { LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 } as const;
+export type RiskLevel = (typeof RiskLevel)[keyof typeof RiskLevel];
+
+/** Why an order left the book without a fill or a replace, carried on CANCELED/EXPIRED events. */
+export const ExecReason = {
+  NONE: 0,
+  CLIENT_CANCEL: 1,
+  KILL_SWITCH: 2,
+  CANCEL_ON_DISCONNECT: 3,
+  IOC_REMAINDER: 4,
+  FOK_NOT_FILLABLE: 5,
+  TIME_IN_FORCE_EXPIRED: 6,
+  SYMBOL_HALTED: 7,
+} as const;
+export type ExecReason = (typeof ExecReason)[keyof typeof ExecReason];
+
+/** Bits of a dry-run check's warnings: limits the order would bring close to their cap. */
+export const RiskWarning = {
+  ORDER_QTY_NEAR_LIMIT: 1 << 0,
+  ORDER_NOTIONAL_NEAR_LIMIT: 1 << 1,
+  POSITION_NEAR_LIMIT: 1 << 2,
+  CREDIT_NEAR_LIMIT: 1 << 3,
+  OPEN_ORDERS_NEAR_LIMIT: 1 << 4,
+  PRICE_FAR_FROM_MARK: 1 << 5,
+  DAILY_LOSS_NEAR_LIMIT: 1 << 6,
+  THROTTLE_NEAR_LIMIT: 1 << 7,
+} as const;
+export type RiskWarning = (typeof RiskWarning)[keyof typeof RiskWarning];
+
+export function isFinalStatus(status: number): boolean {
+  return status === OrderStatus.FILLED || status === OrderStatus.CANCELED || status === OrderStatus.REPLACED
+    || status === OrderStatus.REJECTED || status === OrderStatus.EXPIRED;
+}
+
+/** Name of a value in one of the enums above, for logs and JSON; undefined if not a member. */
+export function nameOf<T extends Record<string, number>>(table: T, value: number): keyof T | undefined {
+  for (const key in table) if (table[key] === value) return key;
+  return undefined;
+}

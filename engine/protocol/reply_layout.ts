@@ -1,0 +1,37 @@
+/**
+ * The fixed-size reply slot on the reply ring (engine -> io thread). Every command gets
+ * exactly one reply, in command order. A reply is not an event: it changes no state and
+ * is never journaled. It tells the io thread how a request ended and the last event
+ * sequence it depends on; io answers the client once that sequence is durable.
+ *
+ * ```
+ *  0   order_id       f64   the order the request created or touched (0 = none)
+ *  8   last_seq       f64   highest event sequence this request produced or depends on
+ *  16  arg            f64   CHECK: the highest limit utilisation, in basis points
+ *  24  request_id     u32   echoed from the command
+ *  28  warnings       u32   CHECK: RiskWarning bits
+ *  32  code           u16   RejectCode (0 = OK)
+ *  34  command_type   u8    CommandType of the request
+ *  35  risk_level     u8    CHECK: RiskLevel
+ *  36  flag           u8    1 = idempotent resend: order_id is the original order
+ *  37  (padding to 64)
+ * ```
+ */
+import { LayoutBuilder } from '../layout/layout_builder.js';
+
+const b = new LayoutBuilder('reply');
+export const RP_ORDER_ID = b.f64('order_id');
+export const RP_LAST_SEQ = b.f64('last_seq');
+export const RP_ARG = b.f64('arg');
+export const RP_REQUEST_ID = b.u32('request_id');
+export const RP_WARNINGS = b.u32('warnings');
+export const RP_CODE = b.u16('code');
+export const RP_COMMAND_TYPE = b.u8('command_type');
+export const RP_RISK_LEVEL = b.u8('risk_level');
+export const RP_FLAG = b.u8('flag');
+export const REPLY_SLOT_BYTES = b.finish(64);
+export const replyLayoutFields = b.describe();
+
+export const REPLY_FLAG_DUPLICATE = 1;
+
+if (RP_REQUEST_ID !== 24 || RP_CODE !== 32 || RP_FLAG !== 36) throw new Error('reply layout moved: update the diagram');

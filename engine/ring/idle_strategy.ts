@@ -1,0 +1,50 @@
+/**
+ * Spin a bounded number of empty iterations, then park on the agent's doorbell.
+ *
+ * On a two-core machine a thread that spins forever takes the core the io thread
+ * needs, so the spin is kept short: long enough to catch the next message of a burst
+ * without a syscall, short enough that an idle engine costs next to nothing. The park
+ * has a timeout so the agent still runs its slow tick (heartbeats, expiry) when idle.
+ */
+import { Doorbell } from './doorbell.js';
+
+export interface HasWork {
+  /** Cheap check, called after announcing the park, that no work arrived meanwhile. */
+  hasWork(): boolean;
+}
+
+export class SpinThenParkIdleStrategy {
+  private empty_iterations = 0;
+  /** Times the owner actually blocked in Atomics.wait. */
+  park_count = 0;
+
+  constructor(
+    private readonly doorbell: Doorbell,
+    private readonly spin_limit: number,
+    private readonly park_timeout_ms: number,
+  ) {
+    if (!(spin_limit >= 0)) throw new Error('spin_limit must be >= 0');
+    if (!(park_timeout_ms > 0)) throw new Error('park_timeout_ms must be > 0');
+  }
+
+  /** Called by the agent runner after every `doWork` with the work it did. */
+  idle(work_count: number, agent: HasWork, max_park_ms = this.park_timeout_ms): void {
+    if (work_count > 0) {
+      this.empty_iterations = 0;
+      return;
+    }
+    if (this.empty_iterations < this.spin_limit) {
+      this.empty_iterations++;
+      return;
+    }
+    const seen = this.doorbell.prepareToPark();
+    if (agent.hasWork()) {
+      this.doorbell.cancelPark();
+      this.empty_iterations = 0;
+      return;
+    }
+    this.park_count++;
+    this.doorbell.park(seen, Math.min(max_park_ms, this.park_timeout_ms));
+    this.empty_iterations = 0;
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * Single-producer rings over SharedArrayBuffer with fixed-size slots and one or more
+ * consumers (the Disruptor's shape). With one consumer it is a plain SPSC queue; with
+ * several, every consumer sees every slot, and a consumer may be bounded by another
+ * consumer instead of by the producer (the event ring's readers stop at the journal's
+ * position, which is "durable up to").
+ *
+ * Memory ordering: the producer writes a slot with plain stores, then publishes the new
+ * position with `Atomics.store`; a consumer reads the position with `Atomics.load`
+ * before reading any slot behind it, and releases slots with `Atomics.store` after it is
+ * done with them. Atomics operations are sequentially consistent, so every plain write
+ * before a publish is visible to a reader that observed the publish.
+ *
+ * A full ring is reported to the producer (`tryClaim` returns -1); nothing is ever
+ * overwritten.
+ */
+import { Doorbell } from './doorbell.js';
+import {
+  RING_CAPACITY_INDEX,
+  RING_CONSUMER_COUNT_INDEX,
+  RING_MAGIC,
+  RING_MAGIC_INDEX,
+  RING_PRODUCER_POSITION_INDEX,
+  RING_SLOT_SIZE_INDEX,
+  assertRingGeometry,
+  ringConsumerPositionIndex,
+  ringDataOffsetBytes,
+  ringTotalBytes,
+} from './ring_layout.js';
+
+/** The shared buffer and typed views over it; shared by producer and consumers. */
+export class SharedRing {
+  readonly buffer: SharedArrayBuffer;
+  readonly capacity: number;
+  readonly mask: number;
+  readonly slot_size_bytes: number;
+  readonly consumer_count: number;
+  readonly data_offset_bytes: number;
+  /** Views over the whole buffer; slot fields are read as `f64[(slot + FIELD) >> 3]`. */
+  readonly u8: Uint8Array;
+  readonly u16: Uint16Array;
+  readonly i32: Int32Array;
+  readonly u32: Uint32Array;
+  readonly f64: Float64Array;
+
+  static create(capacity: number, slot_size_bytes: number, consumer_count = 1): SharedRing {
+    assertRingGeometry(capacity, slot_size_bytes, consumer_count);
+    const buffer = new SharedArrayBuffer(ringTotalBytes(capacity, slot_size_bytes, consumer_count));
+    const header = new Int32Array(buffer, 0, 4);
+    header[RING_SLOT_SIZE_INDEX] = slot_size_bytes;
+    header[RING_CAPACITY_INDEX] = capacity;
+    header[RING_CONSUMER_COUNT_INDEX] = consumer_count;
+    Atomics.store(header, RING_MAGIC_INDEX, RING_MAGIC);
+    return new SharedRing(buffer);
+  }
+
+  constructor(buffer: SharedArrayBuffer) {
+    const header = new Int32Array(buffer, 0, 4);
+    if (Atomics.load(header, RING_MAGIC_INDEX) !== RING_MAGIC) throw new Error('not a ring buffer (bad magic)');
+    this.buffer = buffer;
+    this.slot_size_bytes = header[RING_SLOT_SIZE_INDEX];
+    this.capacity = header[RING_CAPACITY_INDEX];
+    this.consumer_count = header[RING_CONSUMER_COUNT_INDEX];
+    assertRingGeometry(this.capacity, this.slot_size_bytes, this.consumer_count);
+    if (buffer.byteLength !== ringTotalBytes(this.capacity, this.slot_size_bytes, this.consumer_count)) {
+      throw new Error('ring buffer length does not match its header');
+    }
+    this.mask = this.capacity - 1;
+    this.data_offset_bytes = ringDataOffsetBytes(this.consumer_count);
+    this.u8 = new Uint8Array(buffer);
+    this.u16 = new Uint16Array(buffer);
+    this.i32 = new Int32Array(buffer);
+    this.u32 = new Uint32Array(buffer);
+    this.f64 = new Float64Array(buffer);
+  }
+
+  /** Byte offset of the slot that holds `position`. */
+  slotOffset(position: number): number {
+    return this.data_offset_bytes + (position & this.mask) * this.slot_size_bytes;
+  }
+
+  producerPosition(): number {
+    return Atomics.load(this.i32, RING_PRODUCER_POSITION_INDEX);
+  }
+
+  consumerPosition(consumer: number): number {
+    return Atomics.load(this.i32, ringConsumerPositionIndex(consumer));
+  }
+
+  /** Slots published but not yet released by the slowest consumer. */
+  depth(): number {
+    const head = this.producerPosition();
+    let depth = 0;
+    for (let c = 0; c < this.consumer_count; c++) {
+      const lag = (head - this.consumerPosition(c)) | 0;
+      if (lag > depth) depth = lag;
+    }
+    return depth;
+  }
+}
+
+export class RingProducer {
+  readonly ring: SharedRing;
+  private position: number;
+  private published: number;
+  /** Lowest consumer position last seen; refreshed only when the ring looks full. */
+  private cached_gate: number;
+  private readonly wake_on_publish: Doorbell[];
+  /** Times a claim found the ring full (counted locally; surfaced through metrics). */
+  full_count = 0;
+
+  constructor(ring: SharedRing, wake_on_publish: Doorbell[] = []) {
+    this.ring = ring;
+    this.position = ring.producerPosition();
+    this.published = this.position;
+    this.cached_gate = this.slowestConsumer();
+    this.wake_on_publish = wake_on_publish;
+  }
+
+  /** True if `count` more slots can be claimed now. */
+  hasCapacity(count: number): boolean {
+    const capacity = this.ring.capacity;
+    if (((this.position - this.cached_gate) | 0) + count <= capacity) return true;
+    this.cached_gate = this.slowestConsumer();
+    return ((this.position - this.cached_gate) | 0) + count <= capacity;
+  }
+
+  /** Claims the next slot and returns its byte offset, or -1 if the ring is full. */
+  tryClaim(): number {
+    if (!this.hasCapacity(1)) {
+      this.full_count++;
+      return -1;
+    }
+    const offset = this.ring.slotOffset(this.position);
+    this.position = (this.position + 1) | 0;
+    return offset;
+  }
+
+  /** Claims a slot the caller already knows is free (after `hasCapacity`). */
+  claim(): number {
+    const offset = this.ring.slotOffset(this.position);
+    this.position = (this.position + 1) | 0;
+    return offset;
+  }
+
+  /** Claimed but not yet published. */
+  pending(): number {
+    return (this.position - this.published) | 0;
+  }
+
+  /** Makes every claimed slot visible to consumers, then wakes any parked consumer. */
+  publish(): void {
+    if (this.position === this.published) return;
+    this.published = this.position;
+    Atomics.store(this.ring.i32, RING_PRODUCER_POSITION_INDEX, this.position);
+    const doorbells = this.wake_on_publish;
+    for (let i = 0; i < doorbells.length; i++) doorbells[i].ringIfParked();
+  }
+
+  /** Position of the next claim (published or not). */
+  nextPosition(): number {
+    return this.position;
+  }
+
+  private slowestConsumer(): number {
+    const ring = this.ring;
+    let slowest = ring.consumerPosition(0);
+    for (let c = 1; c < ring.consumer_count; c++) {
+      const candidate = ring.consumerPosition(c);
+      // The slowest consumer is the one furthest behind the producer.
+      if (((this.position - candidate) | 0) > ((this.position - slowest) | 0)) slowest = candidate;
+    }
+    return slowest;
+  }
+}
+
+export class RingConsumer {
+  readonly ring: SharedRing;
+  readonly consumer: number;
+  private position: number;
+  private readonly position_index: number;
+  /** Int32 index of the counter this consumer may not pass: the producer or an upstream consumer. */
+  private readonly barrier_index: number;
+  private readonly wake_on_release: Doorbell[];
+
+  /**
+   * @param upstream_consumer if given, this consumer only reads what that consumer has
+   *   already released (e.g. io and PnL read only what the journal made durable).
+   */
+  constructor(ring: SharedRing, consumer: number, wake_on_release: Doorbell[] = [], upstream_consumer?: number) {
+    if (consumer < 0 || consumer >= ring.consumer_count) throw new Error(`no consumer ${consumer} on this ring`);
+    if (upstream_consumer !== undefined && (upstream_consumer === consumer || upstream_consumer >= ring.consumer_count)) {
+      throw new Error(`bad upstream consumer ${upstream_consumer}`);
+    }
+    this.ring = ring;
+    this.consumer = consumer;
+    this.position_index = ringConsumerPositionIndex(consumer);
+    this.position = Atomics.load(ring.i32, this.position_index);
+    this.barrier_index = upstream_consumer === undefined
+      ? RING_PRODUCER_POSITION_INDEX
+      : ringConsumerPositionIndex(upstream_consumer);
+    this.wake_on_release = wake_on_release;
+  }
+
+  /** Slots ready to read, starting at `slotAt(0)`. */
+  available(): number {
+    return (Atomics.load(this.ring.i32, this.barrier_index) - this.position) | 0;
+  }
+
+  /** Byte offset of the i-th readable slot. */
+  slotAt(i: number): number {
+    return this.ring.slotOffset((this.position + i) | 0);
+  }
+
+  /** Position of the next slot this consumer will read. */
+  nextPosition(): number {
+    return this.position;
+  }
+
+  /** Hands `count` slots back to the producer; publish progress once per batch. */
+  release(count: number): void {
+    if (count === 0) return;
+    this.position = (this.position + count) | 0;
+    Atomics.store(this.ring.i32, this.position_index, this.position);
+    const doorbells = this.wake_on_release;
+    for (let i = 0; i < doorbells.length; i++) doorbells[i].ringIfParked();
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * Pre-trade risk, run by the engine on every new order and replace, and by the dry-run
+ * CHECK. Reads only typed arrays: the active limits bank, the account book, the engine's
+ * mark cache and the shared PnL table. Returns a RejectCode (0 = pass); a failed check
+ * stops at the first rule it breaks, in this order:
+ *
+ *   kill switch (global, account) -> halted symbol -> message-rate throttle ->
+ *   max order quantity -> reference price present -> price collar -> max order notional ->
+ *   max open orders -> position limit (open orders count) -> credit (gross exposure) ->
+ *   daily loss -> self-trade prevention
+ *
+ * A dry run computes every rule's utilisation (the highest, in basis points, and a
+ * warning bit for each rule at 80% or more) and takes no throttle token.
+ */
+import { OrderType, RiskLevel, RiskWarning, Side } from '../protocol/enums.js';
+import { RejectCode } from '../protocol/reject_codes.js';
+import { PnlField } from '../reference/pnl_table.js';
+import { RiskLimits } from '../reference/risk_limits.js';
+import { SeqlockTable } from '../reference/seqlock_table.js';
+import { EngineState } from '../state/engine_state.js';
+import { MarkCache } from '../state/mark_cache.js';
+
+const WARN_AT = 0.8;
+
+export class PreTradeRisk {
+  /** Results of the last dry run. */
+  utilization_bps = 0;
+  warnings = 0;
+
+  constructor(
+    private readonly state: EngineState,
+    private readonly marks: MarkCache,
+    public limits: RiskLimits,
+    private readonly pnl: SeqlockTable | null,
+  ) {}
+
+  /** Price in ticks that values the order's open quantity: limit, stop, or the touch for market orders. */
+  refPrice(symbol: number, side: number, order_type: number, price_ticks: number, stop_price_ticks: number): number {
+    if (order_type === OrderType.LIMIT || order_type === OrderType.STOP_LIMIT) return price_ticks;
+    if (order_type === OrderType.STOP) return stop_price_ticks;
+    const touch = side === Side.BUY ? this.marks.ask_ticks[symbol] : this.marks.bid_ticks[symbol];
+    return touch > 0 ? touch : this.marks.last_ticks[symbol];
+  }
+
+  /**
+   * @param qty_lots      order quantity (for a replace, the new total)
+   * @param leaves_lots   quantity that would be open after acceptance (qty minus what is filled)
+   * @param replacing_slot the order a replace supersedes, whose exposure is set aside; -1 for new orders
+   */
+  check(
+    account: number, symbol: number, side: number, order_type: number,
+    qty_lots: number, leaves_lots: number, price_ticks: number, stop_price_ticks: number,
+    now_ms: number, replacing_slot: number, dry_run: boolean,
+  ): number {
+    const state = this.state;
+    const book = state.book;
+    const limits = this.limits;
+    const cell = account * book.symbols + symbol;
+    this.utilization_bps = 0;
+    this.warnings = 0;
+
+    if (state.global_kill !== 0) return RejectCode.KILL_SWITCH_GLOBAL;
+    if (book.kill_switch[account] !== 0) return RejectCode.KILL_SWITCH_ACCOUNT;
+    if (state.halted[symbol] !== 0) return RejectCode.SYMBOL_HALTED;
+
+    const rate = limits.rate_per_sec[account];
+    const burst = limits.burst[account];
+    if (dry_run) {
+      const tokens = book.peekTokens(account, now_ms, rate, burst);
+      if (tokens < 1) return RejectCode.THROTTLED;
+      this.note((burst - tokens + 1) / burst, RiskWarning.THROTTLE_NEAR_LIMIT);
+    } else if (!book.takeToken(account, now_ms, rate, burst)) {
+      return RejectCode.THROTTLED;
+    }
+
+    const max_qty = limits.max_order_qty_lots[symbol];
+    if (qty_lots > max_qty) return RejectCode.MAX_ORDER_QTY;
+    if (dry_run) this.note(qty_lots / max_qty, RiskWarning.ORDER_QTY_NEAR_LIMIT);
+
+    const last = this.marks.last_ticks[symbol];
+    if (!(last > 0)) return RejectCode.NO_REFERENCE_PRICE;
+    const collar_ticks = (limits.collar_bps[symbol] * last) / 10_000;
+    if (price_ticks > 0) {
+      const distance = Math.abs(price_ticks - last);
+      if (distance > collar_ticks) return RejectCode.PRICE_COLLAR;
+      if (dry_run) this.note(distance / collar_ticks, RiskWarning.PRICE_FAR_FROM_MARK);
+    }
+    if (stop_price_ticks > 0) {
+      const distance = Math.abs(stop_price_ticks - last);
+      if (distance > collar_ticks) return RejectCode.PRICE_COLLAR;
+      if (dry_run) this.note(distance / collar_ticks, RiskWarning.PRICE_FAR_FROM_MARK);
+    }
+
+    const scale = state.notional_scale[symbol];
+    const ref = this.refPrice(symbol, side, order_type, price_ticks, stop_price_ticks);
+    const order_notional = qty_lots * ref * scale;
+    const max_notional = limits.max_order_notional_micros[symbol];
+    if (order_notional > max_notional) return RejectCode.MAX_ORDER_NOTIONAL;
+    if (dry_run) this.note(order_notional / max_notional, RiskWarning.ORDER_NOTIONAL_NEAR_LIMIT);
+
+    // Exposure already open, with the order being replaced (if any) set aside.
+    let open_orders = book.open_orders[account];
+    let open_buy = book.open_buy_lots[cell];
+    let open_sell = book.open_sell_lots[cell];
+    let open_notional = book.open_notional_micros[account];
+    if (replacing_slot >= 0) {
+      const slab = state.slab;
+      const orig_leaves = slab.qty_lots[replacing_slot] - slab.filled_qty_lots[replacing_slot];
+      open_orders -= 1;
+      if (slab.side[replacing_slot] === Side.BUY) open_buy -= orig_leaves;
+      else open_sell -= orig_leaves;
+      open_notional -= orig_leaves * slab.ref_price_ticks[replacing_slot] * scale;
+    }
+
+    const max_open = limits.max_open_orders[account];
+    if (open_orders >= max_open) return RejectCode.MAX_OPEN_ORDERS;
+    if (dry_run) this.note((open_orders + 1) / max_open, RiskWarning.OPEN_ORDERS_NEAR_LIMIT);
+
+    const max_position = limits.max_position_lots[cell];
+    const position = book.position_lots[cell];
+    const projected = side === Side.BUY ? position + open_buy + leaves_lots : -(position - open_sell - leaves_lots);
+    if (projected > max_position) return RejectCode.POSITION_LIMIT;
+    if (dry_run) this.note(max_position > 0 ? projected / max_position : 1, RiskWarning.POSITION_NEAR_LIMIT);
+
+    const exposure = open_notional + this.grossPositionNotional(account) + leaves_lots * ref * scale;
+    const credit = limits.credit_limit_micros[account];
+    if (exposure > credit) return RejectCode.CREDIT_LIMIT;
+    if (dry_run) this.note(credit > 0 ? exposure / credit : 1, RiskWarning.CREDIT_NEAR_LIMIT);
+
+    if (this.pnl !== null) {
+      const loss = -this.pnl.readField(account, PnlField.DAILY_PNL_MICROS);
+      const max_loss = limits.daily_loss_limit_micros[account];
+      if (loss > 0 && loss >= max_loss) return RejectCode.DAILY_LOSS_LIMIT;
+      if (dry_run && loss > 0) this.note(loss / max_loss, RiskWarning.DAILY_LOSS_NEAR_LIMIT);
+    }
+
+    if (this.wouldSelfTrade(account, symbol, side, order_type, price_ticks)) return RejectCode.SELF_TRADE;
+    return RejectCode.OK;
+  }
+
+  /** Risk level for a dry run's outcome. */
+  riskLevel(code: number): RiskLevel {
+    if (code !== RejectCode.OK) return RiskLevel.CRITICAL;
+    if (this.utilization_bps >= 8000) return RiskLevel.HIGH;
+    if (this.utilization_bps >= 5000) return RiskLevel.MEDIUM;
+    return RiskLevel.LOW;
+  }
+
+  /** Sum over held symbols of |position| at the last price, in micros. */
+  grossPositionNotional(account: number): number {
+    const book = this.state.book;
+    const scale = this.state.notional_scale;
+    const last = this.marks.last_ticks;
+    let total = 0;
+    const base = account * book.symbols;
+    for (let k = 0; k < book.held_count[account]; k++) {
+      const symbol = book.held_symbols[base + k];
+      total += Math.abs(book.position_lots[base + symbol]) * last[symbol] * scale[symbol];
+    }
+    return total;
+  }
+
+  /** Would the order cross a resting order of the same account on the other side? */
+  private wouldSelfTrade(account: number, symbol: number, side: number, order_type: number, price_ticks: number): boolean {
+    const book = this.state.book;
+    const cell = account * book.symbols + symbol;
+    const crosses_any = order_type === OrderType.MARKET || order_type === OrderType.STOP;
+    if (side === Side.BUY) {
+      if (book.resting_sells[cell] === 0) return false;
+      if (crosses_any) return true;
+      if (book.stp_stale[cell] !== 0) this.state.refreshSelfTradePrices(account, symbol);
+      return price_ticks >= book.resting_sell_min[cell];
+    }
+    if (book.resting_buys[cell] === 0) return false;
+    if (crosses_any) return true;
+    if (book.stp_stale[cell] !== 0) this.state.refreshSelfTradePrices(account, symbol);
+    return price_ticks <= book.resting_buy_max[cell];
+  }
+
+  private note(ratio: number, warning: number): void {
+    const bps = Math.round(ratio * 10_000);
+    if (bps > this.utilization_bps) this.utilization_bps = bps;
+    if (ratio >= WARN_AT) this.warnings |= warning;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Every piece of shared memory the OMS threads use, created once on the main thread and
+ * handed to workers as SharedArrayBuffers. This file is the map of who writes what:
+ *
+ *   command ring   io -> engine                     (1 consumer: engine)
+ *   event ring     engine -> journal, io, PnL       (io and PnL read only what the journal released)
+ *   reply ring     engine -> io                     (1 consumer: io)
+ *   doorbells      one per thread that parks: engine, journal, io, pnl
+ *   mark table     market data -> engine, io, PnL
+ *   PnL table      PnL -> engine (daily loss), io
+ *   limits banks   io/admin -> engine (double-buffered, swapped by command)
+ *   health block   every worker its own line; supervisor restarts/state
+ *   engine counters engine -> metrics
+ */
+import { EngineConfig } from './config/engine_config.js';
+import { COMMAND_SLOT_BYTES } from './protocol/command_layout.js';
+import { EVENT_SLOT_BYTES } from './protocol/event_layout.js';
+import { REPLY_SLOT_BYTES } from './protocol/reply_layout.js';
+import { allocateMarkTable } from './reference/mark_table.js';
+import { allocatePnlTable } from './reference/pnl_table.js';
+import { RiskLimits } from './reference/risk_limits.js';
+import { Doorbell } from './ring/doorbell.js';
+import { SharedRing } from './ring/ring.js';
+import { allocateEngineCounters } from './telemetry/engine_counters.js';
+import { WorkerHealthBlock } from './telemetry/worker_health.js';
+
+/** Consumers of the event ring, in their fixed positions. */
+export const EventConsumer = { JOURNAL: 0, IO: 1, PNL: 2 } as const;
+export const EVENT_CONSUMER_COUNT = 3;
+
+export interface OmsBuffers {
+  readonly commands: SharedArrayBuffer;
+  readonly events: SharedArrayBuffer;
+  readonly replies: SharedArrayBuffer;
+  readonly engine_doorbell: SharedArrayBuffer;
+  readonly journal_doorbell: SharedArrayBuffer;
+  readonly io_doorbell: SharedArrayBuffer;
+  readonly pnl_doorbell: SharedArrayBuffer;
+  readonly marks: SharedArrayBuffer;
+  readonly pnl: SharedArrayBuffer;
+  readonly limits: readonly [SharedArrayBuffer, SharedArrayBuffer];
+  readonly health: SharedArrayBuffer;
+  readonly engine_counters: SharedArrayBuffer;
+}
+
+export function allocateOmsBuffers(config: EngineConfig, accounts: number, symbols: number): OmsBuffers {
+  return {
+    commands: SharedRing.create(config.command_ring_capacity, COMMAND_SLOT_BYTES, 1).buffer,
+    events: SharedRing.create(config.event_ring_capacity, EVENT_SLOT_BYTES, EVENT_CONSUMER_COUNT).buffer,
+    replies: SharedRing.create(config.reply_ring_capacity, REPLY_SLOT_BYTES, 1).buffer,
+    engine_doorbell: new Doorbell().buffer,
+    journal_doorbell: new Doorbell().buffer,
+    io_doorbell: new Doorbell().buffer,
+    pnl_doorbell: new Doorbell().buffer,
+    marks: allocateMarkTable(symbols).buffer,
+    pnl: allocatePnlTable(accounts).buffer,
+    limits: [RiskLimits.allocate({ accounts, symbols }).buffer, RiskLimits.allocate({ accounts, symbols }).buffer],
+    health: new WorkerHealthBlock().buffer,
+    engine_counters: allocateEngineCounters().buffer as SharedArrayBuffer,
+  };
+}

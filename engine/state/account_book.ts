@@ -1,0 +1,105 @@
+/**
+ * Per-account and per-(account, symbol) aggregates the risk checks read: positions, the
+ * open quantity and notional of working orders, the token bucket, the kill switch, and
+ * the best price of each side's resting orders (for self-trade prevention).
+ *
+ * Index of an (account, symbol) cell: account * symbols + symbol. Every array is sized
+ * at start-up; nothing here allocates afterwards.
+ */
+
+export class AccountBook {
+  readonly accounts: number;
+  readonly symbols: number;
+  /** Signed net position in lots. */
+  readonly position_lots: Float64Array;
+  /** Sum of the leaves quantity of open buy / sell orders. */
+  readonly open_buy_lots: Float64Array;
+  readonly open_sell_lots: Float64Array;
+  /** Number of open buy / sell orders resting as limit (or working market) orders, for self-trade checks. */
+  readonly resting_buys: Int32Array;
+  readonly resting_sells: Int32Array;
+  /** Highest resting buy price / lowest resting sell price in ticks; valid unless `stp_stale` is set. */
+  readonly resting_buy_max: Float64Array;
+  readonly resting_sell_min: Float64Array;
+  readonly stp_stale: Uint8Array;
+  readonly open_orders: Int32Array;
+  /** Sum over open orders of leaves * ref price * notional scale, in micros. */
+  readonly open_notional_micros: Float64Array;
+  readonly tokens: Float64Array;
+  readonly tokens_at_ms: Float64Array;
+  readonly kill_switch: Uint8Array;
+  /** Symbols with a non-zero position, per account (compact list for gross exposure). */
+  readonly held_symbols: Int32Array;
+  readonly held_count: Int32Array;
+  private readonly held_index: Int32Array;
+
+  constructor(accounts: number, symbols: number) {
+    const cells = accounts * symbols;
+    this.accounts = accounts;
+    this.symbols = symbols;
+    this.position_lots = new Float64Array(cells);
+    this.open_buy_lots = new Float64Array(cells);
+    this.open_sell_lots = new Float64Array(cells);
+    this.resting_buys = new Int32Array(cells);
+    this.resting_sells = new Int32Array(cells);
+    this.resting_buy_max = new Float64Array(cells);
+    this.resting_sell_min = new Float64Array(cells).fill(Infinity);
+    this.stp_stale = new Uint8Array(cells);
+    this.open_orders = new Int32Array(accounts);
+    this.open_notional_micros = new Float64Array(accounts);
+    this.tokens = new Float64Array(accounts).fill(-1);
+    this.tokens_at_ms = new Float64Array(accounts);
+    this.kill_switch = new Uint8Array(accounts);
+    this.held_symbols = new Int32Array(cells);
+    this.held_count = new Int32Array(accounts);
+    this.held_index = new Int32Array(cells).fill(-1);
+  }
+
+  cell(account: number, symbol: number): number {
+    return account * this.symbols + symbol;
+  }
+
+  /** Adds `delta_lots` (signed) to a position and keeps the held-symbols list current. */
+  addPosition(account: number, symbol: number, delta_lots: number): void {
+    const cell = account * this.symbols + symbol;
+    const before = this.position_lots[cell];
+    const after = before + delta_lots;
+    this.position_lots[cell] = after;
+    if (before === 0 && after !== 0) {
+      const k = this.held_count[account]++;
+      this.held_symbols[account * this.symbols + k] = symbol;
+      this.held_index[cell] = k;
+    } else if (before !== 0 && after === 0) {
+      const k = this.held_index[cell];
+      const last = --this.held_count[account];
+      const moved = this.held_symbols[account * this.symbols + last];
+      this.held_symbols[account * this.symbols + k] = moved;
+      this.held_index[account * this.symbols + moved] = k;
+      this.held_index[cell] = -1;
+    }
+  }
+
+  /**
+   * Token bucket: refills at `rate_per_sec` up to `burst`, then takes one token if there
+   * is one. Returns false when the account is over its rate.
+   */
+  takeToken(account: number, now_ms: number, rate_per_sec: number, burst: number): boolean {
+    let tokens = this.tokens[account];
+    if (tokens < 0) tokens = burst; // first message: start full
+    else tokens = Math.min(burst, tokens + ((now_ms - this.tokens_at_ms[account]) * rate_per_sec) / 1000);
+    this.tokens_at_ms[account] = now_ms;
+    if (tokens < 1) {
+      this.tokens[account] = tokens;
+      return false;
+    }
+    this.tokens[account] = tokens - 1;
+    return true;
+  }
+
+  /** Tokens the account would have now, without taking one. */
+  peekTokens(account: number, now_ms: number, rate_per_sec: number, burst: number): number {
+    const tokens = this.tokens[account];
+    if (tokens < 0) return burst;
+    return Math.min(burst, tokens + ((now_ms - this.tokens_at_ms[account]) * rate_per_sec) / 1000);
+  }
+}

@@ -1,0 +1,303 @@
+/**
+ * Everything the engine knows, rebuilt from events alone. `apply` is the only code that
+ * changes it: the live engine writes an event into the ring and then applies that very
+ * slot, and recovery applies journal records the same way, so replaying a journal yields
+ * the state the live engine had at that sequence, by construction.
+ *
+ * Derived structures that need no persistence (the simulated venue's price queues, the
+ * expiry queue) are rebuilt from the open orders after recovery, not kept here.
+ */
+import { isLegalTransition } from '../lifecycle/order_lifecycle.js';
+import { EventType, OrderStatus, OrderType, Side } from '../protocol/enums.js';
+import {
+  EV_ACCOUNT, EV_ARG, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_CONTENT_HASH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS,
+  EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE, EV_ORIG_ORDER_ID, EV_PRICE_TICKS,
+  EV_QTY_LOTS, EV_REF_PRICE_TICKS, EV_SEQ, EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS, EV_SYMBOL,
+  EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TYPE,
+} from '../protocol/event_layout.js';
+import { SlotViews } from '../protocol/slot_views.js';
+import { AccountBook } from './account_book.js';
+import { DedupeIndex, IsOrderOpen } from './dedupe_index.js';
+import { OrderIdIndex } from './order_id_index.js';
+import { OrderSlab } from './order_slab.js';
+
+export interface EngineCapacity {
+  readonly accounts: number;
+  readonly symbols: number;
+  /** Open orders the engine can hold at once. */
+  readonly max_open_orders: number;
+  /** Client order ids remembered for idempotency (power of two, >= 2 * max_open_orders). */
+  readonly dedupe_window: number;
+}
+
+export class StateCorruptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateCorruptionError';
+  }
+}
+
+export class EngineState implements IsOrderOpen {
+  readonly capacity: EngineCapacity;
+  readonly notional_scale: Float64Array;
+  readonly slab: OrderSlab;
+  readonly index: OrderIdIndex;
+  readonly dedupe: DedupeIndex;
+  readonly book: AccountBook;
+  readonly halted: Uint8Array;
+  global_kill = 0;
+  last_seq = 0;
+  next_order_id = 1;
+  limits_version = 0;
+  events_applied = 0;
+
+  constructor(capacity: EngineCapacity, notional_scale: ArrayLike<number>) {
+    if (capacity.dedupe_window < 2 * capacity.max_open_orders) {
+      throw new Error('dedupe_window must be at least twice max_open_orders');
+    }
+    if (notional_scale.length !== capacity.symbols) throw new Error('one notional scale per symbol');
+    this.capacity = capacity;
+    this.notional_scale = Float64Array.from(notional_scale);
+    this.slab = new OrderSlab(capacity.max_open_orders, capacity.accounts);
+    this.index = new OrderIdIndex(nextPowerOfTwo(capacity.max_open_orders * 2));
+    this.dedupe = new DedupeIndex(capacity.dedupe_window);
+    this.book = new AccountBook(capacity.accounts, capacity.symbols);
+    this.halted = new Uint8Array(capacity.symbols);
+  }
+
+  isOpen(order_id: number): boolean {
+    return this.index.get(order_id) >= 0;
+  }
+
+  slotOf(order_id: number): number {
+    return this.index.get(order_id);
+  }
+
+  /** Applies one event. Throws StateCorruptionError if the event cannot follow the current state. */
+  apply(v: SlotViews, base: number): void {
+    const seq = v.f64[(base + EV_SEQ) >> 3];
+    if (seq !== this.last_seq + 1) throw new StateCorruptionError(`event sequence ${seq} does not follow ${this.last_seq}`);
+    const type = v.u8[base + EV_TYPE];
+    switch (type) {
+      case EventType.ACCEPTED:
+        this.openOrder(v, base);
+        break;
+      case EventType.REJECTED:
+        break;
+      case EventType.FILL:
+        this.applyFill(v, base);
+        break;
+      case EventType.CANCELED:
+      case EventType.EXPIRED:
+        this.closeOrder(this.requireSlot(v.f64[(base + EV_ORDER_ID) >> 3], type), v.u8[base + EV_STATUS]);
+        break;
+      case EventType.REPLACED:
+        this.closeOrder(this.requireSlot(v.f64[(base + EV_ORIG_ORDER_ID) >> 3], type), OrderStatus.REPLACED);
+        this.openOrder(v, base);
+        break;
+      case EventType.TRIGGERED:
+        this.applyTrigger(v, base);
+        break;
+      case EventType.KILL_SWITCH: {
+        const account = v.i32[(base + EV_ACCOUNT) >> 2];
+        if (account < 0) this.global_kill = v.u8[base + EV_FLAG];
+        else this.book.kill_switch[account] = v.u8[base + EV_FLAG];
+        break;
+      }
+      case EventType.SYMBOL_HALT:
+        this.halted[v.i32[(base + EV_SYMBOL) >> 2]] = v.u8[base + EV_FLAG];
+        break;
+      case EventType.LIMITS_SWAPPED:
+        this.limits_version = v.f64[(base + EV_ARG) >> 3];
+        break;
+      case EventType.STATE_HASH:
+        break;
+      default:
+        throw new StateCorruptionError(`unknown event type ${type} at sequence ${seq}`);
+    }
+    const order_id = v.f64[(base + EV_ORDER_ID) >> 3];
+    if (order_id >= this.next_order_id) this.next_order_id = order_id + 1;
+    this.last_seq = seq;
+    this.events_applied++;
+  }
+
+  private openOrder(v: SlotViews, base: number): void {
+    const slab = this.slab;
+    const order_id = v.f64[(base + EV_ORDER_ID) >> 3];
+    const account = v.i32[(base + EV_ACCOUNT) >> 2];
+    const status = v.u8[base + EV_STATUS];
+    if (status !== OrderStatus.ACCEPTED && status !== OrderStatus.PARTIALLY_FILLED) {
+      throw new StateCorruptionError(`order ${order_id} opened with status ${status}`);
+    }
+    if (this.index.get(order_id) >= 0) throw new StateCorruptionError(`order ${order_id} opened twice`);
+    const slot = slab.allocate(account);
+    if (slot < 0) throw new StateCorruptionError('order slab full while applying an accepted order');
+    slab.order_id[slot] = order_id;
+    slab.symbol[slot] = v.i32[(base + EV_SYMBOL) >> 2];
+    slab.session_id[slot] = v.u32[(base + EV_SESSION_ID) >> 2];
+    slab.content_hash[slot] = v.u32[(base + EV_CONTENT_HASH) >> 2];
+    slab.side[slot] = v.u8[base + EV_SIDE];
+    slab.order_type[slot] = v.u8[base + EV_ORDER_TYPE];
+    slab.time_in_force[slot] = v.u8[base + EV_TIME_IN_FORCE];
+    slab.status[slot] = status;
+    slab.triggered[slot] = v.u8[base + EV_TRIGGERED];
+    slab.qty_lots[slot] = v.f64[(base + EV_QTY_LOTS) >> 3];
+    slab.price_ticks[slot] = v.f64[(base + EV_PRICE_TICKS) >> 3];
+    slab.stop_price_ticks[slot] = v.f64[(base + EV_STOP_PRICE_TICKS) >> 3];
+    slab.filled_qty_lots[slot] = v.f64[(base + EV_FILLED_QTY_LOTS) >> 3];
+    slab.fill_notional[slot] = v.f64[(base + EV_FILL_NOTIONAL) >> 3];
+    slab.expire_at_ms[slot] = v.f64[(base + EV_EXPIRE_AT_MS) >> 3];
+    slab.ref_price_ticks[slot] = v.f64[(base + EV_REF_PRICE_TICKS) >> 3];
+    const length = v.u8[base + EV_CL_ORD_ID_LENGTH];
+    slab.setClientOrderId(slot, v.u8, base + EV_CL_ORD_ID, length);
+    this.index.set(order_id, slot);
+    this.book.open_orders[account]++;
+    if (this.dedupe.find(account, v.u8, base + EV_CL_ORD_ID, length) < 0) {
+      this.dedupe.insert(account, v.u8, base + EV_CL_ORD_ID, length, order_id, slab.content_hash[slot], this);
+    }
+    this.addExposure(slot);
+  }
+
+  private applyFill(v: SlotViews, base: number): void {
+    const slab = this.slab;
+    const slot = this.requireSlot(v.f64[(base + EV_ORDER_ID) >> 3], EventType.FILL);
+    const status = v.u8[base + EV_STATUS];
+    this.assertTransition(slot, status);
+    const fill_lots = v.f64[(base + EV_LAST_FILL_QTY_LOTS) >> 3];
+    const account = slab.account[slot];
+    const symbol = slab.symbol[slot];
+    const book = this.book;
+    const cell = account * book.symbols + symbol;
+    if (slab.side[slot] === Side.BUY) {
+      book.open_buy_lots[cell] -= fill_lots;
+      book.addPosition(account, symbol, fill_lots);
+    } else {
+      book.open_sell_lots[cell] -= fill_lots;
+      book.addPosition(account, symbol, -fill_lots);
+    }
+    book.open_notional_micros[account] -= fill_lots * slab.ref_price_ticks[slot] * this.notional_scale[symbol];
+    slab.filled_qty_lots[slot] = v.f64[(base + EV_FILLED_QTY_LOTS) >> 3];
+    slab.fill_notional[slot] = v.f64[(base + EV_FILL_NOTIONAL) >> 3];
+    slab.status[slot] = status;
+    if (status === OrderStatus.FILLED) this.release(slot);
+  }
+
+  private applyTrigger(v: SlotViews, base: number): void {
+    const slab = this.slab;
+    const slot = this.requireSlot(v.f64[(base + EV_ORDER_ID) >> 3], EventType.TRIGGERED);
+    this.assertTransition(slot, v.u8[base + EV_STATUS]);
+    this.removeExposure(slot);
+    slab.order_type[slot] = v.u8[base + EV_ORDER_TYPE];
+    slab.triggered[slot] = 1;
+    slab.ref_price_ticks[slot] = v.f64[(base + EV_REF_PRICE_TICKS) >> 3];
+    this.addExposure(slot);
+  }
+
+  private closeOrder(slot: number, status: number): void {
+    this.assertTransition(slot, status);
+    this.removeExposure(slot);
+    this.release(slot);
+  }
+
+  /** Frees a slot whose exposure is already zero or removed. */
+  private release(slot: number): void {
+    const slab = this.slab;
+    const account = slab.account[slot];
+    this.book.open_orders[account]--;
+    this.index.delete(slab.order_id[slot]);
+    slab.release(slot);
+  }
+
+  /** True if the order sits in the book as a limit or working market order (not an untriggered stop). */
+  isResting(slot: number): boolean {
+    const type = this.slab.order_type[slot];
+    return type === OrderType.LIMIT || type === OrderType.MARKET;
+  }
+
+  private addExposure(slot: number): void {
+    const slab = this.slab;
+    const book = this.book;
+    const account = slab.account[slot];
+    const symbol = slab.symbol[slot];
+    const cell = account * book.symbols + symbol;
+    const leaves = slab.qty_lots[slot] - slab.filled_qty_lots[slot];
+    book.open_notional_micros[account] += leaves * slab.ref_price_ticks[slot] * this.notional_scale[symbol];
+    if (slab.side[slot] === Side.BUY) book.open_buy_lots[cell] += leaves;
+    else book.open_sell_lots[cell] += leaves;
+    if (this.isResting(slot)) {
+      const price = this.stpPrice(slot);
+      if (slab.side[slot] === Side.BUY) {
+        if (book.resting_buys[cell]++ === 0 || price > book.resting_buy_max[cell]) book.resting_buy_max[cell] = price;
+      } else if (book.resting_sells[cell]++ === 0 || price < book.resting_sell_min[cell]) {
+        book.resting_sell_min[cell] = price;
+      }
+    }
+  }
+
+  private removeExposure(slot: number): void {
+    const slab = this.slab;
+    const book = this.book;
+    const account = slab.account[slot];
+    const symbol = slab.symbol[slot];
+    const cell = account * book.symbols + symbol;
+    const leaves = slab.qty_lots[slot] - slab.filled_qty_lots[slot];
+    book.open_notional_micros[account] -= leaves * slab.ref_price_ticks[slot] * this.notional_scale[symbol];
+    if (slab.side[slot] === Side.BUY) book.open_buy_lots[cell] -= leaves;
+    else book.open_sell_lots[cell] -= leaves;
+    if (this.isResting(slot)) {
+      const price = this.stpPrice(slot);
+      if (slab.side[slot] === Side.BUY) {
+        if (--book.resting_buys[cell] === 0) { book.resting_buy_max[cell] = 0; book.stp_stale[cell] = 0; }
+        else if (price >= book.resting_buy_max[cell]) book.stp_stale[cell] = 1;
+      } else if (--book.resting_sells[cell] === 0) {
+        book.resting_sell_min[cell] = Infinity;
+        book.stp_stale[cell] = 0;
+      } else if (price <= book.resting_sell_min[cell]) {
+        book.stp_stale[cell] = 1;
+      }
+    }
+  }
+
+  /** The price a resting order crosses at: its limit, or any price for a working market order. */
+  stpPrice(slot: number): number {
+    if (this.slab.order_type[slot] === OrderType.MARKET) return this.slab.side[slot] === Side.BUY ? Infinity : 0;
+    return this.slab.price_ticks[slot];
+  }
+
+  /** Recomputes the best resting prices of one (account, symbol) after the best one left. */
+  refreshSelfTradePrices(account: number, symbol: number): void {
+    const slab = this.slab;
+    const book = this.book;
+    const cell = account * book.symbols + symbol;
+    let buy_max = 0;
+    let sell_min = Infinity;
+    for (let slot = slab.account_head[account]; slot >= 0; slot = slab.nextInAccount(slot)) {
+      if (slab.symbol[slot] !== symbol || !this.isResting(slot)) continue;
+      const price = this.stpPrice(slot);
+      if (slab.side[slot] === Side.BUY) { if (price > buy_max) buy_max = price; }
+      else if (price < sell_min) sell_min = price;
+    }
+    book.resting_buy_max[cell] = buy_max;
+    book.resting_sell_min[cell] = sell_min;
+    book.stp_stale[cell] = 0;
+  }
+
+  private requireSlot(order_id: number, type: number): number {
+    const slot = this.index.get(order_id);
+    if (slot < 0) throw new StateCorruptionError(`event type ${type} names order ${order_id}, which is not open`);
+    return slot;
+  }
+
+  private assertTransition(slot: number, to: number): void {
+    const from = this.slab.status[slot];
+    if (!isLegalTransition(from, to)) {
+      throw new StateCorruptionError(`order ${this.slab.order_id[slot]}: illegal transition ${from} -> ${to}`);
+    }
+  }
+}
+
+export function nextPowerOfTwo(value: number): number {
+  let power = 1;
+  while (power < value) power *= 2;
+  return power;
+}

@@ -1,0 +1,122 @@
+/** Reads and writes one worker's line of the shared health block (see worker_health_layout.ts). */
+import {
+  WH_ERRORS_F64, WH_HEARTBEAT_AT_MS_F64, WH_HEARTBEAT_I32, WH_LAG_F64, WH_POSITION_F64, WH_PROCESSED_F64,
+  WH_RESTARTS_I32, WH_STATE_I32, WH_STOP_REQUESTED_I32, WORKER_COUNT, WORKER_HEALTH_BYTES, WORKER_NAMES,
+  WORKER_RECORD_BYTES, WORKER_STATE_NAMES, WorkerState,
+} from './worker_health_layout.js';
+
+export interface WorkerHealthView {
+  readonly name: string;
+  readonly state: string;
+  readonly heartbeat: number;
+  readonly heartbeat_age_ms: number | null;
+  readonly processed: number;
+  readonly lag: number;
+  readonly errors: number;
+  readonly position: number;
+  readonly restarts: number;
+}
+
+export class WorkerHealthBlock {
+  readonly buffer: SharedArrayBuffer;
+  private readonly i32: Int32Array;
+  private readonly f64: Float64Array;
+
+  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(WORKER_HEALTH_BYTES)) {
+    if (buffer.byteLength !== WORKER_HEALTH_BYTES) throw new Error('worker health block has the wrong size');
+    this.buffer = buffer;
+    this.i32 = new Int32Array(buffer);
+    this.f64 = new Float64Array(buffer);
+  }
+
+  /** The worker's own handle on its line. */
+  reporter(worker: number): WorkerHealthReporter {
+    return new WorkerHealthReporter(this.i32, this.f64, worker);
+  }
+
+  state(worker: number): WorkerState {
+    return Atomics.load(this.i32, this.base32(worker) + WH_STATE_I32) as WorkerState;
+  }
+
+  setState(worker: number, state: WorkerState): void {
+    Atomics.store(this.i32, this.base32(worker) + WH_STATE_I32, state);
+  }
+
+  addRestart(worker: number): void {
+    Atomics.add(this.i32, this.base32(worker) + WH_RESTARTS_I32, 1);
+  }
+
+  requestStop(worker: number, stop = true): void {
+    Atomics.store(this.i32, this.base32(worker) + WH_STOP_REQUESTED_I32, stop ? 1 : 0);
+  }
+
+  heartbeatAgeMs(worker: number, now_ms = Date.now()): number | null {
+    const at = this.f64[this.base64(worker) + WH_HEARTBEAT_AT_MS_F64];
+    return at > 0 ? Math.max(0, now_ms - at) : null;
+  }
+
+  view(worker: number, now_ms = Date.now()): WorkerHealthView {
+    const b32 = this.base32(worker);
+    const b64 = this.base64(worker);
+    return {
+      name: WORKER_NAMES[worker],
+      state: WORKER_STATE_NAMES[Atomics.load(this.i32, b32 + WH_STATE_I32)] ?? 'unknown',
+      heartbeat: Atomics.load(this.i32, b32 + WH_HEARTBEAT_I32),
+      heartbeat_age_ms: this.heartbeatAgeMs(worker, now_ms),
+      processed: this.f64[b64 + WH_PROCESSED_F64],
+      lag: this.f64[b64 + WH_LAG_F64],
+      errors: this.f64[b64 + WH_ERRORS_F64],
+      position: this.f64[b64 + WH_POSITION_F64],
+      restarts: Atomics.load(this.i32, b32 + WH_RESTARTS_I32),
+    };
+  }
+
+  all(now_ms = Date.now()): WorkerHealthView[] {
+    const views: WorkerHealthView[] = [];
+    for (let w = 0; w < WORKER_COUNT; w++) views.push(this.view(w, now_ms));
+    return views;
+  }
+
+  private base32(worker: number): number {
+    if (worker < 0 || worker >= WORKER_COUNT) throw new RangeError(`no worker ${worker}`);
+    return (worker * WORKER_RECORD_BYTES) / 4;
+  }
+
+  private base64(worker: number): number {
+    return (worker * WORKER_RECORD_BYTES) / 8;
+  }
+}
+
+/** A worker's writer for its own line; cheap enough for a slow tick. */
+export class WorkerHealthReporter {
+  private readonly b32: number;
+  private readonly b64: number;
+
+  constructor(private readonly i32: Int32Array, private readonly f64: Float64Array, worker: number) {
+    this.b32 = (worker * WORKER_RECORD_BYTES) / 4;
+    this.b64 = (worker * WORKER_RECORD_BYTES) / 8;
+  }
+
+  heartbeat(now_ms: number): void {
+    this.f64[this.b64 + WH_HEARTBEAT_AT_MS_F64] = now_ms;
+    Atomics.add(this.i32, this.b32 + WH_HEARTBEAT_I32, 1);
+  }
+
+  setState(state: WorkerState): void {
+    Atomics.store(this.i32, this.b32 + WH_STATE_I32, state);
+  }
+
+  progress(processed: number, lag: number, position: number): void {
+    this.f64[this.b64 + WH_PROCESSED_F64] = processed;
+    this.f64[this.b64 + WH_LAG_F64] = lag;
+    this.f64[this.b64 + WH_POSITION_F64] = position;
+  }
+
+  addErrors(count: number): void {
+    this.f64[this.b64 + WH_ERRORS_F64] += count;
+  }
+
+  stopRequested(): boolean {
+    return Atomics.load(this.i32, this.b32 + WH_STOP_REQUESTED_I32) !== 0;
+  }
+}

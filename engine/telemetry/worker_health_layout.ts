@@ -1,0 +1,59 @@
+/**
+ * Shared health block: one cache line per worker, each written only by that worker
+ * (except RESTARTS and STATE, which the supervisor on the main thread also writes when it
+ * restarts a worker). /health/* and /metrics read it without asking the workers.
+ *
+ * ```
+ *  per worker, 64 bytes:
+ *  0   heartbeat         i32   bumped by the worker's slow tick (Atomics.add)
+ *  4   state             i32   WorkerState
+ *  8   restarts          i32   times the supervisor restarted it
+ *  12  stop_requested    i32   set by main to ask the worker to finish
+ *  16  heartbeat_at_ms   f64   wall clock of the last heartbeat
+ *  24  processed         f64   items handled since start (events, commands, ticks)
+ *  32  lag               f64   items behind its source (ring depth, cursor behind journal head)
+ *  40  errors            f64   errors since start (e.g. broker publish failures)
+ *  48  position          f64   where it is (e.g. last sequence handled)
+ *  56  (pad)
+ * ```
+ */
+import { CACHE_LINE_BYTES } from '../layout/layout_builder.js';
+
+/** The closed list of workers. Append only. */
+export const WorkerId = {
+  ENGINE: 0,
+  JOURNAL: 1,
+  PNL: 2,
+  MARKET_DATA: 3,
+  SINK_NATS: 4,
+  SINK_REDIS: 5,
+  SINK_QUESTDB: 6,
+  SNAPSHOT: 7,
+} as const;
+export type WorkerId = (typeof WorkerId)[keyof typeof WorkerId];
+export const WORKER_COUNT = 8;
+
+export const WORKER_NAMES: readonly string[] = [
+  'engine', 'journal', 'pnl', 'market_data', 'sink_nats', 'sink_redis', 'sink_questdb', 'snapshot',
+];
+
+export const WorkerState = { STOPPED: 0, STARTING: 1, RUNNING: 2, DEGRADED: 3, FAILED: 4, DISABLED: 5, STOPPING: 6 } as const;
+export type WorkerState = (typeof WorkerState)[keyof typeof WorkerState];
+export const WORKER_STATE_NAMES: readonly string[] = ['stopped', 'starting', 'running', 'degraded', 'failed', 'disabled', 'stopping'];
+
+export const WORKER_RECORD_BYTES = CACHE_LINE_BYTES;
+export const WH_HEARTBEAT_I32 = 0;
+export const WH_STATE_I32 = 1;
+export const WH_RESTARTS_I32 = 2;
+export const WH_STOP_REQUESTED_I32 = 3;
+export const WH_HEARTBEAT_AT_MS_F64 = 2;
+export const WH_PROCESSED_F64 = 3;
+export const WH_LAG_F64 = 4;
+export const WH_ERRORS_F64 = 5;
+export const WH_POSITION_F64 = 6;
+export const WORKER_HEALTH_BYTES = WORKER_COUNT * WORKER_RECORD_BYTES;
+
+if (WH_POSITION_F64 * 8 + 8 > WORKER_RECORD_BYTES - 8) throw new Error('worker health record overflows its line');
+if (WORKER_NAMES.length !== WORKER_COUNT || Object.keys(WorkerId).length !== WORKER_COUNT) {
+  throw new Error('worker list and names disagree');
+}

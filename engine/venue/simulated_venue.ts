@@ -1,0 +1,271 @@
+/**
+ * The embedded simulated venue, so the OMS runs with no outside service.
+ *
+ *  - A marketable order fills at the touch: buys at the ask, sells at the bid, up to the
+ *    size the mark table shows at the touch for the current tick (sizes refill on every
+ *    tick). What cannot fill rests.
+ *  - Resting limit orders fill when the touch crosses their price: a buy when
+ *    ask <= limit, at the ask; a sell when bid >= limit, at the bid.
+ *  - Stops trigger on the last price: a buy stop when last >= stop, a sell stop when
+ *    last <= stop. A triggered stop works as a market order, a stop-limit as a limit.
+ *  - IOC leaves nothing resting (the remainder expires); FOK fills completely at once or
+ *    expires without any fill. Halted symbols do not execute.
+ *
+ * Resting orders wait in four heaps per symbol (buy limits by highest price, sell limits
+ * by lowest, buy stops by lowest trigger, sell stops by highest), with lazy removal: an
+ * entry is skipped when its slot's generation moved or the order no longer rests there.
+ */
+import { OrderType, Side, TimeInForce, ExecReason } from '../protocol/enums.js';
+import { EngineState } from '../state/engine_state.js';
+import { MarkCache } from '../state/mark_cache.js';
+import { SlotHeap } from '../state/slot_heap.js';
+import { ExecutionSink, MAX_EVENTS_PER_WORK, Venue } from './venue.js';
+
+const COMPACT_MIN = 4096;
+
+export class SimulatedVenue implements Venue {
+  private readonly buy_limits: SlotHeap[] = [];
+  private readonly sell_limits: SlotHeap[] = [];
+  private readonly buy_stops: SlotHeap[] = [];
+  private readonly sell_stops: SlotHeap[] = [];
+  /** Liquidity left at the touch for the current tick, per symbol. */
+  private readonly ask_available: Float64Array;
+  private readonly bid_available: Float64Array;
+  /** Symbols with crossing work left when the ring filled up. */
+  private readonly pending: Uint8Array;
+  private pending_count = 0;
+  private readonly compact_at: Float64Array;
+  private sink!: ExecutionSink;
+  private readonly isAlive = (slot: number, generation: number): boolean =>
+    this.state.slab.generation[slot] === generation && this.state.slab.status[slot] !== 0;
+
+  constructor(private readonly state: EngineState, private readonly marks: MarkCache) {
+    const symbols = state.capacity.symbols;
+    for (let s = 0; s < symbols; s++) {
+      this.buy_limits.push(new SlotHeap());
+      this.sell_limits.push(new SlotHeap());
+      this.buy_stops.push(new SlotHeap());
+      this.sell_stops.push(new SlotHeap());
+    }
+    this.ask_available = new Float64Array(symbols);
+    this.bid_available = new Float64Array(symbols);
+    this.pending = new Uint8Array(symbols);
+    this.compact_at = new Float64Array(symbols * 4).fill(COMPACT_MIN);
+  }
+
+  attach(sink: ExecutionSink): void {
+    this.sink = sink;
+  }
+
+  work(slot: number): void {
+    const slab = this.state.slab;
+    const symbol = slab.symbol[slot];
+    if (this.state.halted[symbol] !== 0) {
+      this.rest(slot);
+      return;
+    }
+    const type = slab.order_type[slot];
+    if ((type === OrderType.STOP || type === OrderType.STOP_LIMIT) && slab.triggered[slot] === 0) {
+      if (!this.stopReached(slot)) {
+        this.rest(slot);
+        return;
+      }
+      this.triggerNow(slot);
+    }
+    const tif = slab.time_in_force[slot];
+    if (tif === TimeInForce.FOK && this.fillableNow(slot) < slab.qty_lots[slot] - slab.filled_qty_lots[slot]) {
+      this.sink.expire(slot, ExecReason.FOK_NOT_FILLABLE);
+      return;
+    }
+    this.executeAtTouch(slot);
+    if (!this.isOpen(slot)) return;
+    if (tif === TimeInForce.IOC || tif === TimeInForce.FOK) {
+      this.sink.expire(slot, ExecReason.IOC_REMAINDER);
+      return;
+    }
+    this.rest(slot);
+  }
+
+  onMarks(): number {
+    const changed = this.marks.changed;
+    let emitted = 0;
+    for (let s = 0; s < changed.length; s++) {
+      if (changed[s] === 0 && this.pending[s] === 0) continue;
+      if (changed[s] !== 0) {
+        changed[s] = 0;
+        // A new tick refreshes the liquidity shown at the touch.
+        this.ask_available[s] = this.marks.ask_size_lots[s];
+        this.bid_available[s] = this.marks.bid_size_lots[s];
+      }
+      emitted += this.cross(s);
+    }
+    return emitted;
+  }
+
+  hasPendingWork(): boolean {
+    return this.pending_count > 0;
+  }
+
+  rebuild(): void {
+    for (let s = 0; s < this.buy_limits.length; s++) {
+      this.buy_limits[s].clear();
+      this.sell_limits[s].clear();
+      this.buy_stops[s].clear();
+      this.sell_stops[s].clear();
+      this.marks.changed[s] = 1;
+    }
+    const slab = this.state.slab;
+    for (let account = 0; account < slab.account_head.length; account++) {
+      for (let slot = slab.account_head[account]; slot >= 0; slot = slab.nextInAccount(slot)) this.rest(slot);
+    }
+  }
+
+  onHaltChanged(symbol: number): void {
+    this.marks.changed[symbol] = 1;
+  }
+
+  /** Runs every execution the current marks allow on one symbol; stops early if the ring is full. */
+  private cross(symbol: number): number {
+    if (this.state.halted[symbol] !== 0) {
+      this.setPending(symbol, false);
+      return 0;
+    }
+    // Stops first: a trigger can make an order marketable on this very tick.
+    let emitted = this.crossStops(symbol, this.buy_stops[symbol], true);
+    emitted += this.crossStops(symbol, this.sell_stops[symbol], false);
+    emitted += this.crossSide(symbol, this.buy_limits[symbol], Side.BUY);
+    emitted += this.crossSide(symbol, this.sell_limits[symbol], Side.SELL);
+    this.setPending(symbol, !this.sink.canEmit(MAX_EVENTS_PER_WORK));
+    return emitted;
+  }
+
+  private crossStops(symbol: number, heap: SlotHeap, is_buy: boolean): number {
+    const last = this.marks.last_ticks[symbol];
+    let emitted = 0;
+    while (heap.length > 0) {
+      const slot = heap.topSlot();
+      if (!this.validStop(heap, slot)) { heap.pop(); continue; }
+      const stop = is_buy ? heap.topKey() : -heap.topKey();
+      if (last <= 0 || (is_buy ? last < stop : last > stop)) break;
+      if (!this.sink.canEmit(MAX_EVENTS_PER_WORK)) break;
+      heap.pop();
+      this.work(slot);
+      emitted++;
+    }
+    return emitted;
+  }
+
+  private crossSide(symbol: number, heap: SlotHeap, side: Side): number {
+    const slab = this.state.slab;
+    let emitted = 0;
+    while (heap.length > 0) {
+      const slot = heap.topSlot();
+      if (!this.validLimit(heap, slot)) { heap.pop(); continue; }
+      const touch = side === Side.BUY ? this.marks.ask_ticks[symbol] : this.marks.bid_ticks[symbol];
+      const available = side === Side.BUY ? this.ask_available[symbol] : this.bid_available[symbol];
+      if (touch <= 0 || available <= 0) break;
+      if (slab.order_type[slot] === OrderType.LIMIT) {
+        const limit = slab.price_ticks[slot];
+        if (side === Side.BUY ? touch > limit : touch < limit) break;
+      }
+      if (!this.sink.canEmit(MAX_EVENTS_PER_WORK)) break;
+      this.executeAtTouch(slot);
+      emitted++;
+      if (this.isOpen(slot)) break; // touch liquidity ran out before this order filled
+      heap.pop();
+    }
+    return emitted;
+  }
+
+  /** Quantity the order could fill right now at the touch. */
+  private fillableNow(slot: number): number {
+    const slab = this.state.slab;
+    const symbol = slab.symbol[slot];
+    const buy = slab.side[slot] === Side.BUY;
+    const touch = buy ? this.marks.ask_ticks[symbol] : this.marks.bid_ticks[symbol];
+    if (touch <= 0) return 0;
+    if (slab.order_type[slot] === OrderType.LIMIT) {
+      const limit = slab.price_ticks[slot];
+      if (buy ? touch > limit : touch < limit) return 0;
+    }
+    return buy ? this.ask_available[symbol] : this.bid_available[symbol];
+  }
+
+  private executeAtTouch(slot: number): void {
+    const slab = this.state.slab;
+    const fillable = this.fillableNow(slot);
+    if (fillable <= 0) return;
+    const symbol = slab.symbol[slot];
+    const buy = slab.side[slot] === Side.BUY;
+    const leaves = slab.qty_lots[slot] - slab.filled_qty_lots[slot];
+    const qty = leaves < fillable ? leaves : fillable;
+    if (buy) this.ask_available[symbol] -= qty;
+    else this.bid_available[symbol] -= qty;
+    this.sink.fill(slot, qty, buy ? this.marks.ask_ticks[symbol] : this.marks.bid_ticks[symbol]);
+  }
+
+  private stopReached(slot: number): boolean {
+    const slab = this.state.slab;
+    const last = this.marks.last_ticks[slab.symbol[slot]];
+    if (last <= 0) return false;
+    return slab.side[slot] === Side.BUY ? last >= slab.stop_price_ticks[slot] : last <= slab.stop_price_ticks[slot];
+  }
+
+  private triggerNow(slot: number): void {
+    const slab = this.state.slab;
+    const symbol = slab.symbol[slot];
+    let ref = slab.price_ticks[slot];
+    if (slab.order_type[slot] === OrderType.STOP) {
+      ref = slab.side[slot] === Side.BUY ? this.marks.ask_ticks[symbol] : this.marks.bid_ticks[symbol];
+      if (ref <= 0) ref = this.marks.last_ticks[symbol];
+    }
+    this.sink.trigger(slot, ref);
+  }
+
+  private rest(slot: number): void {
+    const slab = this.state.slab;
+    const symbol = slab.symbol[slot];
+    const generation = slab.generation[slot];
+    const buy = slab.side[slot] === Side.BUY;
+    const type = slab.order_type[slot];
+    let heap: SlotHeap;
+    let key: number;
+    let which: number;
+    if ((type === OrderType.STOP || type === OrderType.STOP_LIMIT) && slab.triggered[slot] === 0) {
+      heap = buy ? this.buy_stops[symbol] : this.sell_stops[symbol];
+      key = buy ? slab.stop_price_ticks[slot] : -slab.stop_price_ticks[slot];
+      which = buy ? 2 : 3;
+    } else {
+      heap = buy ? this.buy_limits[symbol] : this.sell_limits[symbol];
+      // Working market orders go to the top of their side.
+      key = type === OrderType.MARKET ? -Infinity : buy ? -slab.price_ticks[slot] : slab.price_ticks[slot];
+      which = buy ? 0 : 1;
+    }
+    heap.push(key, slot, generation);
+    const threshold_index = symbol * 4 + which;
+    if (heap.length > this.compact_at[threshold_index]) {
+      heap.compact(this.isAlive);
+      this.compact_at[threshold_index] = Math.max(COMPACT_MIN, heap.length * 2);
+    }
+  }
+
+  private validStop(heap: SlotHeap, slot: number): boolean {
+    const slab = this.state.slab;
+    return slab.generation[slot] === heap.topGeneration() && slab.status[slot] !== 0 && slab.triggered[slot] === 0
+      && (slab.order_type[slot] === OrderType.STOP || slab.order_type[slot] === OrderType.STOP_LIMIT);
+  }
+
+  private validLimit(heap: SlotHeap, slot: number): boolean {
+    const slab = this.state.slab;
+    return slab.generation[slot] === heap.topGeneration() && slab.status[slot] !== 0 && this.state.isResting(slot);
+  }
+
+  private isOpen(slot: number): boolean {
+    return this.state.slab.status[slot] !== 0;
+  }
+
+  private setPending(symbol: number, on: boolean): void {
+    if (on && this.pending[symbol] === 0) { this.pending[symbol] = 1; this.pending_count++; }
+    else if (!on && this.pending[symbol] !== 0) { this.pending[symbol] = 0; this.pending_count--; }
+  }
+}

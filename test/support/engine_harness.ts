@@ -1,0 +1,297 @@
+/**
+ * Drives a real engine on the test's own thread: real rings, real state, real venue and
+ * risk, with a manual clock, so every rule can be exercised deterministically. Tests
+ * speak in decimals and names ("0.5", "BTCUSDT"); the harness converts like the edge does.
+ */
+import { ManualClock } from '../../engine/agent/clock.js';
+import { DEFAULT_ENGINE_CONFIG, EngineConfig } from '../../engine/config/engine_config.js';
+import { createEngine, Engine } from '../../engine/engine_factory.js';
+import { CommandWriter } from '../../engine/protocol/command_writer.js';
+import { COMMAND_SLOT_BYTES } from '../../engine/protocol/command_layout.js';
+import { OrderType, Side, TimeInForce } from '../../engine/protocol/enums.js';
+import { EVENT_SLOT_BYTES } from '../../engine/protocol/event_layout.js';
+import { decodeEvent, decodeReply, EventRecord, ReplyRecord } from '../../engine/protocol/event_record.js';
+import { REPLY_SLOT_BYTES } from '../../engine/protocol/reply_layout.js';
+import { AccountSpec, AccountTable, DEMO_ACCOUNT_LIMITS } from '../../engine/reference/accounts.js';
+import { decimalOf } from '../../engine/reference/decimal.js';
+import { DEMO_INSTRUMENTS, InstrumentSpec, InstrumentTable } from '../../engine/reference/instruments.js';
+import { allocateMarkTable, MARK_FIELD_COUNT, MarkField } from '../../engine/reference/mark_table.js';
+import { allocatePnlTable, PnlField } from '../../engine/reference/pnl_table.js';
+import { buildRiskLimits, LimitOverrides, RiskLimits } from '../../engine/reference/risk_limits.js';
+import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
+import { Doorbell } from '../../engine/ring/doorbell.js';
+import { RingConsumer, RingProducer, SharedRing } from '../../engine/ring/ring.js';
+import { allocateEngineCounters } from '../../engine/telemetry/engine_counters.js';
+
+export interface HarnessOptions {
+  readonly accounts?: readonly AccountSpec[];
+  readonly instruments?: readonly InstrumentSpec[];
+  readonly config?: Partial<EngineConfig>;
+  readonly overrides?: LimitOverrides;
+  readonly event_ring_capacity?: number;
+}
+
+export interface OrderInput {
+  readonly account?: string;
+  readonly symbol?: string;
+  readonly side?: 'buy' | 'sell';
+  readonly type?: keyof typeof OrderType;
+  readonly tif?: keyof typeof TimeInForce;
+  readonly qty?: string;
+  readonly price?: string;
+  readonly stop?: string;
+  readonly expire_at_ms?: number;
+  readonly session_id?: number;
+  readonly id?: string;
+}
+
+export interface Outcome {
+  readonly reply: ReplyRecord;
+  readonly events: EventRecord[];
+}
+
+export const TEST_ACCOUNTS: readonly AccountSpec[] = [
+  { name: 'alice', api_key: 'alice-key-1', ...DEMO_ACCOUNT_LIMITS },
+  { name: 'bob', api_key: 'bob-key-001', ...DEMO_ACCOUNT_LIMITS },
+];
+
+export class EngineHarness {
+  readonly clock = new ManualClock();
+  readonly instruments: InstrumentTable;
+  readonly accounts: AccountTable;
+  readonly engine: Engine;
+  readonly writer: CommandWriter;
+  readonly event_reader: RingConsumer;
+  readonly reply_reader: RingConsumer;
+  readonly mark_table: SeqlockTable;
+  readonly pnl_table: SeqlockTable;
+  readonly banks: RiskLimits[];
+  readonly counters: Float64Array;
+  /** Every event the engine emitted, in order. */
+  readonly all_events: EventRecord[] = [];
+  private request_id = 0;
+  private id_counter = 0;
+  private active_bank = 0;
+
+  constructor(options: HarnessOptions = {}) {
+    this.instruments = new InstrumentTable(options.instruments ?? DEMO_INSTRUMENTS);
+    this.accounts = new AccountTable(options.accounts ?? TEST_ACCOUNTS, this.instruments);
+    const config: EngineConfig = { ...DEFAULT_ENGINE_CONFIG, max_open_orders: 4096, dedupe_window: 16384, ...options.config };
+    const geometry = { accounts: this.accounts.count, symbols: this.instruments.count };
+    this.banks = [RiskLimits.allocate(geometry), RiskLimits.allocate(geometry)];
+    buildRiskLimits(this.banks[0], this.instruments, this.accounts, 1, options.overrides);
+    this.mark_table = allocateMarkTable(this.instruments.count);
+    this.pnl_table = allocatePnlTable(this.accounts.count);
+    const commands = SharedRing.create(256, COMMAND_SLOT_BYTES, 1);
+    const events = SharedRing.create(options.event_ring_capacity ?? 8192, EVENT_SLOT_BYTES, 1);
+    const replies = SharedRing.create(256, REPLY_SLOT_BYTES, 1);
+    this.counters = allocateEngineCounters();
+    this.engine = createEngine({
+      config,
+      accounts: this.accounts.count,
+      notional_scale: this.instruments.instruments.map((i) => i.notional_scale),
+      commands: commands.buffer,
+      events: events.buffer,
+      replies: replies.buffer,
+      own_doorbell: new Doorbell().buffer,
+      event_wake: [],
+      reply_wake: [],
+      marks: this.mark_table.buffer,
+      pnl: this.pnl_table.buffer,
+      limits: [this.banks[0].buffer, this.banks[1].buffer],
+      active_limits_bank: 0,
+      health: null,
+      counters: this.counters.buffer as SharedArrayBuffer,
+    }, this.clock);
+    this.writer = new CommandWriter(new RingProducer(commands));
+    this.event_reader = new RingConsumer(events, 0);
+    this.reply_reader = new RingConsumer(replies, 0);
+    this.engine.agent.onStart();
+  }
+
+  get state() {
+    return this.engine.state;
+  }
+
+  account(name: string): number {
+    const index = this.accounts.indexOf(name);
+    if (index < 0) throw new Error(`no account ${name}`);
+    return index;
+  }
+
+  symbol(name: string): number {
+    const index = this.instruments.indexOf(name);
+    if (index < 0) throw new Error(`no symbol ${name}`);
+    return index;
+  }
+
+  ticks(symbol: string, price: string): number {
+    const conversion = this.instruments.priceToTicks(this.symbol(symbol), decimalOf(price)!);
+    if (!conversion.ok) throw new Error(`price ${price} off grid for ${symbol}`);
+    return conversion.units;
+  }
+
+  lots(symbol: string, qty: string): number {
+    const conversion = this.instruments.qtyToLots(this.symbol(symbol), decimalOf(qty)!);
+    if (!conversion.ok) throw new Error(`qty ${qty} off grid for ${symbol}`);
+    return conversion.units;
+  }
+
+  /** Publishes a market-data tick the way the market-data worker does. */
+  setMarket(symbol: string, m: { bid: string; ask: string; last?: string; bid_size?: string; ask_size?: string }): EventRecord[] {
+    const s = this.symbol(symbol);
+    const values = new Float64Array(MARK_FIELD_COUNT);
+    values[MarkField.BID_TICKS] = this.ticks(symbol, m.bid);
+    values[MarkField.ASK_TICKS] = this.ticks(symbol, m.ask);
+    values[MarkField.LAST_TICKS] = this.ticks(symbol, m.last ?? m.bid);
+    values[MarkField.BID_SIZE_LOTS] = this.lots(symbol, m.bid_size ?? '1000');
+    values[MarkField.ASK_SIZE_LOTS] = this.lots(symbol, m.ask_size ?? '1000');
+    values[MarkField.UPDATED_AT_MS] = this.clock.now_us / 1000;
+    this.mark_table.write(s, values);
+    return this.run();
+  }
+
+  setDailyPnl(account: string, pnl_quote: number): void {
+    this.pnl_table.writeField(this.account(account), PnlField.DAILY_PNL_MICROS, pnl_quote * 1_000_000);
+  }
+
+  nextClientOrderId(): string {
+    return `t-${++this.id_counter}`;
+  }
+
+  order(input: OrderInput = {}): Outcome {
+    const symbol = input.symbol ?? 'BTCUSDT';
+    const request_id = ++this.request_id;
+    const ok = this.writer.newOrder(this.terms(request_id, symbol, input));
+    if (!ok) throw new Error('command ring full');
+    return this.complete(request_id);
+  }
+
+  check(input: OrderInput = {}): ReplyRecord {
+    const symbol = input.symbol ?? 'BTCUSDT';
+    const request_id = ++this.request_id;
+    this.writer.check(this.terms(request_id, symbol, input));
+    return this.complete(request_id).reply;
+  }
+
+  cancel(order_id: number, account = 'alice'): Outcome {
+    const request_id = ++this.request_id;
+    this.writer.cancel(request_id, this.account(account), order_id);
+    return this.complete(request_id);
+  }
+
+  replace(order_id: number, change: { qty?: string; price?: string; stop?: string; id?: string; account?: string; symbol?: string }): Outcome {
+    const request_id = ++this.request_id;
+    const symbol = change.symbol ?? 'BTCUSDT';
+    this.writer.replace({
+      request_id,
+      account: this.account(change.account ?? 'alice'),
+      order_id,
+      qty_lots: change.qty === undefined ? 0 : this.lots(symbol, change.qty),
+      price_ticks: change.price === undefined ? 0 : this.ticks(symbol, change.price),
+      stop_price_ticks: change.stop === undefined ? 0 : this.ticks(symbol, change.stop),
+      session_id: 0,
+      client_order_id: change.id ?? this.nextClientOrderId(),
+    });
+    return this.complete(request_id);
+  }
+
+  killSwitch(account: string | null, engage: boolean): Outcome {
+    const request_id = ++this.request_id;
+    this.writer.killSwitch(request_id, account === null ? -1 : this.account(account), engage);
+    return this.complete(request_id);
+  }
+
+  massCancel(account: string, session_id: number, tif_mask: number): Outcome {
+    const request_id = ++this.request_id;
+    this.writer.massCancel(request_id, this.account(account), session_id, tif_mask);
+    return this.complete(request_id);
+  }
+
+  halt(symbol: string, halt: boolean): Outcome {
+    const request_id = ++this.request_id;
+    this.writer.symbolHalt(request_id, this.symbol(symbol), halt);
+    return this.complete(request_id);
+  }
+
+  /** Writes new limits into the idle bank and swaps them in. */
+  swapLimits(overrides: LimitOverrides, version: number): Outcome {
+    const bank = 1 - this.active_bank;
+    buildRiskLimits(this.banks[bank], this.instruments, this.accounts, version, overrides);
+    this.active_bank = bank;
+    const request_id = ++this.request_id;
+    this.writer.limitsSwap(request_id, bank, version);
+    return this.complete(request_id);
+  }
+
+  stateHash(): Outcome {
+    const request_id = ++this.request_id;
+    this.writer.stateHash(request_id);
+    return this.complete(request_id);
+  }
+
+  advanceMs(ms: number): EventRecord[] {
+    this.clock.advanceMs(ms);
+    return this.run();
+  }
+
+  /** Runs the engine until idle; returns the events it emitted. */
+  run(): EventRecord[] {
+    const before = this.all_events.length;
+    for (let i = 0; i < 10_000; i++) {
+      const work = this.engine.agent.doWork();
+      this.drainEvents();
+      if (work === 0 && !this.engine.agent.hasWork()) break;
+    }
+    return this.all_events.slice(before);
+  }
+
+  private terms(request_id: number, symbol: string, input: OrderInput) {
+    const type = input.type ?? 'LIMIT';
+    return {
+      request_id,
+      account: this.account(input.account ?? 'alice'),
+      symbol: this.symbol(symbol),
+      side: input.side === 'sell' ? Side.SELL : Side.BUY,
+      order_type: OrderType[type],
+      time_in_force: TimeInForce[input.tif ?? 'GTC'],
+      qty_lots: this.lots(symbol, input.qty ?? '1'),
+      price_ticks: input.price === undefined ? 0 : this.ticks(symbol, input.price),
+      stop_price_ticks: input.stop === undefined ? 0 : this.ticks(symbol, input.stop),
+      expire_at_ms: input.expire_at_ms ?? 0,
+      session_id: input.session_id ?? 0,
+      client_order_id: input.id ?? this.nextClientOrderId(),
+    };
+  }
+
+  private complete(request_id: number): Outcome {
+    this.writer.publish();
+    const before = this.all_events.length;
+    for (let i = 0; i < 10_000; i++) {
+      this.engine.agent.doWork();
+      this.drainEvents();
+      const reply = this.takeReply(request_id);
+      if (reply !== undefined) {
+        this.run();
+        return { reply, events: this.all_events.slice(before) };
+      }
+    }
+    throw new Error(`no reply for request ${request_id}`);
+  }
+
+  private takeReply(request_id: number): ReplyRecord | undefined {
+    const available = this.reply_reader.available();
+    for (let i = 0; i < available; i++) {
+      const reply = decodeReply(this.reply_reader.ring, this.reply_reader.slotAt(0));
+      this.reply_reader.release(1);
+      if (reply.request_id === request_id) return reply;
+    }
+    return undefined;
+  }
+
+  private drainEvents(): void {
+    const available = this.event_reader.available();
+    for (let i = 0; i < available; i++) this.all_events.push(decodeEvent(this.event_reader.ring, this.event_reader.slotAt(i)));
+    this.event_reader.release(available);
+  }
+}
