@@ -179,7 +179,11 @@ export class EngineState implements IsOrderOpen {
     slab.filled_qty_lots[slot] = v.f64[(base + EV_FILLED_QTY_LOTS) >> 3];
     slab.fill_notional[slot] = v.f64[(base + EV_FILL_NOTIONAL) >> 3];
     slab.status[slot] = status;
-    if (status === OrderStatus.FILLED) this.release(slot);
+    if (status === OrderStatus.FILLED) {
+      // Leaves are zero now, so this only takes the order out of the self-trade counts.
+      this.removeExposure(slot);
+      this.release(slot);
+    }
   }
 
   private applyTrigger(v: SlotViews, base: number): void {
