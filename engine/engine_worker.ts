@@ -2,14 +2,35 @@
  * Entry point of the engine worker thread: builds the engine from the shared buffers in
  * workerData, then runs the hot loop until the main thread sets the engine's stop flag
  * in the health block (and rings the engine's doorbell).
+ *
+ * With `profile_gc: true` in workerData (the benchmark sets it), the run is wrapped in a
+ * v8.GCProfiler and the GC count and total pause are posted to the parent when the loop
+ * ends, so a latency result can say whether the engine collected garbage during it.
  */
-import { workerData } from 'node:worker_threads';
+import { GCProfiler } from 'node:v8';
+import { parentPort, workerData } from 'node:worker_threads';
 import { runAgent } from './agent/agent.js';
 import { createEngine, EngineInit } from './engine_factory.js';
 import { WorkerId, WorkerState } from './telemetry/worker_health_layout.js';
 
-const init = workerData as EngineInit;
+const init = workerData as EngineInit & { readonly profile_gc?: boolean };
 const engine = createEngine(init);
 const reporter = engine.health?.reporter(WorkerId.ENGINE) ?? null;
 reporter?.setState(WorkerState.STARTING);
-runAgent(engine.agent, engine.idle, () => reporter !== null && reporter.stopRequested());
+const profiler = init.profile_gc === true ? new GCProfiler() : null;
+profiler?.start();
+try {
+  runAgent(engine.agent, engine.idle, () => reporter !== null && reporter.stopRequested());
+} finally {
+  const profile = profiler?.stop();
+  if (profile !== undefined) {
+    // cost is in microseconds (V8's GCProfiler); one entry per collection.
+    let total_pause_us = 0;
+    let max_pause_us = 0;
+    for (const gc of profile.statistics) {
+      total_pause_us += gc.cost;
+      if (gc.cost > max_pause_us) max_pause_us = gc.cost;
+    }
+    parentPort?.postMessage({ type: 'gc_profile', count: profile.statistics.length, total_pause_us, max_pause_us });
+  }
+}

@@ -4,6 +4,7 @@
  * speak in decimals and names ("0.5", "BTCUSDT"); the harness converts like the edge does.
  */
 import { ManualClock } from '../../engine/agent/clock.js';
+import { EngineState } from '../../engine/state/engine_state.js';
 import { DEFAULT_ENGINE_CONFIG, EngineConfig } from '../../engine/config/engine_config.js';
 import { createEngine, Engine } from '../../engine/engine_factory.js';
 import { CommandWriter } from '../../engine/protocol/command_writer.js';
@@ -12,6 +13,7 @@ import { OrderType, Side, TimeInForce } from '../../engine/protocol/enums.js';
 import { EVENT_SLOT_BYTES } from '../../engine/protocol/event_layout.js';
 import { decodeEvent, decodeReply, EventRecord, ReplyRecord } from '../../engine/protocol/event_record.js';
 import { REPLY_SLOT_BYTES } from '../../engine/protocol/reply_layout.js';
+import { slotViewsOver } from '../../engine/protocol/slot_views.js';
 import { AccountSpec, AccountTable, DEMO_ACCOUNT_LIMITS } from '../../engine/reference/accounts.js';
 import { decimalOf } from '../../engine/reference/decimal.js';
 import { DEMO_INSTRUMENTS, InstrumentSpec, InstrumentTable } from '../../engine/reference/instruments.js';
@@ -50,6 +52,11 @@ export interface Outcome {
   readonly events: EventRecord[];
 }
 
+export interface BatchOutcome {
+  readonly replies: ReplyRecord[];
+  readonly events: EventRecord[];
+}
+
 export const TEST_ACCOUNTS: readonly AccountSpec[] = [
   { name: 'alice', api_key: 'alice-key-1', ...DEMO_ACCOUNT_LIMITS },
   { name: 'bob', api_key: 'bob-key-001', ...DEMO_ACCOUNT_LIMITS },
@@ -61,6 +68,8 @@ export class EngineHarness {
   readonly accounts: AccountTable;
   readonly engine: Engine;
   readonly writer: CommandWriter;
+  /** The command ring's producer, for tests that write a raw slot the writer cannot. */
+  readonly command_producer: RingProducer;
   readonly event_reader: RingConsumer;
   readonly reply_reader: RingConsumer;
   readonly mark_table: SeqlockTable;
@@ -69,6 +78,8 @@ export class EngineHarness {
   readonly counters: Float64Array;
   /** Every event the engine emitted, in order. */
   readonly all_events: EventRecord[] = [];
+  /** The same events as raw slot bytes, back to back: the journal a recovery would replay. */
+  private journal = new Uint8Array(EVENT_SLOT_BYTES * 1024);
   private request_id = 0;
   private id_counter = 0;
   private active_bank = 0;
@@ -103,7 +114,8 @@ export class EngineHarness {
       health: null,
       counters: this.counters.buffer as SharedArrayBuffer,
     }, this.clock);
-    this.writer = new CommandWriter(new RingProducer(commands));
+    this.command_producer = new RingProducer(commands);
+    this.writer = new CommandWriter(this.command_producer);
     this.event_reader = new RingConsumer(events, 0);
     this.reply_reader = new RingConsumer(replies, 0);
     this.engine.agent.onStart();
@@ -159,6 +171,10 @@ export class EngineHarness {
     return `t-${++this.id_counter}`;
   }
 
+  nextRequestId(): number {
+    return ++this.request_id;
+  }
+
   order(input: OrderInput = {}): Outcome {
     const symbol = input.symbol ?? 'BTCUSDT';
     const request_id = ++this.request_id;
@@ -174,13 +190,34 @@ export class EngineHarness {
     return this.complete(request_id).reply;
   }
 
+  /** The command terms `order` would send, for tests that write commands themselves (see `batch`). */
+  orderTerms(input: OrderInput = {}, request_id = ++this.request_id) {
+    return this.terms(request_id, input.symbol ?? 'BTCUSDT', input);
+  }
+
+  /**
+   * Writes several commands and publishes them as one batch, so the engine reads them
+   * together in one doWork; returns every reply, in command order, and the events.
+   */
+  batch(write: (writer: CommandWriter) => void): BatchOutcome {
+    const before = this.all_events.length;
+    write(this.writer);
+    this.writer.publish();
+    this.run();
+    const replies: ReplyRecord[] = [];
+    const available = this.reply_reader.available();
+    for (let i = 0; i < available; i++) replies.push(decodeReply(this.reply_reader.ring, this.reply_reader.slotAt(i)));
+    this.reply_reader.release(available);
+    return { replies, events: this.all_events.slice(before) };
+  }
+
   cancel(order_id: number, account = 'alice'): Outcome {
     const request_id = ++this.request_id;
     this.writer.cancel(request_id, this.account(account), order_id);
     return this.complete(request_id);
   }
 
-  replace(order_id: number, change: { qty?: string; price?: string; stop?: string; id?: string; account?: string; symbol?: string }): Outcome {
+  replace(order_id: number, change: { qty?: string; price?: string; stop?: string; id?: string; account?: string; symbol?: string; session_id?: number }): Outcome {
     const request_id = ++this.request_id;
     const symbol = change.symbol ?? 'BTCUSDT';
     this.writer.replace({
@@ -190,7 +227,7 @@ export class EngineHarness {
       qty_lots: change.qty === undefined ? 0 : this.lots(symbol, change.qty),
       price_ticks: change.price === undefined ? 0 : this.ticks(symbol, change.price),
       stop_price_ticks: change.stop === undefined ? 0 : this.ticks(symbol, change.stop),
-      session_id: 0,
+      session_id: change.session_id ?? 0,
       client_order_id: change.id ?? this.nextClientOrderId(),
     });
     return this.complete(request_id);
@@ -233,6 +270,22 @@ export class EngineHarness {
   advanceMs(ms: number): EventRecord[] {
     this.clock.advanceMs(ms);
     return this.run();
+  }
+
+  /**
+   * A fresh EngineState (same capacity and notional scales) rebuilt from every event
+   * emitted so far, the way recovery replays the journal. `before_each` sees the state
+   * just before each event is applied.
+   */
+  replayState(before_each?: (state: EngineState, event: EventRecord) => void): EngineState {
+    const live = this.engine.state;
+    const state = new EngineState(live.capacity, live.notional_scale);
+    const views = slotViewsOver(this.journal.buffer);
+    for (let i = 0; i < this.all_events.length; i++) {
+      before_each?.(state, this.all_events[i]);
+      state.apply(views, i * EVENT_SLOT_BYTES);
+    }
+    return state;
   }
 
   /** Runs the engine until idle; returns the events it emitted. */
@@ -290,8 +343,23 @@ export class EngineHarness {
   }
 
   private drainEvents(): void {
+    const ring = this.event_reader.ring;
     const available = this.event_reader.available();
-    for (let i = 0; i < available; i++) this.all_events.push(decodeEvent(this.event_reader.ring, this.event_reader.slotAt(i)));
+    for (let i = 0; i < available; i++) {
+      const off = this.event_reader.slotAt(i);
+      this.record(ring.u8.subarray(off, off + EVENT_SLOT_BYTES));
+      this.all_events.push(decodeEvent(ring, off));
+    }
     this.event_reader.release(available);
+  }
+
+  private record(slot: Uint8Array): void {
+    const at = this.all_events.length * EVENT_SLOT_BYTES;
+    if (at + EVENT_SLOT_BYTES > this.journal.length) {
+      const grown = new Uint8Array(this.journal.length * 2);
+      grown.set(this.journal);
+      this.journal = grown;
+    }
+    this.journal.set(slot, at);
   }
 }

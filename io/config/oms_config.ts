@@ -1,0 +1,168 @@
+/**
+ * Everything the OMS reads from its environment, validated once at start-up with a
+ * precise message for anything unusable. Defaults run a demo OMS on loopback with no
+ * outside service.
+ *
+ * | variable            | default                 | meaning |
+ * |---------------------|-------------------------|---------|
+ * | OMS_HOST            | 127.0.0.1               | listen address |
+ * | OMS_PORT            | 8099                    | listen port (the seed system's OMS port) |
+ * | OMS_DATA_DIR        | ./data                  | journal, snapshots, sink cursors |
+ * | OMS_DURABILITY      | fsync                   | fsync, write or none (services/journal/durability.ts) |
+ * | OMS_ACCOUNTS_FILE   | (none: demo mode)       | JSON accounts, keys and limits |
+ * | OMS_ADMIN_TOKEN     | (none: admin disabled)  | bearer token for /admin/* |
+ * | OMS_ORDER_HISTORY   | 1048576                 | orders the io read model keeps (power of two) |
+ * | OMS_SESSION_END_UTC | 00:00                   | when DAY orders expire, UTC HH:MM |
+ * | OMS_MAX_BODY_BYTES  | 4096                    | largest HTTP body / WS message accepted |
+ * | OMS_LOG_LEVEL       | info                    | pino level |
+ * | NATS_URL, REDIS_URL, QDB_CLIENT_CONF, OMS_MARKET_DATA: see services/ |
+ * | OMS_MAX_OPEN_ORDERS, OMS_DEDUPE_WINDOW, OMS_ENGINE_SPIN: see engine/config |
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { EngineConfig, engineConfigFromEnv } from '../../engine/config/engine_config.js';
+import { AccountLimitsSpec, AccountSpec, DEMO_ACCOUNTS, DEMO_ACCOUNT_LIMITS } from '../../engine/reference/accounts.js';
+import { DEMO_INSTRUMENTS, InstrumentSpec } from '../../engine/reference/instruments.js';
+import { isPowerOfTwo } from '../../engine/layout/layout_builder.js';
+import { Durability, parseDurability } from '../../services/journal/durability.js';
+
+export interface OmsConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly data_dir: string;
+  readonly durability: Durability;
+  readonly demo_mode: boolean;
+  readonly accounts_file: string | null;
+  readonly admin_token: string | null;
+  readonly instruments: readonly InstrumentSpec[];
+  readonly accounts: readonly AccountSpec[];
+  readonly engine: EngineConfig;
+  readonly order_history: number;
+  readonly session_end_utc_minutes: number;
+  readonly max_body_bytes: number;
+  readonly log_level: string;
+  readonly journal_segment_bytes: number;
+  readonly journal_buffer_records: number;
+  /** Events published but not yet durable beyond which the edge answers busy. */
+  readonly busy_journal_lag: number;
+  readonly request_timeout_ms: number;
+  readonly shutdown_timeout_ms: number;
+  readonly ws_max_backpressure_bytes: number;
+  readonly ws_idle_timeout_s: number;
+  readonly nats_url: string | null;
+  readonly redis_url: string | null;
+  readonly qdb_client_conf: string | null;
+  readonly market_data: 'sim' | 'nats';
+  readonly snapshot_interval_events: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+interface AccountsFile {
+  readonly defaults?: Partial<AccountLimitsSpec>;
+  readonly accounts: readonly (Partial<AccountSpec> & { name: string; api_key: string })[];
+  readonly instruments?: readonly InstrumentSpec[];
+}
+
+export function loadOmsConfig(env: NodeJS.ProcessEnv = process.env): OmsConfig {
+  const host = env.OMS_HOST || '127.0.0.1';
+  const port = integer(env, 'OMS_PORT', 8099, 0, 65535);
+  const accounts_file = env.OMS_ACCOUNTS_FILE || null;
+  const demo_mode = accounts_file === null;
+  if (demo_mode && !isLoopback(host)) {
+    throw new ConfigError(`demo mode (no OMS_ACCOUNTS_FILE) only listens on loopback; OMS_HOST=${host} needs an accounts file`);
+  }
+  let accounts: readonly AccountSpec[] = DEMO_ACCOUNTS;
+  let instruments: readonly InstrumentSpec[] = DEMO_INSTRUMENTS;
+  if (accounts_file !== null) ({ accounts, instruments } = readAccountsFile(accounts_file));
+  const order_history = integer(env, 'OMS_ORDER_HISTORY', 1 << 20, 1024, 1 << 26);
+  if (!isPowerOfTwo(order_history)) throw new ConfigError('OMS_ORDER_HISTORY must be a power of two');
+  const market_data = env.OMS_MARKET_DATA || 'sim';
+  if (market_data !== 'sim' && market_data !== 'nats') throw new ConfigError('OMS_MARKET_DATA must be sim or nats');
+  if (market_data === 'nats' && !env.NATS_URL) throw new ConfigError('OMS_MARKET_DATA=nats needs NATS_URL');
+  let engine: EngineConfig;
+  let durability: Durability;
+  try {
+    engine = engineConfigFromEnv(env);
+    durability = parseDurability(env.OMS_DURABILITY);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  return {
+    host,
+    port,
+    data_dir: path.resolve(env.OMS_DATA_DIR || 'data'),
+    durability,
+    demo_mode,
+    accounts_file,
+    admin_token: env.OMS_ADMIN_TOKEN || null,
+    instruments,
+    accounts,
+    engine,
+    order_history,
+    session_end_utc_minutes: sessionEnd(env.OMS_SESSION_END_UTC || '00:00'),
+    max_body_bytes: integer(env, 'OMS_MAX_BODY_BYTES', 4096, 256, 1 << 20),
+    log_level: env.OMS_LOG_LEVEL || 'info',
+    journal_segment_bytes: integer(env, 'OMS_JOURNAL_SEGMENT_BYTES', 64 * 1024 * 1024, 64 * 1024, 1 << 30),
+    journal_buffer_records: integer(env, 'OMS_JOURNAL_BUFFER_RECORDS', 16384, 16, 1 << 20),
+    busy_journal_lag: integer(env, 'OMS_BUSY_JOURNAL_LAG', Math.floor(engine.event_ring_capacity / 2), 1, 1 << 30),
+    request_timeout_ms: integer(env, 'OMS_REQUEST_TIMEOUT_MS', 5000, 10, 600_000),
+    shutdown_timeout_ms: integer(env, 'OMS_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
+    ws_max_backpressure_bytes: integer(env, 'OMS_WS_MAX_BACKPRESSURE_BYTES', 1 << 20, 1024, 1 << 30),
+    ws_idle_timeout_s: integer(env, 'OMS_WS_IDLE_TIMEOUT_S', 60, 8, 960),
+    nats_url: env.NATS_URL || null,
+    redis_url: env.REDIS_URL || null,
+    qdb_client_conf: env.QDB_CLIENT_CONF || null,
+    market_data,
+    snapshot_interval_events: integer(env, 'OMS_SNAPSHOT_INTERVAL_EVENTS', 1_000_000, 0, 1 << 30),
+  };
+}
+
+function readAccountsFile(file: string): { accounts: AccountSpec[]; instruments: readonly InstrumentSpec[] } {
+  let parsed: AccountsFile;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as AccountsFile;
+  } catch (error) {
+    throw new ConfigError(`OMS_ACCOUNTS_FILE ${file}: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(parsed.accounts) || parsed.accounts.length === 0) {
+    throw new ConfigError(`OMS_ACCOUNTS_FILE ${file}: "accounts" must be a non-empty array`);
+  }
+  const defaults: AccountLimitsSpec = { ...DEMO_ACCOUNT_LIMITS, position_limits: {}, ...parsed.defaults };
+  const accounts = parsed.accounts.map((a) => ({ ...defaults, ...a }) as AccountSpec);
+  return { accounts, instruments: parsed.instruments ?? DEMO_INSTRUMENTS };
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+function sessionEnd(text: string): number {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
+  if (match === null) throw new ConfigError(`OMS_SESSION_END_UTC must be HH:MM (UTC), got ${JSON.stringify(text)}`);
+  return Number(match[1]) * 60 + Number(match[2]);
+}
+
+export function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** Epoch ms of the next session end after `now_ms`: when a DAY order placed now expires. */
+export function nextSessionEndMs(now_ms: number, session_end_utc_minutes: number): number {
+  const day_ms = 86_400_000;
+  const start_of_day = Math.floor(now_ms / day_ms) * day_ms;
+  let end = start_of_day + session_end_utc_minutes * 60_000;
+  if (end <= now_ms) end += day_ms;
+  return end;
+}

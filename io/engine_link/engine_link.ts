@@ -1,0 +1,217 @@
+/**
+ * The io thread's side of the rings. Requests become commands on the command ring; the
+ * engine answers each with one reply on the reply ring; the io thread reads events only
+ * up to what the journal has made durable, applies them to the order read model, and
+ * releases a reply to its client only once every event the reply depends on
+ * (reply.last_seq) is durable and applied. That ordering is the durability rule: no client
+ * hears "accepted" or "filled" for an event a crash could take back.
+ *
+ * The io thread must never block, so it parks with Atomics.waitAsync on its doorbell;
+ * the engine (replies) and the journal (durable progress) ring it when it is parked.
+ * While there is work it drains, yields to the event loop once (so uWebSockets.js can
+ * serve sockets), and drains again.
+ */
+import { CommandWriter } from '../../engine/protocol/command_writer.js';
+import { decodeReply, ReplyRecord } from '../../engine/protocol/event_record.js';
+import { RejectCode } from '../../engine/protocol/reject_codes.js';
+import { SlotViews } from '../../engine/protocol/slot_views.js';
+import { Doorbell } from '../../engine/ring/doorbell.js';
+import { RingConsumer, RingProducer, SharedRing } from '../../engine/ring/ring.js';
+import { EventConsumer } from '../../engine/shared_memory.js';
+import { OrderStore } from '../orders/order_store.js';
+
+const PENDING_SLOTS = 1 << 16;
+const TIMEOUT_SWEEP_MS = 100;
+
+export type ReplyHandler = (reply: ReplyRecord) => void;
+export type EventListener = (views: SlotViews, base: number) => void;
+
+export interface EngineLinkOptions {
+  readonly commands: SharedArrayBuffer;
+  readonly events: SharedArrayBuffer;
+  readonly replies: SharedArrayBuffer;
+  readonly io_doorbell: SharedArrayBuffer;
+  readonly engine_doorbell: SharedArrayBuffer;
+  readonly store: OrderStore;
+  /** Above this many published-but-not-durable events, new requests are refused as busy. */
+  readonly busy_journal_lag: number;
+  readonly request_timeout_ms: number;
+}
+
+export type SubmitResult = 'ok' | 'busy';
+
+export class EngineLink {
+  readonly writer: CommandWriter;
+  private readonly events: RingConsumer;
+  private readonly replies: RingConsumer;
+  private readonly event_ring: SharedRing;
+  private readonly doorbell: Doorbell;
+  private readonly store: OrderStore;
+  private readonly handlers: (ReplyHandler | undefined)[] = new Array(PENDING_SLOTS);
+  private readonly handler_ids = new Float64Array(PENDING_SLOTS);
+  private readonly sent_at_ms = new Float64Array(PENDING_SLOTS);
+  /** Replies whose events are not yet durable, in arrival order (last_seq never decreases). */
+  private waiting: ReplyRecord[] = [];
+  private waiting_head = 0;
+  private readonly listeners: EventListener[] = [];
+  private next_request_id = 1;
+  private oldest_in_flight = 1;
+  private running = false;
+  private sweep_timer: NodeJS.Timeout | undefined;
+  private readonly options: EngineLinkOptions;
+  /** Counters for metrics. */
+  in_flight = 0;
+  busy_refusals = 0;
+  timeouts = 0;
+  events_applied = 0;
+
+  constructor(options: EngineLinkOptions) {
+    this.options = options;
+    const engine_doorbell = new Doorbell(options.engine_doorbell);
+    this.writer = new CommandWriter(new RingProducer(new SharedRing(options.commands), [engine_doorbell]));
+    this.event_ring = new SharedRing(options.events);
+    this.events = new RingConsumer(this.event_ring, EventConsumer.IO, [engine_doorbell], EventConsumer.JOURNAL);
+    this.replies = new RingConsumer(new SharedRing(options.replies), 0, [engine_doorbell]);
+    this.doorbell = new Doorbell(options.io_doorbell);
+    this.store = options.store;
+  }
+
+  /** Called for every durable event after the read model applied it (execution reports, metrics). */
+  onEvent(listener: EventListener): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Writes one command (via `write`, which gets the request id to put in it) and
+   * registers `handler` for its reply. 'busy' means nothing was sent: the command ring is
+   * full, the journal is too far behind, or too many requests are in flight.
+   */
+  submit(write: (writer: CommandWriter, request_id: number) => boolean, handler: ReplyHandler): SubmitResult {
+    const request_id = this.next_request_id;
+    const index = request_id & (PENDING_SLOTS - 1);
+    if (this.handlers[index] !== undefined || this.journalLag() > this.options.busy_journal_lag) {
+      this.busy_refusals++;
+      return 'busy';
+    }
+    if (!write(this.writer, request_id)) {
+      this.busy_refusals++;
+      return 'busy';
+    }
+    this.writer.publish();
+    this.next_request_id = request_id >= 0xffffffff ? 1 : request_id + 1;
+    this.handlers[index] = handler;
+    this.handler_ids[index] = request_id;
+    this.sent_at_ms[index] = Date.now();
+    this.in_flight++;
+    return 'ok';
+  }
+
+  /** Events published by the engine but not yet durable. */
+  journalLag(): number {
+    return (this.event_ring.producerPosition() - this.event_ring.consumerPosition(EventConsumer.JOURNAL)) | 0;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.sweep_timer = setInterval(() => this.sweepTimeouts(), TIMEOUT_SWEEP_MS);
+    this.sweep_timer.unref();
+    void this.pump();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.sweep_timer !== undefined) clearInterval(this.sweep_timer);
+    this.doorbell.cancelPark();
+  }
+
+  /** Applies durable events and releases ready replies; returns the work done. Also used at start-up. */
+  drain(): number {
+    return this.drainEvents() + this.drainReplies();
+  }
+
+  hasWork(): boolean {
+    return this.events.available() > 0 || this.replies.available() > 0;
+  }
+
+  private async pump(): Promise<void> {
+    while (this.running) {
+      let work = 0;
+      try {
+        work = this.drain();
+      } catch (error) {
+        // A bug here must not stop replies forever: report it and keep draining.
+        process.emitWarning(`engine link drain failed: ${(error as Error).stack ?? String(error)}`);
+      }
+      if (work > 0) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
+      }
+      const seen = this.doorbell.prepareToPark();
+      if (this.hasWork()) {
+        this.doorbell.cancelPark();
+        continue;
+      }
+      await this.doorbell.parkAsync(seen, 50);
+    }
+  }
+
+  private drainEvents(): number {
+    const available = this.events.available();
+    if (available === 0) return 0;
+    const ring = this.event_ring;
+    const listeners = this.listeners;
+    for (let i = 0; i < available; i++) {
+      const base = this.events.slotAt(i);
+      this.store.apply(ring, base);
+      for (let l = 0; l < listeners.length; l++) listeners[l](ring, base);
+    }
+    this.events.release(available);
+    this.events_applied += available;
+    return available;
+  }
+
+  private drainReplies(): number {
+    let work = 0;
+    const available = this.replies.available();
+    for (let i = 0; i < available; i++) this.waiting.push(decodeReply(this.replies.ring, this.replies.slotAt(i)));
+    this.replies.release(available);
+    work += available;
+    const applied = this.store.last_seq;
+    while (this.waiting_head < this.waiting.length && this.waiting[this.waiting_head].last_seq <= applied) {
+      this.deliver(this.waiting[this.waiting_head++]);
+      work++;
+    }
+    if (this.waiting_head > 1024 && this.waiting_head * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.waiting_head);
+      this.waiting_head = 0;
+    }
+    return work;
+  }
+
+  private deliver(reply: ReplyRecord): void {
+    const index = reply.request_id & (PENDING_SLOTS - 1);
+    const handler = this.handlers[index];
+    if (handler === undefined || this.handler_ids[index] !== reply.request_id) return; // timed out earlier
+    this.handlers[index] = undefined;
+    this.in_flight--;
+    handler(reply);
+  }
+
+  /** Answers requests the engine has not replied to in time (engine stalled or dead). */
+  private sweepTimeouts(): void {
+    const deadline = Date.now() - this.options.request_timeout_ms;
+    while (this.oldest_in_flight !== this.next_request_id) {
+      const index = this.oldest_in_flight & (PENDING_SLOTS - 1);
+      const handler = this.handlers[index];
+      if (handler !== undefined && this.handler_ids[index] === this.oldest_in_flight) {
+        if (this.sent_at_ms[index] > deadline) break;
+        this.handlers[index] = undefined;
+        this.in_flight--;
+        this.timeouts++;
+        handler({ request_id: this.oldest_in_flight, command_type: 0, code: RejectCode.TIMEOUT, order_id: 0, last_seq: 0, flag: 0, risk_level: 0, warnings: 0, arg: 0 });
+      }
+      this.oldest_in_flight = this.oldest_in_flight >= 0xffffffff ? 1 : this.oldest_in_flight + 1;
+    }
+  }
+}

@@ -1,0 +1,328 @@
+/**
+ * The io thread's read model of orders, built from durable events only: what GET
+ * /orders answers from, what replies are rendered from, and what execution reports are
+ * made of.
+ *
+ * Storage is a ring of `capacity` records in typed arrays, indexed by order id modulo the
+ * capacity (order ids are dense and increasing), so memory is fixed and the io thread's
+ * heap holds no per-order objects for the garbage collector to walk. When a new order
+ * lands on the slot of an order that is still open (a long-lived GTC order), the old
+ * one is first moved to a small map of pinned orders, so an open order is never
+ * forgotten. Final orders older than the last `capacity` orders are forgotten; the
+ * journal and the sinks keep the full history.
+ */
+import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
+import { EventType, OrderStatus, isFinalStatus } from '../../engine/protocol/enums.js';
+import {
+  EV_ACCOUNT, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS, EV_FILL_NOTIONAL,
+  EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE, EV_ORIG_ORDER_ID, EV_PRICE_TICKS,
+  EV_QTY_LOTS, EV_REASON, EV_REJECT_CODE, EV_SEQ, EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS,
+  EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE,
+} from '../../engine/protocol/event_layout.js';
+import { SlotViews } from '../../engine/protocol/slot_views.js';
+import { isPowerOfTwo } from '../../engine/layout/layout_builder.js';
+
+/** One order as plain data (pinned orders, snapshots, rendering). */
+export interface OrderRecord {
+  order_id: number;
+  orig_order_id: number;
+  replaced_by: number;
+  account: number;
+  symbol: number;
+  session_id: number;
+  side: number;
+  order_type: number;
+  time_in_force: number;
+  status: number;
+  reason: number;
+  triggered: number;
+  reject_code: number;
+  qty_lots: number;
+  price_ticks: number;
+  stop_price_ticks: number;
+  filled_qty_lots: number;
+  fill_notional: number;
+  last_fill_qty_lots: number;
+  last_fill_price_ticks: number;
+  expire_at_ms: number;
+  created_us: number;
+  updated_us: number;
+  last_seq: number;
+  client_order_id: string;
+}
+
+const F64_FIELDS = [
+  'order_id', 'orig_order_id', 'replaced_by', 'qty_lots', 'price_ticks', 'stop_price_ticks', 'filled_qty_lots',
+  'fill_notional', 'last_fill_qty_lots', 'last_fill_price_ticks', 'expire_at_ms', 'created_us', 'updated_us', 'last_seq',
+] as const;
+const I32_FIELDS = ['account', 'symbol', 'session_id'] as const;
+const U8_FIELDS = ['side', 'order_type', 'time_in_force', 'status', 'reason', 'triggered'] as const;
+
+type F64Field = (typeof F64_FIELDS)[number];
+type I32Field = (typeof I32_FIELDS)[number];
+type U8Field = (typeof U8_FIELDS)[number];
+
+export class OrderStore {
+  readonly capacity: number;
+  private readonly mask: number;
+  private readonly f64: Record<F64Field, Float64Array>;
+  private readonly i32: Record<I32Field, Int32Array>;
+  private readonly u8: Record<U8Field, Uint8Array>;
+  private readonly reject_code: Uint16Array;
+  private readonly cl_length: Uint8Array;
+  private readonly cl_bytes: Uint8Array;
+  private readonly pinned = new Map<number, OrderRecord>();
+  private readonly max_pinned_final: number;
+  private readonly pinned_final_order: number[] = [];
+  /** Open order ids per account, for GET /orders?active_only=true and cancel-all paths. */
+  private readonly active = new Map<number, Set<number>>();
+  /** Last event sequence applied. */
+  last_seq = 0;
+
+  constructor(capacity: number) {
+    if (!isPowerOfTwo(capacity)) throw new Error('order store capacity must be a power of two');
+    this.capacity = capacity;
+    this.mask = capacity - 1;
+    this.f64 = Object.fromEntries(F64_FIELDS.map((f) => [f, new Float64Array(capacity)])) as Record<F64Field, Float64Array>;
+    this.i32 = Object.fromEntries(I32_FIELDS.map((f) => [f, new Int32Array(capacity)])) as Record<I32Field, Int32Array>;
+    this.u8 = Object.fromEntries(U8_FIELDS.map((f) => [f, new Uint8Array(capacity)])) as Record<U8Field, Uint8Array>;
+    this.reject_code = new Uint16Array(capacity);
+    this.cl_length = new Uint8Array(capacity);
+    this.cl_bytes = new Uint8Array(capacity * CLIENT_ORDER_ID_MAX_BYTES);
+    this.max_pinned_final = Math.max(1024, capacity >> 4);
+  }
+
+  /** Applies one durable event (order events only; admin events are ignored here). */
+  apply(v: SlotViews, base: number): void {
+    const seq = v.f64[(base + EV_SEQ) >> 3];
+    this.last_seq = seq;
+    const type = v.u8[base + EV_TYPE];
+    const order_id = v.f64[(base + EV_ORDER_ID) >> 3];
+    switch (type) {
+      case EventType.ACCEPTED:
+      case EventType.REJECTED:
+        this.create(order_id, v, base);
+        break;
+      case EventType.REPLACED:
+        this.markReplaced(v.f64[(base + EV_ORIG_ORDER_ID) >> 3], order_id, v.f64[(base + EV_TS_US) >> 3], seq);
+        this.create(order_id, v, base);
+        break;
+      case EventType.FILL:
+      case EventType.TRIGGERED:
+      case EventType.CANCELED:
+      case EventType.EXPIRED:
+        this.applyState(order_id, v, base);
+        break;
+      default:
+        return;
+    }
+  }
+
+  /** The order, or undefined if unknown or forgotten. Allocates one record. */
+  get(order_id: number): OrderRecord | undefined {
+    const slot = order_id & this.mask;
+    if (order_id > 0 && this.f64.order_id[slot] === order_id) return this.readSlot(slot);
+    const pinned = this.pinned.get(order_id);
+    return pinned === undefined ? undefined : { ...pinned };
+  }
+
+  /** Status of an order without allocating (0 if unknown). */
+  statusOf(order_id: number): number {
+    const slot = order_id & this.mask;
+    if (order_id > 0 && this.f64.order_id[slot] === order_id) return this.u8.status[slot];
+    return this.pinned.get(order_id)?.status ?? 0;
+  }
+
+  accountOf(order_id: number): number {
+    const slot = order_id & this.mask;
+    if (order_id > 0 && this.f64.order_id[slot] === order_id) return this.i32.account[slot];
+    return this.pinned.get(order_id)?.account ?? -1;
+  }
+
+  /** Open order ids of an account, newest last. */
+  activeOrders(account: number): number[] {
+    return [...(this.active.get(account) ?? [])];
+  }
+
+  /** Every known order (ring and pinned), for snapshots. */
+  forEach(visit: (record: OrderRecord) => void): void {
+    for (let slot = 0; slot < this.capacity; slot++) if (this.f64.order_id[slot] > 0) visit(this.readSlot(slot));
+    for (const record of this.pinned.values()) visit({ ...record });
+  }
+
+  /** Puts a record back (snapshot restore). */
+  restore(record: OrderRecord): void {
+    this.store(record);
+    if (!isFinalStatus(record.status) && record.status !== 0) this.activate(record.account, record.order_id);
+  }
+
+  private create(order_id: number, v: SlotViews, base: number): void {
+    const ts = v.f64[(base + EV_TS_US) >> 3];
+    const record: OrderRecord = {
+      order_id,
+      orig_order_id: v.f64[(base + EV_ORIG_ORDER_ID) >> 3],
+      replaced_by: 0,
+      account: v.i32[(base + EV_ACCOUNT) >> 2],
+      symbol: v.i32[(base + EV_SYMBOL) >> 2],
+      session_id: v.u32[(base + EV_SESSION_ID) >> 2],
+      side: 0, order_type: 0, time_in_force: 0, status: 0, reason: 0, triggered: 0, reject_code: 0,
+      qty_lots: 0, price_ticks: 0, stop_price_ticks: 0, filled_qty_lots: 0, fill_notional: 0,
+      last_fill_qty_lots: 0, last_fill_price_ticks: 0, expire_at_ms: 0,
+      created_us: ts, updated_us: ts, last_seq: 0,
+      client_order_id: readClientOrderId(v, base),
+    };
+    copyStateInto(record, v, base);
+    this.store(record);
+    if (!isFinalStatus(record.status)) this.activate(record.account, order_id);
+  }
+
+  /** Writes a record into its ring slot, pinning an open order that already lives there. */
+  private store(record: OrderRecord): void {
+    const slot = record.order_id & this.mask;
+    const occupant = this.f64.order_id[slot];
+    if (occupant > 0 && occupant !== record.order_id && !isFinalStatus(this.u8.status[slot])) {
+      this.pin(this.readSlot(slot));
+    }
+    this.writeSlot(slot, record);
+  }
+
+  private pin(record: OrderRecord): void {
+    this.pinned.set(record.order_id, record);
+  }
+
+  /** Copies the order's new state from an event into wherever the order lives. */
+  private applyState(order_id: number, v: SlotViews, base: number): void {
+    const slot = order_id & this.mask;
+    if (this.f64.order_id[slot] === order_id) {
+      const was_final = isFinalStatus(this.u8.status[slot]);
+      this.copyStateIntoSlot(slot, v, base);
+      if (!was_final && isFinalStatus(this.u8.status[slot])) this.active.get(this.i32.account[slot])?.delete(order_id);
+      return;
+    }
+    const pinned = this.pinned.get(order_id);
+    if (pinned === undefined) return; // forgotten: nothing to show for it any more
+    const was_final = isFinalStatus(pinned.status);
+    copyStateInto(pinned, v, base);
+    if (!was_final && isFinalStatus(pinned.status)) {
+      this.active.get(pinned.account)?.delete(order_id);
+      this.retirePinned(order_id);
+    }
+  }
+
+  private markReplaced(orig_id: number, new_id: number, ts_us: number, seq: number): void {
+    const slot = orig_id & this.mask;
+    let account: number;
+    if (this.f64.order_id[slot] === orig_id) {
+      this.u8.status[slot] = OrderStatus.REPLACED;
+      this.f64.replaced_by[slot] = new_id;
+      this.f64.updated_us[slot] = ts_us;
+      this.f64.last_seq[slot] = seq;
+      account = this.i32.account[slot];
+    } else {
+      const pinned = this.pinned.get(orig_id);
+      if (pinned === undefined) return;
+      pinned.status = OrderStatus.REPLACED;
+      pinned.replaced_by = new_id;
+      pinned.updated_us = ts_us;
+      pinned.last_seq = seq;
+      account = pinned.account;
+      this.retirePinned(orig_id);
+    }
+    this.active.get(account)?.delete(orig_id);
+  }
+
+  private copyStateIntoSlot(slot: number, v: SlotViews, base: number): void {
+    const u8 = this.u8;
+    const f64 = this.f64;
+    u8.side[slot] = v.u8[base + EV_SIDE];
+    u8.order_type[slot] = v.u8[base + EV_ORDER_TYPE];
+    u8.time_in_force[slot] = v.u8[base + EV_TIME_IN_FORCE];
+    u8.status[slot] = v.u8[base + EV_STATUS];
+    u8.reason[slot] = v.u8[base + EV_REASON];
+    u8.triggered[slot] = v.u8[base + EV_TRIGGERED];
+    this.reject_code[slot] = v.u16[(base + EV_REJECT_CODE) >> 1];
+    f64.qty_lots[slot] = v.f64[(base + EV_QTY_LOTS) >> 3];
+    f64.price_ticks[slot] = v.f64[(base + EV_PRICE_TICKS) >> 3];
+    f64.stop_price_ticks[slot] = v.f64[(base + EV_STOP_PRICE_TICKS) >> 3];
+    f64.filled_qty_lots[slot] = v.f64[(base + EV_FILLED_QTY_LOTS) >> 3];
+    f64.fill_notional[slot] = v.f64[(base + EV_FILL_NOTIONAL) >> 3];
+    if (v.u8[base + EV_TYPE] === EventType.FILL) {
+      f64.last_fill_qty_lots[slot] = v.f64[(base + EV_LAST_FILL_QTY_LOTS) >> 3];
+      f64.last_fill_price_ticks[slot] = v.f64[(base + EV_LAST_FILL_PRICE_TICKS) >> 3];
+    }
+    f64.expire_at_ms[slot] = v.f64[(base + EV_EXPIRE_AT_MS) >> 3];
+    f64.updated_us[slot] = v.f64[(base + EV_TS_US) >> 3];
+    f64.last_seq[slot] = v.f64[(base + EV_SEQ) >> 3];
+  }
+
+  private retirePinned(order_id: number): void {
+    this.pinned_final_order.push(order_id);
+    while (this.pinned_final_order.length > this.max_pinned_final) {
+      this.pinned.delete(this.pinned_final_order.shift()!);
+    }
+  }
+
+  private activate(account: number, order_id: number): void {
+    let set = this.active.get(account);
+    if (set === undefined) {
+      set = new Set();
+      this.active.set(account, set);
+    }
+    set.add(order_id);
+  }
+
+  private readSlot(slot: number): OrderRecord {
+    const record = {} as OrderRecord;
+    for (const f of F64_FIELDS) record[f] = this.f64[f][slot];
+    for (const f of I32_FIELDS) record[f] = this.i32[f][slot];
+    for (const f of U8_FIELDS) record[f] = this.u8[f][slot];
+    record.reject_code = this.reject_code[slot];
+    let id = '';
+    const start = slot * CLIENT_ORDER_ID_MAX_BYTES;
+    for (let k = 0; k < this.cl_length[slot]; k++) id += String.fromCharCode(this.cl_bytes[start + k]);
+    record.client_order_id = id;
+    return record;
+  }
+
+  private writeSlot(slot: number, record: OrderRecord): void {
+    for (const f of F64_FIELDS) this.f64[f][slot] = record[f];
+    for (const f of I32_FIELDS) this.i32[f][slot] = record[f];
+    for (const f of U8_FIELDS) this.u8[f][slot] = record[f];
+    this.reject_code[slot] = record.reject_code;
+    const id = record.client_order_id;
+    const start = slot * CLIENT_ORDER_ID_MAX_BYTES;
+    for (let k = 0; k < id.length; k++) this.cl_bytes[start + k] = id.charCodeAt(k);
+    this.cl_length[slot] = id.length;
+  }
+
+}
+
+/** The order's state after an event (every order event carries the full state). */
+function copyStateInto(record: OrderRecord, v: SlotViews, base: number): void {
+  record.side = v.u8[base + EV_SIDE];
+  record.order_type = v.u8[base + EV_ORDER_TYPE];
+  record.time_in_force = v.u8[base + EV_TIME_IN_FORCE];
+  record.status = v.u8[base + EV_STATUS];
+  record.reason = v.u8[base + EV_REASON];
+  record.triggered = v.u8[base + EV_TRIGGERED];
+  record.reject_code = v.u16[(base + EV_REJECT_CODE) >> 1];
+  record.qty_lots = v.f64[(base + EV_QTY_LOTS) >> 3];
+  record.price_ticks = v.f64[(base + EV_PRICE_TICKS) >> 3];
+  record.stop_price_ticks = v.f64[(base + EV_STOP_PRICE_TICKS) >> 3];
+  record.filled_qty_lots = v.f64[(base + EV_FILLED_QTY_LOTS) >> 3];
+  record.fill_notional = v.f64[(base + EV_FILL_NOTIONAL) >> 3];
+  if (v.u8[base + EV_TYPE] === EventType.FILL) {
+    record.last_fill_qty_lots = v.f64[(base + EV_LAST_FILL_QTY_LOTS) >> 3];
+    record.last_fill_price_ticks = v.f64[(base + EV_LAST_FILL_PRICE_TICKS) >> 3];
+  }
+  record.expire_at_ms = v.f64[(base + EV_EXPIRE_AT_MS) >> 3];
+  record.updated_us = v.f64[(base + EV_TS_US) >> 3];
+  record.last_seq = v.f64[(base + EV_SEQ) >> 3];
+}
+
+function readClientOrderId(v: SlotViews, base: number): string {
+  let id = '';
+  const length = v.u8[base + EV_CL_ORD_ID_LENGTH];
+  for (let k = 0; k < length; k++) id += String.fromCharCode(v.u8[base + EV_CL_ORD_ID + k]);
+  return id;
+}

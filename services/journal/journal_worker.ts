@@ -1,0 +1,54 @@
+/**
+ * Entry point of the journal worker thread. Runs the journal agent until the main thread
+ * asks it to stop; it then drains whatever is still on the ring (the engine is stopped
+ * first), closes the segment with a final fsync and exits.
+ */
+import path from 'node:path';
+import { workerData } from 'node:worker_threads';
+import { runAgent } from '../../engine/agent/agent.js';
+import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
+import { Doorbell } from '../../engine/ring/doorbell.js';
+import { SpinThenParkIdleStrategy } from '../../engine/ring/idle_strategy.js';
+import { RingConsumer, SharedRing } from '../../engine/ring/ring.js';
+import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
+import { WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layout.js';
+import { Durability } from './durability.js';
+import { JournalAgent } from './journal_agent.js';
+import { JournalWriter } from './journal_writer.js';
+
+export interface JournalWorkerInit {
+  readonly events: SharedArrayBuffer;
+  readonly consumer: number;
+  readonly own_doorbell: SharedArrayBuffer;
+  /** Rung after each release: the io and PnL readers behind the journal, and the engine (ring space). */
+  readonly wake_on_release: readonly SharedArrayBuffer[];
+  readonly data_dir: string;
+  readonly durability: Durability;
+  readonly segment_bytes: number;
+  readonly buffer_records: number;
+  /** Last sequence in the journal after recovery; writing starts at last_seq + 1. */
+  readonly last_seq: number;
+  readonly progress: SharedArrayBuffer;
+  readonly health: SharedArrayBuffer;
+  readonly spin_limit: number;
+}
+
+const init = workerData as JournalWorkerInit;
+const health = new WorkerHealthBlock(init.health);
+const reporter = health.reporter(WorkerId.JOURNAL);
+reporter.setState(WorkerState.STARTING);
+const consumer = new RingConsumer(new SharedRing(init.events), init.consumer, init.wake_on_release.map((b) => new Doorbell(b)));
+let writer: JournalWriter | null = null;
+if (init.durability !== Durability.NONE) {
+  writer = new JournalWriter({
+    directory: path.join(init.data_dir, 'journal'),
+    durability: init.durability,
+    segment_bytes: init.segment_bytes,
+    buffer_records: init.buffer_records,
+  });
+  writer.open(init.last_seq + 1);
+}
+const agent = new JournalAgent(consumer, writer, new SeqlockTable(init.progress), reporter, init.last_seq);
+const idle = new SpinThenParkIdleStrategy(new Doorbell(init.own_doorbell), init.spin_limit, 50);
+// Stop only once asked and the ring is empty: the engine has stopped, so nothing more comes.
+runAgent(agent, idle, () => reporter.stopRequested() && consumer.available() === 0);
