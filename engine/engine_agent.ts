@@ -306,25 +306,27 @@ export class EngineAgent implements Agent, ExecutionSink {
     const slab = state.slab;
     const account = c.i32[(off + CMD_ACCOUNT) >> 2];
     const orig_id = c.f64[(off + CMD_ORDER_ID) >> 3];
-    const slot = state.slotOf(orig_id);
-    if (slot < 0 || slab.account[slot] !== account) {
-      this.refuse(off, RejectCode.UNKNOWN_ORDER, orig_id);
-      return;
-    }
     // Zero means "keep": the io thread sends only what the client amends.
     const qty_in = c.f64[(off + CMD_QTY_LOTS) >> 3];
     const price_in = c.f64[(off + CMD_PRICE_TICKS) >> 3];
     const stop_in = c.f64[(off + CMD_STOP_PRICE_TICKS) >> 3];
-    const qty = qty_in > 0 ? qty_in : slab.qty_lots[slot];
-    const price = price_in > 0 ? price_in : slab.price_ticks[slot];
-    const stop = stop_in > 0 ? stop_in : slab.stop_price_ticks[slot];
-    const content_hash = replaceContentHash(orig_id, qty, price, stop);
+    // Dedupe comes first and hashes the request as sent: a resent replace finds its original
+    // order already REPLACED (gone from the slab), so neither the lookup nor the hash may need it.
+    const content_hash = replaceContentHash(orig_id, qty_in, price_in, stop_in);
     const cl_length = c.u8[off + CMD_CL_ORD_ID_LENGTH];
     const entry = state.dedupe.find(account, c.u8, off + CMD_CL_ORD_ID, cl_length);
     if (entry >= 0) {
       this.replyDuplicate(off, entry, content_hash);
       return;
     }
+    const slot = state.slotOf(orig_id);
+    if (slot < 0 || slab.account[slot] !== account) {
+      this.refuse(off, RejectCode.UNKNOWN_ORDER, orig_id);
+      return;
+    }
+    const qty = qty_in > 0 ? qty_in : slab.qty_lots[slot];
+    const price = price_in > 0 ? price_in : slab.price_ticks[slot];
+    const stop = stop_in > 0 ? stop_in : slab.stop_price_ticks[slot];
     const order_type = slab.order_type[slot];
     if (order_type === OrderType.MARKET) {
       this.refuse(off, RejectCode.REPLACE_NOT_ALLOWED, orig_id);

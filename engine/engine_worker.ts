@@ -11,10 +11,22 @@ import { GCProfiler } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { runAgent } from './agent/agent.js';
 import { createEngine, EngineInit } from './engine_factory.js';
+import { EngineState } from './state/engine_state.js';
+import { replayJournal } from '../services/journal/replay.js';
 import { WorkerId, WorkerState } from './telemetry/worker_health_layout.js';
 
 const init = workerData as EngineInit & { readonly profile_gc?: boolean };
-const engine = createEngine(init);
+const state = new EngineState({
+  accounts: init.accounts,
+  symbols: init.notional_scale.length,
+  max_open_orders: init.config.max_open_orders,
+  dedupe_window: init.config.dedupe_window,
+}, init.notional_scale);
+if (init.recovery) {
+  // Recovery: the journal was validated (and a torn tail cut) by the main thread first.
+  replayJournal(init.recovery.journal_dir, init.recovery.from_seq, init.recovery.to_seq, (views, base) => state.apply(views, base));
+}
+const engine = createEngine(init, undefined, state);
 const reporter = engine.health?.reporter(WorkerId.ENGINE) ?? null;
 reporter?.setState(WorkerState.STARTING);
 const profiler = init.profile_gc === true ? new GCProfiler() : null;

@@ -8,6 +8,8 @@
  *   doorbells      one per thread that parks: engine, journal, io, pnl
  *   mark table     market data -> engine, io, PnL
  *   PnL table      PnL -> engine (daily loss), io
+ *   positions      PnL -> io (GET /positions, GET /pnl)   (services/pnl/positions_table.ts)
+ *   journal progress journal -> sinks, PnL, health     (services/journal/journal_progress.ts)
  *   limits banks   io/admin -> engine (double-buffered, swapped by command)
  *   health block   every worker its own line; supervisor restarts/state
  *   engine counters engine -> metrics
@@ -23,6 +25,8 @@ import { Doorbell } from './ring/doorbell.js';
 import { SharedRing } from './ring/ring.js';
 import { allocateEngineCounters } from './telemetry/engine_counters.js';
 import { WorkerHealthBlock } from './telemetry/worker_health.js';
+import { allocateJournalProgress } from '../services/journal/journal_progress.js';
+import { allocatePositionsTable } from '../services/pnl/positions_table.js';
 
 /** Consumers of the event ring, in their fixed positions. */
 export const EventConsumer = { JOURNAL: 0, IO: 1, PNL: 2 } as const;
@@ -38,6 +42,10 @@ export interface OmsBuffers {
   readonly pnl_doorbell: SharedArrayBuffer;
   readonly marks: SharedArrayBuffer;
   readonly pnl: SharedArrayBuffer;
+  /** accounts * symbols position records, written by the PnL worker. */
+  readonly positions: SharedArrayBuffer;
+  /** "Durable up to seq", written by the journal worker. */
+  readonly journal_progress: SharedArrayBuffer;
   readonly limits: readonly [SharedArrayBuffer, SharedArrayBuffer];
   readonly health: SharedArrayBuffer;
   readonly engine_counters: SharedArrayBuffer;
@@ -54,6 +62,8 @@ export function allocateOmsBuffers(config: EngineConfig, accounts: number, symbo
     pnl_doorbell: new Doorbell().buffer,
     marks: allocateMarkTable(symbols).buffer,
     pnl: allocatePnlTable(accounts).buffer,
+    positions: allocatePositionsTable(accounts, symbols).buffer,
+    journal_progress: allocateJournalProgress().buffer,
     limits: [RiskLimits.allocate({ accounts, symbols }).buffer, RiskLimits.allocate({ accounts, symbols }).buffer],
     health: new WorkerHealthBlock().buffer,
     engine_counters: allocateEngineCounters().buffer as SharedArrayBuffer,

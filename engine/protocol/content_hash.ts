@@ -34,6 +34,7 @@ export function newOrderContentHash(
   return h >>> 0;
 }
 
+/** Hashes a replace request as sent (0 = "keep"), so a resend matches without the original order. */
 export function replaceContentHash(orig_order_id: number, qty_lots: number, price_ticks: number, stop_price_ticks: number): number {
   let h = mixWord(FNV_OFFSET, 2);
   h = mixNumber(h, orig_order_id);

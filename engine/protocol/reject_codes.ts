@@ -43,6 +43,7 @@ export const RejectCode = {
   NOTHING_TO_AMEND: 118,
   VALUE_OUT_OF_RANGE: 119,
   UNKNOWN_ROUTE: 120,
+  UNKNOWN_ACCOUNT: 121,
 
   MISSING_API_KEY: 200,
   UNKNOWN_API_KEY: 201,
@@ -119,6 +120,7 @@ const info: Record<RejectCodeName, [http_status: number, reason: string]> = {
   NOTHING_TO_AMEND: [400, 'a replace must change the quantity or the price'],
   VALUE_OUT_OF_RANGE: [400, 'a number is outside the range the system can represent exactly'],
   UNKNOWN_ROUTE: [404, 'no such route'],
+  UNKNOWN_ACCOUNT: [404, 'no such account'],
 
   MISSING_API_KEY: [401, 'the x-api-key header is required'],
   UNKNOWN_API_KEY: [401, 'the API key is not known'],

@@ -70,7 +70,10 @@ export function formatUnits(units: number, unit: Decimal): string {
   return formatDecimal(normalize({ mantissa: BigInt(units) * unit.mantissa, scale: unit.scale }));
 }
 
-/** Renders `numerator / denominator * unit` with up to `max_decimals` decimals (for average prices). */
+/**
+ * Renders `numerator / denominator * unit` (for average prices), truncated to `max_decimals`
+ * decimals beyond the unit's own: an average of 0.01-tick prices keeps 2 + max_decimals.
+ */
 export function formatRatio(numerator: number, denominator: number, unit: Decimal, max_decimals = 12): string {
   if (denominator === 0) return '0';
   const scaled = (BigInt(numerator) * unit.mantissa * 10n ** BigInt(max_decimals)) / BigInt(denominator);

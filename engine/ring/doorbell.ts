@@ -32,6 +32,12 @@ export class Doorbell {
     }
   }
 
+  /** Wakes the owner whether or not it looks parked (shutdown, tests). */
+  wake(): void {
+    Atomics.add(this.words, DOORBELL_SEQUENCE_INDEX, 1);
+    Atomics.notify(this.words, DOORBELL_SEQUENCE_INDEX);
+  }
+
   /** Owner side, step 1: announce the intent to park; returns the sequence to wait on. */
   prepareToPark(): number {
     Atomics.store(this.words, DOORBELL_PARKED_INDEX, 1);

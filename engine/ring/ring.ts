@@ -18,6 +18,7 @@ import { Doorbell } from './doorbell.js';
 import {
   RING_CAPACITY_INDEX,
   RING_CONSUMER_COUNT_INDEX,
+  RING_GATING_MASK_INDEX,
   RING_MAGIC,
   RING_MAGIC_INDEX,
   RING_PRODUCER_POSITION_INDEX,
@@ -46,10 +47,11 @@ export class SharedRing {
   static create(capacity: number, slot_size_bytes: number, consumer_count = 1): SharedRing {
     assertRingGeometry(capacity, slot_size_bytes, consumer_count);
     const buffer = new SharedArrayBuffer(ringTotalBytes(capacity, slot_size_bytes, consumer_count));
-    const header = new Int32Array(buffer, 0, 4);
+    const header = new Int32Array(buffer, 0, 5);
     header[RING_SLOT_SIZE_INDEX] = slot_size_bytes;
     header[RING_CAPACITY_INDEX] = capacity;
     header[RING_CONSUMER_COUNT_INDEX] = consumer_count;
+    header[RING_GATING_MASK_INDEX] = (1 << consumer_count) - 1;
     Atomics.store(header, RING_MAGIC_INDEX, RING_MAGIC);
     return new SharedRing(buffer);
   }
@@ -87,11 +89,39 @@ export class SharedRing {
     return Atomics.load(this.i32, ringConsumerPositionIndex(consumer));
   }
 
-  /** Slots published but not yet released by the slowest consumer. */
+  /** True if consumer `c` currently holds the producer back. */
+  isGating(consumer: number): boolean {
+    return (Atomics.load(this.i32, RING_GATING_MASK_INDEX) & (1 << consumer)) !== 0;
+  }
+
+  /**
+   * Takes a consumer out of the producer's gating (a worker that crashed or is not
+   * running), so the ring never waits for a reader that is not there. Its position stays
+   * where it was; it reads nothing until attached again.
+   */
+  detach(consumer: number): void {
+    Atomics.and(this.i32, RING_GATING_MASK_INDEX, ~(1 << consumer));
+  }
+
+  /**
+   * Puts a consumer back into gating at `upstream`'s position (e.g. the journal's): every
+   * slot behind that position is released already, so the producer can never have
+   * overwritten what the consumer reads next. Returns the position it starts at; the
+   * consumer must catch up on anything older from the journal.
+   */
+  attachAt(consumer: number, upstream: number): number {
+    const position = this.consumerPosition(upstream);
+    Atomics.store(this.i32, ringConsumerPositionIndex(consumer), position);
+    Atomics.or(this.i32, RING_GATING_MASK_INDEX, 1 << consumer);
+    return position;
+  }
+
+  /** Slots published but not yet released by the slowest gating consumer. */
   depth(): number {
     const head = this.producerPosition();
     let depth = 0;
     for (let c = 0; c < this.consumer_count; c++) {
+      if (!this.isGating(c)) continue;
       const lag = (head - this.consumerPosition(c)) | 0;
       if (lag > depth) depth = lag;
     }
@@ -164,9 +194,18 @@ export class RingProducer {
 
   private slowestConsumer(): number {
     const ring = this.ring;
-    let slowest = ring.consumerPosition(0);
-    for (let c = 1; c < ring.consumer_count; c++) {
+    const mask = Atomics.load(ring.i32, RING_GATING_MASK_INDEX);
+    // With no gating consumer at all nobody waits to read: the producer runs free.
+    let slowest = this.position;
+    let found = false;
+    for (let c = 0; c < ring.consumer_count; c++) {
+      if ((mask & (1 << c)) === 0) continue;
       const candidate = ring.consumerPosition(c);
+      if (!found) {
+        slowest = candidate;
+        found = true;
+        continue;
+      }
       // The slowest consumer is the one furthest behind the producer.
       if (((this.position - candidate) | 0) > ((this.position - slowest) | 0)) slowest = candidate;
     }

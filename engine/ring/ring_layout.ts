@@ -2,7 +2,8 @@
  * Shared-memory layout of a ring: a header of cache-line-separated counters, then the slots.
  *
  * ```
- *  byte 0        line 0  MAGIC | SLOT_SIZE | CAPACITY | CONSUMER_COUNT   (written once at creation)
+ *  byte 0        line 0  MAGIC | SLOT_SIZE | CAPACITY | CONSUMER_COUNT | GATING_MASK
+ *                        (GATING_MASK: bit i set = consumer i holds the producer back)
  *  byte 64       line 1  PRODUCER_POSITION                               (one writer: the producer)
  *  byte 128      line 2  CONSUMER_POSITION[0]                            (one writer: consumer 0)
  *  byte 192      line 3  CONSUMER_POSITION[1]                            (one writer: consumer 1)
@@ -27,6 +28,7 @@ export const RING_MAGIC_INDEX = 0;
 export const RING_SLOT_SIZE_INDEX = 1;
 export const RING_CAPACITY_INDEX = 2;
 export const RING_CONSUMER_COUNT_INDEX = 3;
+export const RING_GATING_MASK_INDEX = 4;
 export const RING_PRODUCER_POSITION_INDEX = 1 * WORDS_PER_LINE;
 
 export function ringConsumerPositionIndex(consumer: number): number {

@@ -52,7 +52,8 @@ export interface OmsConfig {
   readonly nats_url: string | null;
   readonly redis_url: string | null;
   readonly qdb_client_conf: string | null;
-  readonly market_data: 'sim' | 'nats';
+  /** sim: embedded ticker; nats: market.tick.* over NATS; manual: set through POST /admin/market (tests, demos). */
+  readonly market_data: 'sim' | 'nats' | 'manual';
   readonly snapshot_interval_events: number;
 }
 
@@ -83,7 +84,9 @@ export function loadOmsConfig(env: NodeJS.ProcessEnv = process.env): OmsConfig {
   const order_history = integer(env, 'OMS_ORDER_HISTORY', 1 << 20, 1024, 1 << 26);
   if (!isPowerOfTwo(order_history)) throw new ConfigError('OMS_ORDER_HISTORY must be a power of two');
   const market_data = env.OMS_MARKET_DATA || 'sim';
-  if (market_data !== 'sim' && market_data !== 'nats') throw new ConfigError('OMS_MARKET_DATA must be sim or nats');
+  if (market_data !== 'sim' && market_data !== 'nats' && market_data !== 'manual') {
+    throw new ConfigError('OMS_MARKET_DATA must be sim, nats or manual');
+  }
   if (market_data === 'nats' && !env.NATS_URL) throw new ConfigError('OMS_MARKET_DATA=nats needs NATS_URL');
   let engine: EngineConfig;
   let durability: Durability;
@@ -118,7 +121,7 @@ export function loadOmsConfig(env: NodeJS.ProcessEnv = process.env): OmsConfig {
     nats_url: env.NATS_URL || null,
     redis_url: env.REDIS_URL || null,
     qdb_client_conf: env.QDB_CLIENT_CONF || null,
-    market_data,
+    market_data: market_data as OmsConfig['market_data'],
     snapshot_interval_events: integer(env, 'OMS_SNAPSHOT_INTERVAL_EVENTS', 1_000_000, 0, 1 << 30),
   };
 }

@@ -51,6 +51,9 @@ export interface OrderRecord {
   client_order_id: string;
 }
 
+/** How many of each account's latest orders GET /orders lists besides the open ones. */
+export const RECENT_PER_ACCOUNT = 256;
+
 const F64_FIELDS = [
   'order_id', 'orig_order_id', 'replaced_by', 'qty_lots', 'price_ticks', 'stop_price_ticks', 'filled_qty_lots',
   'fill_notional', 'last_fill_qty_lots', 'last_fill_price_ticks', 'expire_at_ms', 'created_us', 'updated_us', 'last_seq',
@@ -76,6 +79,8 @@ export class OrderStore {
   private readonly pinned_final_order: number[] = [];
   /** Open order ids per account, for GET /orders?active_only=true and cancel-all paths. */
   private readonly active = new Map<number, Set<number>>();
+  /** The most recent order ids per account (a small ring), for GET /orders. */
+  private readonly recent = new Map<number, { ids: Float64Array; next: number }>();
   /** Last event sequence applied. */
   last_seq = 0;
 
@@ -144,6 +149,19 @@ export class OrderStore {
     return [...(this.active.get(account) ?? [])];
   }
 
+  /** Up to RECENT_PER_ACCOUNT most recent order ids of an account, newest first. */
+  recentOrders(account: number): number[] {
+    const entry = this.recent.get(account);
+    if (entry === undefined) return [];
+    const ids: number[] = [];
+    for (let k = 1; k <= RECENT_PER_ACCOUNT; k++) {
+      const id = entry.ids[(entry.next - k + RECENT_PER_ACCOUNT) % RECENT_PER_ACCOUNT];
+      if (id === 0) break;
+      ids.push(id);
+    }
+    return ids;
+  }
+
   /** Every known order (ring and pinned), for snapshots. */
   forEach(visit: (record: OrderRecord) => void): void {
     for (let slot = 0; slot < this.capacity; slot++) if (this.f64.order_id[slot] > 0) visit(this.readSlot(slot));
@@ -174,6 +192,17 @@ export class OrderStore {
     copyStateInto(record, v, base);
     this.store(record);
     if (!isFinalStatus(record.status)) this.activate(record.account, order_id);
+    this.remember(record.account, order_id);
+  }
+
+  private remember(account: number, order_id: number): void {
+    let entry = this.recent.get(account);
+    if (entry === undefined) {
+      entry = { ids: new Float64Array(RECENT_PER_ACCOUNT), next: 0 };
+      this.recent.set(account, entry);
+    }
+    entry.ids[entry.next] = order_id;
+    entry.next = (entry.next + 1) % RECENT_PER_ACCOUNT;
   }
 
   /** Writes a record into its ring slot, pinning an open order that already lives there. */

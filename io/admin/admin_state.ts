@@ -1,0 +1,32 @@
+/**
+ * Kill switches, halts and the limits version as the durable events left them, for
+ * GET /admin/state. (The engine holds the authoritative copy; this is the io thread's
+ * read model of it.)
+ */
+import { EventType } from '../../engine/protocol/enums.js';
+import { EV_ACCOUNT, EV_ARG, EV_FLAG, EV_SYMBOL, EV_TYPE } from '../../engine/protocol/event_layout.js';
+import { SlotViews } from '../../engine/protocol/slot_views.js';
+
+export class AdminState {
+  global_kill = false;
+  readonly killed_accounts = new Set<number>();
+  readonly halted_symbols = new Set<number>();
+  limits_version = 0;
+
+  apply(v: SlotViews, base: number): void {
+    const type = v.u8[base + EV_TYPE];
+    if (type === EventType.KILL_SWITCH) {
+      const account = v.i32[(base + EV_ACCOUNT) >> 2];
+      const engaged = v.u8[base + EV_FLAG] !== 0;
+      if (account < 0) this.global_kill = engaged;
+      else if (engaged) this.killed_accounts.add(account);
+      else this.killed_accounts.delete(account);
+    } else if (type === EventType.SYMBOL_HALT) {
+      const symbol = v.i32[(base + EV_SYMBOL) >> 2];
+      if (v.u8[base + EV_FLAG] !== 0) this.halted_symbols.add(symbol);
+      else this.halted_symbols.delete(symbol);
+    } else if (type === EventType.LIMITS_SWAPPED) {
+      this.limits_version = v.f64[(base + EV_ARG) >> 3];
+    }
+  }
+}

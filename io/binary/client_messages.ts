@@ -1,0 +1,107 @@
+/**
+ * Client -> server templates, schema version 1. The field order is the wire order;
+ * offsets are computed and alignment is asserted by `message()` (see PROTOCOL.md for
+ * the tables, which a test checks against these definitions).
+ *
+ * Validation that needs no reference data or session state happens here, at decode:
+ * enum members, text character sets, decimal ranges and signs, and (order_rules.ts) the
+ * cross-field rules. Symbol lookup, tick and lot grids, expire-time-in-the-past, and
+ * everything about sessions are the io layer's.
+ */
+import { OrderType, Side, TimeInForce } from '../../engine/protocol/enums.js';
+import { RejectCode } from '../../engine/protocol/reject_codes.js';
+import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
+import { ascii } from './ascii_schema.js';
+import { decimal, optionalDecimal } from './decimal_schema.js';
+import { boolean, enumU8 } from './enum_schemas.js';
+import { reserved } from './field_schema.js';
+import { TemplateId } from './header.js';
+import { u64 } from './integer_schemas.js';
+import { InputOf, MessageOf, message } from './message_schema.js';
+import { newOrderRule, replaceRule } from './order_rules.js';
+
+export const API_KEY_MAX_BYTES = 64;
+export const SYMBOL_MAX_BYTES = 16;
+export { CLIENT_ORDER_ID_MAX_BYTES };
+
+const client_order_id = ascii(CLIENT_ORDER_ID_MAX_BYTES, {
+  charset: 'printable',
+  min_length: 1,
+  code: RejectCode.INVALID_CLIENT_ORDER_ID,
+  missing_code: RejectCode.INVALID_CLIENT_ORDER_ID,
+});
+
+const symbol = ascii(SYMBOL_MAX_BYTES, {
+  charset: 'visible',
+  min_length: 1,
+  code: RejectCode.UNKNOWN_SYMBOL,
+  missing_code: RejectCode.MISSING_FIELD,
+});
+
+const order_id = u64({ min: 1, code: RejectCode.VALUE_OUT_OF_RANGE, meaning: 'an order id' });
+const quantity = { sign: 'positive', sign_code: RejectCode.INVALID_QUANTITY } as const;
+const price = { sign: 'positive', sign_code: RejectCode.INVALID_PRICE } as const;
+
+const logon_fields = {
+  cancel_on_disconnect: boolean,
+  reserved: reserved(3),
+  api_key: ascii(API_KEY_MAX_BYTES, {
+    charset: 'visible',
+    min_length: 1,
+    code: RejectCode.UNKNOWN_API_KEY,
+    missing_code: RejectCode.MISSING_API_KEY,
+  }),
+};
+export const LOGON = message('Logon', TemplateId.LOGON, 'client', logon_fields);
+export type Logon = MessageOf<typeof TemplateId.LOGON, typeof logon_fields>;
+export type LogonInput = InputOf<typeof logon_fields>;
+
+const new_order_fields = {
+  side: enumU8(Side, RejectCode.INVALID_SIDE),
+  order_type: enumU8(OrderType, RejectCode.INVALID_ORDER_TYPE),
+  time_in_force: enumU8(TimeInForce, RejectCode.INVALID_TIME_IN_FORCE),
+  reserved: reserved(1),
+  expire_time_ms: u64({ min: 0, code: RejectCode.INVALID_EXPIRE_TIME, meaning: 'epoch milliseconds (0 = none)' }),
+  quantity: decimal(quantity),
+  price: optionalDecimal(price),
+  stop_price: optionalDecimal(price),
+  symbol,
+  client_order_id,
+};
+export const NEW_ORDER = message('NewOrder', TemplateId.NEW_ORDER, 'client', new_order_fields).withRule(newOrderRule);
+export type NewOrder = MessageOf<typeof TemplateId.NEW_ORDER, typeof new_order_fields>;
+export type NewOrderInput = InputOf<typeof new_order_fields>;
+
+const cancel_fields = {
+  reserved: reserved(4),
+  order_id,
+};
+export const CANCEL = message('Cancel', TemplateId.CANCEL, 'client', cancel_fields);
+export type Cancel = MessageOf<typeof TemplateId.CANCEL, typeof cancel_fields>;
+export type CancelInput = InputOf<typeof cancel_fields>;
+
+const replace_fields = {
+  reserved: reserved(4),
+  orig_order_id: order_id,
+  quantity: optionalDecimal(quantity),
+  price: optionalDecimal(price),
+  stop_price: optionalDecimal(price),
+  client_order_id,
+};
+export const REPLACE = message('Replace', TemplateId.REPLACE, 'client', replace_fields).withRule(replaceRule);
+export type Replace = MessageOf<typeof TemplateId.REPLACE, typeof replace_fields>;
+export type ReplaceInput = InputOf<typeof replace_fields>;
+
+const empty_fields = { reserved: reserved(4) };
+export const HEARTBEAT = message('Heartbeat', TemplateId.HEARTBEAT, 'client', empty_fields);
+export type Heartbeat = MessageOf<typeof TemplateId.HEARTBEAT, typeof empty_fields>;
+export type HeartbeatInput = InputOf<typeof empty_fields>;
+
+export const LOGOUT = message('Logout', TemplateId.LOGOUT, 'client', empty_fields);
+export type Logout = MessageOf<typeof TemplateId.LOGOUT, typeof empty_fields>;
+export type LogoutInput = InputOf<typeof empty_fields>;
+
+/** Every message a client sends, discriminated by `template_id`. */
+export type ClientMessage = Logon | NewOrder | Cancel | Replace | Heartbeat | Logout;
+
+export const CLIENT_MESSAGE_SCHEMAS = [LOGON, NEW_ORDER, CANCEL, REPLACE, HEARTBEAT, LOGOUT] as const;

@@ -1,0 +1,61 @@
+/**
+ * The binary order-entry protocol spoken over WebSocket: codec, framing and helpers.
+ * PROTOCOL.md (io/PROTOCOL.md) is the specification; this is its implementation.
+ *
+ * Server side, per WebSocket payload:
+ *
+ *   for (const item of decodeClientMessages(payload)) {
+ *     if (item instanceof Refusal) { encodeReject(out, at, rejectForRefusal(next_seq++, item)); if (item.fatal) close; continue; }
+ *     switch (item.template_id) { case TemplateId.NEW_ORDER: ... }
+ *   }
+ *
+ * and encode replies straight into an outgoing buffer with encodeExecutionReport(out, at, report).
+ */
+
+// Decoding (never throws)
+export { decodeClientMessages, decodeServerMessages, decodeMessages, decodeFrame } from './decoder.js';
+export { Refusal, isRefusal } from './refusal.js';
+export { FrameAssembler } from './frame_assembler.js';
+export type { FrameAssemblerOptions, FrameHandler } from './frame_assembler.js';
+export { StreamDecoder } from './stream_decoder.js';
+export type { ItemHandler } from './stream_decoder.js';
+export { CLIENT_TEMPLATES, SERVER_TEMPLATES, TemplateSet } from './template_set.js';
+
+// Encoding (into caller buffers; throws RangeError on values the decoder would refuse)
+export {
+  encodeCancel, encodeClientBatch, encodeClientMessage, encodeExecutionReport, encodeHeartbeat, encodeLogon,
+  encodeLogonAck, encodeLogout, encodeNewOrder, encodeReject, encodeReplace, encodeServerBatch, encodeServerHeartbeat,
+  encodeServerMessage, messageBytes, rejectForRefusal,
+} from './encoder.js';
+export type { ClientMessageInput, ServerMessageInput } from './encoder.js';
+
+// Messages and their schemas
+export {
+  API_KEY_MAX_BYTES, CANCEL, CLIENT_MESSAGE_SCHEMAS, CLIENT_ORDER_ID_MAX_BYTES, HEARTBEAT, LOGON, LOGOUT, NEW_ORDER,
+  REPLACE, SYMBOL_MAX_BYTES,
+} from './client_messages.js';
+export type {
+  Cancel, CancelInput, ClientMessage, Heartbeat, HeartbeatInput, Logon, LogonInput, Logout, LogoutInput, NewOrder,
+  NewOrderInput, Replace, ReplaceInput,
+} from './client_messages.js';
+export {
+  ACCOUNT_NAME_MAX_BYTES, EXECUTION_REPORT, LOGON_ACK, REJECT, REJECT_REASON_MAX_BYTES, SERVER_HEARTBEAT,
+  SERVER_MESSAGE_SCHEMAS,
+} from './server_messages.js';
+export type {
+  ExecutionReport, ExecutionReportInput, LogonAck, LogonAckInput, Reject, RejectInput, ServerHeartbeat,
+  ServerHeartbeatInput, ServerMessage,
+} from './server_messages.js';
+export { MessageSchema } from './message_schema.js';
+export type { FieldLayout, InputOf, MessageOf } from './message_schema.js';
+
+// Wire constants, enums and decimals
+export {
+  HEADER_BYTES, MAX_MESSAGE_BYTES, MESSAGE_ALIGNMENT_BYTES, SCHEMA_VERSION, TemplateId,
+} from './header.js';
+export { ExecType, OrdStatus, execTypeOf, ordStatusOf } from './fix_codes.js';
+export { DECIMAL_BYTES, DECIMAL_SCALE_MAX } from './decimal_schema.js';
+export type { DecimalInput } from './decimal_schema.js';
+export { AVERAGE_PRICE_DECIMALS, averagePriceDecimal, toDecimal, unitsToDecimal } from './report_decimals.js';
+export type { MutableDecimal } from './report_decimals.js';
+export { hexDump, layoutRows, parseHexDump } from './describe.js';

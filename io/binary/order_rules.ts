@@ -1,0 +1,54 @@
+/**
+ * Cross-field rules of NewOrder and Replace: which prices an order type carries, and
+ * when an expire time is allowed. They run on the decoded message after every field has
+ * passed its own check. Faults are preallocated: a refusal here allocates nothing.
+ */
+import { OrderType, TimeInForce } from '../../engine/protocol/enums.js';
+import { RejectCode } from '../../engine/protocol/reject_codes.js';
+import type { Decimal } from '../../engine/reference/decimal.js';
+import type { FieldFault } from './field_schema.js';
+
+interface OrderTerms {
+  readonly order_type: number;
+  readonly time_in_force: number;
+  readonly expire_time_ms: number;
+  readonly price: Decimal | undefined;
+  readonly stop_price: Decimal | undefined;
+}
+
+interface ReplaceTerms {
+  readonly quantity: Decimal | undefined;
+  readonly price: Decimal | undefined;
+  readonly stop_price: Decimal | undefined;
+}
+
+function fault(code: RejectCode, reason: string): FieldFault {
+  return Object.freeze({ code, reason });
+}
+
+const PRICE_REQUIRED = fault(RejectCode.PRICE_REQUIRED, 'limit and stop-limit orders need a price');
+const PRICE_NOT_ALLOWED = fault(RejectCode.INVALID_PRICE, 'market and stop orders must not carry a price (send it absent)');
+const STOP_REQUIRED = fault(RejectCode.STOP_PRICE_REQUIRED, 'stop and stop-limit orders need a stop_price');
+const STOP_NOT_ALLOWED = fault(RejectCode.INVALID_PRICE, 'only stop and stop-limit orders carry a stop_price (send it absent)');
+const EXPIRE_REQUIRED = fault(RejectCode.INVALID_EXPIRE_TIME, 'GTD orders need expire_time_ms (epoch milliseconds)');
+const EXPIRE_NOT_ALLOWED = fault(RejectCode.INVALID_EXPIRE_TIME, 'only GTD orders carry expire_time_ms (send 0)');
+const NOTHING_TO_AMEND = fault(RejectCode.NOTHING_TO_AMEND, 'a replace must change the quantity, the price or the stop price');
+
+export function newOrderRule(m: OrderTerms): FieldFault | undefined {
+  const type = m.order_type;
+  const needs_price = type === OrderType.LIMIT || type === OrderType.STOP_LIMIT;
+  const needs_stop = type === OrderType.STOP || type === OrderType.STOP_LIMIT;
+  if (needs_price && m.price === undefined) return PRICE_REQUIRED;
+  if (!needs_price && m.price !== undefined) return PRICE_NOT_ALLOWED;
+  if (needs_stop && m.stop_price === undefined) return STOP_REQUIRED;
+  if (!needs_stop && m.stop_price !== undefined) return STOP_NOT_ALLOWED;
+  const gtd = m.time_in_force === TimeInForce.GTD;
+  if (gtd && m.expire_time_ms === 0) return EXPIRE_REQUIRED;
+  if (!gtd && m.expire_time_ms !== 0) return EXPIRE_NOT_ALLOWED;
+  return undefined;
+}
+
+export function replaceRule(m: ReplaceTerms): FieldFault | undefined {
+  if (m.quantity === undefined && m.price === undefined && m.stop_price === undefined) return NOTHING_TO_AMEND;
+  return undefined;
+}

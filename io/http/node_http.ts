@@ -1,0 +1,107 @@
+/**
+ * The native-free fallback: the same routes on node:http, used when the uWebSockets.js
+ * binary cannot be loaded. It serves every HTTP route with the same validation, limits
+ * and answers; it does not serve the binary WebSocket protocol (/ws answers 501), and it
+ * is slower (native-free-notes/ has the measured cost).
+ */
+import http from 'node:http';
+import { RejectCode } from '../../engine/protocol/reject_codes.js';
+import { HttpRequest, HttpResponder, JSON_CONTENT_TYPE } from './http_types.js';
+import { sendRefusal } from './json_reply.js';
+import { Router } from './router.js';
+
+class NodeResponder implements HttpResponder {
+  aborted = false;
+  private done = false;
+
+  constructor(private readonly res: http.ServerResponse) {}
+
+  send(status: number, body: string, headers?: readonly (readonly [string, string])[], content_type = JSON_CONTENT_TYPE): void {
+    if (this.aborted || this.done) return;
+    this.done = true;
+    const out: Record<string, string | number> = { 'content-type': content_type, 'content-length': Buffer.byteLength(body) };
+    if (headers !== undefined) for (const [name, value] of headers) out[name] = value;
+    if (status === 413) out.connection = 'close';
+    this.res.writeHead(status, out);
+    this.res.end(body);
+  }
+}
+
+export function createNodeHttpServer(router: Router, max_body_bytes: number): http.Server {
+  const server = http.createServer((req, res) => {
+    const responder = new NodeResponder(res);
+    res.on('close', () => {
+      if (!res.writableFinished) responder.aborted = true;
+    });
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const query = q < 0 ? '' : url.slice(q + 1);
+    const header = (name: string) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    const headers = {
+      api_key: header('x-api-key') || undefined,
+      authorization: header('authorization') || undefined,
+      admin_token: header('x-admin-token') || undefined,
+      content_type: header('content-type') || undefined,
+    };
+    if (path === '/ws') {
+      res.writeHead(501, { 'content-type': JSON_CONTENT_TYPE });
+      res.end(JSON.stringify({ success: false, code: 'UNKNOWN_ROUTE', reject_code: RejectCode.UNKNOWN_ROUTE, reason: 'the binary WebSocket protocol needs uWebSockets.js, which could not be loaded on this platform' }));
+      return;
+    }
+    const match = router.match(method, path);
+    if (match.kind === 'not_found') {
+      sendRefusal(responder, RejectCode.UNKNOWN_ROUTE, `no route for ${method} ${path}`);
+      req.resume();
+      return;
+    }
+    if (match.kind === 'method_not_allowed') {
+      responder.send(405, JSON.stringify({ success: false, code: 'UNKNOWN_ROUTE', reject_code: RejectCode.UNKNOWN_ROUTE, reason: `${method} is not allowed on ${path}; use ${match.allowed.join(', ')}` }), [['allow', match.allowed.join(', ')]]);
+      req.resume();
+      return;
+    }
+    const dispatch = (body: Buffer | null) => {
+      const request: HttpRequest = { method, path, query, headers, body };
+      try {
+        match.handler(request, responder, match.params);
+      } catch (error) {
+        sendRefusal(responder, RejectCode.INTERNAL_ERROR, 'internal error');
+        process.emitWarning(`route ${method} ${path} failed: ${(error as Error).stack ?? String(error)}`);
+      }
+    };
+    if (method === 'GET' || method === 'HEAD') {
+      dispatch(null);
+      req.resume();
+      return;
+    }
+    const declared = Number(req.headers['content-length'] ?? -1);
+    if (declared > max_body_bytes) {
+      sendRefusal(responder, RejectCode.BODY_TOO_LARGE, `the body is ${declared} bytes; the limit is ${max_body_bytes}`);
+      req.destroy();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let length = 0;
+    req.on('data', (chunk: Buffer) => {
+      length += chunk.length;
+      if (length > max_body_bytes) {
+        sendRefusal(responder, RejectCode.BODY_TOO_LARGE, `the body is over the limit of ${max_body_bytes} bytes`);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (length <= max_body_bytes) dispatch(Buffer.concat(chunks, length));
+    });
+    req.on('error', () => {
+      responder.aborted = true;
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}

@@ -1,0 +1,61 @@
+/**
+ * Method + path routing with `:param` segments. Routes are compiled once at start-up;
+ * matching walks the segments with no regular expressions.
+ */
+import { RouteHandler } from './http_types.js';
+
+interface Route {
+  readonly method: string;
+  readonly segments: readonly (string | null)[];
+  readonly handler: RouteHandler;
+}
+
+export type RouteMatch =
+  | { readonly kind: 'found'; readonly handler: RouteHandler; readonly params: readonly string[] }
+  | { readonly kind: 'method_not_allowed'; readonly allowed: readonly string[] }
+  | { readonly kind: 'not_found' };
+
+export class Router {
+  private readonly routes: Route[] = [];
+
+  add(method: string, pattern: string, handler: RouteHandler): this {
+    const segments = splitPath(pattern).map((s) => (s.startsWith(':') ? null : s));
+    this.routes.push({ method: method.toUpperCase(), segments, handler });
+    return this;
+  }
+
+  match(method: string, path: string): RouteMatch {
+    const parts = splitPath(path);
+    const allowed: string[] = [];
+    for (const route of this.routes) {
+      const params = matchSegments(route.segments, parts);
+      if (params === null) continue;
+      if (route.method === method) return { kind: 'found', handler: route.handler, params };
+      allowed.push(route.method);
+    }
+    return allowed.length > 0 ? { kind: 'method_not_allowed', allowed } : { kind: 'not_found' };
+  }
+}
+
+function splitPath(path: string): string[] {
+  return path.split('/').filter((s) => s.length > 0);
+}
+
+function matchSegments(segments: readonly (string | null)[], parts: readonly string[]): string[] | null {
+  if (segments.length !== parts.length) return null;
+  const params: string[] = [];
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i];
+    if (segment === null) params.push(decodeURIComponentSafe(parts[i]));
+    else if (segment !== parts[i]) return null;
+  }
+  return params;
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

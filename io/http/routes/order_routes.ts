@@ -1,0 +1,156 @@
+/**
+ * The order routes: place, query, cancel, cancel/replace. Every answer about an order
+ * is rendered from the durable read model after the engine's reply, so the client sees
+ * the order as the engine left it (a marketable order against the embedded venue
+ * answers FILLED) and never sees state a crash could take back.
+ */
+import { ReplyRecord } from '../../../engine/protocol/event_record.js';
+import { OrderStatus, TimeInForce, isFinalStatus } from '../../../engine/protocol/enums.js';
+import { REPLY_FLAG_DUPLICATE } from '../../../engine/protocol/reply_layout.js';
+import { RejectCode } from '../../../engine/protocol/reject_codes.js';
+import { nextSessionEndMs } from '../../config/oms_config.js';
+import { IoContext } from '../../io_context.js';
+import { validateAmend, validateNewOrder } from '../../orders/order_validation.js';
+import { HttpRequest, HttpResponder } from '../http_types.js';
+import { sendJson, sendRefusal } from '../json_reply.js';
+import { Router } from '../router.js';
+import { authenticate, parseJsonBody, parseOrderId, queryParams } from './route_helpers.js';
+
+export function addOrderRoutes(router: Router, ctx: IoContext): void {
+  router.add('POST', '/orders', (req, res) => placeOrder(ctx, req, res));
+  router.add('GET', '/orders', (req, res) => listOrders(ctx, req, res));
+  router.add('GET', '/orders/:order_id', (req, res, [id]) => getOrder(ctx, req, res, id));
+  router.add('DELETE', '/orders/:order_id', (req, res, [id]) => cancelOrder(ctx, req, res, id));
+  router.add('PATCH', '/orders/:order_id', (req, res, [id]) => replaceOrder(ctx, req, res, id));
+}
+
+function placeOrder(ctx: IoContext, req: HttpRequest, res: HttpResponder): void {
+  const started = performance.now();
+  if (!ctx.accepting()) return sendRefusal(res, RejectCode.SHUTTING_DOWN);
+  const account = authenticate(ctx, req, res);
+  if (account < 0) return;
+  const body = parseJsonBody(req, res);
+  if (body === undefined) return;
+  const validation = validateNewOrder(body, ctx.instruments);
+  if (!validation.ok) return sendRefusal(res, validation.refusal.code, validation.refusal.reason);
+  const order = validation.value;
+  if (order.account_name !== null && order.account_name !== ctx.accounts.nameOf(account)) {
+    return sendRefusal(res, RejectCode.ACCOUNT_MISMATCH, 'the API key does not belong to that account');
+  }
+  const expire_at_ms = order.time_in_force === TimeInForce.DAY
+    ? nextSessionEndMs(Date.now(), ctx.config.session_end_utc_minutes)
+    : order.expire_at_ms;
+  const client_order_id = order.client_order_id ?? ctx.generatedClientOrderId();
+  const submitted = ctx.link.submit(
+    (writer, request_id) => writer.newOrder({
+      request_id, account, symbol: order.symbol, side: order.side, order_type: order.order_type,
+      time_in_force: order.time_in_force, qty_lots: order.qty_lots, price_ticks: order.price_ticks,
+      stop_price_ticks: order.stop_price_ticks, expire_at_ms, session_id: 0, client_order_id,
+    }),
+    (reply) => {
+      answerWithOrder(ctx, res, reply);
+      ctx.observeLatency('place_order', (performance.now() - started) / 1000);
+    },
+  );
+  if (submitted === 'busy') sendRefusal(res, RejectCode.ENGINE_BUSY);
+}
+
+function listOrders(ctx: IoContext, req: HttpRequest, res: HttpResponder): void {
+  const account = authenticate(ctx, req, res);
+  if (account < 0) return;
+  const query = queryParams(req.query);
+  const requested = query.get('account');
+  if (requested !== null && requested !== ctx.accounts.nameOf(account)) {
+    return sendRefusal(res, RejectCode.ACCOUNT_MISMATCH, 'the API key does not belong to that account');
+  }
+  const active_only = query.get('active_only') === 'true';
+  const ids = new Set<number>(ctx.store.activeOrders(account));
+  if (!active_only) for (const id of ctx.store.recentOrders(account)) ids.add(id);
+  const orders = [];
+  for (const id of [...ids].sort((a, b) => b - a)) {
+    const record = ctx.store.get(id);
+    if (record === undefined || record.account !== account) continue;
+    if (active_only && isFinalStatus(record.status)) continue;
+    orders.push(ctx.renderer.render(record));
+  }
+  sendJson(res, 200, { success: true, count: orders.length, orders });
+}
+
+function getOrder(ctx: IoContext, req: HttpRequest, res: HttpResponder, id_text: string): void {
+  const account = authenticate(ctx, req, res);
+  if (account < 0) return;
+  const record = ownRecord(ctx, account, id_text);
+  if (record === undefined) return sendRefusal(res, RejectCode.UNKNOWN_ORDER);
+  sendJson(res, 200, { success: true, ...ctx.renderer.render(record) });
+}
+
+function cancelOrder(ctx: IoContext, req: HttpRequest, res: HttpResponder, id_text: string): void {
+  const account = authenticate(ctx, req, res);
+  if (account < 0) return;
+  const record = ownRecord(ctx, account, id_text);
+  if (record === undefined) return sendRefusal(res, RejectCode.UNKNOWN_ORDER);
+  if (isFinalStatus(record.status)) {
+    return sendRefusal(res, RejectCode.ORDER_ALREADY_FINAL, `the order is already ${statusName(record.status)}`, ctx.renderer.render(record));
+  }
+  const submitted = ctx.link.submit(
+    (writer, request_id) => writer.cancel(request_id, account, record.order_id),
+    (reply) => answerWithOrder(ctx, res, reply),
+  );
+  if (submitted === 'busy') sendRefusal(res, RejectCode.ENGINE_BUSY);
+}
+
+function replaceOrder(ctx: IoContext, req: HttpRequest, res: HttpResponder, id_text: string): void {
+  if (!ctx.accepting()) return sendRefusal(res, RejectCode.SHUTTING_DOWN);
+  const account = authenticate(ctx, req, res);
+  if (account < 0) return;
+  const record = ownRecord(ctx, account, id_text);
+  if (record === undefined) return sendRefusal(res, RejectCode.UNKNOWN_ORDER);
+  const body = parseJsonBody(req, res);
+  if (body === undefined) return;
+  const validation = validateAmend(body, record.symbol, ctx.instruments);
+  if (!validation.ok) return sendRefusal(res, validation.refusal.code, validation.refusal.reason);
+  if (isFinalStatus(record.status)) {
+    return sendRefusal(res, RejectCode.ORDER_ALREADY_FINAL, `the order is already ${statusName(record.status)}`, ctx.renderer.render(record));
+  }
+  const amend = validation.value;
+  const client_order_id = amend.client_order_id ?? ctx.generatedClientOrderId();
+  const submitted = ctx.link.submit(
+    (writer, request_id) => writer.replace({
+      request_id, account, order_id: record.order_id, qty_lots: amend.qty_lots, price_ticks: amend.price_ticks,
+      stop_price_ticks: amend.stop_price_ticks, session_id: 0, client_order_id,
+    }),
+    (reply) => answerWithOrder(ctx, res, reply),
+  );
+  if (submitted === 'busy') sendRefusal(res, RejectCode.ENGINE_BUSY);
+}
+
+/** Turns an engine reply about an order into the HTTP answer. */
+export function answerWithOrder(ctx: IoContext, res: HttpResponder, reply: ReplyRecord): void {
+  const record = reply.order_id > 0 ? ctx.store.get(reply.order_id) : undefined;
+  const order = record === undefined ? undefined : ctx.renderer.render(record);
+  if (reply.code === RejectCode.OK) {
+    if (order === undefined) return sendRefusal(res, RejectCode.INTERNAL_ERROR, 'the order is missing from the read model');
+    const body: Record<string, unknown> = { success: true, ...order };
+    if (reply.flag === REPLY_FLAG_DUPLICATE) body.duplicate = true;
+    return sendJson(res, 200, body);
+  }
+  if (reply.code === RejectCode.UNKNOWN_ORDER && record !== undefined && isFinalStatus(record.status)) {
+    // The order finished between the io thread's check and the engine's: say so.
+    return sendRefusal(res, RejectCode.ORDER_ALREADY_FINAL, `the order is already ${statusName(record.status)}`, order);
+  }
+  if (reply.code === RejectCode.UNKNOWN_ORDER) return sendRefusal(res, RejectCode.UNKNOWN_ORDER);
+  // A duplicate client order id points at the original order, which is the caller's own.
+  sendRefusal(res, reply.code, undefined, order);
+}
+
+/** The caller's own order, or undefined: another account's order is answered exactly like a missing one. */
+function ownRecord(ctx: IoContext, account: number, id_text: string) {
+  const order_id = parseOrderId(id_text);
+  if (order_id === undefined) return undefined;
+  const record = ctx.store.get(order_id);
+  return record !== undefined && record.account === account ? record : undefined;
+}
+
+function statusName(status: number): string {
+  return Object.keys(OrderStatus).find((k) => OrderStatus[k as keyof typeof OrderStatus] === status) ?? String(status);
+}

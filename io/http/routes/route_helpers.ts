@@ -1,0 +1,53 @@
+/** Small steps every route repeats: authenticate, parse the JSON body, parse ids and queries. */
+import { RejectCode } from '../../../engine/protocol/reject_codes.js';
+import { IoContext } from '../../io_context.js';
+import { HttpRequest, HttpResponder } from '../http_types.js';
+import { sendRefusal } from '../json_reply.js';
+
+/** The caller's account, or -1 after answering 401. */
+export function authenticate(ctx: IoContext, req: HttpRequest, res: HttpResponder): number {
+  const result = ctx.auth.account(req.headers.api_key);
+  if (!result.ok) {
+    sendRefusal(res, result.code);
+    return -1;
+  }
+  return result.account;
+}
+
+/** True if the caller holds the admin token; else answers 403 and returns false. */
+export function requireAdmin(ctx: IoContext, req: HttpRequest, res: HttpResponder): boolean {
+  if (!ctx.auth.adminEnabled()) {
+    sendRefusal(res, RejectCode.ADMIN_TOKEN_REQUIRED, 'the admin API is disabled: start the OMS with OMS_ADMIN_TOKEN set');
+    return false;
+  }
+  if (!ctx.auth.isAdmin(req.headers)) {
+    sendRefusal(res, RejectCode.ADMIN_TOKEN_REQUIRED);
+    return false;
+  }
+  return true;
+}
+
+/** The parsed body, or undefined after answering 400. */
+export function parseJsonBody(req: HttpRequest, res: HttpResponder): unknown {
+  if (req.body === null || req.body.length === 0) {
+    sendRefusal(res, RejectCode.MALFORMED_BODY, 'a JSON body is required');
+    return undefined;
+  }
+  try {
+    return JSON.parse(req.body.toString('utf8')) as unknown;
+  } catch {
+    sendRefusal(res, RejectCode.MALFORMED_BODY, 'the body is not valid JSON');
+    return undefined;
+  }
+}
+
+/** Order ids are positive integers below 2^53, written in decimal. */
+export function parseOrderId(text: string): number | undefined {
+  if (!/^[1-9]\d{0,15}$/.test(text)) return undefined;
+  const id = Number(text);
+  return Number.isSafeInteger(id) ? id : undefined;
+}
+
+export function queryParams(query: string): URLSearchParams {
+  return new URLSearchParams(query);
+}

@@ -1,0 +1,102 @@
+/**
+ * Serves the routes on uWebSockets.js. A uWS request object is valid only inside its
+ * callback, so everything a route needs is copied out first; the body is read in chunks
+ * (copied, since uWS neuters each chunk after the callback) up to the body cap; every
+ * pending response has an abort handler, and every response written after the callback
+ * returned is corked so status, headers and body leave in one write.
+ */
+import type { HttpResponse, HttpRequest as UwsRequest, TemplatedApp } from 'uWebSockets.js';
+import { RejectCode } from '../../engine/protocol/reject_codes.js';
+import { HttpRequest, HttpResponder, JSON_CONTENT_TYPE, statusLine } from './http_types.js';
+import { sendRefusal } from './json_reply.js';
+import { Router } from './router.js';
+
+class UwsResponder implements HttpResponder {
+  aborted = false;
+  done = false;
+
+  constructor(private readonly res: HttpResponse) {}
+
+  send(status: number, body: string, headers?: readonly (readonly [string, string])[], content_type = JSON_CONTENT_TYPE): void {
+    if (this.aborted || this.done) return;
+    this.done = true;
+    const res = this.res;
+    res.cork(() => {
+      res.writeStatus(statusLine(status));
+      res.writeHeader('content-type', content_type);
+      if (headers !== undefined) for (const [name, value] of headers) res.writeHeader(name, value);
+      // A refused oversized body is still arriving: close rather than read it all.
+      res.end(body, status === 413);
+    });
+  }
+}
+
+export function mountHttpRoutes(app: TemplatedApp, router: Router, max_body_bytes: number): void {
+  app.any('/*', (res: HttpResponse, req: UwsRequest) => {
+    const responder = new UwsResponder(res);
+    res.onAborted(() => {
+      responder.aborted = true;
+    });
+    const method = req.getMethod().toUpperCase();
+    const path = req.getUrl();
+    const query = req.getQuery() ?? '';
+    const headers = {
+      api_key: req.getHeader('x-api-key') || undefined,
+      authorization: req.getHeader('authorization') || undefined,
+      admin_token: req.getHeader('x-admin-token') || undefined,
+      content_type: req.getHeader('content-type') || undefined,
+    };
+    const content_length_text = req.getHeader('content-length');
+    const match = router.match(method, path);
+    if (match.kind === 'not_found') {
+      sendRefusal(responder, RejectCode.UNKNOWN_ROUTE, `no route for ${method} ${path}`);
+      return;
+    }
+    if (match.kind === 'method_not_allowed') {
+      responder.send(405, JSON.stringify({ success: false, code: 'UNKNOWN_ROUTE', reject_code: RejectCode.UNKNOWN_ROUTE, reason: `${method} is not allowed on ${path}; use ${match.allowed.join(', ')}` }), [['allow', match.allowed.join(', ')]]);
+      return;
+    }
+    const dispatch = (body: Buffer | null) => {
+      const request: HttpRequest = { method, path, query, headers, body };
+      try {
+        match.handler(request, responder, match.params);
+      } catch (error) {
+        sendRefusal(responder, RejectCode.INTERNAL_ERROR, 'internal error');
+        process.emitWarning(`route ${method} ${path} failed: ${(error as Error).stack ?? String(error)}`);
+      }
+    };
+    if (method === 'GET' || method === 'HEAD') {
+      dispatch(null);
+      return;
+    }
+    const declared = content_length_text === '' ? -1 : Number(content_length_text);
+    if (declared > max_body_bytes) {
+      sendRefusal(responder, RejectCode.BODY_TOO_LARGE, `the body is ${declared} bytes; the limit is ${max_body_bytes}`);
+      return;
+    }
+    readBody(res, responder, declared, max_body_bytes, dispatch);
+  });
+}
+
+function readBody(res: HttpResponse, responder: UwsResponder, declared: number, cap: number, done: (body: Buffer) => void): void {
+  let buffer = Buffer.allocUnsafe(declared > 0 ? declared : 0);
+  let length = 0;
+  let refused = false;
+  res.onData((chunk, is_last) => {
+    if (refused) return;
+    const bytes = new Uint8Array(chunk);
+    if (length + bytes.length > cap) {
+      refused = true;
+      sendRefusal(responder, RejectCode.BODY_TOO_LARGE, `the body is over the limit of ${cap} bytes`);
+      return;
+    }
+    if (length + bytes.length > buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.min(cap, Math.max(length + bytes.length, buffer.length * 2)));
+      buffer.copy(grown, 0, 0, length);
+      buffer = grown;
+    }
+    buffer.set(bytes, length);
+    length += bytes.length;
+    if (is_last) done(buffer.subarray(0, length));
+  });
+}

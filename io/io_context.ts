@@ -1,0 +1,37 @@
+/**
+ * What the io thread's routes and sessions share: configuration, reference tables, the
+ * read model, the link to the engine, and the shared tables they read. Built once in
+ * oms_process.ts; routes receive it and keep no other globals.
+ */
+import { AccountTable } from '../engine/reference/accounts.js';
+import { InstrumentTable } from '../engine/reference/instruments.js';
+import { SeqlockTable } from '../engine/reference/seqlock_table.js';
+import { Authenticator } from './auth/authenticator.js';
+import { OmsConfig } from './config/oms_config.js';
+import { EngineLink } from './engine_link/engine_link.js';
+import { OrderRenderer } from './orders/order_json.js';
+import { OrderStore } from './orders/order_store.js';
+
+export interface IoContext {
+  readonly config: OmsConfig;
+  readonly instruments: InstrumentTable;
+  readonly accounts: AccountTable;
+  readonly auth: Authenticator;
+  readonly store: OrderStore;
+  readonly renderer: OrderRenderer;
+  readonly link: EngineLink;
+  readonly marks: SeqlockTable;
+  /** False once shutdown began: new orders are refused with SHUTTING_DOWN. */
+  accepting(): boolean;
+  /** Generates a client order id for requests that did not send one (not idempotent). */
+  generatedClientOrderId(): string;
+  /** Records one request's latency (seconds) for /metrics. */
+  observeLatency(route: string, seconds: number): void;
+}
+
+let generated = 0;
+
+export function makeClientOrderIdGenerator(): () => string {
+  const prefix = `oms-${Date.now().toString(36)}-`;
+  return () => `${prefix}${(++generated).toString(36)}`;
+}

@@ -1,0 +1,91 @@
+/**
+ * Renders an order record as the JSON the HTTP API returns (seed-compatible field names,
+ * FIX-minded content). Prices and quantities become exact decimals (JSON numbers written
+ * from their decimal strings, so 0.1 stays 0.1); the average fill price is the exact
+ * ratio of the fill notional to the filled quantity, rounded to 8 decimals.
+ */
+import { ExecReason, OrderStatus, OrderType, Side, TimeInForce, nameOf } from '../../engine/protocol/enums.js';
+import { rejectInfo } from '../../engine/protocol/reject_codes.js';
+import { AccountTable } from '../../engine/reference/accounts.js';
+import { formatRatio, formatUnits } from '../../engine/reference/decimal.js';
+import { InstrumentTable } from '../../engine/reference/instruments.js';
+import { OrderRecord } from './order_store.js';
+
+export interface OrderJson {
+  order_id: string;
+  client_order_id: string;
+  account: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  order_type: string;
+  time_in_force: string;
+  quantity: number;
+  price: number | null;
+  stop_price: number | null;
+  status: string;
+  filled_quantity: number;
+  remaining_quantity: number;
+  average_fill_price: number | null;
+  last_fill_quantity: number | null;
+  last_fill_price: number | null;
+  triggered: boolean;
+  expire_time: string | null;
+  orig_order_id: string | null;
+  replaced_by: string | null;
+  /** The RejectCode number, its name and its reason, for REJECTED orders. */
+  reject_code: number | null;
+  reject_name: string | null;
+  reject_reason: string | null;
+  exec_reason: string | null;
+  created_at: string;
+  updated_at: string;
+  sequence: number;
+}
+
+export class OrderRenderer {
+  constructor(private readonly instruments: InstrumentTable, private readonly accounts: AccountTable) {}
+
+  render(r: OrderRecord): OrderJson {
+    const instrument = this.instruments.at(r.symbol);
+    const lots = (units: number) => Number(formatUnits(units, instrument.lot));
+    const ticks = (units: number) => Number(formatUnits(units, instrument.tick));
+    const reject = r.reject_code !== 0 ? rejectInfo(r.reject_code) : null;
+    return {
+      order_id: String(r.order_id),
+      client_order_id: r.client_order_id,
+      account: this.accounts.nameOf(r.account),
+      symbol: instrument.spec.symbol,
+      side: r.side === Side.BUY ? 'buy' : 'sell',
+      order_type: String(nameOf(OrderType, r.order_type)),
+      time_in_force: String(nameOf(TimeInForce, r.time_in_force)),
+      quantity: lots(r.qty_lots),
+      price: r.price_ticks > 0 ? ticks(r.price_ticks) : null,
+      stop_price: r.stop_price_ticks > 0 ? ticks(r.stop_price_ticks) : null,
+      status: String(nameOf(OrderStatus, r.status)),
+      filled_quantity: lots(r.filled_qty_lots),
+      remaining_quantity: isOpen(r.status) ? lots(r.qty_lots - r.filled_qty_lots) : 0,
+      average_fill_price: r.filled_qty_lots > 0 ? Number(formatRatio(r.fill_notional, r.filled_qty_lots, instrument.tick, 8)) : null,
+      last_fill_quantity: r.last_fill_qty_lots > 0 ? lots(r.last_fill_qty_lots) : null,
+      last_fill_price: r.last_fill_price_ticks > 0 ? ticks(r.last_fill_price_ticks) : null,
+      triggered: r.triggered !== 0,
+      expire_time: r.expire_at_ms > 0 ? new Date(r.expire_at_ms).toISOString() : null,
+      orig_order_id: r.orig_order_id > 0 ? String(r.orig_order_id) : null,
+      replaced_by: r.replaced_by > 0 ? String(r.replaced_by) : null,
+      reject_code: reject === null ? null : reject.code,
+      reject_name: reject === null ? null : reject.name,
+      reject_reason: reject === null ? null : reject.reason,
+      exec_reason: r.reason !== ExecReason.NONE ? String(nameOf(ExecReason, r.reason)) : null,
+      created_at: isoFromMicros(r.created_us),
+      updated_at: isoFromMicros(r.updated_us),
+      sequence: r.last_seq,
+    };
+  }
+}
+
+function isOpen(status: number): boolean {
+  return status === OrderStatus.ACCEPTED || status === OrderStatus.PARTIALLY_FILLED || status === OrderStatus.NEW;
+}
+
+function isoFromMicros(us: number): string {
+  return new Date(Math.floor(us / 1000)).toISOString();
+}

@@ -1,0 +1,250 @@
+/**
+ * Validation at the edge (STYLE.md rule 5): turns a JSON order into the exact integers
+ * the engine trusts, or refuses it with a code from the catalogue and a reason that says
+ * which field and why. Nothing unvalidated crosses into the engine.
+ *
+ * Accepted shape (seed-compatible, FIX-minded):
+ *   { account?, symbol, side: "buy"|"sell", quantity, price?, order_type? | type?,
+ *     time_in_force?, client_order_id?, stop_price?, expire_time? }
+ * Numbers may be JSON numbers or decimal strings. order_type defaults to LIMIT when a
+ * price is given and MARKET otherwise; time_in_force defaults to GTC. A market order's
+ * price, if sent, is ignored (it does not cap the fill).
+ */
+import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
+import { OrderType, TimeInForce } from '../../engine/protocol/enums.js';
+import { RejectCode } from '../../engine/protocol/reject_codes.js';
+import { decimalOf } from '../../engine/reference/decimal.js';
+import { InstrumentTable } from '../../engine/reference/instruments.js';
+
+export interface ValidatedOrder {
+  readonly symbol: number;
+  readonly side: number;
+  readonly order_type: number;
+  readonly time_in_force: number;
+  readonly qty_lots: number;
+  readonly price_ticks: number;
+  readonly stop_price_ticks: number;
+  /** GTD: the client's expiry; DAY: filled in by the caller from the session end; else 0. */
+  readonly expire_at_ms: number;
+  readonly client_order_id: string | null;
+  readonly account_name: string | null;
+}
+
+export interface Refusal {
+  readonly code: RejectCode;
+  readonly reason: string;
+}
+
+export type Validation<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly refusal: Refusal };
+
+const refuse = (code: RejectCode, reason: string): { ok: false; refusal: Refusal } => ({ ok: false, refusal: { code, reason } });
+
+const CLIENT_ORDER_ID_PATTERN = /^[\x21-\x7e]{1,40}$/;
+
+export function validateNewOrder(body: unknown, instruments: InstrumentTable): Validation<ValidatedOrder> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return refuse(RejectCode.MALFORMED_BODY, 'the body must be a JSON object');
+  }
+  const o = body as Record<string, unknown>;
+
+  const account = optionalString(o, 'account');
+  if (!account.ok) return account;
+
+  if (o.symbol === undefined) return refuse(RejectCode.MISSING_FIELD, 'symbol is required');
+  if (typeof o.symbol !== 'string') return refuse(RejectCode.INVALID_FIELD_TYPE, 'symbol must be a string');
+  const symbol = instruments.indexOf(o.symbol.toUpperCase());
+  if (symbol < 0) return refuse(RejectCode.UNKNOWN_SYMBOL, `unknown symbol ${JSON.stringify(o.symbol)}`);
+
+  const side = parseSide(o.side);
+  if (!side.ok) return side;
+
+  const type_field = o.order_type !== undefined ? 'order_type' : 'type';
+  let order_type: number;
+  if (o[type_field] === undefined) {
+    order_type = o.price === undefined || o.price === null ? OrderType.MARKET : OrderType.LIMIT;
+  } else {
+    const parsed = enumField(o[type_field], OrderType, type_field, RejectCode.INVALID_ORDER_TYPE);
+    if (!parsed.ok) return parsed;
+    order_type = parsed.value;
+  }
+
+  let time_in_force: number = TimeInForce.GTC;
+  if (o.time_in_force !== undefined && o.time_in_force !== null) {
+    const parsed = enumField(o.time_in_force, TimeInForce, 'time_in_force', RejectCode.INVALID_TIME_IN_FORCE);
+    if (!parsed.ok) return parsed;
+    time_in_force = parsed.value;
+  }
+
+  if (o.quantity === undefined || o.quantity === null) return refuse(RejectCode.MISSING_FIELD, 'quantity is required');
+  const qty = quantityLots(o.quantity, symbol, instruments);
+  if (!qty.ok) return qty;
+
+  let price_ticks = 0;
+  const wants_price = order_type === OrderType.LIMIT || order_type === OrderType.STOP_LIMIT;
+  if (wants_price) {
+    if (o.price === undefined || o.price === null) {
+      return refuse(RejectCode.PRICE_REQUIRED, `${nameOf(OrderType, order_type)} orders need a price`);
+    }
+    const price = priceTicks(o.price, 'price', symbol, instruments);
+    if (!price.ok) return price;
+    price_ticks = price.value;
+  } else if (o.price !== undefined && o.price !== null) {
+    // Validate the type even though a market order's price is ignored, so garbage is not silently accepted.
+    const price = priceTicks(o.price, 'price', symbol, instruments, false);
+    if (!price.ok) return price;
+  }
+
+  let stop_price_ticks = 0;
+  const wants_stop = order_type === OrderType.STOP || order_type === OrderType.STOP_LIMIT;
+  if (wants_stop) {
+    if (o.stop_price === undefined || o.stop_price === null) {
+      return refuse(RejectCode.STOP_PRICE_REQUIRED, `${nameOf(OrderType, order_type)} orders need a stop_price`);
+    }
+    const stop = priceTicks(o.stop_price, 'stop_price', symbol, instruments);
+    if (!stop.ok) return stop;
+    stop_price_ticks = stop.value;
+  } else if (o.stop_price !== undefined && o.stop_price !== null) {
+    return refuse(RejectCode.INVALID_PRICE, 'stop_price is only allowed on STOP and STOP_LIMIT orders');
+  }
+
+  let expire_at_ms = 0;
+  if (time_in_force === TimeInForce.GTD) {
+    const expiry = expireTime(o.expire_time);
+    if (!expiry.ok) return expiry;
+    expire_at_ms = expiry.value;
+  } else if (o.expire_time !== undefined && o.expire_time !== null) {
+    return refuse(RejectCode.INVALID_EXPIRE_TIME, 'expire_time is only allowed with time_in_force GTD');
+  }
+
+  const client_order_id = clientOrderId(o.client_order_id);
+  if (!client_order_id.ok) return client_order_id;
+
+  return {
+    ok: true,
+    value: {
+      symbol, side: side.value, order_type, time_in_force, qty_lots: qty.value, price_ticks, stop_price_ticks, expire_at_ms,
+      client_order_id: client_order_id.value, account_name: account.value,
+    },
+  };
+}
+
+export interface ValidatedAmend {
+  readonly qty_lots: number;
+  readonly price_ticks: number;
+  readonly stop_price_ticks: number;
+  readonly client_order_id: string | null;
+}
+
+/** PATCH /orders/:id body: what to change (absent = keep) and the replace's new client order id. */
+export function validateAmend(body: unknown, symbol: number, instruments: InstrumentTable): Validation<ValidatedAmend> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return refuse(RejectCode.MALFORMED_BODY, 'the body must be a JSON object');
+  }
+  const o = body as Record<string, unknown>;
+  let qty_lots = 0;
+  if (o.quantity !== undefined && o.quantity !== null) {
+    const qty = quantityLots(o.quantity, symbol, instruments);
+    if (!qty.ok) return qty;
+    qty_lots = qty.value;
+  }
+  let price_ticks = 0;
+  if (o.price !== undefined && o.price !== null) {
+    const price = priceTicks(o.price, 'price', symbol, instruments);
+    if (!price.ok) return price;
+    price_ticks = price.value;
+  }
+  let stop_price_ticks = 0;
+  if (o.stop_price !== undefined && o.stop_price !== null) {
+    const stop = priceTicks(o.stop_price, 'stop_price', symbol, instruments);
+    if (!stop.ok) return stop;
+    stop_price_ticks = stop.value;
+  }
+  if (qty_lots === 0 && price_ticks === 0 && stop_price_ticks === 0) {
+    return refuse(RejectCode.NOTHING_TO_AMEND, 'send quantity, price or stop_price to amend');
+  }
+  const client_order_id = clientOrderId(o.client_order_id);
+  if (!client_order_id.ok) return client_order_id;
+  return { ok: true, value: { qty_lots, price_ticks, stop_price_ticks, client_order_id: client_order_id.value } };
+}
+
+export function parseSide(value: unknown): Validation<number> {
+  if (value === undefined || value === null) return refuse(RejectCode.MISSING_FIELD, 'side is required');
+  if (typeof value !== 'string') return refuse(RejectCode.INVALID_FIELD_TYPE, 'side must be a string');
+  const side = value.toLowerCase();
+  if (side === 'buy') return { ok: true, value: 1 };
+  if (side === 'sell') return { ok: true, value: 2 };
+  return refuse(RejectCode.INVALID_SIDE, `side must be "buy" or "sell", got ${JSON.stringify(value)}`);
+}
+
+export function quantityLots(value: unknown, symbol: number, instruments: InstrumentTable): Validation<number> {
+  const decimal = numberField(value, 'quantity', RejectCode.INVALID_QUANTITY);
+  if (!decimal.ok) return decimal;
+  if (decimal.value.mantissa <= 0n) return refuse(RejectCode.INVALID_QUANTITY, 'quantity must be greater than zero');
+  const lots = instruments.qtyToLots(symbol, decimal.value);
+  if (!lots.ok) {
+    return lots.error === 'off_grid'
+      ? refuse(RejectCode.OFF_LOT, `quantity is not a multiple of the lot size ${instruments.at(symbol).spec.lot_size}`)
+      : refuse(RejectCode.VALUE_OUT_OF_RANGE, 'quantity is too large');
+  }
+  return { ok: true, value: lots.units };
+}
+
+export function priceTicks(value: unknown, field: string, symbol: number, instruments: InstrumentTable, on_grid = true): Validation<number> {
+  const decimal = numberField(value, field, RejectCode.INVALID_PRICE);
+  if (!decimal.ok) return decimal;
+  if (decimal.value.mantissa <= 0n) return refuse(RejectCode.INVALID_PRICE, `${field} must be greater than zero`);
+  const ticks = instruments.priceToTicks(symbol, decimal.value);
+  if (!ticks.ok) {
+    if (ticks.error === 'out_of_range') return refuse(RejectCode.VALUE_OUT_OF_RANGE, `${field} is too large`);
+    if (on_grid) return refuse(RejectCode.OFF_TICK, `${field} is not a multiple of the tick size ${instruments.at(symbol).spec.tick_size}`);
+    return { ok: true, value: 0 };
+  }
+  return { ok: true, value: ticks.units };
+}
+
+function numberField(value: unknown, field: string, invalid: RejectCode) {
+  if (typeof value !== 'number' && typeof value !== 'string') {
+    return refuse(RejectCode.INVALID_FIELD_TYPE, `${field} must be a number or a decimal string`);
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) return refuse(invalid, `${field} must be a finite number`);
+  const decimal = decimalOf(value);
+  if (decimal === undefined) return refuse(invalid, `${field} is not a decimal number: ${JSON.stringify(value)}`);
+  return { ok: true as const, value: decimal };
+}
+
+function enumField(value: unknown, table: Record<string, number>, field: string, invalid: RejectCode): Validation<number> {
+  if (typeof value !== 'string') return refuse(RejectCode.INVALID_FIELD_TYPE, `${field} must be a string`);
+  const found = table[value.toUpperCase()];
+  if (found === undefined) return refuse(invalid, `${field} must be one of ${Object.keys(table).join(', ')}, got ${JSON.stringify(value)}`);
+  return { ok: true, value: found };
+}
+
+function optionalString(o: Record<string, unknown>, field: string): Validation<string | null> {
+  const value = o[field];
+  if (value === undefined || value === null) return { ok: true, value: null };
+  if (typeof value !== 'string') return refuse(RejectCode.INVALID_FIELD_TYPE, `${field} must be a string`);
+  return { ok: true, value };
+}
+
+export function clientOrderId(value: unknown): Validation<string | null> {
+  if (value === undefined || value === null) return { ok: true, value: null };
+  if (typeof value !== 'string') return refuse(RejectCode.INVALID_FIELD_TYPE, 'client_order_id must be a string');
+  if (!CLIENT_ORDER_ID_PATTERN.test(value) || value.length > CLIENT_ORDER_ID_MAX_BYTES) {
+    return refuse(RejectCode.INVALID_CLIENT_ORDER_ID, 'client_order_id must be 1 to 40 printable ASCII characters without spaces');
+  }
+  return { ok: true, value };
+}
+
+function expireTime(value: unknown): Validation<number> {
+  if (value === undefined || value === null) return refuse(RejectCode.INVALID_EXPIRE_TIME, 'GTD orders need expire_time');
+  let ms: number;
+  if (typeof value === 'number') ms = value;
+  else if (typeof value === 'string') ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  else return refuse(RejectCode.INVALID_FIELD_TYPE, 'expire_time must be epoch milliseconds or an ISO-8601 string');
+  if (!Number.isSafeInteger(ms) || ms <= 0) return refuse(RejectCode.INVALID_EXPIRE_TIME, 'expire_time is not a valid time');
+  return { ok: true, value: ms };
+}
+
+function nameOf(table: Record<string, number>, value: number): string {
+  return Object.keys(table).find((k) => table[k] === value) ?? String(value);
+}
