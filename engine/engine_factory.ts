@@ -35,8 +35,13 @@ export interface EngineInit {
   readonly active_limits_bank: number;
   readonly health: SharedArrayBuffer | null;
   readonly counters: SharedArrayBuffer;
-  /** Rebuild state from the journal before running (null: start empty). */
-  readonly recovery?: { readonly journal_dir: string; readonly from_seq: number; readonly to_seq: number } | null;
+  /** Rebuild state from a snapshot (if any) and the journal before running (null: start empty). */
+  readonly recovery?: {
+    readonly snapshot_file: string | null;
+    readonly journal_dir: string;
+    readonly from_seq: number;
+    readonly to_seq: number;
+  } | null;
 }
 
 export interface Engine {

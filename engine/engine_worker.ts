@@ -13,18 +13,25 @@ import { runAgent } from './agent/agent.js';
 import { createEngine, EngineInit } from './engine_factory.js';
 import { EngineState } from './state/engine_state.js';
 import { replayJournal } from '../services/journal/replay.js';
+import { ColumnarFile } from '../services/snapshot/columnar_file.js';
+import { readEngineState } from '../services/snapshot/engine_state_codec.js';
 import { WorkerId, WorkerState } from './telemetry/worker_health_layout.js';
 
 const init = workerData as EngineInit & { readonly profile_gc?: boolean };
-const state = new EngineState({
+const capacity = {
   accounts: init.accounts,
   symbols: init.notional_scale.length,
   max_open_orders: init.config.max_open_orders,
   dedupe_window: init.config.dedupe_window,
-}, init.notional_scale);
-if (init.recovery) {
-  // Recovery: the journal was validated (and a torn tail cut) by the main thread first.
-  replayJournal(init.recovery.journal_dir, init.recovery.from_seq, init.recovery.to_seq, (views, base) => state.apply(views, base));
+};
+// Recovery: the main thread validated the journal (and cut a torn tail) and chose the
+// snapshot; the engine rebuilds its own state from them before it runs.
+const recovery = init.recovery ?? null;
+const state = recovery?.snapshot_file
+  ? readEngineState(new ColumnarFile(recovery.snapshot_file), capacity, init.notional_scale)
+  : new EngineState(capacity, init.notional_scale);
+if (recovery !== null) {
+  replayJournal(recovery.journal_dir, recovery.from_seq, recovery.to_seq, (views, base) => state.apply(views, base));
 }
 const engine = createEngine(init, undefined, state);
 const reporter = engine.health?.reporter(WorkerId.ENGINE) ?? null;

@@ -31,6 +31,9 @@ import { Durability } from '../services/journal/durability.js';
 import { allocateJournalProgress } from '../services/journal/journal_progress.js';
 import { JournalScan, scanJournal } from '../services/journal/journal_reader.js';
 import { replayJournal } from '../services/journal/replay.js';
+import { readOrderStore } from '../services/snapshot/order_store_codec.js';
+import { planRecovery } from '../services/snapshot/recovery_plan.js';
+import { SnapshotScheduler } from '../services/snapshot/snapshot_scheduler.js';
 import type { JournalWorkerInit } from '../services/journal/journal_worker.js';
 import { AdminState } from './admin/admin_state.js';
 import { LimitsManager } from './admin/limits_manager.js';
@@ -40,6 +43,7 @@ import { EngineLink } from './engine_link/engine_link.js';
 import { HttpServerHandle, startHttpServer } from './http/http_server.js';
 import { HealthProbe } from './http/routes/health_routes.js';
 import { addManualMarketRoute } from './http/routes/manual_market_route.js';
+import { addSnapshotRoute } from './http/routes/snapshot_route.js';
 import { IoContext, makeClientOrderIdGenerator } from './io_context.js';
 import { OrderRenderer } from './orders/order_json.js';
 import { OrderStore } from './orders/order_store.js';
@@ -71,15 +75,23 @@ export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandl
         'journal ended in a torn record (a crash interrupted an unacknowledged write); cut it at the last whole record');
     }
   }
+  const plan = planRecovery(config.data_dir, scan);
+  for (const skipped of plan.skipped) log.warn(skipped, 'snapshot skipped during recovery');
   const last_seq = scan.last_seq;
   const store = new OrderStore(config.order_history);
   const admin = new AdminState();
   const replay_started = performance.now();
-  replayJournal(journal_dir, 1, last_seq, (views, base) => {
+  if (plan.file !== null) {
+    readOrderStore(plan.file, store);
+    const meta = plan.file.meta.engine as { global_kill: number; limits_version: number };
+    admin.restore(meta.global_kill !== 0, plan.file.u8('engine.flags', 'kill_switch'), plan.file.u8('engine.flags', 'halted'), meta.limits_version);
+  }
+  replayJournal(journal_dir, plan.from_seq, plan.to_seq, (views, base) => {
     store.apply(views, base);
     admin.apply(views, base);
   });
-  log.info({ last_seq, segments: scan.segments.length, ms: Math.round(performance.now() - replay_started) }, 'recovered the io read model from the journal');
+  log.info({ last_seq, snapshot_seq: plan.snapshot?.seq ?? null, replayed: Math.max(0, plan.to_seq - plan.from_seq + 1),
+    segments: scan.segments.length, ms: Math.round(performance.now() - replay_started) }, 'recovered the io read model');
 
   // 3. Shared memory.
   const buffers = allocateOmsBuffers(config.engine, accounts.count, instruments.count);
@@ -108,7 +120,7 @@ export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandl
     active_limits_bank: limits.activeBank,
     health: buffers.health,
     counters: buffers.engine_counters,
-    recovery: last_seq > 0 ? { journal_dir, from_seq: 1, to_seq: last_seq } : null,
+    recovery: last_seq > 0 ? { snapshot_file: plan.snapshot?.path ?? null, journal_dir, from_seq: plan.from_seq, to_seq: plan.to_seq } : null,
   };
   const engine_worker = new Worker(new URL('../engine/engine_worker.js', import.meta.url), { workerData: engine_init, name: 'engine' });
   await waitForWorker(engine_worker, health, WorkerId.ENGINE, 'engine', log);
@@ -166,10 +178,26 @@ export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandl
     workers: () => health.all(),
   };
   link.start();
+  const snapshots = config.durability === Durability.NONE ? null : new SnapshotScheduler({
+    link, health, log,
+    interval_events: config.snapshot_interval_events,
+    durable_seq: () => store.last_seq,
+    last_snapshot_seq: plan.snapshot?.seq ?? 0,
+    task_base: {
+      data_dir: config.data_dir,
+      capacity: { accounts: accounts.count, symbols: instruments.count, max_open_orders: config.engine.max_open_orders, dedupe_window: config.engine.dedupe_window },
+      notional_scale: instruments.instruments.map((i) => i.notional_scale),
+      order_history: config.order_history,
+      sink_cursor_files: [],
+      keep_snapshots: 2,
+    },
+  });
+  snapshots?.start();
   const server: HttpServerHandle = await startHttpServer({
     context, admin, limits, probe, log,
     extra_routes: (router) => {
       if (config.market_data === 'manual') addManualMarketRoute(router, context, new Doorbell(buffers.engine_doorbell));
+      if (snapshots !== null) addSnapshotRoute(router, context, snapshots);
     },
   });
   log.info({ host: config.host, port: server.port, transport: server.transport, durability: config.durability, data_dir: config.data_dir },
@@ -186,6 +214,7 @@ export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandl
       await stopWorker(engine_worker, health, WorkerId.ENGINE, buffers.engine_doorbell, deadline);
       await stopWorker(journal_worker, health, WorkerId.JOURNAL, buffers.journal_doorbell, deadline);
       link.drain();
+      await snapshots?.close();
       link.stop();
       server.close();
       log.info({ durable_seq: store.last_seq }, 'stopped');

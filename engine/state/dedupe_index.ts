@@ -33,6 +33,11 @@ export class DedupeIndex {
   private readonly entry_mask: number;
   private head = 0;
   private count_ = 0;
+  /**
+   * Sum (mod 2^32) of every remembered entry's hash, kept as entries come and go, so the
+   * state hash covers the whole window without walking it in the hot loop.
+   */
+  content_sum = 0;
 
   constructor(window: number) {
     if (!isPowerOfTwo(window)) throw new Error('dedupe window must be a power of two');
@@ -85,6 +90,7 @@ export class DedupeIndex {
     const start = entry * CLIENT_ORDER_ID_MAX_BYTES;
     for (let k = 0; k < length; k++) this.entry_bytes[start + k] = bytes[offset + k];
     this.count_++;
+    this.content_sum = (this.content_sum + this.entryHash(entry)) >>> 0;
     let i = key_hash & this.table_mask;
     while (this.table[i] !== EMPTY) i = (i + 1) & this.table_mask;
     this.table[i] = entry;
@@ -110,11 +116,22 @@ export class DedupeIndex {
         continue;
       }
       this.removeFromTable(oldest);
+      this.content_sum = (this.content_sum - this.entryHash(oldest)) >>> 0;
       this.head = (this.head + 1) & this.entry_mask;
       this.count_--;
       return;
     }
     throw new Error('dedupe window holds only open orders; the window must exceed the open-order capacity');
+  }
+
+  /** Hash of one entry's whole content (account, id bytes, order id, terms hash). */
+  private entryHash(entry: number): number {
+    let h = this.entry_key_hash[entry];
+    h = Math.imul(h ^ this.entry_content_hash[entry], 0x01000193);
+    const order_id = this.entry_order_id[entry];
+    h = Math.imul(h ^ (order_id >>> 0), 0x01000193);
+    h = Math.imul(h ^ ((order_id / 4294967296) >>> 0), 0x01000193);
+    return h >>> 0;
   }
 
   private removeFromTable(entry: number): void {

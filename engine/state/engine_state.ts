@@ -121,6 +121,22 @@ export class EngineState implements IsOrderOpen {
     this.events_applied++;
   }
 
+  /**
+   * Snapshot restore: puts an open order back from an ACCEPTED-shaped image of its full
+   * state (no sequence check; the counters are restored separately).
+   */
+  restoreOpenOrder(v: SlotViews, base: number): void {
+    this.openOrder(v, base);
+  }
+
+  /** Snapshot restore: the counters as they were after the snapshot's last event. */
+  restoreCounters(last_seq: number, next_order_id: number, limits_version: number, global_kill: number): void {
+    this.last_seq = last_seq;
+    this.next_order_id = next_order_id;
+    this.limits_version = limits_version;
+    this.global_kill = global_kill;
+  }
+
   private openOrder(v: SlotViews, base: number): void {
     const slab = this.slab;
     const order_id = v.f64[(base + EV_ORDER_ID) >> 3];

@@ -13,6 +13,14 @@ export class AdminState {
   readonly halted_symbols = new Set<number>();
   limits_version = 0;
 
+  /** From a snapshot's engine flags. */
+  restore(global_kill: boolean, kill_switch: ArrayLike<number>, halted: ArrayLike<number>, limits_version: number): void {
+    this.global_kill = global_kill;
+    for (let a = 0; a < kill_switch.length; a++) if (kill_switch[a] !== 0) this.killed_accounts.add(a);
+    for (let s = 0; s < halted.length; s++) if (halted[s] !== 0) this.halted_symbols.add(s);
+    this.limits_version = limits_version;
+  }
+
   apply(v: SlotViews, base: number): void {
     const type = v.u8[base + EV_TYPE];
     if (type === EventType.KILL_SWITCH) {

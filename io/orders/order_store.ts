@@ -172,6 +172,7 @@ export class OrderStore {
   restore(record: OrderRecord): void {
     this.store(record);
     if (!isFinalStatus(record.status) && record.status !== 0) this.activate(record.account, record.order_id);
+    this.remember(record.account, record.order_id);
   }
 
   private create(order_id: number, v: SlotViews, base: number): void {

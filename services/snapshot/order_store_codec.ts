@@ -1,0 +1,49 @@
+/** OrderStore (the io read model) <-> a snapshot section, one column per record field. */
+import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
+import { OrderRecord, OrderStore } from '../../io/orders/order_store.js';
+import { ColumnarFile, ColumnarWriter } from './columnar_file.js';
+
+const F64 = ['order_id', 'orig_order_id', 'replaced_by', 'qty_lots', 'price_ticks', 'stop_price_ticks', 'filled_qty_lots',
+  'fill_notional', 'last_fill_qty_lots', 'last_fill_price_ticks', 'expire_at_ms', 'created_us', 'updated_us', 'last_seq'] as const;
+const I32 = ['account', 'symbol', 'session_id'] as const;
+const U8 = ['side', 'order_type', 'time_in_force', 'status', 'reason', 'triggered'] as const;
+const SECTION = 'orders';
+
+export function writeOrderStoreSection(writer: ColumnarWriter, store: OrderStore): void {
+  const records: OrderRecord[] = [];
+  store.forEach((record) => records.push(record));
+  records.sort((a, b) => a.order_id - b.order_id);
+  const section = writer.section(SECTION, records.length);
+  for (const field of F64) section.add(field, 'f64', Float64Array.from(records, (r) => r[field]));
+  for (const field of I32) section.add(field, 'i32', Int32Array.from(records, (r) => r[field]));
+  for (const field of U8) section.add(field, 'u8', Uint8Array.from(records, (r) => r[field]));
+  section.add('reject_code', 'u16', Uint16Array.from(records, (r) => r.reject_code));
+  const cl = new Uint8Array(records.length * CLIENT_ORDER_ID_MAX_BYTES);
+  records.forEach((r, i) => {
+    for (let k = 0; k < r.client_order_id.length; k++) cl[i * CLIENT_ORDER_ID_MAX_BYTES + k] = r.client_order_id.charCodeAt(k);
+  });
+  section.add('cl_ord_id_length', 'u8', Uint8Array.from(records, (r) => r.client_order_id.length));
+  section.add('cl_ord_id', 'u8', cl);
+}
+
+export function readOrderStore(file: ColumnarFile, store: OrderStore): void {
+  const count = file.count(SECTION);
+  const f64 = Object.fromEntries(F64.map((f) => [f, file.f64(SECTION, f)])) as Record<(typeof F64)[number], Float64Array>;
+  const i32 = Object.fromEntries(I32.map((f) => [f, file.i32(SECTION, f)])) as Record<(typeof I32)[number], Int32Array>;
+  const u8 = Object.fromEntries(U8.map((f) => [f, file.u8(SECTION, f)])) as Record<(typeof U8)[number], Uint8Array>;
+  const reject = file.u16(SECTION, 'reject_code');
+  const cl_length = file.u8(SECTION, 'cl_ord_id_length');
+  const cl = file.u8(SECTION, 'cl_ord_id');
+  for (let i = 0; i < count; i++) {
+    const record = {} as OrderRecord;
+    for (const field of F64) record[field] = f64[field][i];
+    for (const field of I32) record[field] = i32[field][i];
+    for (const field of U8) record[field] = u8[field][i];
+    record.reject_code = reject[i];
+    let id = '';
+    for (let k = 0; k < cl_length[i]; k++) id += String.fromCharCode(cl[i * CLIENT_ORDER_ID_MAX_BYTES + k]);
+    record.client_order_id = id;
+    store.restore(record);
+  }
+  store.last_seq = Number((file.meta as { seq: number }).seq);
+}

@@ -1,0 +1,102 @@
+/**
+ * Decides when to snapshot and drives it, on the main thread: every
+ * OMS_SNAPSHOT_INTERVAL_EVENTS durable events (or on demand), it asks the engine for its
+ * state hash through the command ring (a STATE_HASH event, journaled like any other),
+ * waits until that event is durable, then hands the work to the piscina pool. The
+ * engine pauses only for the hash (time in proportion to open orders); everything else
+ * happens on the pool's thread.
+ */
+import { Piscina } from 'piscina';
+import type { Logger } from 'pino';
+import { RejectCode } from '../../engine/protocol/reject_codes.js';
+import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
+import { WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layout.js';
+import type { EngineLink } from '../../io/engine_link/engine_link.js';
+import type { SnapshotTaskInput, SnapshotTaskResult } from './snapshot_task.js';
+
+const CHECK_INTERVAL_MS = 1000;
+
+export interface SnapshotSchedulerOptions {
+  readonly link: EngineLink;
+  readonly health: WorkerHealthBlock;
+  readonly log: Logger;
+  readonly interval_events: number;
+  readonly task_base: Omit<SnapshotTaskInput, 'target_seq' | 'expected_hash'>;
+  /** The durable sequence right now. */
+  readonly durable_seq: () => number;
+  readonly last_snapshot_seq: number;
+}
+
+export class SnapshotScheduler {
+  private readonly pool: Piscina;
+  private readonly options: SnapshotSchedulerOptions;
+  private last_seq: number;
+  private running: Promise<SnapshotTaskResult> | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private taken = 0;
+  private failures = 0;
+
+  constructor(options: SnapshotSchedulerOptions) {
+    this.options = options;
+    this.last_seq = options.last_snapshot_seq;
+    this.pool = new Piscina({ filename: new URL('./snapshot_task.js', import.meta.url).href, minThreads: 0, maxThreads: 1, idleTimeout: 30_000 });
+    const reporter = options.health.reporter(WorkerId.SNAPSHOT);
+    reporter.setState(WorkerState.RUNNING);
+    reporter.progress(0, 0, this.last_seq);
+    reporter.heartbeat(Date.now());
+  }
+
+  start(): void {
+    if (this.options.interval_events <= 0) return;
+    this.timer = setInterval(() => {
+      const reporter = this.options.health.reporter(WorkerId.SNAPSHOT);
+      reporter.heartbeat(Date.now());
+      reporter.progress(this.taken, Math.max(0, this.options.durable_seq() - this.last_seq), this.last_seq);
+      if (this.running === null && this.options.durable_seq() - this.last_seq >= this.options.interval_events) {
+        this.snapshotNow().catch(() => { /* logged in snapshotNow */ });
+      }
+    }, CHECK_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** Takes a snapshot now (or joins the one running). */
+  snapshotNow(): Promise<SnapshotTaskResult> {
+    this.running ??= this.take().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    if (this.running !== null) await this.running.catch(() => undefined);
+    await this.pool.destroy();
+    this.options.health.setState(WorkerId.SNAPSHOT, WorkerState.STOPPED);
+  }
+
+  private async take(): Promise<SnapshotTaskResult> {
+    const { link, log, health } = this.options;
+    const marker = await new Promise<{ seq: number; hash: number }>((resolve, reject) => {
+      const submitted = link.submit((w, id) => w.stateHash(id), (reply) => {
+        if (reply.code !== RejectCode.OK) reject(new Error(`the engine refused STATE_HASH: ${reply.code}`));
+        else resolve({ seq: reply.last_seq, hash: reply.arg });
+      });
+      if (submitted === 'busy') reject(new Error('the engine is busy; the snapshot will be retried'));
+    });
+    try {
+      const result = (await this.pool.run({ ...this.options.task_base, target_seq: marker.seq, expected_hash: marker.hash })) as SnapshotTaskResult;
+      this.last_seq = result.seq;
+      this.taken++;
+      health.setState(WorkerId.SNAPSHOT, WorkerState.RUNNING);
+      log.info({ seq: result.seq, bytes: result.bytes, ms: result.ms, open_orders: result.open_orders, retired_segments: result.retired_segments.length },
+        'snapshot written and verified');
+      return result;
+    } catch (error) {
+      this.failures++;
+      health.reporter(WorkerId.SNAPSHOT).addErrors(1);
+      health.setState(WorkerId.SNAPSHOT, WorkerState.DEGRADED);
+      log.error({ err: error, seq: marker.seq }, 'snapshot failed; the journal is kept whole until one succeeds');
+      throw error;
+    }
+  }
+}

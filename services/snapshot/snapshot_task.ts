@@ -1,0 +1,150 @@
+/**
+ * The piscina task that takes a snapshot, off the hot path:
+ *
+ *   1. start from the latest verified snapshot (or empty) and replay the journal up to the
+ *      event before the engine's STATE_HASH event;
+ *   2. check the replayed state's hash equals the hash the live engine computed at that
+ *      point (carried by the STATE_HASH event): the journal really rebuilds the engine;
+ *   3. write the snapshot (engine state and io read model) to a temporary name, read it
+ *      back, restore it and check its hash again, and only then give it its final name;
+ *   4. retire journal segments wholly below both the snapshot and every enabled sink's
+ *      cursor, and snapshots older than the previous one.
+ *
+ * It runs in a piscina worker thread, so the io thread and the engine never wait for it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { EngineCapacity, EngineState } from '../../engine/state/engine_state.js';
+import { stateHash } from '../../engine/state/state_hash.js';
+import { OrderStore } from '../../io/orders/order_store.js';
+import { fsyncDirectory } from '../journal/journal_writer.js';
+import { listSegments } from '../journal/journal_reader.js';
+import { replayJournal } from '../journal/replay.js';
+import { ColumnarFile, ColumnarWriter } from './columnar_file.js';
+import { engineMeta, readEngineState, writeEngineSections } from './engine_state_codec.js';
+import { readOrderStore, writeOrderStoreSection } from './order_store_codec.js';
+import { latestSnapshot, listSnapshots, snapshotDirectory, snapshotFileName } from './snapshot_files.js';
+
+export interface SnapshotTaskInput {
+  readonly data_dir: string;
+  readonly capacity: EngineCapacity;
+  readonly notional_scale: readonly number[];
+  readonly order_history: number;
+  /** Sequence of the engine's STATE_HASH event; the snapshot includes it. */
+  readonly target_seq: number;
+  /** The hash that event carries: the live state after target_seq - 1. */
+  readonly expected_hash: number;
+  /** Cursor files of the sinks that are enabled; their positions hold segments back. */
+  readonly sink_cursor_files: readonly string[];
+  readonly keep_snapshots: number;
+}
+
+export interface SnapshotTaskResult {
+  readonly seq: number;
+  readonly state_hash: number;
+  readonly file: string;
+  readonly bytes: number;
+  readonly ms: number;
+  readonly open_orders: number;
+  readonly orders_kept: number;
+  readonly retired_segments: readonly string[];
+  readonly retired_snapshots: readonly string[];
+}
+
+export class SnapshotVerificationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SnapshotVerificationError';
+  }
+}
+
+export default function takeSnapshot(input: SnapshotTaskInput): SnapshotTaskResult {
+  const started = performance.now();
+  const journal_dir = path.join(input.data_dir, 'journal');
+  const base = latestSnapshot(input.data_dir);
+  if (base !== null && base.seq >= input.target_seq) throw new Error(`a snapshot at ${base.seq} already covers ${input.target_seq}`);
+
+  let state: EngineState;
+  const store = new OrderStore(input.order_history);
+  if (base === null) {
+    state = new EngineState(input.capacity, input.notional_scale);
+  } else {
+    const file = new ColumnarFile(base.path);
+    state = readEngineState(file, input.capacity, input.notional_scale);
+    readOrderStore(file, store);
+  }
+  const from = state.last_seq + 1;
+  replayJournal(journal_dir, from, input.target_seq - 1, (views, offset) => {
+    state.apply(views, offset);
+    store.apply(views, offset);
+  });
+  const replayed_hash = stateHash(state);
+  if (replayed_hash !== input.expected_hash) {
+    throw new SnapshotVerificationError(
+      `replaying the journal to sequence ${input.target_seq - 1} gives state hash ${replayed_hash}, but the engine had ${input.expected_hash}`);
+  }
+  replayJournal(journal_dir, input.target_seq, input.target_seq, (views, offset) => {
+    state.apply(views, offset);
+    store.apply(views, offset);
+  });
+  const final_hash = stateHash(state);
+
+  const directory = snapshotDirectory(input.data_dir);
+  fs.mkdirSync(directory, { recursive: true });
+  const final_path = path.join(directory, snapshotFileName(input.target_seq));
+  const unverified = `${final_path}.unverified`;
+  const writer = new ColumnarWriter({ seq: input.target_seq, state_hash: final_hash, created_at: new Date().toISOString(), engine: engineMeta(state) });
+  writeEngineSections(writer, state);
+  writeOrderStoreSection(writer, store);
+  const bytes = writer.write(unverified);
+
+  const restored = readEngineState(new ColumnarFile(unverified), input.capacity, input.notional_scale);
+  const restored_hash = stateHash(restored);
+  if (restored_hash !== final_hash) {
+    fs.rmSync(unverified, { force: true });
+    throw new SnapshotVerificationError(`snapshot ${final_path} reads back with hash ${restored_hash}, expected ${final_hash}`);
+  }
+  fs.renameSync(unverified, final_path);
+  fsyncDirectory(directory);
+
+  const retired_snapshots: string[] = [];
+  const snapshots = listSnapshots(input.data_dir);
+  for (const old of snapshots.slice(0, Math.max(0, snapshots.length - input.keep_snapshots))) {
+    fs.rmSync(old.path, { force: true });
+    retired_snapshots.push(old.path);
+  }
+  const retired_segments = retireSegments(journal_dir, retentionFloor(input));
+  let orders_kept = 0;
+  store.forEach(() => orders_kept++);
+  return {
+    seq: input.target_seq, state_hash: final_hash, file: final_path, bytes, ms: Math.round(performance.now() - started),
+    open_orders: state.slab.live, orders_kept, retired_segments, retired_snapshots,
+  };
+}
+
+/** The highest sequence every reader is past: the oldest kept snapshot and every sink cursor. */
+function retentionFloor(input: SnapshotTaskInput): number {
+  const kept = listSnapshots(input.data_dir);
+  let floor = kept.length === 0 ? 0 : kept[0].seq;
+  for (const file of input.sink_cursor_files) {
+    if (!fs.existsSync(file)) return 0; // a sink that never wrote a cursor still needs everything
+    const cursor = JSON.parse(fs.readFileSync(file, 'utf8')) as { seq?: unknown };
+    const seq = typeof cursor.seq === 'number' ? cursor.seq : 0;
+    if (seq < floor) floor = seq;
+  }
+  return floor;
+}
+
+/** Deletes closed segments whose every record is at or below `floor`. */
+function retireSegments(journal_dir: string, floor: number): string[] {
+  const segments = listSegments(journal_dir);
+  const retired: string[] = [];
+  for (let i = 0; i + 1 < segments.length; i++) {
+    const last_seq = segments[i + 1].first_seq - 1;
+    if (last_seq > floor) break;
+    fs.rmSync(segments[i].path, { force: true });
+    retired.push(segments[i].path);
+  }
+  if (retired.length > 0) fsyncDirectory(journal_dir);
+  return retired;
+}
