@@ -71,7 +71,8 @@ export class JournalWriter {
   append(v: SlotViews, base: number): void {
     const seq = v.f64[(base + EV_SEQ) >> 3];
     if (seq !== this.next_seq) throw new Error(`journal expected sequence ${this.next_seq}, got ${seq}`);
-    if (this.segment_size + this.buffered_bytes + RECORD_BYTES > this.options.segment_bytes && this.segment_size > SEGMENT_HEADER_BYTES) {
+    const segment_bytes_so_far = this.segment_size + this.buffered_bytes;
+    if (segment_bytes_so_far + RECORD_BYTES > this.options.segment_bytes && segment_bytes_so_far > SEGMENT_HEADER_BYTES) {
       this.flush();
       this.closeSegment();
       this.openSegment(seq);

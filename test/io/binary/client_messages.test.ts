@@ -1,0 +1,69 @@
+import { deepStrictEqual } from 'node:assert';
+import fc from 'fast-check';
+import t from 'tap';
+import { BufferReader, BufferWriter } from 'typed-binary';
+import { OrderType, Side, TimeInForce } from '../../../engine/protocol/enums.js';
+import {
+  CANCEL, ClientMessageInput, decodeClientMessages, encodeClientBatch, encodeNewOrder, HEARTBEAT, LOGON, LOGOUT,
+  NEW_ORDER, REPLACE, TemplateId,
+} from '../../../io/binary/index.js';
+import { cancel, clientBatch, heartbeat, holds, logon, logout, newOrder, replace } from './fixtures/arbitraries.js';
+
+function roundTrips(m: ClientMessageInput): void {
+  const bytes = encodeClientBatch([m]);
+  const items = decodeClientMessages(bytes);
+  deepStrictEqual(items, [m]);
+  deepStrictEqual(encodeClientBatch(items as ClientMessageInput[]), bytes);
+}
+
+t.test('every client template decodes to exactly the message that was encoded, and re-encodes to the same bytes', (t) => {
+  for (const [name, arbitrary] of Object.entries({ logon, newOrder, cancel, replace, heartbeat, logout })) {
+    t.test(name, (t) => {
+      holds(t, fc.property(arbitrary as fc.Arbitrary<ClientMessageInput>, (m) => roundTrips(m)));
+      t.end();
+    });
+  }
+  t.end();
+});
+
+t.test('a batch of client messages decodes in order, one item per message', (t) => {
+  holds(t, fc.property(clientBatch, (batch) => {
+    deepStrictEqual(decodeClientMessages(encodeClientBatch(batch)), batch);
+  }));
+  t.end();
+});
+
+t.test('client templates have the sizes PROTOCOL.md gives them', (t) => {
+  t.same(
+    [LOGON, NEW_ORDER, CANCEL, REPLACE, HEARTBEAT, LOGOUT].map((s) => [s.name, s.template_id, s.byte_size]),
+    [['Logon', 1, 80], ['NewOrder', 2, 112], ['Cancel', 3, 24], ['Replace', 4, 96], ['Heartbeat', 5, 16], ['Logout', 6, 16]],
+  );
+  t.end();
+});
+
+t.test('a limit order decodes with exact decimal quantity and price', (t) => {
+  const bytes = new Uint8Array(NEW_ORDER.byte_size);
+  encodeNewOrder(bytes, 0, {
+    seq: 2, side: Side.BUY, order_type: OrderType.LIMIT, time_in_force: TimeInForce.GTC, expire_time_ms: 0,
+    quantity: { mantissa: 5, scale: 1 }, price: { mantissa: 4500012n, scale: 2 },
+    symbol: 'BTCUSDT', client_order_id: 'order-0001',
+  });
+  const [order] = decodeClientMessages(bytes);
+  t.same(order, {
+    template_id: TemplateId.NEW_ORDER, seq: 2, side: Side.BUY, order_type: OrderType.LIMIT,
+    time_in_force: TimeInForce.GTC, expire_time_ms: 0, quantity: { mantissa: 5n, scale: 1 },
+    price: { mantissa: 4500012n, scale: 2 }, stop_price: undefined, symbol: 'BTCUSDT', client_order_id: 'order-0001',
+  });
+  t.end();
+});
+
+t.test('the message schemas work through typed-binary\'s own BufferWriter and BufferReader', (t) => {
+  holds(t, fc.property(newOrder, (m) => {
+    const ours = encodeClientBatch([m]);
+    const buffer = new ArrayBuffer(NEW_ORDER.byte_size);
+    NEW_ORDER.write(new BufferWriter(buffer, { endianness: 'little' }), m);
+    deepStrictEqual(new Uint8Array(buffer), ours);
+    deepStrictEqual(NEW_ORDER.read(new BufferReader(buffer, { endianness: 'little' })), m);
+  }), { numRuns: 50 });
+  t.end();
+});

@@ -1,0 +1,58 @@
+import t from 'tap';
+import { OrderType, Side, TimeInForce } from '../../../engine/protocol/enums.js';
+import { RejectCode } from '../../../engine/protocol/reject_codes.js';
+import type { Decimal } from '../../../engine/reference/decimal.js';
+import {
+  decodeClientMessages, encodeClientBatch, NewOrderInput, Refusal, ReplaceInput, TemplateId,
+} from '../../../io/binary/index.js';
+
+const px: Decimal = { mantissa: 10n, scale: 0 };
+const base: NewOrderInput = {
+  seq: 1, side: Side.BUY, order_type: OrderType.LIMIT, time_in_force: TimeInForce.DAY, expire_time_ms: 0,
+  quantity: { mantissa: 1n, scale: 0 }, price: px, stop_price: undefined, symbol: 'BTCUSDT', client_order_id: 'c1',
+};
+
+function codeOf(m: Partial<NewOrderInput>): number {
+  const [item] = decodeClientMessages(encodeClientBatch([{ template_id: TemplateId.NEW_ORDER, ...base, ...m }]));
+  return item instanceof Refusal ? item.code : RejectCode.OK;
+}
+
+t.test('each order type carries exactly the prices it needs', (t) => {
+  const { MARKET, LIMIT, STOP, STOP_LIMIT } = OrderType;
+  const cases: [string, Partial<NewOrderInput>, number][] = [
+    ['market without prices', { order_type: MARKET, price: undefined }, RejectCode.OK],
+    ['market with a price', { order_type: MARKET, price: px }, RejectCode.INVALID_PRICE],
+    ['market with a stop price', { order_type: MARKET, price: undefined, stop_price: px }, RejectCode.INVALID_PRICE],
+    ['limit with a price', { order_type: LIMIT }, RejectCode.OK],
+    ['limit without a price', { order_type: LIMIT, price: undefined }, RejectCode.PRICE_REQUIRED],
+    ['limit with a stop price', { order_type: LIMIT, stop_price: px }, RejectCode.INVALID_PRICE],
+    ['stop with a stop price', { order_type: STOP, price: undefined, stop_price: px }, RejectCode.OK],
+    ['stop without a stop price', { order_type: STOP, price: undefined }, RejectCode.STOP_PRICE_REQUIRED],
+    ['stop with a price', { order_type: STOP, stop_price: px }, RejectCode.INVALID_PRICE],
+    ['stop-limit with both', { order_type: STOP_LIMIT, stop_price: px }, RejectCode.OK],
+    ['stop-limit without a price', { order_type: STOP_LIMIT, price: undefined, stop_price: px }, RejectCode.PRICE_REQUIRED],
+    ['stop-limit without a stop price', { order_type: STOP_LIMIT }, RejectCode.STOP_PRICE_REQUIRED],
+  ];
+  for (const [name, m, code] of cases) t.equal(codeOf(m), code, name);
+  t.end();
+});
+
+t.test('only GTD orders carry an expire time, and GTD orders must', (t) => {
+  t.equal(codeOf({ time_in_force: TimeInForce.GTD, expire_time_ms: 1_767_614_400_000 }), RejectCode.OK);
+  t.equal(codeOf({ time_in_force: TimeInForce.GTD, expire_time_ms: 0 }), RejectCode.INVALID_EXPIRE_TIME);
+  t.equal(codeOf({ time_in_force: TimeInForce.IOC, expire_time_ms: 1 }), RejectCode.INVALID_EXPIRE_TIME);
+  t.end();
+});
+
+t.test('a replace that changes nothing is NOTHING_TO_AMEND; any one change is enough', (t) => {
+  const replace = (m: Partial<ReplaceInput>) => {
+    const input = { template_id: TemplateId.REPLACE, seq: 1, orig_order_id: 5, client_order_id: 'c2', ...m };
+    const [item] = decodeClientMessages(encodeClientBatch([input]));
+    return item instanceof Refusal ? item.code : RejectCode.OK;
+  };
+  t.equal(replace({}), RejectCode.NOTHING_TO_AMEND);
+  t.equal(replace({ quantity: { mantissa: 2n, scale: 0 } }), RejectCode.OK);
+  t.equal(replace({ price: px }), RejectCode.OK);
+  t.equal(replace({ stop_price: px }), RejectCode.OK);
+  t.end();
+});

@@ -1,0 +1,194 @@
+/**
+ * Snapshots against real journal files: a snapshot plus the journal after it rebuilds
+ * exactly the state the whole journal does (engine state by hash, io read model record
+ * by record); replay is deterministic; a snapshot that does not match the live engine's
+ * hash is refused; retirement keeps what readers still need.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { EVENT_SLOT_BYTES } from '../../../engine/protocol/event_layout.js';
+import { slotViewsOver } from '../../../engine/protocol/slot_views.js';
+import { EngineState } from '../../../engine/state/engine_state.js';
+import { stateHash } from '../../../engine/state/state_hash.js';
+import { OrderRecord, OrderStore } from '../../../io/orders/order_store.js';
+import { listSegments, scanJournal } from '../../../services/journal/journal_reader.js';
+import { RECORD_BYTES, SEGMENT_HEADER_BYTES } from '../../../services/journal/journal_layout.js';
+import { JournalWriter } from '../../../services/journal/journal_writer.js';
+import { replayJournal } from '../../../services/journal/replay.js';
+import { ColumnarFile } from '../../../services/snapshot/columnar_file.js';
+import { readEngineState } from '../../../services/snapshot/engine_state_codec.js';
+import { readOrderStore } from '../../../services/snapshot/order_store_codec.js';
+import { planRecovery, RecoveryError } from '../../../services/snapshot/recovery_plan.js';
+import { listSnapshots } from '../../../services/snapshot/snapshot_files.js';
+import takeSnapshot, { SnapshotTaskInput, SnapshotVerificationError } from '../../../services/snapshot/snapshot_task.js';
+import { EngineHarness } from '../../support/engine_harness.js';
+
+const ORDER_HISTORY = 4096;
+
+function tempDir(t: { teardown(fn: () => void): void }): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapshot-test-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Drives a varied session through a real engine: fills, resting orders, replaces, cancels, expiries, a kill switch. */
+function session(h: EngineHarness, rounds: number): void {
+  h.setMarket('BTCUSDT', { bid: '44999', ask: '45001', ask_size: '0.5', bid_size: '0.5' });
+  h.setMarket('ETHUSDT', { bid: '2499', ask: '2501' });
+  for (let i = 0; i < rounds; i++) {
+    h.order({ side: 'buy', type: 'MARKET', tif: 'IOC', qty: '0.2' });
+    const resting = h.order({ side: 'sell', qty: '0.3', price: String(45100 + (i % 7)) });
+    h.order({ account: 'bob', symbol: 'ETHUSDT', side: 'buy', qty: '1', price: '2450', tif: 'GTD', expire_at_ms: h.clock.now_us / 1000 + 5_000 });
+    if (i % 3 === 0) h.replace(resting.reply.order_id, { price: String(45090 + (i % 5)) });
+    if (i % 4 === 1) h.cancel(resting.reply.order_id);
+    if (i % 5 === 2) h.setMarket('BTCUSDT', { bid: String(45080 + i % 20), ask: String(45082 + i % 20), ask_size: '0.4', bid_size: '0.4' });
+    h.advanceMs(1_000);
+  }
+  h.killSwitch('bob', true);
+  h.killSwitch('bob', false);
+}
+
+function journal(h: EngineHarness, dir: string, segment_records = 50): number {
+  const bytes = h.journalBytes();
+  const views = slotViewsOver(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const writer = new JournalWriter({ directory: dir, durability: 'fsync', segment_bytes: SEGMENT_HEADER_BYTES + segment_records * RECORD_BYTES, buffer_records: 64 });
+  writer.open(1);
+  const count = bytes.byteLength / EVENT_SLOT_BYTES;
+  for (let i = 0; i < count; i++) writer.append(views, i * EVENT_SLOT_BYTES);
+  writer.close();
+  return count;
+}
+
+function fullReplay(h: EngineHarness, journal_dir: string, to: number): { state: EngineState; store: OrderStore } {
+  const state = new EngineState(h.state.capacity, h.state.notional_scale);
+  const store = new OrderStore(ORDER_HISTORY);
+  replayJournal(journal_dir, 1, to, (v, base) => { state.apply(v, base); store.apply(v, base); });
+  return { state, store };
+}
+
+function records(store: OrderStore): OrderRecord[] {
+  const all: OrderRecord[] = [];
+  store.forEach((r) => all.push(r));
+  return all.sort((a, b) => a.order_id - b.order_id);
+}
+
+function taskInput(h: EngineHarness, data_dir: string, target_seq: number, expected_hash: number, cursors: string[] = []): SnapshotTaskInput {
+  return {
+    data_dir, capacity: h.state.capacity, notional_scale: Array.from(h.state.notional_scale), order_history: ORDER_HISTORY,
+    target_seq, expected_hash, sink_cursor_files: cursors, keep_snapshots: 2,
+  };
+}
+
+t.test('replaying the same journal twice gives the same state hash as the live engine', (t) => {
+  const data_dir = tempDir(t);
+  const h = new EngineHarness();
+  session(h, 40);
+  const count = journal(h, path.join(data_dir, 'journal'));
+  const first = fullReplay(h, path.join(data_dir, 'journal'), count);
+  const second = fullReplay(h, path.join(data_dir, 'journal'), count);
+  t.equal(stateHash(first.state), stateHash(second.state));
+  t.equal(stateHash(first.state), stateHash(h.state), 'the journal rebuilds the live engine exactly');
+  t.end();
+});
+
+t.test('a snapshot plus the journal after it equals the journal alone', (t) => {
+  const data_dir = tempDir(t);
+  const journal_dir = path.join(data_dir, 'journal');
+  const h = new EngineHarness();
+  session(h, 25);
+  const marker = h.stateHash();
+  const target_seq = marker.reply.last_seq;
+  session(h, 25);
+  const count = journal(h, journal_dir);
+  // Replay everything first: the snapshot retires the segments it covers.
+  const whole = fullReplay(h, journal_dir, count);
+
+  const result = takeSnapshot(taskInput(h, data_dir, target_seq, marker.reply.arg));
+  t.equal(result.seq, target_seq);
+  t.ok(fs.existsSync(result.file), 'the verified snapshot has its final name');
+
+  const file = new ColumnarFile(result.file);
+  const state = readEngineState(file, h.state.capacity, h.state.notional_scale);
+  const store = new OrderStore(ORDER_HISTORY);
+  readOrderStore(file, store);
+  replayJournal(journal_dir, target_seq + 1, count, (v, base) => { state.apply(v, base); store.apply(v, base); });
+
+  t.equal(stateHash(state), stateHash(whole.state), 'engine state: snapshot + tail == full replay');
+  t.equal(stateHash(state), stateHash(h.state), 'and == the live engine');
+  t.same(records(store), records(whole.store), 'io read model: snapshot + tail == full replay, record by record');
+  t.end();
+});
+
+t.test('a snapshot whose replay disagrees with the engine\'s hash is refused and never named as verified', (t) => {
+  const data_dir = tempDir(t);
+  const h = new EngineHarness();
+  session(h, 10);
+  const marker = h.stateHash();
+  journal(h, path.join(data_dir, 'journal'));
+  t.throws(() => takeSnapshot(taskInput(h, data_dir, marker.reply.last_seq, marker.reply.arg + 1)), SnapshotVerificationError);
+  t.same(listSnapshots(data_dir), []);
+  t.end();
+});
+
+t.test('snapshots chain: the second starts from the first and retires the segments no reader needs', (t) => {
+  const data_dir = tempDir(t);
+  const journal_dir = path.join(data_dir, 'journal');
+  const h = new EngineHarness();
+  session(h, 20);
+  const first = h.stateHash();
+  session(h, 20);
+  const second = h.stateHash();
+  session(h, 5);
+  const count = journal(h, journal_dir, 20);
+  const segments_before = listSegments(journal_dir).length;
+
+  const cursor = path.join(data_dir, 'cursor.json');
+  fs.writeFileSync(cursor, JSON.stringify({ seq: 10 }));
+  takeSnapshot(taskInput(h, data_dir, first.reply.last_seq, first.reply.arg, [cursor]));
+  t.equal(listSegments(journal_dir)[0].first_seq, 1, 'a sink at sequence 10 keeps the first segment');
+
+  fs.writeFileSync(cursor, JSON.stringify({ seq: count }));
+  const result = takeSnapshot(taskInput(h, data_dir, second.reply.last_seq, second.reply.arg, [cursor]));
+  t.ok(result.retired_segments.length > 0, 'segments wholly below the oldest kept snapshot are retired');
+  t.ok(listSegments(journal_dir).length < segments_before);
+  t.ok(listSegments(journal_dir)[0].first_seq <= first.reply.last_seq + 1, 'the oldest kept snapshot can still be replayed forward');
+
+  const scan = scanJournal(journal_dir);
+  const plan = planRecovery(data_dir, scan);
+  t.equal(plan.snapshot?.seq, second.reply.last_seq, 'recovery starts from the newest snapshot');
+  t.end();
+});
+
+t.test('recovery skips a damaged newest snapshot and uses the one before it', (t) => {
+  const data_dir = tempDir(t);
+  const journal_dir = path.join(data_dir, 'journal');
+  const h = new EngineHarness();
+  session(h, 10);
+  const first = h.stateHash();
+  session(h, 10);
+  const second = h.stateHash();
+  journal(h, journal_dir, 1000);
+  takeSnapshot(taskInput(h, data_dir, first.reply.last_seq, first.reply.arg));
+  const newest = takeSnapshot(taskInput(h, data_dir, second.reply.last_seq, second.reply.arg));
+  const fd = fs.openSync(newest.file, 'r+');
+  fs.writeSync(fd, Buffer.from([0xab]), 0, 1, fs.statSync(newest.file).size - 20);
+  fs.closeSync(fd);
+  const plan = planRecovery(data_dir, scanJournal(journal_dir));
+  t.equal(plan.snapshot?.seq, first.reply.last_seq);
+  t.equal(plan.skipped.length, 1);
+  t.match(plan.skipped[0].reason, /fails its check/);
+  t.end();
+});
+
+t.test('a journal that starts after every usable snapshot stops recovery with a clear error', (t) => {
+  const data_dir = tempDir(t);
+  const journal_dir = path.join(data_dir, 'journal');
+  const h = new EngineHarness();
+  session(h, 10);
+  journal(h, journal_dir, 20);
+  fs.rmSync(listSegments(journal_dir)[0].path);
+  t.throws(() => planRecovery(data_dir, scanJournal(journal_dir)), RecoveryError);
+  t.end();
+});

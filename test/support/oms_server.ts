@@ -1,0 +1,135 @@
+/**
+ * Runs the real OMS (dist/io/main.js) as a child process for tests: its own data
+ * directory, a free port (OMS_PORT=0, read back from the "OMS is listening" log line),
+ * manual market data and an admin token unless told otherwise. Talks to it over real
+ * HTTP on loopback.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ADMIN_TOKEN = 'test-admin-token';
+const MAIN = new URL('../../io/main.js', import.meta.url);
+
+export interface OmsServerOptions {
+  readonly env?: Record<string, string>;
+  readonly data_dir?: string;
+}
+
+export interface HttpResult {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: any;
+  readonly text: string;
+}
+
+export class OmsServer {
+  readonly data_dir: string;
+  private child: ChildProcess | null = null;
+  private readonly env: Record<string, string>;
+  port = 0;
+  /** Everything the process logged (stdout and stderr), across restarts. */
+  logs = '';
+  exit_code: number | null = null;
+
+  private constructor(options: OmsServerOptions) {
+    this.data_dir = options.data_dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'oms-test-'));
+    this.env = {
+      OMS_HOST: '127.0.0.1',
+      OMS_PORT: '0',
+      OMS_DATA_DIR: this.data_dir,
+      OMS_MARKET_DATA: 'manual',
+      OMS_ADMIN_TOKEN: ADMIN_TOKEN,
+      OMS_LOG_LEVEL: 'info',
+      ...options.env,
+    };
+  }
+
+  static async start(options: OmsServerOptions = {}): Promise<OmsServer> {
+    const server = new OmsServer(options);
+    await server.launch();
+    return server;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts (again) on the same data directory. */
+  async launch(): Promise<void> {
+    this.exit_code = null;
+    const child = spawn(process.execPath, [MAIN.pathname], {
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.on('exit', (code, signal) => {
+      this.exit_code = code ?? (signal === null ? -1 : 128);
+    });
+    const listening = new Promise<number>((resolve, reject) => {
+      let buffered = '';
+      const onData = (chunk: Buffer) => {
+        const text = chunk.toString('utf8');
+        this.logs += text;
+        buffered += text;
+        const match = /"port":(\d+)[^\n]*"msg":"OMS is listening"/.exec(buffered);
+        if (match !== null) resolve(Number(match[1]));
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', (chunk: Buffer) => { this.logs += chunk.toString('utf8'); });
+      child.once('exit', (code) => reject(new Error(`the OMS exited with code ${code} before listening:\n${this.logs.slice(-3000)}`)));
+      setTimeout(() => reject(new Error(`the OMS did not start within 60 s:\n${this.logs.slice(-3000)}`)), 60_000).unref();
+    });
+    this.port = await listening;
+  }
+
+  /** SIGKILL: the crash. */
+  async kill9(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  /** SIGTERM: graceful shutdown. Resolves with the exit code. */
+  async stop(): Promise<number | null> {
+    await this.signal('SIGTERM');
+    return this.exit_code;
+  }
+
+  async cleanup(): Promise<void> {
+    if (this.child !== null && this.exit_code === null) await this.kill9();
+    fs.rmSync(this.data_dir, { recursive: true, force: true });
+  }
+
+  async request(method: string, route: string, options: { body?: unknown; raw?: string; key?: string | null; admin?: boolean; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.key !== null) headers['x-api-key'] = options.key ?? 'test-key';
+    if (options.admin === true) headers['x-admin-token'] = ADMIN_TOKEN;
+    let body: string | undefined;
+    if (options.raw !== undefined) body = options.raw;
+    else if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${this.url}${route}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  }
+
+  /** Sets a symbol's marks (OMS_MARKET_DATA=manual). */
+  async setMarket(symbol: string, marks: Record<string, number>): Promise<void> {
+    const result = await this.request('POST', '/admin/market', { key: null, admin: true, body: { symbol, ...marks } });
+    if (result.status !== 200) throw new Error(`setMarket failed: ${result.text}`);
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (child === null || this.exit_code !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    await exited;
+  }
+}
