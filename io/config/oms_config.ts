@@ -113,7 +113,7 @@ export function loadOmsConfig(env: NodeJS.ProcessEnv = process.env): OmsConfig {
     log_level: env.OMS_LOG_LEVEL || 'info',
     journal_segment_bytes: integer(env, 'OMS_JOURNAL_SEGMENT_BYTES', 64 * 1024 * 1024, 64 * 1024, 1 << 30),
     journal_buffer_records: integer(env, 'OMS_JOURNAL_BUFFER_RECORDS', 16384, 16, 1 << 20),
-    busy_journal_lag: integer(env, 'OMS_BUSY_JOURNAL_LAG', Math.floor(engine.event_ring_capacity / 2), 1, 1 << 30),
+    busy_journal_lag: integer(env, 'OMS_BUSY_JOURNAL_LAG', Math.floor(engine.event_ring_capacity / 2), 0, 1 << 30),
     request_timeout_ms: integer(env, 'OMS_REQUEST_TIMEOUT_MS', 5000, 10, 600_000),
     shutdown_timeout_ms: integer(env, 'OMS_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     ws_max_backpressure_bytes: integer(env, 'OMS_WS_MAX_BACKPRESSURE_BYTES', 1 << 20, 1024, 1 << 30),

@@ -55,6 +55,10 @@ export class JournalWriter {
   open(first_seq: number): void {
     this.next_seq = first_seq;
     this.durable_seq = first_seq - 1;
+    // A previous run that journaled nothing after its start leaves a header-only segment
+    // with this very name; recovery already validated it as empty, so it is replaced.
+    const existing = path.join(this.directory, segmentFileName(first_seq));
+    if (fs.existsSync(existing) && fs.statSync(existing).size <= SEGMENT_HEADER_BYTES) fs.unlinkSync(existing);
     this.openSegment(first_seq);
   }
 

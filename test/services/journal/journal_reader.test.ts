@@ -154,3 +154,16 @@ t.test('segments roll at their size limit even when one flush holds more than a 
   for (const s of segments) t.ok(fs.statSync(s.path).size <= SEGMENT_HEADER_BYTES + 10 * RECORD_BYTES, `${s.path} is within its limit`);
   t.end();
 });
+
+t.test('a restart after a run that journaled nothing reuses the empty segment instead of failing', (t) => {
+  const dir = tempDir(t);
+  const first = new JournalWriter({ directory: dir, durability: 'fsync', segment_bytes: 1 << 20, buffer_records: 8 });
+  first.open(1);
+  first.close();
+  const scan = scanJournal(dir, { repair: true });
+  t.equal(scan.last_seq, 0);
+  const second = new JournalWriter({ directory: dir, durability: 'fsync', segment_bytes: 1 << 20, buffer_records: 8 });
+  t.doesNotThrow(() => second.open(scan.last_seq + 1));
+  second.close();
+  t.end();
+});
