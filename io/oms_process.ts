@@ -47,6 +47,7 @@ import { addSnapshotRoute } from './http/routes/snapshot_route.js';
 import { IoContext, makeClientOrderIdGenerator } from './io_context.js';
 import { OrderRenderer } from './orders/order_json.js';
 import { OrderStore } from './orders/order_store.js';
+import { WsGateway } from './ws/ws_gateway.js';
 
 const WORKER_START_TIMEOUT_MS = 60_000;
 const READY_HEARTBEAT_AGE_MS = 2_000;
@@ -193,8 +194,15 @@ export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandl
     },
   });
   snapshots?.start();
+  const gateway = new WsGateway(context, {
+    heartbeat_interval_ms: config.ws_heartbeat_interval_ms,
+    max_backpressure_bytes: config.ws_max_backpressure_bytes,
+    max_payload_bytes: config.ws_max_payload_bytes,
+    idle_timeout_s: config.ws_idle_timeout_s,
+  }, log);
   const server: HttpServerHandle = await startHttpServer({
     context, admin, limits, probe, log,
+    mount_ws: (app) => gateway.mount(app),
     extra_routes: (router) => {
       if (config.market_data === 'manual') addManualMarketRoute(router, context, new Doorbell(buffers.engine_doorbell));
       if (snapshots !== null) addSnapshotRoute(router, context, snapshots);

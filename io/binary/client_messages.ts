@@ -24,8 +24,9 @@ export const API_KEY_MAX_BYTES = 64;
 export const SYMBOL_MAX_BYTES = 16;
 export { CLIENT_ORDER_ID_MAX_BYTES };
 
+// Visible ASCII without space, as the HTTP API's client_order_id (io/orders/order_validation.ts).
 const client_order_id = ascii(CLIENT_ORDER_ID_MAX_BYTES, {
-  charset: 'printable',
+  charset: 'visible',
   min_length: 1,
   code: RejectCode.INVALID_CLIENT_ORDER_ID,
   missing_code: RejectCode.INVALID_CLIENT_ORDER_ID,

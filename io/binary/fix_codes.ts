@@ -14,6 +14,8 @@ export const ExecType = {
   TRADE: 'F',
   /** A stop or stop-limit order's trigger price was reached (FIX: "Triggered or Activated by System"). */
   TRIGGERED: 'L',
+  /** The order's current state, answering an idempotent resend of its NewOrder (FIX: "Order Status"). */
+  ORDER_STATUS: 'I',
 } as const;
 export type ExecType = (typeof ExecType)[keyof typeof ExecType];
 

@@ -2,14 +2,22 @@
  * The binary order-entry protocol spoken over WebSocket: codec, framing and helpers.
  * PROTOCOL.md (io/PROTOCOL.md) is the specification; this is its implementation.
  *
- * Server side, per WebSocket payload:
+ * Server side, per WebSocket payload (valid only inside the uWS callback; decoding
+ * copies everything it keeps, so the payload may be released as soon as it returns):
  *
  *   for (const item of decodeClientMessages(payload)) {
- *     if (item instanceof Refusal) { encodeReject(out, at, rejectForRefusal(next_seq++, item)); if (item.fatal) close; continue; }
- *     switch (item.template_id) { case TemplateId.NEW_ORDER: ... }
+ *     if (item instanceof Refusal) {
+ *       at += encodeReject(out, at, rejectForRefusal(next_seq++, item));
+ *       if (item.fatal) { ws.end(1002, item.reason); break; }
+ *       continue;
+ *     }
+ *     switch (item.template_id) {
+ *       case TemplateId.NEW_ORDER: ... // item.quantity, item.price: Decimal; item.symbol: string
+ *     }
  *   }
  *
- * and encode replies straight into an outgoing buffer with encodeExecutionReport(out, at, report).
+ * and replies are encoded straight into an outgoing buffer:
+ *   at += encodeExecutionReport(out, at, report);   // report: one reused mutable object
  */
 
 // Decoding (never throws)

@@ -34,6 +34,11 @@ const EXPIRE_REQUIRED = fault(RejectCode.INVALID_EXPIRE_TIME, 'GTD orders need e
 const EXPIRE_NOT_ALLOWED = fault(RejectCode.INVALID_EXPIRE_TIME, 'only GTD orders carry expire_time_ms (send 0)');
 const NOTHING_TO_AMEND = fault(RejectCode.NOTHING_TO_AMEND, 'a replace must change the quantity, the price or the stop price');
 
+/** Every fault the rules can give, for the test that pins PROTOCOL.md's code table. */
+export const ORDER_RULE_FAULTS: readonly FieldFault[] = [
+  PRICE_REQUIRED, PRICE_NOT_ALLOWED, STOP_REQUIRED, STOP_NOT_ALLOWED, EXPIRE_REQUIRED, EXPIRE_NOT_ALLOWED, NOTHING_TO_AMEND,
+];
+
 export function newOrderRule(m: OrderTerms): FieldFault | undefined {
   const type = m.order_type;
   const needs_price = type === OrderType.LIMIT || type === OrderType.STOP_LIMIT;

@@ -57,7 +57,7 @@ const execution_report_fields = {
   exec_reason: enumU8(ExecReason, MALFORMED),
   symbol: ascii(SYMBOL_MAX_BYTES, { charset: 'visible', min_length: 1, code: MALFORMED, missing_code: MALFORMED }),
   client_order_id: ascii(CLIENT_ORDER_ID_MAX_BYTES, {
-    charset: 'printable', min_length: 1, code: MALFORMED, missing_code: MALFORMED,
+    charset: 'visible', min_length: 1, code: MALFORMED, missing_code: MALFORMED,
   }),
 };
 export const EXECUTION_REPORT = message(

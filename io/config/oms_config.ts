@@ -49,6 +49,8 @@ export interface OmsConfig {
   readonly shutdown_timeout_ms: number;
   readonly ws_max_backpressure_bytes: number;
   readonly ws_idle_timeout_s: number;
+  readonly ws_heartbeat_interval_ms: number;
+  readonly ws_max_payload_bytes: number;
   readonly nats_url: string | null;
   readonly redis_url: string | null;
   readonly qdb_client_conf: string | null;
@@ -118,6 +120,8 @@ export function loadOmsConfig(env: NodeJS.ProcessEnv = process.env): OmsConfig {
     shutdown_timeout_ms: integer(env, 'OMS_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     ws_max_backpressure_bytes: integer(env, 'OMS_WS_MAX_BACKPRESSURE_BYTES', 1 << 20, 1024, 1 << 30),
     ws_idle_timeout_s: integer(env, 'OMS_WS_IDLE_TIMEOUT_S', 60, 8, 960),
+    ws_heartbeat_interval_ms: integer(env, 'OMS_WS_HEARTBEAT_MS', 10_000, 100, 600_000),
+    ws_max_payload_bytes: integer(env, 'OMS_WS_MAX_PAYLOAD_BYTES', 64 * 1024, 256, 16 * 1024 * 1024),
     nats_url: env.NATS_URL || null,
     redis_url: env.REDIS_URL || null,
     qdb_client_conf: env.QDB_CLIENT_CONF || null,

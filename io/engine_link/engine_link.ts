@@ -54,6 +54,7 @@ export class EngineLink {
   private waiting: ReplyRecord[] = [];
   private waiting_head = 0;
   private readonly listeners: EventListener[] = [];
+  private readonly drained_listeners: (() => void)[] = [];
   private next_request_id = 1;
   private oldest_in_flight = 1;
   private running = false;
@@ -79,6 +80,11 @@ export class EngineLink {
   /** Called for every durable event after the read model applied it (execution reports, metrics). */
   onEvent(listener: EventListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Called after every drain that did work: where batched output (WebSocket reports) is flushed. */
+  onDrained(listener: () => void): void {
+    this.drained_listeners.push(listener);
   }
 
   /**
@@ -127,7 +133,9 @@ export class EngineLink {
 
   /** Applies durable events and releases ready replies; returns the work done. Also used at start-up. */
   drain(): number {
-    return this.drainEvents() + this.drainReplies();
+    const work = this.drainEvents() + this.drainReplies();
+    if (work > 0) for (const listener of this.drained_listeners) listener();
+    return work;
   }
 
   hasWork(): boolean {

@@ -119,6 +119,7 @@ t.test('each bad NewOrder field is refused with that field\'s reject code', (t) 
     ['symbol with a space', (b) => { b[52] = 0x20; }, RejectCode.UNKNOWN_SYMBOL],
     ['symbol with a byte after its NUL', (b) => { b[66] = 0x41; }, RejectCode.UNKNOWN_SYMBOL],
     ['empty client order id', (b) => { b[67] = 0; }, RejectCode.INVALID_CLIENT_ORDER_ID],
+    ['client order id with a space', (b) => { b[68] = 0x20; }, RejectCode.INVALID_CLIENT_ORDER_ID],
     ['client order id with a control character', (b) => { b[67] = 0x07; }, RejectCode.INVALID_CLIENT_ORDER_ID],
     ['client order id with a non-ASCII byte', (b) => { b[68] = 0xc3; }, RejectCode.INVALID_CLIENT_ORDER_ID],
   ];

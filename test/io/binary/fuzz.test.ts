@@ -32,14 +32,14 @@ const headerish = fc.tuple(
 t.test('random bytes never make the client decoder throw, and decode the same whole, chunked or byte by byte', (t) => {
   holds(t, fc.property(fc.oneof(fc.uint8Array({ maxLength: 400 }), headerish), cuts, (bytes, at) => {
     assertSameAllWays(CLIENT_TEMPLATES, bytes, chunksOf(bytes, at));
-  }), { numRuns: 300 });
+  }), { numRuns: 1000 });
   t.end();
 });
 
 t.test('random bytes never make the server decoder throw either', (t) => {
   holds(t, fc.property(fc.oneof(fc.uint8Array({ maxLength: 400 }), headerish), cuts, (bytes, at) => {
     assertSameAllWays(SERVER_TEMPLATES, bytes, chunksOf(bytes, at));
-  }), { numRuns: 200 });
+  }), { numRuns: 500 });
   t.end();
 });
 
@@ -56,7 +56,7 @@ t.test('a valid batch with one byte changed decodes everything before the damage
       deepStrictEqual(items[k], batch[k], `message ${k} before the damage is intact`);
       start = end;
     }
-  }), { numRuns: 300 });
+  }), { numRuns: 1000 });
   t.end();
 });
 
@@ -66,7 +66,7 @@ t.test('a valid server batch with one byte changed never makes the decoder throw
     const bytes = encodeServerBatch(batch);
     bytes[where % bytes.length] = value;
     assertSameAllWays(SERVER_TEMPLATES, bytes);
-  }), { numRuns: 200 });
+  }), { numRuns: 500 });
   t.end();
 });
 
@@ -109,7 +109,7 @@ t.test('decoding a concatenation is decoding each part, when the first part ends
       ? new Refusal(item.code, item.reason, item.seq, item.template_id, item.offset + a.length, item.fatal)
       : item);
     deepStrictEqual(assertSameAllWays(CLIENT_TEMPLATES, both), [...first, ...shifted]);
-  }), { numRuns: 200 });
+  }), { numRuns: 500 });
   t.end();
 });
 
