@@ -91,7 +91,11 @@ export function buildRiskLimits(
     bank.collar_bps[s] = positiveInteger(override.collar_bps ?? instrument.spec.collar_bps, `${instrument.spec.symbol}.collar_bps`);
   }
   accounts.accounts.forEach((base, a) => {
-    const spec: AccountLimitsSpec = { ...base, ...(overrides.accounts?.[base.name] ?? {}) };
+    const override = overrides.accounts?.[base.name] ?? {};
+    // Position limits merge per symbol, like every other field falls back to the spec: an
+    // override naming one symbol must not drop the spec's limits for the others.
+    const position_limits = { ...base.position_limits, ...override.position_limits };
+    const spec: AccountLimitsSpec = { ...base, ...override, position_limits };
     bank.credit_limit_micros[a] = unitsOf(spec.credit_limit, MICRO, `${base.name}.credit_limit`);
     bank.max_open_orders[a] = positiveInteger(spec.max_open_orders, `${base.name}.max_open_orders`);
     bank.rate_per_sec[a] = positiveInteger(spec.rate_per_sec, `${base.name}.rate_per_sec`);

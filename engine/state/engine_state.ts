@@ -265,13 +265,14 @@ export class EngineState implements IsOrderOpen {
     if (slab.side[slot] === Side.BUY) book.open_buy_lots[cell] -= leaves;
     else book.open_sell_lots[cell] -= leaves;
     if (this.isResting(slot)) {
+      // stp_stale covers both sides of the cell, so one side emptying must not clear it: the
+      // other side's best price may still be stale (refreshSelfTradePrices clears it for both).
       const price = this.stpPrice(slot);
       if (slab.side[slot] === Side.BUY) {
-        if (--book.resting_buys[cell] === 0) { book.resting_buy_max[cell] = 0; book.stp_stale[cell] = 0; }
+        if (--book.resting_buys[cell] === 0) book.resting_buy_max[cell] = 0;
         else if (price >= book.resting_buy_max[cell]) book.stp_stale[cell] = 1;
       } else if (--book.resting_sells[cell] === 0) {
         book.resting_sell_min[cell] = Infinity;
-        book.stp_stale[cell] = 0;
       } else if (price <= book.resting_sell_min[cell]) {
         book.stp_stale[cell] = 1;
       }

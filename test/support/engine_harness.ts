@@ -31,6 +31,8 @@ export interface HarnessOptions {
   readonly config?: Partial<EngineConfig>;
   readonly overrides?: LimitOverrides;
   readonly event_ring_capacity?: number;
+  /** Start from this state (e.g. one rebuilt by `replayState`) instead of an empty one, as recovery does. */
+  readonly state?: EngineState;
 }
 
 export interface OrderInput {
@@ -113,7 +115,7 @@ export class EngineHarness {
       active_limits_bank: 0,
       health: null,
       counters: this.counters.buffer as SharedArrayBuffer,
-    }, this.clock);
+    }, this.clock, options.state);
     this.command_producer = new RingProducer(commands);
     this.writer = new CommandWriter(this.command_producer);
     this.event_reader = new RingConsumer(events, 0);
@@ -196,8 +198,9 @@ export class EngineHarness {
   }
 
   /**
-   * Writes several commands and publishes them as one batch, so the engine reads them
-   * together in one doWork; returns every reply, in command order, and the events.
+   * Writes several commands (at most the 256 the command ring holds) and publishes them as
+   * one batch, so the engine reads them together (in one doWork when its output rings have
+   * room); returns every reply, in command order, and the events.
    */
   batch(write: (writer: CommandWriter) => void): BatchOutcome {
     const before = this.all_events.length;
@@ -253,12 +256,18 @@ export class EngineHarness {
 
   /** Writes new limits into the idle bank and swaps them in. */
   swapLimits(overrides: LimitOverrides, version: number): Outcome {
-    const bank = 1 - this.active_bank;
-    buildRiskLimits(this.banks[bank], this.instruments, this.accounts, version, overrides);
-    this.active_bank = bank;
+    const bank = this.prepareLimitsBank(overrides, version);
     const request_id = ++this.request_id;
     this.writer.limitsSwap(request_id, bank, version);
     return this.complete(request_id);
+  }
+
+  /** Writes new limits into the idle bank and returns its index, for a LIMITS_SWAP the test sends itself. */
+  prepareLimitsBank(overrides: LimitOverrides, version: number): number {
+    const bank = 1 - this.active_bank;
+    buildRiskLimits(this.banks[bank], this.instruments, this.accounts, version, overrides);
+    this.active_bank = bank;
+    return bank;
   }
 
   stateHash(): Outcome {
@@ -286,6 +295,11 @@ export class EngineHarness {
       state.apply(views, i * EVENT_SLOT_BYTES);
     }
     return state;
+  }
+
+  /** A copy of every event emitted so far as raw slots, back to back (EVENT_SLOT_BYTES each). */
+  journalBytes(): Uint8Array {
+    return this.journal.slice(0, this.all_events.length * EVENT_SLOT_BYTES);
   }
 
   /** Runs the engine until idle; returns the events it emitted. */

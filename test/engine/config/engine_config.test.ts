@@ -1,0 +1,26 @@
+import t from 'tap';
+import { DEFAULT_ENGINE_CONFIG, engineConfigFromEnv, validateEngineConfig } from '../../../engine/config/engine_config.js';
+
+t.test('the defaults are valid and the environment overrides sizing and spin', (t) => {
+  t.doesNotThrow(() => validateEngineConfig(DEFAULT_ENGINE_CONFIG));
+  const config = engineConfigFromEnv({ OMS_MAX_OPEN_ORDERS: '1000', OMS_DEDUPE_WINDOW: '4096', OMS_ENGINE_SPIN: '0' });
+  t.equal(config.max_open_orders, 1000);
+  t.equal(config.dedupe_window, 4096);
+  t.equal(config.spin_limit, 0);
+  t.equal(config.event_ring_capacity, DEFAULT_ENGINE_CONFIG.event_ring_capacity, 'what is not set keeps its default');
+  t.same(engineConfigFromEnv({ OMS_MAX_OPEN_ORDERS: '' }), DEFAULT_ENGINE_CONFIG, 'an empty variable is unset');
+  t.end();
+});
+
+t.test('sizes that cannot work are refused with the variable named', (t) => {
+  t.throws(() => engineConfigFromEnv({ OMS_MAX_OPEN_ORDERS: 'lots' }), /OMS_MAX_OPEN_ORDERS/);
+  t.throws(() => engineConfigFromEnv({ OMS_MAX_OPEN_ORDERS: '-1' }), /OMS_MAX_OPEN_ORDERS/);
+  t.throws(() => engineConfigFromEnv({ OMS_MAX_OPEN_ORDERS: '0' }), /OMS_MAX_OPEN_ORDERS/);
+  t.throws(() => engineConfigFromEnv({ OMS_DEDUPE_WINDOW: '3000' }), /OMS_DEDUPE_WINDOW/, 'not a power of two');
+  t.throws(() => engineConfigFromEnv({ OMS_MAX_OPEN_ORDERS: '4096', OMS_DEDUPE_WINDOW: '4096' }), /OMS_DEDUPE_WINDOW/,
+    'smaller than twice the open orders');
+  t.throws(() => validateEngineConfig({ ...DEFAULT_ENGINE_CONFIG, event_ring_capacity: 1000 }), /event_ring_capacity/);
+  t.throws(() => validateEngineConfig({ ...DEFAULT_ENGINE_CONFIG, reply_ring_capacity: 1024, command_ring_capacity: 2048 }),
+    /reply ring/, 'every command must be able to get its reply');
+  t.end();
+});

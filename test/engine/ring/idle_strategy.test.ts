@@ -1,0 +1,68 @@
+import t from 'tap';
+import { Doorbell } from '../../../engine/ring/doorbell.js';
+import { SpinThenParkIdleStrategy } from '../../../engine/ring/idle_strategy.js';
+
+const never = { hasWork: () => false };
+
+t.test('the idle strategy spins spin_limit empty iterations before it parks', (t) => {
+  const idle = new SpinThenParkIdleStrategy(new Doorbell(), 5, 1);
+  for (let i = 0; i < 5; i++) idle.idle(0, never);
+  t.equal(idle.park_count, 0, 'still spinning');
+  idle.idle(0, never);
+  t.equal(idle.park_count, 1, 'the sixth empty iteration parks');
+  t.end();
+});
+
+t.test('work resets the spin count', (t) => {
+  const idle = new SpinThenParkIdleStrategy(new Doorbell(), 3, 1);
+  for (let i = 0; i < 3; i++) idle.idle(0, never);
+  idle.idle(1, never);
+  for (let i = 0; i < 3; i++) idle.idle(0, never);
+  t.equal(idle.park_count, 0);
+  t.end();
+});
+
+t.test('work that arrives after announcing the park cancels it', (t) => {
+  const doorbell = new Doorbell();
+  const idle = new SpinThenParkIdleStrategy(doorbell, 0, 60_000);
+  let checked_while_parked = false;
+  const started = Date.now();
+  idle.idle(0, { hasWork: () => { checked_while_parked = doorbell.isParked(); return true; } });
+  t.ok(checked_while_parked, 'the re-check runs after PARKED is visible to producers');
+  t.equal(idle.park_count, 0, 'it did not block');
+  t.equal(doorbell.isParked(), false, 'and it no longer claims to be parked');
+  t.ok(Date.now() - started < 1000);
+  t.end();
+});
+
+t.test('a parked owner wakes at once if it was rung between announcing and waiting', (t) => {
+  const owner = new Doorbell();
+  const producer_side = new Doorbell(owner.buffer);
+  const seen = owner.prepareToPark();
+  producer_side.ringIfParked();
+  const started = Date.now();
+  owner.park(seen, 60_000);
+  t.ok(Date.now() - started < 1000, 'the changed sequence makes the wait return immediately');
+  t.equal(producer_side.rings_sent, 1);
+  t.equal(owner.isParked(), false);
+  producer_side.ringIfParked();
+  t.equal(producer_side.rings_sent, 1, 'an owner that is awake is not rung');
+  t.end();
+});
+
+t.test('the park is bounded by the caller deadline', (t) => {
+  const idle = new SpinThenParkIdleStrategy(new Doorbell(), 0, 60_000);
+  const started = Date.now();
+  idle.idle(0, never, 20);
+  const waited = Date.now() - started;
+  t.equal(idle.park_count, 1);
+  t.ok(waited >= 15 && waited < 5000, `parked about 20 ms (${waited} ms)`);
+  t.end();
+});
+
+t.test('idle settings out of range are refused', (t) => {
+  t.throws(() => new SpinThenParkIdleStrategy(new Doorbell(), -1, 1));
+  t.throws(() => new SpinThenParkIdleStrategy(new Doorbell(), 1, 0));
+  t.throws(() => new Doorbell(new SharedArrayBuffer(64)), /too small/);
+  t.end();
+});
