@@ -80,7 +80,7 @@ export class EngineState implements IsOrderOpen {
     const type = v.u8[base + EV_TYPE];
     switch (type) {
       case EventType.ACCEPTED:
-        this.openOrder(v, base);
+        this.openOrder(v, base, true);
         break;
       case EventType.REJECTED:
         break;
@@ -93,7 +93,7 @@ export class EngineState implements IsOrderOpen {
         break;
       case EventType.REPLACED:
         this.closeOrder(this.requireSlot(v.f64[(base + EV_ORIG_ORDER_ID) >> 3], type), OrderStatus.REPLACED);
-        this.openOrder(v, base);
+        this.openOrder(v, base, true);
         break;
       case EventType.TRIGGERED:
         this.applyTrigger(v, base);
@@ -126,7 +126,8 @@ export class EngineState implements IsOrderOpen {
    * state (no sequence check; the counters are restored separately).
    */
   restoreOpenOrder(v: SlotViews, base: number): void {
-    this.openOrder(v, base);
+    // The idempotency window is restored on its own, in its FIFO order.
+    this.openOrder(v, base, false);
   }
 
   /** Snapshot restore: the counters as they were after the snapshot's last event. */
@@ -137,7 +138,11 @@ export class EngineState implements IsOrderOpen {
     this.global_kill = global_kill;
   }
 
-  private openOrder(v: SlotViews, base: number): void {
+  /**
+   * @param remember_id record the client order id in the idempotency window. The engine
+   *   only ever accepts an id it did not find there, so an accepted order's id is always new.
+   */
+  private openOrder(v: SlotViews, base: number, remember_id: boolean): void {
     const slab = this.slab;
     const order_id = v.f64[(base + EV_ORDER_ID) >> 3];
     const account = v.i32[(base + EV_ACCOUNT) >> 2];
@@ -168,9 +173,7 @@ export class EngineState implements IsOrderOpen {
     slab.setClientOrderId(slot, v.u8, base + EV_CL_ORD_ID, length);
     this.index.set(order_id, slot);
     this.book.open_orders[account]++;
-    if (this.dedupe.find(account, v.u8, base + EV_CL_ORD_ID, length) < 0) {
-      this.dedupe.insert(account, v.u8, base + EV_CL_ORD_ID, length, order_id, slab.content_hash[slot], this);
-    }
+    if (remember_id) this.dedupe.insert(account, v.u8, base + EV_CL_ORD_ID, length, order_id, slab.content_hash[slot], this);
     this.addExposure(slot);
   }
 

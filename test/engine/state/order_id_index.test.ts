@@ -33,10 +33,14 @@ t.test('the order id index behaves like a map under random sets and deletes', (t
   t.end();
 });
 
-t.test('the index refuses to fill past half its capacity', (t) => {
+t.test('dense ids fill the direct table; colliding ids overflow, and the overflow refuses to pass half full', (t) => {
   const index = new OrderIdIndex(8);
-  for (let k = 1; k <= 4; k++) index.set(k, k);
-  t.throws(() => index.set(5, 5), /over half full/);
+  for (let k = 1; k <= 8; k++) index.set(k, k);
+  t.equal(index.size, 8, 'eight consecutive ids all fit the direct table');
+  // 9, 17, 25, ... share their low bits with ids already there: they go to the overflow table.
+  for (let k = 0; k < 4; k++) index.set(9 + 8 * k, 100 + k);
+  for (let k = 0; k < 4; k++) t.equal(index.get(9 + 8 * k), 100 + k);
+  t.throws(() => index.set(9 + 8 * 4, 5), /over half full/);
   t.throws(() => new OrderIdIndex(12), /power of two/);
   t.end();
 });
