@@ -52,6 +52,8 @@ import { ExecutionSink, MAX_EVENTS_PER_WORK, Venue } from './venue/venue.js';
 export const MAX_EVENTS_PER_COMMAND = 1 + MAX_EVENTS_PER_WORK;
 export const COMMAND_BATCH_MAX = 256;
 const SLOW_TICK_INTERVAL_MS = 1;
+/** While idle, deadlines (expiry, heartbeat) are checked once per this many + 1 empty polls. */
+const IDLE_POLLS_PER_CLOCK_READ = 1023;
 const HEARTBEAT_INTERVAL_MS = 50;
 
 /** Pending mass-cancel work (kill switch, cancel-on-disconnect), run across several doWork calls. */
@@ -99,6 +101,11 @@ export class EngineAgent implements Agent, ExecutionSink {
   private next_tick_ms = 0;
   private next_heartbeat_ms = 0;
   private commands_total = 0;
+  private idle_polls = 0;
+  /** Set after a park (or a clock jump in tests): check deadlines on the next poll. */
+  private deadlines_due = true;
+  /** Keeps prefetch reads observable so the compiler cannot drop them. */
+  prefetch_sink = 0;
 
   private job = JOB_NONE;
   private job_account = 0;
@@ -154,18 +161,30 @@ export class EngineAgent implements Agent, ExecutionSink {
   }
 
   doWork(): number {
-    this.readClock();
     let work = 0;
     if (this.job === JOB_NONE) {
-      if (this.marks.refresh() > 0 || this.marks.dirty || this.venue.hasPendingWork()) {
-        this.marks.dirty = false;
-        work += this.venue.onMarks();
+      const marks_moved = this.marks.dirty || this.marks.hasNewVersion() || this.venue.hasPendingWork();
+      const commands = this.commands.available();
+      // The clock is read only when there is something to do: a clock read allocates a
+      // heap number in Node 20, and an idle spin must not make garbage.
+      if (marks_moved || commands > 0) {
+        this.readClock();
+        if (marks_moved) {
+          this.marks.refresh();
+          this.marks.dirty = false;
+          work += this.venue.onMarks();
+        }
+        if (commands > 0) work += this.processCommands();
       }
-      work += this.processCommands();
     } else {
+      this.readClock();
       work += this.progressJob();
     }
-    if (this.now_ms >= this.next_tick_ms) work += this.slowTick();
+    if (work > 0 || this.deadlines_due || (++this.idle_polls & IDLE_POLLS_PER_CLOCK_READ) === 0) {
+      if (work === 0) this.readClock();
+      this.deadlines_due = false;
+      if (this.now_ms >= this.next_tick_ms) work += this.slowTick();
+    }
     this.events.publish();
     this.replies.publish();
     return work;
@@ -175,6 +194,10 @@ export class EngineAgent implements Agent, ExecutionSink {
     if (this.job !== JOB_NONE || this.venue.hasPendingWork()) return this.events.hasCapacity(MAX_EVENTS_PER_WORK);
     if (this.marks.hasNewVersion()) return true;
     return this.commands.available() > 0 && this.events.hasCapacity(MAX_EVENTS_PER_COMMAND) && this.replies.hasCapacity(1);
+  }
+
+  afterPark(): void {
+    this.deadlines_due = true;
   }
 
   msUntilDeadline(): number {
@@ -190,6 +213,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     const available = this.commands.available();
     if (available === 0) return 0;
     const batch = available < COMMAND_BATCH_MAX ? available : COMMAND_BATCH_MAX;
+    this.prefetchBatch(batch);
     let handled = 0;
     while (handled < batch) {
       if (!this.events.hasCapacity(MAX_EVENTS_PER_COMMAND) || !this.replies.hasCapacity(1)) {
@@ -208,6 +232,20 @@ export class EngineAgent implements Agent, ExecutionSink {
       if (handled > this.counters[EngineCounter.MAX_BATCH]) this.counters[EngineCounter.MAX_BATCH] = handled;
     }
     return handled;
+  }
+
+  /** Lets the CPU fetch the batch's idempotency-table lines in parallel (see DedupeIndex.prefetch). */
+  private prefetchBatch(batch: number): void {
+    const c = this.cmd;
+    const dedupe = this.state.dedupe;
+    let touched = 0;
+    for (let i = 0; i < batch; i++) {
+      const off = this.commands.slotAt(i);
+      const type = c.u8[off + CMD_TYPE];
+      if (type !== CommandType.NEW_ORDER && type !== CommandType.REPLACE) continue;
+      touched ^= dedupe.prefetch(c.i32[(off + CMD_ACCOUNT) >> 2], c.u8, off + CMD_CL_ORD_ID, c.u8[off + CMD_CL_ORD_ID_LENGTH]);
+    }
+    this.prefetch_sink = touched;
   }
 
   private handle(off: number): void {
@@ -252,7 +290,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     let code: number = RejectCode.OK;
     if (expire_at > 0 && expire_at <= this.now_ms) code = RejectCode.EXPIRE_TIME_IN_PAST;
     else if (state.slab.live >= state.slab.capacity) code = RejectCode.ORDER_CAPACITY_EXHAUSTED;
-    else code = this.risk.check(account, symbol, side, order_type, qty, qty, price, stop, this.now_ms, -1, false);
+    else code = this.risk.check(account, symbol, side, order_type, qty, qty, price, stop, -1, false);
     const ref_price = this.risk.refPrice(symbol, side, order_type, price, stop);
 
     const e = this.beginEvent(code === RejectCode.OK ? EventType.ACCEPTED : EventType.REJECTED, order_id);
@@ -345,7 +383,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     const side = slab.side[slot];
     const limit_price = order_type === OrderType.STOP ? 0 : price;
     const code = this.risk.check(account, symbol, side, order_type, qty, qty - filled, limit_price, slab.triggered[slot] ? 0 : stop,
-      this.now_ms, slot, false);
+      slot, false);
     if (code !== RejectCode.OK) {
       this.refuse(off, code, orig_id);
       return;
@@ -376,7 +414,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     const qty = c.f64[(off + CMD_QTY_LOTS) >> 3];
     const code = this.risk.check(
       c.i32[(off + CMD_ACCOUNT) >> 2], c.i32[(off + CMD_SYMBOL) >> 2], c.u8[off + CMD_SIDE], c.u8[off + CMD_ORDER_TYPE],
-      qty, qty, c.f64[(off + CMD_PRICE_TICKS) >> 3], c.f64[(off + CMD_STOP_PRICE_TICKS) >> 3], this.now_ms, -1, true,
+      qty, qty, c.f64[(off + CMD_PRICE_TICKS) >> 3], c.f64[(off + CMD_STOP_PRICE_TICKS) >> 3], -1, true,
     );
     const r = this.beginReply(off, code, 0, 0);
     this.rp.u8[r + RP_RISK_LEVEL] = this.risk.riskLevel(code);
@@ -685,5 +723,6 @@ export class EngineAgent implements Agent, ExecutionSink {
   private readClock(): void {
     this.now_us = this.clock.nowUs();
     this.now_ms = this.now_us / 1000;
+    this.risk.now_ms = this.now_ms;
   }
 }

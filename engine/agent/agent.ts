@@ -13,6 +13,8 @@ export interface Agent extends HasWork {
   doWork(): number;
   /** Milliseconds until the agent next needs to run even without new work. */
   msUntilDeadline(): number;
+  /** Called after the idle strategy actually parked: time passed, so deadlines may be due. */
+  afterPark?(): void;
   onClose(): void;
 }
 
@@ -22,8 +24,11 @@ export function runAgent(agent: Agent, idle: SpinThenParkIdleStrategy, shouldSto
   try {
     while (!shouldStop()) {
       const work = agent.doWork();
-      if (work === 0) idle.idle(0, agent, Math.max(1, agent.msUntilDeadline()));
-      else idle.idle(work, agent);
+      if (work === 0) {
+        if (idle.idle(0, agent, Math.max(1, agent.msUntilDeadline()))) agent.afterPark?.();
+      } else {
+        idle.idle(work, agent);
+      }
     }
   } finally {
     agent.onClose();

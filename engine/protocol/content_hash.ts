@@ -1,7 +1,8 @@
 /**
  * 32-bit FNV-1a hashes of an order's terms, so an idempotent resend (same client order
  * id, same terms) is told apart from a conflicting one (same id, different terms).
- * Numbers are hashed through their IEEE-754 bits; no allocation.
+ * Numbers are hashed through their IEEE-754 bits. Results are int32 (`| 0`), never
+ * uint32: a value at or above 2^31 returned from a call would be a boxed heap number.
  */
 const scratch_f64 = new Float64Array(1);
 const scratch_u32 = new Uint32Array(scratch_f64.buffer);
@@ -31,7 +32,7 @@ export function newOrderContentHash(
   h = mixNumber(h, price_ticks);
   h = mixNumber(h, stop_price_ticks);
   h = mixNumber(h, expire_at_ms);
-  return h >>> 0;
+  return h | 0;
 }
 
 /** Hashes a replace request as sent (0 = "keep"), so a resend matches without the original order. */
@@ -41,5 +42,5 @@ export function replaceContentHash(orig_order_id: number, qty_lots: number, pric
   h = mixNumber(h, qty_lots);
   h = mixNumber(h, price_ticks);
   h = mixNumber(h, stop_price_ticks);
-  return h >>> 0;
+  return h | 0;
 }

@@ -27,24 +27,25 @@ export class SpinThenParkIdleStrategy {
     if (!(park_timeout_ms > 0)) throw new Error('park_timeout_ms must be > 0');
   }
 
-  /** Called by the agent runner after every `doWork` with the work it did. */
-  idle(work_count: number, agent: HasWork, max_park_ms = this.park_timeout_ms): void {
+  /** Called by the agent runner after every `doWork` with the work it did. Returns true if it parked. */
+  idle(work_count: number, agent: HasWork, max_park_ms = this.park_timeout_ms): boolean {
     if (work_count > 0) {
       this.empty_iterations = 0;
-      return;
+      return false;
     }
     if (this.empty_iterations < this.spin_limit) {
       this.empty_iterations++;
-      return;
+      return false;
     }
     const seen = this.doorbell.prepareToPark();
     if (agent.hasWork()) {
       this.doorbell.cancelPark();
       this.empty_iterations = 0;
-      return;
+      return false;
     }
     this.park_count++;
     this.doorbell.park(seen, Math.min(max_park_ms, this.park_timeout_ms));
     this.empty_iterations = 0;
+    return true;
   }
 }

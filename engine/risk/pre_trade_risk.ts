@@ -26,6 +26,12 @@ export class PreTradeRisk {
   /** Results of the last dry run. */
   utilization_bps = 0;
   warnings = 0;
+  /**
+   * The engine's clock for the current batch, set once per batch. A field rather than an
+   * argument: an epoch-ms double passed to a call that is not inlined is boxed, which
+   * would allocate on every order.
+   */
+  now_ms = 0;
 
   constructor(
     private readonly state: EngineState,
@@ -50,8 +56,9 @@ export class PreTradeRisk {
   check(
     account: number, symbol: number, side: number, order_type: number,
     qty_lots: number, leaves_lots: number, price_ticks: number, stop_price_ticks: number,
-    now_ms: number, replacing_slot: number, dry_run: boolean,
+    replacing_slot: number, dry_run: boolean,
   ): number {
+    const now_ms = this.now_ms;
     const state = this.state;
     const book = state.book;
     const limits = this.limits;

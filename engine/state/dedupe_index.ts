@@ -81,7 +81,7 @@ export class DedupeIndex {
 
   /** Entry holding this id, or -1. `bytes[offset .. offset+length)` is the client order id. */
   find(account: number, bytes: Uint8Array, offset: number, length: number): number {
-    const key_hash = keyHash(account, bytes, offset, length) | 0;
+    const key_hash = keyHash(account, bytes, offset, length);
     const table = this.table;
     let i = key_hash & this.table_mask;
     for (;;) {
@@ -96,19 +96,31 @@ export class DedupeIndex {
     }
   }
 
+  /**
+   * Touches the table slot a lookup of this id will probe first, without looking. Called
+   * for a whole batch of commands before any is handled, it lets the CPU fetch many cache
+   * lines at once instead of stalling on each lookup in turn. Returns the slot's content
+   * so the read is not optimised away.
+   */
+  prefetch(account: number, bytes: Uint8Array, offset: number, length: number): number {
+    const key_hash = keyHash(account, bytes, offset, length);
+    return this.table[(key_hash & this.table_mask) << 1];
+  }
+
   orderIdOf(entry: number): number {
     return this.entries_f64[(entry << 3) + E_ORDER_ID_F64];
   }
 
+  /** The terms hash as an int32 (compare with `hash | 0`). */
   contentHashOf(entry: number): number {
-    return this.entries_i32[(entry << 4) + E_CONTENT_HASH_I32] >>> 0;
+    return this.entries_i32[(entry << 4) + E_CONTENT_HASH_I32];
   }
 
   /** Records a new id (the caller knows it is not present). */
   insert(account: number, bytes: Uint8Array, offset: number, length: number, order_id: number, content_hash: number, open: IsOrderOpen): void {
     if (this.count_ === this.window) this.forgetOldest(open);
     const entry = (this.head + this.count_) & this.entry_mask;
-    const key_hash = keyHash(account, bytes, offset, length) | 0;
+    const key_hash = keyHash(account, bytes, offset, length);
     const base32 = entry << 4;
     const base8 = entry << 6;
     this.entries_i32[base32 + E_KEY_HASH_I32] = key_hash;
@@ -165,6 +177,7 @@ export class DedupeIndex {
 
   /** Hash of one entry's whole content (account, id bytes, order id, terms hash). */
   private entryHash(entry: number): number {
+    // Kept as a uint32 sum below; only ever called inline from insert/forget.
     let h = this.entries_i32[(entry << 4) + E_KEY_HASH_I32];
     h = Math.imul(h ^ this.entries_i32[(entry << 4) + E_CONTENT_HASH_I32], 0x01000193);
     const order_id = this.orderIdOf(entry);
@@ -207,12 +220,15 @@ export class DedupeIndex {
   }
 }
 
-/** FNV-1a over the account and the id bytes. */
+/**
+ * FNV-1a over the account and the id bytes, as an int32: a uint32 at or above 2^31 would
+ * be a boxed heap number when returned from a call that is not inlined.
+ */
 export function keyHash(account: number, bytes: Uint8Array, offset: number, length: number): number {
   let h = 0x811c9dc5;
   h = Math.imul(h ^ (account & 0xff), 0x01000193);
   h = Math.imul(h ^ ((account >>> 8) & 0xff), 0x01000193);
   h = Math.imul(h ^ ((account >>> 16) & 0xff), 0x01000193);
   for (let k = 0; k < length; k++) h = Math.imul(h ^ bytes[offset + k], 0x01000193);
-  return h >>> 0;
+  return h | 0;
 }

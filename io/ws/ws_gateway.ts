@@ -29,7 +29,9 @@ import {
   execTypeOf, ordStatusOf, rejectForRefusal, unitsToDecimal,
 } from '../binary/index.js';
 import { nextSessionEndMs } from '../config/oms_config.js';
+import type { EngineLink, ReplyHandler, SubmitResult } from '../engine_link/engine_link.js';
 import { IoContext } from '../io_context.js';
+import { amendRefusal } from '../orders/amend_rules.js';
 import { OrderRecord } from '../orders/order_store.js';
 import { OUT_BUFFER_BYTES, WsSession, WsUserData } from './ws_session.js';
 
@@ -45,13 +47,22 @@ const CLOSE_GOING_AWAY = 1001;
 const CLOSE_PROTOCOL_ERROR = 1002;
 const CLOSE_UNSUPPORTED_DATA = 1003;
 const CLOSE_POLICY = 1008;
+const CLOSE_MESSAGE_TOO_BIG = 1009;
+/**
+ * uWS drops a connection without a close frame (the client sees 1006) when a frame's
+ * length is above its maxPayloadLength, before reading it. Its limit is set this many
+ * times ours so that a payload somewhat over OMS_WS_MAX_PAYLOAD_BYTES is read and closed
+ * with 1009 as PROTOCOL.md says; only far larger ones are dropped.
+ */
+const UWS_PAYLOAD_LIMIT_FACTOR = 2;
 const DAY_MASK = 1 << TimeInForce.DAY;
 
 export class WsGateway {
   private readonly sessions_by_account = new Map<number, Set<WsSession>>();
   private readonly all_sessions = new Set<WsSession>();
   private readonly dirty: WsSession[] = [];
-  private next_session_id = 1;
+  /** See firstFreeSessionId: never an id that an open order recovered from the journal carries. */
+  private next_session_id: number;
   private heartbeat_timer: NodeJS.Timeout | undefined;
   /** Cancel-on-disconnect requests the engine was too busy to take yet: retried until taken. */
   private readonly pending_mass_cancels: { account: number; session: number }[] = [];
@@ -76,14 +87,20 @@ export class WsGateway {
       leaves_qty: this.decimals.leaves, avg_px: this.decimals.avg, last_qty: this.decimals.last_qty, last_px: undefined,
       side: 1, order_type: 1, time_in_force: 1, exec_reason: 0, symbol: '', client_order_id: '',
     };
+    this.next_session_id = firstFreeSessionId(ctx);
     ctx.link.onEvent((views, base) => this.onEvent(views, base));
     ctx.link.onDrained(() => this.flushAll());
   }
 
   mount(app: TemplatedApp): { close(): void } {
     app.ws<WsUserData>('/ws', {
-      maxPayloadLength: this.options.max_payload_bytes,
-      maxBackpressure: this.options.max_backpressure_bytes,
+      maxPayloadLength: this.options.max_payload_bytes * UWS_PAYLOAD_LIMIT_FACTOR,
+      // uWS drops, rather than queues, anything sent while more than its limit is buffered,
+      // and that would include the close frame telling a slow consumer why it is cut off
+      // (the client would see 1006 and no reason). The gateway's own check after every
+      // flush closes a session whose backlog passed max_backpressure_bytes, so one flush
+      // (OUT_BUFFER_BYTES) above that keeps uWS from ever dropping, the close frame included.
+      maxBackpressure: this.options.max_backpressure_bytes + OUT_BUFFER_BYTES,
       closeOnBackpressureLimit: false,
       idleTimeout: this.options.idle_timeout_s,
       sendPingsAutomatically: true,
@@ -199,17 +216,21 @@ export class WsGateway {
       this.end(session, CLOSE_UNSUPPORTED_DATA, 'binary frames only');
       return;
     }
+    if (message.byteLength > this.options.max_payload_bytes) {
+      this.end(session, CLOSE_MESSAGE_TOO_BIG, `messages are limited to ${this.options.max_payload_bytes} bytes`);
+      return;
+    }
     // The decoder copies what it keeps: the payload may be released when this returns.
     const items = decodeClientMessages(new Uint8Array(message));
     for (const item of items) {
       if (session.closing) break;
       if (item instanceof Refusal) {
-        if (item.seq !== undefined && !this.checkSeq(session, item.seq)) break;
+        if (item.seq !== undefined && !this.checkSeq(session, item.seq, item.template_id ?? 0)) break;
         this.reject(session, rejectForRefusal(0, item).ref_seq, item.code, item.reason, item.template_id ?? 0);
         if (item.fatal) this.end(session, CLOSE_PROTOCOL_ERROR, item.reason.slice(0, 100));
         continue;
       }
-      if (!this.checkSeq(session, item.seq)) break;
+      if (!this.checkSeq(session, item.seq, item.template_id)) break;
       if (!session.loggedOn && item.template_id !== TemplateId.LOGON) {
         this.reject(session, item.seq, RejectCode.NOT_LOGGED_ON, 'send a Logon first', item.template_id);
         this.end(session, CLOSE_POLICY, 'not logged on');
@@ -221,19 +242,19 @@ export class WsGateway {
         case TemplateId.CANCEL: this.cancel(session, item); break;
         case TemplateId.REPLACE: this.replace(session, item); break;
         case TemplateId.HEARTBEAT: break;
-        case TemplateId.LOGOUT: this.end(session, CLOSE_NORMAL, 'logout'); break;
+        case TemplateId.LOGOUT: this.logout(session); break;
       }
     }
     this.flush(session);
   }
 
   /** Sequence numbers must run without gaps; a gap is a protocol error. */
-  private checkSeq(session: WsSession, seq: number): boolean {
+  private checkSeq(session: WsSession, seq: number, template_id: number): boolean {
     if (seq === session.expected_seq) {
       session.expected_seq = (seq + 1) >>> 0;
       return true;
     }
-    this.reject(session, seq, RejectCode.MALFORMED_BODY, `sequence gap: expected ${session.expected_seq}, got ${seq}`, 0);
+    this.reject(session, seq, RejectCode.MALFORMED_BODY, `sequence gap: expected ${session.expected_seq}, got ${seq}`, template_id);
     this.end(session, CLOSE_PROTOCOL_ERROR, 'sequence gap');
     return false;
   }
@@ -255,6 +276,27 @@ export class WsGateway {
     this.sendLogonAck(session);
   }
 
+  /**
+   * Logout: nothing more is read; the answers to what the session already sent (reports,
+   * rejects) still go out, then the close (1000), as PROTOCOL.md §2 says.
+   */
+  private logout(session: WsSession): void {
+    if (session.in_flight === 0) return this.end(session, CLOSE_NORMAL, 'logout');
+    session.closing = true;
+    session.logout_pending = true;
+  }
+
+  /** Submits a command for the session and counts it in flight until its reply is handled. */
+  private submit(session: WsSession, write: Parameters<EngineLink['submit']>[0], handler: ReplyHandler): SubmitResult {
+    const submitted = this.ctx.link.submit(write, (reply) => {
+      session.in_flight--;
+      handler(reply);
+      if (session.logout_pending && session.in_flight === 0) this.end(session, CLOSE_NORMAL, 'logout');
+    });
+    if (submitted === 'ok') session.in_flight++;
+    return submitted;
+  }
+
   private newOrder(session: WsSession, m: NewOrder): void {
     if (!this.ctx.accepting()) return this.reject(session, m.seq, RejectCode.SHUTTING_DOWN, 'the OMS is shutting down', m.template_id);
     const instruments = this.ctx.instruments;
@@ -270,7 +312,7 @@ export class WsGateway {
       ? nextSessionEndMs(Date.now(), this.ctx.config.session_end_utc_minutes)
       : m.expire_time_ms;
     const account = session.account;
-    const submitted = this.ctx.link.submit(
+    const submitted = this.submit(session,
       (w, request_id) => w.newOrder({
         request_id, account, symbol, side: m.side, order_type: m.order_type, time_in_force: m.time_in_force,
         qty_lots: qty, price_ticks: price, stop_price_ticks: stop, expire_at_ms, session_id: session.id,
@@ -301,7 +343,7 @@ export class WsGateway {
 
   private cancel(session: WsSession, m: Cancel): void {
     const account = session.account;
-    const submitted = this.ctx.link.submit(
+    const submitted = this.submit(session,
       (w, request_id) => w.cancel(request_id, account, m.order_id, session.id),
       (reply) => this.answerOrderChange(session, m.seq, m.template_id, m.order_id, reply),
     );
@@ -314,6 +356,8 @@ export class WsGateway {
     if (record === undefined || record.account !== session.account) {
       return this.reject(session, m.seq, RejectCode.UNKNOWN_ORDER, 'no such order for this account', m.template_id);
     }
+    const refusal = amendRefusal(record.order_type, record.triggered !== 0, m.price !== undefined, m.stop_price !== undefined);
+    if (refusal !== null) return this.reject(session, m.seq, refusal.code, refusal.reason, m.template_id);
     const instruments = this.ctx.instruments;
     const qty = m.quantity === undefined ? 0 : this.units(session, m.seq, m.template_id, instruments.qtyToLots(record.symbol, m.quantity), RejectCode.OFF_LOT, 'quantity');
     if (qty < 0) return;
@@ -322,7 +366,7 @@ export class WsGateway {
     const stop = m.stop_price === undefined ? 0 : this.units(session, m.seq, m.template_id, instruments.priceToTicks(record.symbol, m.stop_price), RejectCode.OFF_TICK, 'stop_price');
     if (stop < 0) return;
     const account = session.account;
-    const submitted = this.ctx.link.submit(
+    const submitted = this.submit(session,
       (w, request_id) => w.replace({
         request_id, account, order_id: m.orig_order_id, qty_lots: qty, price_ticks: price, stop_price_ticks: stop,
         session_id: session.id, client_order_id: m.client_order_id,
@@ -332,9 +376,18 @@ export class WsGateway {
     if (submitted === 'busy') this.reject(session, m.seq, RejectCode.ENGINE_BUSY, 'the engine is busy; retry later', m.template_id);
   }
 
-  /** A refused Cancel or Replace gets a Reject; an accepted one is reported by its event. */
+  /**
+   * A refused Cancel or Replace gets a Reject; an accepted one is reported by its event. A
+   * resent Replace (same client order id and terms) emits no event: like a resent NewOrder
+   * it is answered with the replacing order's current state (exec_type I), not silence.
+   */
   private answerOrderChange(session: WsSession, seq: number, template_id: number, order_id: number, reply: ReplyRecord): void {
-    if (session.closed || reply.code === RejectCode.OK) return;
+    if (session.closed) return;
+    if (reply.code === RejectCode.OK) {
+      const record = reply.flag === REPLY_FLAG_DUPLICATE ? this.ctx.store.get(reply.order_id) : undefined;
+      if (record !== undefined) this.sendOrderStatus(session, record, reply.last_seq);
+      return;
+    }
     let code = reply.code;
     if (code === RejectCode.UNKNOWN_ORDER && isFinalStatus(this.ctx.store.statusOf(order_id)) && this.ctx.store.accountOf(order_id) === session.account) {
       code = RejectCode.ORDER_ALREADY_FINAL;
@@ -556,4 +609,22 @@ export class WsGateway {
       }
     }
   }
+}
+
+/**
+ * Orders carry the id of the session that placed them, and the journal keeps it: after a
+ * restart, open orders of the previous run's sessions are back in the engine with their
+ * old ids. Cancel-on-disconnect cancels by session id, so a new session must not reuse
+ * one of those ids, or its disconnect would cancel another session's orders. Ids start
+ * above the highest one any open order carries (0, the HTTP API's, is never handed out).
+ */
+function firstFreeSessionId(ctx: IoContext): number {
+  let highest = 0;
+  for (let account = 0; account < ctx.accounts.count; account++) {
+    for (const order_id of ctx.store.activeOrders(account)) {
+      const session_id = ctx.store.get(order_id)?.session_id ?? 0;
+      if (session_id > highest) highest = session_id;
+    }
+  }
+  return highest + 1;
 }

@@ -278,6 +278,8 @@ export class EngineHarness {
 
   advanceMs(ms: number): EventRecord[] {
     this.clock.advanceMs(ms);
+    // As after a park: time passed, so the engine checks its deadlines on the next poll.
+    this.engine.agent.afterPark();
     return this.run();
   }
 
