@@ -10,6 +10,9 @@ import { HttpRequest, HttpResponder, JSON_CONTENT_TYPE } from './http_types.js';
 import { sendRefusal } from './json_reply.js';
 import { Router } from './router.js';
 
+/** How long a refused oversized body may keep arriving before the connection is cut. */
+const TOO_LARGE_GRACE_MS = 2000;
+
 class NodeResponder implements HttpResponder {
   aborted = false;
   private done = false;
@@ -21,7 +24,6 @@ class NodeResponder implements HttpResponder {
     this.done = true;
     const out: Record<string, string | number> = { 'content-type': content_type, 'content-length': Buffer.byteLength(body) };
     if (headers !== undefined) for (const [name, value] of headers) out[name] = value;
-    if (status === 413) out.connection = 'close';
     this.res.writeHead(status, out);
     this.res.end(body);
   }
@@ -80,21 +82,21 @@ export function createNodeHttpServer(router: Router, max_body_bytes: number): ht
     }
     const declared = Number(req.headers['content-length'] ?? -1);
     if (declared > max_body_bytes) {
-      sendRefusal(responder, RejectCode.BODY_TOO_LARGE, `the body is ${declared} bytes; the limit is ${max_body_bytes}`);
-      req.destroy();
+      refuseTooLarge(req, responder, `the body is ${declared} bytes; the limit is ${max_body_bytes}`);
       return;
     }
     const chunks: Buffer[] = [];
     let length = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       length += chunk.length;
       if (length > max_body_bytes) {
-        sendRefusal(responder, RejectCode.BODY_TOO_LARGE, `the body is over the limit of ${max_body_bytes} bytes`);
-        req.destroy();
+        req.off('data', onData);
+        refuseTooLarge(req, responder, `the body is over the limit of ${max_body_bytes} bytes`);
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => {
       if (length <= max_body_bytes) dispatch(Buffer.concat(chunks, length));
     });
@@ -104,4 +106,20 @@ export function createNodeHttpServer(router: Router, max_body_bytes: number): ht
   });
   server.keepAliveTimeout = 65_000;
   return server;
+}
+
+/**
+ * Answers 413, then reads the rest of the body and throws it away. Destroying the socket
+ * at once, or closing it right after the answer, drops the answer (node writes it on the
+ * next tick) or resets the connection under a client that is still sending, and the
+ * client sees a broken pipe instead of the 413. A body that ends within the grace period
+ * leaves the connection usable; one still arriving after it is cut off.
+ */
+function refuseTooLarge(req: http.IncomingMessage, responder: NodeResponder, reason: string): void {
+  sendRefusal(responder, RejectCode.BODY_TOO_LARGE, reason);
+  req.resume();
+  if (req.complete) return;
+  const timer = setTimeout(() => req.socket.destroy(), TOO_LARGE_GRACE_MS);
+  timer.unref();
+  req.once('end', () => clearTimeout(timer));
 }

@@ -6,6 +6,7 @@ import { RouteHandler } from './http_types.js';
 
 interface Route {
   readonly method: string;
+  readonly pattern: string;
   readonly segments: readonly (string | null)[];
   readonly handler: RouteHandler;
 }
@@ -20,8 +21,13 @@ export class Router {
 
   add(method: string, pattern: string, handler: RouteHandler): this {
     const segments = splitPath(pattern).map((s) => (s.startsWith(':') ? null : s));
-    this.routes.push({ method: method.toUpperCase(), segments, handler });
+    this.routes.push({ method: method.toUpperCase(), pattern, segments, handler });
     return this;
+  }
+
+  /** Every registered route as method and pattern (`/orders/:order_id`), in registration order. */
+  list(): { readonly method: string; readonly pattern: string }[] {
+    return this.routes.map(({ method, pattern }) => ({ method, pattern }));
   }
 
   match(method: string, path: string): RouteMatch {

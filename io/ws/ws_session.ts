@@ -27,6 +27,10 @@ export class WsSession {
   closed = false;
   /** Set once the session decided to close (after a fatal error, a logout): nothing more is read. */
   closing = false;
+  /** Commands submitted for this session whose replies have not come back yet. */
+  in_flight = 0;
+  /** A Logout waiting for in_flight to reach 0 before the close (1000). */
+  logout_pending = false;
 
   constructor(id: number) {
     this.id = id;

@@ -2,7 +2,7 @@
  * Runs the real OMS (dist/io/main.js) as a child process for tests: its own data
  * directory, a free port (OMS_PORT=0, read back from the "OMS is listening" log line),
  * manual market data and an admin token unless told otherwise. Talks to it over real
- * HTTP on loopback.
+ * HTTP on loopback; `observe` sees every answer (the OpenAPI contract tests collect them).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +24,11 @@ export interface HttpResult {
   readonly text: string;
 }
 
+export type ResponseListener = (method: string, route: string, result: HttpResult) => void;
+
+/** Log lines that mean something went wrong: pino error (50) and fatal (60), node warnings, uncaught errors. */
+const PROBLEM_LINE = /"level":(50|60)\b|\(node:\d+\) \w*Warning|Uncaught|FATAL ERROR|^\s+at /;
+
 export class OmsServer {
   readonly data_dir: string;
   private child: ChildProcess | null = null;
@@ -32,6 +37,7 @@ export class OmsServer {
   /** Everything the process logged (stdout and stderr), across restarts. */
   logs = '';
   exit_code: number | null = null;
+  private readonly listeners: ResponseListener[] = [];
 
   private constructor(options: OmsServerOptions) {
     this.data_dir = options.data_dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'oms-test-'));
@@ -52,8 +58,28 @@ export class OmsServer {
     return server;
   }
 
+  /** The process is running (started and not exited). */
+  get alive(): boolean {
+    return this.child !== null && this.exit_code === null;
+  }
+
+  /** The log lines that report an error, a crash or a node warning (none, in a healthy run). */
+  problems(): string[] {
+    return this.logs.split('\n').filter((line) => PROBLEM_LINE.test(line));
+  }
+
+  /** Calls `listener` with every answer `request()` receives from now on. */
+  observe(listener: ResponseListener): void {
+    this.listeners.push(listener);
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The running process's id (memory checks read /proc/<pid>/status), or undefined. */
+  get pid(): number | undefined {
+    return this.exit_code === null ? this.child?.pid : undefined;
   }
 
   /** Starts (again) on the same data directory. */
@@ -100,11 +126,11 @@ export class OmsServer {
     fs.rmSync(this.data_dir, { recursive: true, force: true });
   }
 
-  async request(method: string, route: string, options: { body?: unknown; raw?: string; key?: string | null; admin?: boolean; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+  async request(method: string, route: string, options: { body?: unknown; raw?: string | Uint8Array; key?: string | null; admin?: boolean; headers?: Record<string, string> } = {}): Promise<HttpResult> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.key !== null) headers['x-api-key'] = options.key ?? 'test-key';
     if (options.admin === true) headers['x-admin-token'] = ADMIN_TOKEN;
-    let body: string | undefined;
+    let body: string | Uint8Array | undefined;
     if (options.raw !== undefined) body = options.raw;
     else if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -116,7 +142,9 @@ export class OmsServer {
     } catch {
       parsed = undefined;
     }
-    return { status: response.status, headers: response.headers, body: parsed, text };
+    const result = { status: response.status, headers: response.headers, body: parsed, text };
+    for (const listener of this.listeners) listener(method, route, result);
+    return result;
   }
 
   /** Sets a symbol's marks (OMS_MARKET_DATA=manual). */

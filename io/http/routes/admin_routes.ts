@@ -10,12 +10,12 @@ import { LimitsManager } from '../../admin/limits_manager.js';
 import { IoContext } from '../../io_context.js';
 import { sendJson, sendRefusal } from '../json_reply.js';
 import { Router } from '../router.js';
-import { parseJsonBody, requireAdmin } from './route_helpers.js';
+import { parseJsonObject, requireAdmin } from './route_helpers.js';
 
 export function addAdminRoutes(router: Router, ctx: IoContext, admin: AdminState, limits: LimitsManager): void {
   router.add('POST', '/admin/kill-switch', (req, res) => {
     if (!requireAdmin(ctx, req, res)) return;
-    const body = parseJsonBody(req, res) as { account?: unknown; engaged?: unknown } | undefined;
+    const body = parseJsonObject(req, res);
     if (body === undefined) return;
     if (typeof body.engaged !== 'boolean') return sendRefusal(res, RejectCode.INVALID_FIELD_TYPE, 'engaged must be true or false');
     let account = -1;
@@ -39,7 +39,7 @@ export function addAdminRoutes(router: Router, ctx: IoContext, admin: AdminState
 
   router.add('POST', '/admin/halt', (req, res) => {
     if (!requireAdmin(ctx, req, res)) return;
-    const body = parseJsonBody(req, res) as { symbol?: unknown; halted?: unknown } | undefined;
+    const body = parseJsonObject(req, res);
     if (body === undefined) return;
     if (typeof body.symbol !== 'string') return sendRefusal(res, RejectCode.MISSING_FIELD, 'symbol is required');
     if (typeof body.halted !== 'boolean') return sendRefusal(res, RejectCode.INVALID_FIELD_TYPE, 'halted must be true or false');
@@ -60,11 +60,11 @@ export function addAdminRoutes(router: Router, ctx: IoContext, admin: AdminState
 
   router.add('PUT', '/admin/limits', (req, res) => {
     if (!requireAdmin(ctx, req, res)) return;
-    const body = parseJsonBody(req, res) as LimitOverrides | undefined;
-    if (body === undefined) return;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      return sendRefusal(res, RejectCode.MALFORMED_BODY, 'the body must be {symbols?: {...}, accounts?: {...}}');
-    }
+    const parsed = parseJsonObject(req, res);
+    if (parsed === undefined) return;
+    const shape = checkOverridesShape(parsed, ctx);
+    if (shape !== null) return sendRefusal(res, shape.code, shape.reason);
+    const body = parsed as LimitOverrides;
     if (limits.swapInFlight()) return sendRefusal(res, RejectCode.ENGINE_BUSY, 'a limits change is already in progress');
     let prepared: { bank: number; version: number };
     try {
@@ -96,4 +96,54 @@ export function addAdminRoutes(router: Router, ctx: IoContext, admin: AdminState
       limits_version: limits.version,
     });
   });
+}
+
+const SYMBOL_LIMIT_FIELDS = new Set(['max_order_qty', 'max_order_notional', 'collar_bps']);
+const ACCOUNT_LIMIT_FIELDS = new Set([
+  'credit_limit', 'max_open_orders', 'rate_per_sec', 'burst', 'daily_loss_limit', 'position_limits', 'default_position_limit',
+]);
+
+/**
+ * The overrides name only known symbols, accounts and fields, in objects where objects
+ * belong. buildRiskLimits checks the values but looks names up, so without this a typo
+ * (a misspelt field, a lower-case symbol, an unknown account) would be answered 200,
+ * saved, and change nothing.
+ */
+function checkOverridesShape(body: Record<string, unknown>, ctx: IoContext): { code: RejectCode; reason: string } | null {
+  const malformed = (reason: string) => ({ code: RejectCode.MALFORMED_BODY, reason });
+  for (const key of Object.keys(body)) {
+    if (key !== 'symbols' && key !== 'accounts') return malformed(`unknown key ${JSON.stringify(key)}: the body is {symbols?: {...}, accounts?: {...}}`);
+  }
+  if (body.symbols !== undefined) {
+    if (!isPlainObject(body.symbols)) return malformed('symbols must be an object keyed by symbol');
+    for (const [symbol, fields] of Object.entries(body.symbols)) {
+      if (ctx.instruments.indexOf(symbol) < 0) return { code: RejectCode.UNKNOWN_SYMBOL, reason: `unknown symbol ${JSON.stringify(symbol)} in symbols` };
+      if (!isPlainObject(fields)) return malformed(`symbols.${symbol} must be an object`);
+      for (const field of Object.keys(fields)) {
+        if (!SYMBOL_LIMIT_FIELDS.has(field)) return malformed(`symbols.${symbol}.${field} is not a symbol limit (${[...SYMBOL_LIMIT_FIELDS].join(', ')})`);
+      }
+    }
+  }
+  if (body.accounts !== undefined) {
+    if (!isPlainObject(body.accounts)) return malformed('accounts must be an object keyed by account name');
+    for (const [account, fields] of Object.entries(body.accounts)) {
+      if (ctx.accounts.indexOf(account) < 0) return malformed(`unknown account ${JSON.stringify(account)} in accounts`);
+      if (!isPlainObject(fields)) return malformed(`accounts.${account} must be an object`);
+      for (const [field, value] of Object.entries(fields)) {
+        if (!ACCOUNT_LIMIT_FIELDS.has(field)) return malformed(`accounts.${account}.${field} is not an account limit (${[...ACCOUNT_LIMIT_FIELDS].join(', ')})`);
+        if (field !== 'position_limits') continue;
+        if (!isPlainObject(value)) return malformed(`accounts.${account}.position_limits must be an object keyed by symbol`);
+        for (const symbol of Object.keys(value)) {
+          if (ctx.instruments.indexOf(symbol) < 0) {
+            return { code: RejectCode.UNKNOWN_SYMBOL, reason: `unknown symbol ${JSON.stringify(symbol)} in accounts.${account}.position_limits` };
+          }
+        }
+      }
+    }
+  }
+  return null;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

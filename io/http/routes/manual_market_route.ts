@@ -12,12 +12,12 @@ import { IoContext } from '../../io_context.js';
 import { sendJson, sendRefusal } from '../json_reply.js';
 import { Router } from '../router.js';
 import { ticker } from './market_routes.js';
-import { parseJsonBody, requireAdmin } from './route_helpers.js';
+import { parseJsonObject, requireAdmin } from './route_helpers.js';
 
 export function addManualMarketRoute(router: Router, ctx: IoContext, engine_doorbell: Doorbell): void {
   router.add('POST', '/admin/market', (req, res) => {
     if (!requireAdmin(ctx, req, res)) return;
-    const body = parseJsonBody(req, res) as Record<string, unknown> | undefined;
+    const body = parseJsonObject(req, res);
     if (body === undefined) return;
     if (typeof body.symbol !== 'string') return sendRefusal(res, RejectCode.MISSING_FIELD, 'symbol is required');
     const symbol = ctx.instruments.indexOf(body.symbol.toUpperCase());

@@ -109,10 +109,13 @@ function replaceOrder(ctx: IoContext, req: HttpRequest, res: HttpResponder, id_t
   if (body === undefined) return;
   const validation = validateAmend(body, record.symbol, ctx.instruments);
   if (!validation.ok) return sendRefusal(res, validation.refusal.code, validation.refusal.reason);
-  if (isFinalStatus(record.status)) {
+  const amend = validation.value;
+  // A resent replace (same client_order_id, after a lost answer) finds its order already
+  // REPLACED: only the engine's dedupe can answer it with the replacement, so it goes
+  // through; the engine refuses it as final if it is not a resend.
+  if (isFinalStatus(record.status) && amend.client_order_id === null) {
     return sendRefusal(res, RejectCode.ORDER_ALREADY_FINAL, `the order is already ${statusName(record.status)}`, ctx.renderer.render(record));
   }
-  const amend = validation.value;
   const client_order_id = amend.client_order_id ?? ctx.generatedClientOrderId();
   const submitted = ctx.link.submit(
     (writer, request_id) => writer.replace({

@@ -41,6 +41,17 @@ export function parseJsonBody(req: HttpRequest, res: HttpResponder): unknown {
   }
 }
 
+/** The parsed body if it is a JSON object (not null, not an array), or undefined after answering 400. */
+export function parseJsonObject(req: HttpRequest, res: HttpResponder): Record<string, unknown> | undefined {
+  const body = parseJsonBody(req, res);
+  if (body === undefined) return undefined;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    sendRefusal(res, RejectCode.MALFORMED_BODY, 'the body must be a JSON object');
+    return undefined;
+  }
+  return body as Record<string, unknown>;
+}
+
 /** Order ids are positive integers below 2^53, written in decimal. */
 export function parseOrderId(text: string): number | undefined {
   if (!/^[1-9]\d{0,15}$/.test(text)) return undefined;

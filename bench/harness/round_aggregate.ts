@@ -1,0 +1,97 @@
+/**
+ * Several rounds of one scenario -> one line of the report. Rounds alternate with the
+ * baseline's, so machine drift (thermal, noisy neighbours) hits both; the report then
+ * takes medians across rounds for rates and percentiles. Two exceptions, so nothing bad
+ * hides in a median: counts (sent, completed, errors, timeouts) are totals over all
+ * rounds, and max_us is the highest of any round. The merged histogram (every sample of
+ * every round) feeds the .hgrm file and the chart.
+ */
+import { Histogram, mergeHistograms } from './latency_histogram.js';
+import { GcStats } from './load_result.js';
+import { PERCENTILE_FIELDS, percentiles, RunSummary } from './run_summary.js';
+
+export interface ScenarioAggregate {
+  readonly label: string;
+  readonly scenario: string;
+  readonly rounds: number;
+  /** Medians (see above) in the shape of one run. */
+  readonly summary: RunSummary;
+  readonly per_round: readonly RunSummary[];
+  /** Every sample of every round. */
+  readonly latency: Histogram;
+  /** Percentiles of the merged histogram, for comparison with the medians. */
+  readonly all_rounds: ReturnType<typeof percentiles>;
+}
+
+export function aggregateRounds(runs: readonly RunSummary[], histograms: readonly Histogram[]): ScenarioAggregate {
+  if (runs.length === 0) throw new Error('no rounds to aggregate');
+  const first = runs[0];
+  const outcomes: Record<string, number> = {};
+  for (const run of runs) for (const [k, v] of Object.entries(run.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + v;
+  const med = (pick: (r: RunSummary) => number) => median(runs.map(pick));
+  const medians: Record<string, number> = {};
+  for (const field of PERCENTILE_FIELDS) medians[field] = med((r) => r[field]);
+  const latency = mergeHistograms(histograms);
+  const summary: RunSummary = {
+    ...first,
+    sent: total(runs, (r) => r.sent),
+    completed: total(runs, (r) => r.completed),
+    errors: total(runs, (r) => r.errors),
+    timeouts: total(runs, (r) => r.timeouts),
+    outcomes,
+    throughput: med((r) => r.throughput),
+    achieved_send_rate: med((r) => r.achieved_send_rate),
+    samples: total(runs, (r) => r.samples),
+    mean_us: med((r) => r.mean_us),
+    p50_us: medians.p50_us,
+    p90_us: medians.p90_us,
+    p99_us: medians.p99_us,
+    p999_us: medians.p999_us,
+    p9999_us: medians.p9999_us,
+    max_us: Math.max(...runs.map((r) => r.max_us)),
+    send_lateness_p50_us: med((r) => r.send_lateness_p50_us),
+    send_lateness_p99_us: med((r) => r.send_lateness_p99_us),
+    send_lateness_max_us: Math.max(...runs.map((r) => r.send_lateness_max_us)),
+    generator_gc: first.generator_gc === null ? null : {
+      count: total(runs, (r) => r.generator_gc?.count ?? 0),
+      total_pause_us: total(runs, (r) => r.generator_gc?.total_pause_us ?? 0),
+      max_pause_us: Math.max(...runs.map((r) => r.generator_gc?.max_pause_us ?? 0)),
+    },
+    extra: runs.length === 1 ? first.extra : sumGcExtras(runs),
+  };
+  return { label: first.label, scenario: first.scenario, rounds: runs.length, summary, per_round: runs, latency, all_rounds: percentiles(latency) };
+}
+
+/** Extra facts shaped like GC statistics (e.g. engine_gc) summed over rounds; the rest stay per round. */
+function sumGcExtras(runs: readonly RunSummary[]): Record<string, unknown> {
+  const sums: Record<string, GcStats> = {};
+  for (const run of runs) {
+    for (const [key, value] of Object.entries(run.extra)) {
+      if (!isGcStats(value)) continue;
+      const prior = sums[key] ?? { count: 0, total_pause_us: 0, max_pause_us: 0 };
+      sums[key] = {
+        count: prior.count + value.count,
+        total_pause_us: prior.total_pause_us + value.total_pause_us,
+        max_pause_us: Math.max(prior.max_pause_us, value.max_pause_us),
+      };
+    }
+  }
+  return sums;
+}
+
+function isGcStats(value: unknown): value is GcStats {
+  return typeof value === 'object' && value !== null && typeof (value as GcStats).count === 'number'
+    && typeof (value as GcStats).total_pause_us === 'number';
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function total(runs: readonly RunSummary[], pick: (r: RunSummary) => number): number {
+  let sum = 0;
+  for (const run of runs) sum += pick(run);
+  return sum;
+}

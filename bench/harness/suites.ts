@@ -1,0 +1,20 @@
+/**
+ * Named suites: which scenarios `--suite NAME` runs, each beside its baseline, at which
+ * load. `standard` is what `make bench` runs: every scenario of the product at a rate a
+ * small machine sustains, so the figures compare latency under load rather than
+ * saturation (use --saturate or --sweep for limits).
+ */
+import { ScenarioName } from '../scenarios/scenario.js';
+
+export interface SuiteEntry {
+  readonly scenario: ScenarioName;
+  readonly rate_per_s: number;
+}
+
+export const SUITES: Readonly<Record<string, readonly SuiteEntry[]>> = {
+  standard: [
+    { scenario: 'engine', rate_per_s: 100_000 },
+    { scenario: 'http-json', rate_per_s: 5_000 },
+    { scenario: 'ws-binary', rate_per_s: 20_000 },
+  ],
+};

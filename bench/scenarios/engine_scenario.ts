@@ -1,0 +1,130 @@
+/**
+ * `engine`: the engine worker alone, driven open loop through its rings from another
+ * thread. Topology, in one process: the engine worker (dist/engine/engine_worker.js, its
+ * hot loop on its own thread), a load-generator worker thread playing the io thread
+ * (writes commands at their scheduled times, reads replies, releases the event ring for
+ * all three consumer positions), and the main thread, which only sets up and waits.
+ *
+ * Latency: intended send time -> the generator sees the order's reply (published right
+ * after its events). The engine worker runs under v8.GCProfiler; its GC count and pauses
+ * come with the result.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ENGINE_COUNTER_NAMES } from '../../engine/telemetry/engine_counters.js';
+import { mergeLoadResults, LoadResult, MergedLoad } from '../harness/load_result.js';
+import { RunSpec } from '../harness/run_spec.js';
+import { EngineLoadConfig } from '../load/engine_load.js';
+import { GeneratorProgress } from '../load/generator_process.js';
+import { EngineSideWorker, prepareEngineFixture } from './engine_fixture.js';
+import { DEFAULT_LOAD, Scenario, ScenarioName, ScenarioUnavailableError, Topology } from './scenario.js';
+
+const ENGINE_WORKER = new URL('../../engine/engine_worker.js', import.meta.url);
+const RING_ECHO_WORKER = new URL('../servers/ring_echo_worker.js', import.meta.url);
+const LOAD_WORKER = new URL('../load/engine_load_worker.js', import.meta.url);
+/** Time for the generator thread to load before the common start. */
+const START_DELAY_MS = 300;
+
+export class EngineScenario implements Scenario {
+  readonly baseline: ScenarioName | null;
+  readonly load_defaults = DEFAULT_LOAD;
+  readonly topology: Topology;
+
+  /** `ring-echo` runs the same harness with the ring-echo baseline worker in the engine's place. */
+  constructor(readonly name: 'engine' | 'ring-echo') {
+    this.baseline = name === 'engine' ? 'ring-echo' : null;
+    this.topology = {
+      generator: 'worker thread in the bench process (plays the io thread: command ring producer, reply/event ring consumer)',
+      server: name === 'engine'
+        ? 'engine worker thread (dist/engine/engine_worker.js) in the bench process'
+        : 'ring-echo worker thread in the bench process (answers every command at once, no engine work)',
+      path: name === 'engine'
+        ? 'command ring -> engine hot loop (dedupe, risk, venue) -> events + reply ring -> generator (shared memory, doorbells)'
+        : 'command ring -> ring-echo (reply at once) -> reply ring -> generator (shared memory, doorbells)',
+    };
+  }
+
+  async start(): Promise<void> {
+    const entry = this.name === 'engine' ? ENGINE_WORKER : RING_ECHO_WORKER;
+    if (!existsSync(fileURLToPath(entry))) {
+      throw new ScenarioUnavailableError(this.name, `${fileURLToPath(entry)} is not built (run npm run build)`);
+    }
+  }
+
+  async run(spec: RunSpec, on_progress: (p: GeneratorProgress) => void): Promise<MergedLoad> {
+    const fixture = prepareEngineFixture(`e${spec.id_tag}-`);
+    const side = await EngineSideWorker.start(this.name === 'engine' ? ENGINE_WORKER : RING_ECHO_WORKER, fixture.init, fixture.buffers);
+    const config: EngineLoadConfig = {
+      commands: fixture.buffers.commands,
+      events: fixture.buffers.events,
+      replies: fixture.buffers.replies,
+      engine_doorbell: fixture.buffers.engine_doorbell,
+      own_doorbell: fixture.buffers.io_doorbell,
+      plan: fixture.plan,
+      mode: spec.mode,
+      rate_per_s: spec.rate_per_s,
+      window: spec.window,
+      warmup_s: spec.warmup_s,
+      duration_s: spec.duration_s,
+      drain_timeout_ms: spec.drain_timeout_ms,
+      progress_interval_ms: spec.progress_interval_ms,
+      start_at_epoch_ms: performance.timeOrigin + performance.now() + START_DELAY_MS,
+    };
+    let result: LoadResult;
+    let engine_gc = null;
+    try {
+      result = await runLoadWorker(config, on_progress, () => side.error);
+    } finally {
+      engine_gc = await side.stop();
+    }
+    // Read after the worker stopped, so the counters are final.
+    const engine_counters = readCounters(fixture.buffers.engine_counters);
+    return mergeLoadResults([{ ...result, extra: { ...result.extra, engine_gc, engine_counters } }]);
+  }
+
+  async stop(): Promise<void> {}
+}
+
+function runLoadWorker(config: EngineLoadConfig, on_progress: (p: GeneratorProgress) => void, engine_error: () => Error | null): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(LOAD_WORKER, { workerData: config });
+    let settled = false;
+    const watchdog = setInterval(() => {
+      const error = engine_error();
+      if (error !== null && !settled) {
+        settled = true;
+        void worker.terminate();
+        reject(new Error(`engine worker failed during the run: ${error.message}`));
+      }
+    }, 100);
+    worker.on('message', (message: { type: string; progress?: GeneratorProgress; result?: LoadResult }) => {
+      if (message.type === 'progress' && message.progress !== undefined) on_progress(message.progress);
+      if (message.type === 'result' && !settled) {
+        settled = true;
+        clearInterval(watchdog);
+        resolve(message.result!);
+      }
+    });
+    worker.on('error', (error) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(watchdog);
+      reject(new Error(`engine load generator failed: ${error.message}`));
+    });
+    worker.on('exit', () => {
+      clearInterval(watchdog);
+      if (!settled) {
+        settled = true;
+        reject(new Error('engine load generator exited without a result'));
+      }
+    });
+  });
+}
+
+function readCounters(buffer: SharedArrayBuffer): Record<string, number> {
+  const counters = new Float64Array(buffer);
+  const named: Record<string, number> = {};
+  ENGINE_COUNTER_NAMES.forEach((name, k) => { if (name !== 'state_hash') named[name] = counters[k]; });
+  return named;
+}

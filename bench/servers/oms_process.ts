@@ -1,0 +1,60 @@
+/**
+ * Launches the real OMS server for the http-json and ws-binary scenarios:
+ * `node dist/io/main.js` (found next to this file's compiled location) with OMS_HOST,
+ * OMS_PORT (a free port), OMS_DATA_DIR (a fresh temporary directory, removed on stop)
+ * and OMS_DURABILITY. Or, with a target URL, uses an OMS that is already running.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Durability, ScenarioName, ScenarioUnavailableError } from '../scenarios/scenario.js';
+import { freePort } from './free_port.js';
+import { isReady, ServerProcess } from './server_process.js';
+
+export const OMS_ENTRY = fileURLToPath(new URL('../../io/main.js', import.meta.url));
+
+export interface OmsEndpoint {
+  readonly host: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export async function startOms(scenario: ScenarioName, durability: Durability, target_url: string | null, verbose: boolean): Promise<OmsEndpoint> {
+  if (target_url !== null) {
+    const url = new URL(target_url);
+    const host = url.hostname;
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    if (!(await isReady(host, port))) throw new Error(`${scenario}: no OMS ready at ${target_url} (GET /health/ready did not answer 200)`);
+    return { host, port, stop: async () => {} };
+  }
+  if (!existsSync(OMS_ENTRY)) {
+    throw new ScenarioUnavailableError(scenario,
+      `the OMS server ${OMS_ENTRY} does not exist yet (io/main.ts not written or not built: run npm run build), `
+      + 'or pass --target-url http://host:port of a running OMS');
+  }
+  const data_dir = await mkdtemp(join(tmpdir(), 'oms-bench-'));
+  const host = '127.0.0.1';
+  try {
+    const server = await ServerProcess.start({
+      name: 'oms',
+      entry: OMS_ENTRY,
+      host,
+      port: await freePort(host),
+      env: { OMS_DATA_DIR: data_dir, OMS_DURABILITY: durability },
+      verbose,
+    });
+    return {
+      host,
+      port: server.options.port,
+      stop: async () => {
+        await server.stop();
+        await rm(data_dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(data_dir, { recursive: true, force: true });
+    throw error;
+  }
+}

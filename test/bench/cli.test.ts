@@ -1,0 +1,56 @@
+/**
+ * The CLI as a user runs it: `node dist/bench/cli.js ...`. A short engine run (with its
+ * ring-echo baseline, so two scenarios) must print the table, end stdout with one JSON
+ * line holding the documented fields, and write one .hgrm per scenario and an SVG with
+ * one series per scenario.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { parseHgrm } from '../../bench/harness/hgrm_file.js';
+import { checkXml } from './support/xml_check.js';
+
+const CLI = fileURLToPath(new URL('../../bench/cli.js', import.meta.url));
+
+t.test('a run prints the table and one JSON summary as the last line, and writes .hgrm and .svg files', (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+  t.teardown(() => rmSync(out, { recursive: true, force: true }));
+  const run = spawnSync(process.execPath, [CLI, '--scenario', 'engine', '--rate', '500', '--duration', '1', '--warmup', '0.2',
+    '--rounds', '1', '--json', '--quiet', '--out', out], { encoding: 'utf8', timeout: 60_000 });
+  t.equal(run.status, 0, run.stderr);
+  const lines = run.stdout.trimEnd().split('\n');
+  const summary = JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
+  for (const field of ['scenario', 'rate', 'duration_s', 'sent', 'completed', 'errors', 'throughput', 'p50_us', 'p90_us', 'p99_us', 'p999_us', 'max_us', 'durability', 'settings', 'machine']) {
+    t.ok(field in summary, `JSON has ${field}`);
+  }
+  t.equal(summary.scenario, 'engine');
+  t.equal(summary.rate, 500);
+  t.equal(summary.sent, 500);
+  t.equal(summary.completed, 500);
+  t.equal(summary.errors, 0);
+  t.equal((summary.baseline as { scenario: string }).scenario, 'ring-echo', 'the baseline ran beside it');
+  t.ok(typeof (summary.ratio_to_baseline as { p50: number }).p50 === 'number', 'with ratios to the baseline');
+  t.match(run.stdout, /^OMS benchmark: engine vs ring-echo/);
+  t.match(run.stdout, /vs ring-echo/);
+
+  const files = summary.files as { svg: string; hgrm: Record<string, string> };
+  const series = checkXml(readFileSync(files.svg, 'utf8')).filter((e) => e.name === 'g' && e.attributes.class === 'series');
+  t.same(series.map((s) => s.attributes['data-label']), ['ring-echo', 'engine'], 'one series per scenario');
+  t.same(Object.keys(files.hgrm).sort(), ['engine', 'ring-echo']);
+  for (const path of Object.values(files.hgrm)) {
+    const { rows, footer } = parseHgrm(readFileSync(path, 'utf8'));
+    t.ok(rows.length > 0 && footer.some((l) => l.startsWith('#[Mean')), `${path} parses`);
+  }
+  t.end();
+});
+
+t.test('a usage mistake exits 2 with a clear message and prints nothing on stdout', (t) => {
+  const run = spawnSync(process.execPath, [CLI, '--scenario', 'echo', '--rate', 'lots'], { encoding: 'utf8' });
+  t.equal(run.status, 2);
+  t.equal(run.stdout, '');
+  t.match(run.stderr, /--rate must be a number > 0, got "lots"/);
+  t.end();
+});
