@@ -217,6 +217,9 @@ export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandl
       log.info({ reason }, 'shutting down: refusing new orders, finishing in-flight ones');
       accepting = false;
       const deadline = Date.now() + config.shutdown_timeout_ms;
+      // Sessions end while the engine still runs, so cancel-on-disconnect is carried out.
+      gateway.endAllSessions();
+      await waitUntil(() => gateway.openSessions === 0 && gateway.pendingMassCancels === 0, 2000);
       await waitUntil(() => link.in_flight === 0, Math.max(0, deadline - Date.now() - 2000));
       // The engine first, so nothing new reaches the ring; then the journal drains and fsyncs.
       await stopWorker(engine_worker, health, WorkerId.ENGINE, buffers.engine_doorbell, deadline);

@@ -13,7 +13,7 @@
  * | OMS_ADMIN_TOKEN     | (none: admin disabled)  | bearer token for /admin/* |
  * | OMS_ORDER_HISTORY   | 1048576                 | orders the io read model keeps (power of two) |
  * | OMS_SESSION_END_UTC | 00:00                   | when DAY orders expire, UTC HH:MM |
- * | OMS_MAX_BODY_BYTES  | 4096                    | largest HTTP body / WS message accepted |
+ * | OMS_MAX_BODY_BYTES  | 4096                    | largest HTTP body accepted (WebSocket: OMS_WS_MAX_PAYLOAD_BYTES) |
  * | OMS_LOG_LEVEL       | info                    | pino level |
  * | NATS_URL, REDIS_URL, QDB_CLIENT_CONF, OMS_MARKET_DATA: see services/ |
  * | OMS_MAX_OPEN_ORDERS, OMS_DEDUPE_WINDOW, OMS_ENGINE_SPIN: see engine/config |

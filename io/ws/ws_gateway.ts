@@ -33,7 +33,7 @@ import type { EngineLink, ReplyHandler, SubmitResult } from '../engine_link/engi
 import { IoContext } from '../io_context.js';
 import { amendRefusal } from '../orders/amend_rules.js';
 import { OrderRecord } from '../orders/order_store.js';
-import { OUT_BUFFER_BYTES, WsSession, WsUserData } from './ws_session.js';
+import { CANCEL_ON_DISCONNECT_TAG, OUT_BUFFER_BYTES, WsSession, WsUserData } from './ws_session.js';
 
 export interface WsGatewayOptions {
   readonly heartbeat_interval_ms: number;
@@ -88,6 +88,11 @@ export class WsGateway {
       side: 1, order_type: 1, time_in_force: 1, exec_reason: 0, symbol: '', client_order_id: '',
     };
     this.next_session_id = firstFreeSessionId(ctx);
+    const orphans = orphanedCancelOnDisconnectSessions(ctx);
+    if (orphans.length > 0) {
+      log.warn({ sessions: orphans.length }, 'canceling the open DAY orders of cancel-on-disconnect sessions that ended when the OMS last stopped');
+      for (const orphan of orphans) this.cancelOnDisconnect(orphan.account, orphan.tag);
+    }
     ctx.link.onEvent((views, base) => this.onEvent(views, base));
     ctx.link.onDrained(() => this.flushAll());
   }
@@ -122,6 +127,19 @@ export class WsGateway {
 
   get openSessions(): number {
     return this.all_sessions.size;
+  }
+
+  /** Cancel-on-disconnect commands still waiting for room on the engine ring. */
+  get pendingMassCancels(): number {
+    return this.pending_mass_cancels.length;
+  }
+
+  /**
+   * Shutdown, first step: ends every session (1001) while the engine still runs, so each
+   * one's cancel-on-disconnect is carried out before the engine stops.
+   */
+  endAllSessions(): void {
+    for (const session of [...this.all_sessions]) this.end(session, CLOSE_GOING_AWAY, 'the server is shutting down');
   }
 
   // ---- connection lifecycle -----------------------------------------------------------
@@ -167,7 +185,7 @@ export class WsGateway {
     this.all_sessions.delete(session);
     if (session.loggedOn) {
       this.sessions_by_account.get(session.account)?.delete(session);
-      if (session.cancel_on_disconnect) this.cancelOnDisconnect(session.account, session.id);
+      if (session.cancel_on_disconnect) this.cancelOnDisconnect(session.account, session.orderTag);
     }
   }
 
@@ -228,6 +246,8 @@ export class WsGateway {
         if (item.seq !== undefined && !this.checkSeq(session, item.seq, item.template_id ?? 0)) break;
         this.reject(session, rejectForRefusal(0, item).ref_seq, item.code, item.reason, item.template_id ?? 0);
         if (item.fatal) this.end(session, CLOSE_PROTOCOL_ERROR, item.reason.slice(0, 100));
+        // Before logon only a valid Logon is acceptable: anything refused ends the session.
+        else if (!session.loggedOn) this.end(session, CLOSE_POLICY, 'not logged on');
         continue;
       }
       if (!this.checkSeq(session, item.seq, item.template_id)) break;
@@ -315,7 +335,7 @@ export class WsGateway {
     const submitted = this.submit(session,
       (w, request_id) => w.newOrder({
         request_id, account, symbol, side: m.side, order_type: m.order_type, time_in_force: m.time_in_force,
-        qty_lots: qty, price_ticks: price, stop_price_ticks: stop, expire_at_ms, session_id: session.id,
+        qty_lots: qty, price_ticks: price, stop_price_ticks: stop, expire_at_ms, session_id: session.orderTag,
         client_order_id: m.client_order_id,
       }),
       (reply) => this.answerNewOrder(session, m, reply),
@@ -344,7 +364,7 @@ export class WsGateway {
   private cancel(session: WsSession, m: Cancel): void {
     const account = session.account;
     const submitted = this.submit(session,
-      (w, request_id) => w.cancel(request_id, account, m.order_id, session.id),
+      (w, request_id) => w.cancel(request_id, account, m.order_id, session.orderTag),
       (reply) => this.answerOrderChange(session, m.seq, m.template_id, m.order_id, reply),
     );
     if (submitted === 'busy') this.reject(session, m.seq, RejectCode.ENGINE_BUSY, 'the engine is busy; retry later', m.template_id);
@@ -369,7 +389,7 @@ export class WsGateway {
     const submitted = this.submit(session,
       (w, request_id) => w.replace({
         request_id, account, order_id: m.orig_order_id, qty_lots: qty, price_ticks: price, stop_price_ticks: stop,
-        session_id: session.id, client_order_id: m.client_order_id,
+        session_id: session.orderTag, client_order_id: m.client_order_id,
       }),
       (reply) => this.answerOrderChange(session, m.seq, m.template_id, m.orig_order_id, reply),
     );
@@ -618,11 +638,29 @@ export class WsGateway {
  * one of those ids, or its disconnect would cancel another session's orders. Ids start
  * above the highest one any open order carries (0, the HTTP API's, is never handed out).
  */
+/**
+ * Sessions that had cancel-on-disconnect on when the OMS last stopped (crash or not) are
+ * gone: their open DAY orders are canceled now, as their disconnect would have done.
+ * Returns the (account, session tag) pairs to cancel.
+ */
+export function orphanedCancelOnDisconnectSessions(ctx: IoContext): { account: number; tag: number }[] {
+  const found = new Map<string, { account: number; tag: number }>();
+  for (let account = 0; account < ctx.accounts.count; account++) {
+    for (const order_id of ctx.store.activeOrders(account)) {
+      const order = ctx.store.get(order_id);
+      if (order === undefined || order.time_in_force !== TimeInForce.DAY) continue;
+      if ((order.session_id & CANCEL_ON_DISCONNECT_TAG) === 0) continue;
+      found.set(`${account}:${order.session_id}`, { account, tag: order.session_id });
+    }
+  }
+  return [...found.values()];
+}
+
 function firstFreeSessionId(ctx: IoContext): number {
   let highest = 0;
   for (let account = 0; account < ctx.accounts.count; account++) {
     for (const order_id of ctx.store.activeOrders(account)) {
-      const session_id = ctx.store.get(order_id)?.session_id ?? 0;
+      const session_id = ((ctx.store.get(order_id)?.session_id ?? 0) & ~CANCEL_ON_DISCONNECT_TAG) >>> 0;
       if (session_id > highest) highest = session_id;
     }
   }

@@ -7,6 +7,13 @@ import type { WebSocket } from 'uWebSockets.js';
 
 export const OUT_BUFFER_BYTES = 64 * 1024;
 
+/**
+ * High bit of the session tag an order carries when its session had cancel-on-disconnect
+ * on. The tag is journaled with the order, so after a crash the OMS can still tell which
+ * orders belonged to such a session and cancel them (the sessions died with the process).
+ */
+export const CANCEL_ON_DISCONNECT_TAG = 0x80000000;
+
 export interface WsUserData {
   session: WsSession;
 }
@@ -34,6 +41,11 @@ export class WsSession {
 
   constructor(id: number) {
     this.id = id;
+  }
+
+  /** The session id as orders carry it: with the cancel-on-disconnect bit when that is on. */
+  get orderTag(): number {
+    return this.cancel_on_disconnect ? (this.id | CANCEL_ON_DISCONNECT_TAG) >>> 0 : this.id;
   }
 
   get loggedOn(): boolean {

@@ -16,6 +16,14 @@ import type { SnapshotTaskInput, SnapshotTaskResult } from './snapshot_task.js';
 
 const CHECK_INTERVAL_MS = 1000;
 
+/** The engine's ring had no room for the STATE_HASH command: try again shortly. */
+export class SnapshotBusyError extends Error {
+  constructor() {
+    super('the engine is busy; the snapshot will be retried');
+    this.name = 'SnapshotBusyError';
+  }
+}
+
 export interface SnapshotSchedulerOptions {
   readonly link: EngineLink;
   readonly health: WorkerHealthBlock;
@@ -81,7 +89,7 @@ export class SnapshotScheduler {
         if (reply.code !== RejectCode.OK) reject(new Error(`the engine refused STATE_HASH: ${reply.code}`));
         else resolve({ seq: reply.last_seq, hash: reply.arg });
       });
-      if (submitted === 'busy') reject(new Error('the engine is busy; the snapshot will be retried'));
+      if (submitted === 'busy') reject(new SnapshotBusyError());
     });
     try {
       const result = (await this.pool.run({ ...this.options.task_base, target_seq: marker.seq, expected_hash: marker.hash })) as SnapshotTaskResult;

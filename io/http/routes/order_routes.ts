@@ -10,6 +10,7 @@ import { REPLY_FLAG_DUPLICATE } from '../../../engine/protocol/reply_layout.js';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
 import { nextSessionEndMs } from '../../config/oms_config.js';
 import { IoContext } from '../../io_context.js';
+import { amendRefusal } from '../../orders/amend_rules.js';
 import { validateAmend, validateNewOrder } from '../../orders/order_validation.js';
 import { HttpRequest, HttpResponder } from '../http_types.js';
 import { sendJson, sendRefusal } from '../json_reply.js';
@@ -110,6 +111,8 @@ function replaceOrder(ctx: IoContext, req: HttpRequest, res: HttpResponder, id_t
   const validation = validateAmend(body, record.symbol, ctx.instruments);
   if (!validation.ok) return sendRefusal(res, validation.refusal.code, validation.refusal.reason);
   const amend = validation.value;
+  const refusal = amendRefusal(record.order_type, record.triggered !== 0, amend.price_ticks > 0, amend.stop_price_ticks > 0);
+  if (refusal !== null) return sendRefusal(res, refusal.code, refusal.reason);
   // A resent replace (same client_order_id, after a lost answer) finds its order already
   // REPLACED: only the engine's dedupe can answer it with the replacement, so it goes
   // through; the engine refuses it as final if it is not a resend.

@@ -1,6 +1,6 @@
 /** POST /admin/snapshot (admin token): take a verified snapshot now and say where it went. */
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
-import type { SnapshotScheduler } from '../../../services/snapshot/snapshot_scheduler.js';
+import { SnapshotBusyError, type SnapshotScheduler } from '../../../services/snapshot/snapshot_scheduler.js';
 import { IoContext } from '../../io_context.js';
 import { sendJson, sendRefusal } from '../json_reply.js';
 import { Router } from '../router.js';
@@ -11,7 +11,9 @@ export function addSnapshotRoute(router: Router, ctx: IoContext, snapshots: Snap
     if (!requireAdmin(ctx, req, res)) return;
     snapshots.snapshotNow().then(
       (result) => sendJson(res, 200, { success: true, ...result }),
-      (error: Error) => sendRefusal(res, RejectCode.INTERNAL_ERROR, `snapshot failed: ${error.message}`),
+      (error: Error) => error instanceof SnapshotBusyError
+        ? sendRefusal(res, RejectCode.ENGINE_BUSY, error.message)
+        : sendRefusal(res, RejectCode.INTERNAL_ERROR, `snapshot failed: ${error.message}`),
     );
   });
 }

@@ -185,11 +185,7 @@ t.test("a session of a restarted OMS does not take the DAY orders of the previou
   await restarted.stop();
 });
 
-// Known gap, not in io/ws: io/oms_process.ts stops the engine before it closes the servers,
-// so the mass cancel a closing cancel-on-disconnect session submits is never run.
-t.test('a graceful shutdown (SIGTERM) that closes a cancel-on-disconnect session cancels its DAY orders', {
-  todo: 'oms_process.ts must close the WebSocket sessions (and let their cancels run) before stopping the engine',
-}, async (t) => {
+t.test('a graceful shutdown (SIGTERM) that closes a cancel-on-disconnect session cancels its DAY orders', async (t) => {
   const stopping = await OmsServer.start();
   t.teardown(() => stopping.cleanup());
   await stopping.setMarket('BTCUSDT', { bid: 44999.5, ask: 45001.5, bid_size: 1000, ask_size: 1000 });
@@ -202,4 +198,40 @@ t.test('a graceful shutdown (SIGTERM) that closes a cancel-on-disconnect session
   await stopping.launch();
   t.equal((await stopping.request('GET', `/orders/${placed}`)).body.status, 'CANCELED', 'the session ended, so its DAY order is canceled');
   await stopping.stop();
+});
+
+t.test('after a crash, the DAY orders of sessions that had cancel-on-disconnect on are canceled at restart, and only those', async (t) => {
+  const crashed = await OmsServer.start();
+  t.teardown(() => crashed.cleanup());
+  await crashed.setMarket('BTCUSDT', { bid: 44999.5, ask: 45001.5, bid_size: 1000, ask_size: 1000 });
+  const cod = await WsClient.logon(crashed.url, 'test-key', true);
+  const plain = await WsClient.logon(crashed.url, 'test-key', false);
+  const day_cod = unique('crash-day-cod');
+  const gtc_cod = unique('crash-gtc-cod');
+  const day_plain = unique('crash-day-plain');
+  cod.send(newOrder({ client_order_id: day_cod, time_in_force: TimeInForce.DAY }));
+  cod.send(newOrder({ client_order_id: gtc_cod, time_in_force: TimeInForce.GTC }));
+  plain.send(newOrder({ client_order_id: day_plain, time_in_force: TimeInForce.DAY }));
+  const ids = {
+    day_cod: (await cod.waitForReport(day_cod, ExecType.NEW)).order_id,
+    gtc_cod: (await cod.waitForReport(gtc_cod, ExecType.NEW)).order_id,
+    day_plain: (await plain.waitForReport(day_plain, ExecType.NEW)).order_id,
+  };
+  await crashed.kill9();
+  await crashed.launch();
+  const status = async (id: number) => {
+    for (let i = 0; i < 100; i++) {
+      const found = (await crashed.request('GET', `/orders/${id}`)).body;
+      if (found.status !== 'ACCEPTED' || i === 99) return found;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return undefined;
+  };
+  const canceled = await status(ids.day_cod);
+  t.equal(canceled.status, 'CANCELED', "the cancel-on-disconnect session's DAY order is canceled");
+  t.equal(canceled.exec_reason, 'CANCEL_ON_DISCONNECT');
+  t.equal((await crashed.request('GET', `/orders/${ids.gtc_cod}`)).body.status, 'ACCEPTED', 'its GTC order stays');
+  t.equal((await crashed.request('GET', `/orders/${ids.day_plain}`)).body.status, 'ACCEPTED', "another session's DAY order stays");
+  t.match(crashed.logs, /cancel-on-disconnect sessions that ended when the OMS last stopped/);
+  await crashed.stop();
 });

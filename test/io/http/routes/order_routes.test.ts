@@ -253,6 +253,24 @@ t.test('replacing a final order answers 409 and amending nothing answers 400', a
   t.equal((await oms.request('GET', `/orders/${b.body.order_id}`)).body.status, 'ACCEPTED', 'the order is unchanged');
 });
 
+t.test('an amendment of a price the order does not have is refused with 400 and changes nothing', async (t) => {
+  const limit = await oms.request('POST', '/orders', { body: restingBuy({ client_order_id: 'amend-kind-limit' }) });
+  const stop_on_limit = await oms.request('PATCH', `/orders/${limit.body.order_id}`, { body: { stop_price: 46000 } });
+  t.equal(stop_on_limit.status, 400, 'a stop price on a limit order');
+  t.equal(stop_on_limit.body.code, 'INVALID_PRICE');
+  const stop = await oms.request('POST', '/orders', {
+    body: { symbol: 'BTCUSDT', side: 'buy', quantity: 0.01, order_type: 'STOP', stop_price: 46000, client_order_id: 'amend-kind-stop' },
+  });
+  t.equal(stop.status, 200);
+  const price_on_stop = await oms.request('PATCH', `/orders/${stop.body.order_id}`, { body: { price: 46100 } });
+  t.equal(price_on_stop.status, 400, 'a limit price on a stop (market) order');
+  t.equal(price_on_stop.body.code, 'INVALID_PRICE');
+  const moved = await oms.request('PATCH', `/orders/${stop.body.order_id}`, { body: { stop_price: 46050 } });
+  t.equal(moved.status, 200, 'moving the stop price is fine');
+  t.equal(moved.body.stop_price, 46050);
+  t.equal((await oms.request('GET', `/orders/${limit.body.order_id}`)).body.status, 'ACCEPTED', 'the limit order is unchanged');
+});
+
 t.test('a replace resent with the same client_order_id returns the replacement marked duplicate', async (t) => {
   const a = await oms.request('POST', '/orders', { body: restingBuy({ client_order_id: 'resend-a' }) });
   const b = await oms.request('PATCH', `/orders/${a.body.order_id}`, { body: { price: 43970, client_order_id: 'resend-b' } });
