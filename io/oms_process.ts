@@ -28,9 +28,12 @@ import { SharedRing } from '../engine/ring/ring.js';
 import { WorkerHealthBlock } from '../engine/telemetry/worker_health.js';
 import { WorkerId, WorkerState } from '../engine/telemetry/worker_health_layout.js';
 import { Durability } from '../services/journal/durability.js';
-import { allocateJournalProgress } from '../services/journal/journal_progress.js';
 import { JournalScan, scanJournal } from '../services/journal/journal_reader.js';
 import { replayJournal } from '../services/journal/replay.js';
+import { readyReport, workersReport } from '../services/health/health_report.js';
+import { createMetricsRegistry } from '../services/health/metrics.js';
+import { serviceWorkerSpecs } from '../services/service_workers.js';
+import { WorkerSupervisor } from '../services/supervisor/worker_supervisor.js';
 import { readOrderStore } from '../services/snapshot/order_store_codec.js';
 import { planRecovery } from '../services/snapshot/recovery_plan.js';
 import { SnapshotScheduler } from '../services/snapshot/snapshot_scheduler.js';
@@ -42,6 +45,8 @@ import { OmsConfig } from './config/oms_config.js';
 import { EngineLink } from './engine_link/engine_link.js';
 import { HttpServerHandle, startHttpServer } from './http/http_server.js';
 import { HealthProbe } from './http/routes/health_routes.js';
+import { addAccountRoutes } from './http/routes/account_routes.js';
+import { addMetricsRoute } from './http/routes/metrics_route.js';
 import { addManualMarketRoute } from './http/routes/manual_market_route.js';
 import { addSnapshotRoute } from './http/routes/snapshot_route.js';
 import { IoContext, makeClientOrderIdGenerator } from './io_context.js';
@@ -96,7 +101,7 @@ export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandl
 
   // 3. Shared memory.
   const buffers = allocateOmsBuffers(config.engine, accounts.count, instruments.count);
-  const progress = allocateJournalProgress();
+  const progress = new SeqlockTable(buffers.journal_progress);
   const health = new WorkerHealthBlock(buffers.health);
   const limits = new LimitsManager([new RiskLimits(buffers.limits[0]), new RiskLimits(buffers.limits[1])], instruments, accounts,
     config.durability === Durability.NONE ? null : config.data_dir);
@@ -137,16 +142,26 @@ export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandl
     segment_bytes: config.journal_segment_bytes,
     buffer_records: config.journal_buffer_records,
     last_seq,
-    progress: progress.buffer,
+    progress: buffers.journal_progress,
     health: buffers.health,
     spin_limit: 200,
   };
   const journal_worker = new Worker(new URL('../services/journal/journal_worker.js', import.meta.url), { workerData: journal_init, name: 'journal' });
   await waitForWorker(journal_worker, health, WorkerId.JOURNAL, 'journal', log);
 
-  // 6. Services: market data, PnL, sinks. A PnL worker attaches its ring position when it
-  // runs; until then (and whenever it is down) that position must not hold the ring back.
+  // 6. Services: market data, PnL, sinks, each supervised (restarted when it crashes).
+  // The PnL worker attaches its event-ring position when it runs; until then (and while
+  // it is down) that position must not hold the ring back.
   new SharedRing(buffers.events).detach(EventConsumer.PNL);
+  const services = serviceWorkerSpecs({ config, buffers, instruments, accounts, recovered_last_seq: last_seq });
+  for (const id of services.disabled) health.setState(id, WorkerState.DISABLED);
+  if (config.durability === Durability.NONE) health.setState(WorkerId.SNAPSHOT, WorkerState.DISABLED);
+  const supervisors = services.enabled.map((spec) => new WorkerSupervisor(spec, health, log));
+  for (const supervisor of supervisors) supervisor.start();
+  const enabled_workers = new Set(['engine', 'journal', ...services.enabled.map((spec) => spec.name),
+    ...(config.durability === Durability.NONE ? [] : ['snapshot'])]);
+  const sink_cursor_files = services.enabled.filter((spec) => spec.name.startsWith('sink_'))
+    .map((spec) => path.join(config.data_dir, 'cursors', `${spec.name.slice('sink_'.length)}.json`));
 
   // 7. The io link and the servers.
   let accepting = true;
@@ -161,6 +176,12 @@ export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandl
     request_timeout_ms: config.request_timeout_ms,
   });
   link.onEvent((views, base) => admin.apply(views, base));
+  const metrics = createMetricsRegistry({
+    health,
+    engine_counters: new Float64Array(buffers.engine_counters),
+    journal_progress: progress,
+    rings: { commands: new SharedRing(buffers.commands), events: new SharedRing(buffers.events), replies: new SharedRing(buffers.replies) },
+  });
   const context: IoContext = {
     config,
     instruments,
@@ -172,11 +193,14 @@ export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandl
     marks,
     accepting: () => accepting,
     generatedClientOrderId: makeClientOrderIdGenerator(),
-    observeLatency: () => {},
+    observeLatency: (operation, seconds) => metrics.order_latency.observe({ operation }, seconds),
   };
   const probe: HealthProbe = {
-    ready: () => readiness(health, link, config),
-    workers: () => health.all(),
+    ready: () => readyReport({
+      health, journal_progress: progress, engine_counters: new Float64Array(buffers.engine_counters),
+      max_heartbeat_age_ms: READY_HEARTBEAT_AGE_MS, max_journal_lag: config.busy_journal_lag,
+    }),
+    workers: () => workersReport(health, enabled_workers),
   };
   link.start();
   const snapshots = config.durability === Durability.NONE ? null : new SnapshotScheduler({
@@ -189,8 +213,9 @@ export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandl
       capacity: { accounts: accounts.count, symbols: instruments.count, max_open_orders: config.engine.max_open_orders, dedupe_window: config.engine.dedupe_window },
       notional_scale: instruments.instruments.map((i) => i.notional_scale),
       order_history: config.order_history,
-      sink_cursor_files: [],
+      sink_cursor_files,
       keep_snapshots: 2,
+      session_end_utc_minutes: config.session_end_utc_minutes,
     },
   });
   snapshots?.start();
@@ -206,6 +231,11 @@ export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandl
     extra_routes: (router) => {
       if (config.market_data === 'manual') addManualMarketRoute(router, context, new Doorbell(buffers.engine_doorbell));
       if (snapshots !== null) addSnapshotRoute(router, context, snapshots);
+      addMetricsRoute(router, metrics.registry);
+      addAccountRoutes(router, context, {
+        positions: new SeqlockTable(buffers.positions), pnl: new SeqlockTable(buffers.pnl), instruments,
+        account_names: accounts.accounts.map((a) => a.name),
+      });
     },
   });
   log.info({ host: config.host, port: server.port, transport: server.transport, durability: config.durability, data_dir: config.data_dir },
@@ -224,6 +254,8 @@ export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandl
       // The engine first, so nothing new reaches the ring; then the journal drains and fsyncs.
       await stopWorker(engine_worker, health, WorkerId.ENGINE, buffers.engine_doorbell, deadline);
       await stopWorker(journal_worker, health, WorkerId.JOURNAL, buffers.journal_doorbell, deadline);
+      // The sinks flush what the journal holds, within their stop timeout.
+      await Promise.all(supervisors.map((supervisor) => supervisor.stop()));
       link.drain();
       await snapshots?.close();
       link.stop();
@@ -233,19 +265,6 @@ export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandl
     return stopping;
   };
   return { port: server.port, transport: server.transport, context, stop };
-}
-
-/** Ready means orders can be taken now: engine and journal running, fresh, and keeping up. */
-function readiness(health: WorkerHealthBlock, link: EngineLink, config: OmsConfig): { ready: boolean; reasons: string[] } {
-  const reasons: string[] = [];
-  for (const [worker, name] of [[WorkerId.ENGINE, 'engine'], [WorkerId.JOURNAL, 'journal']] as const) {
-    if (health.state(worker) !== WorkerState.RUNNING) reasons.push(`${name} is not running`);
-    const age = health.heartbeatAgeMs(worker);
-    if (age === null || age > READY_HEARTBEAT_AGE_MS) reasons.push(`${name} heartbeat is ${age === null ? 'missing' : `${age} ms old`}`);
-  }
-  const lag = link.journalLag();
-  if (lag > config.busy_journal_lag) reasons.push(`journal is ${lag} events behind`);
-  return { ready: reasons.length === 0, reasons };
 }
 
 async function waitForWorker(worker: Worker, health: WorkerHealthBlock, id: number, name: string, log: Logger): Promise<void> {

@@ -119,6 +119,24 @@ export interface SectionBuilder {
   add(column: string, type: ColumnType, data: ColumnArray): SectionBuilder;
 }
 
+/** Only a snapshot's header (its meta), checked by its own CRC: for readers that need no columns. */
+export function readSnapshotMeta(file: string): Record<string, unknown> {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const prefix = Buffer.alloc(16);
+    if (fs.readSync(fd, prefix, 0, 16, 0) !== 16 || prefix.readUInt32LE(0) !== SNAPSHOT_MAGIC) {
+      throw new SnapshotCorruptionError(`${file}: not a snapshot`);
+    }
+    const header = Buffer.alloc(prefix.readUInt32LE(8));
+    if (fs.readSync(fd, header, 0, header.length, 16) !== header.length || crc32cOf(header) !== prefix.readUInt32LE(12)) {
+      throw new SnapshotCorruptionError(`${file}: header fails its check`);
+    }
+    return (JSON.parse(header.toString('utf8')) as Header).meta;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** A snapshot read back and checked. */
 export class ColumnarFile {
   readonly meta: Record<string, unknown>;

@@ -2,10 +2,11 @@
  * The piscina task that takes a snapshot, off the hot path:
  *
  *   1. start from the latest verified snapshot (or empty) and replay the journal up to the
- *      event before the engine's STATE_HASH event;
+ *      event before the engine's STATE_HASH event, into the engine state, the io read
+ *      model and the PnL book;
  *   2. check the replayed state's hash equals the hash the live engine computed at that
  *      point (carried by the STATE_HASH event): the journal really rebuilds the engine;
- *   3. write the snapshot (engine state and io read model) to a temporary name, read it
+ *   3. write the snapshot (engine state, io read model, PnL book) to a temporary name, read it
  *      back, restore it and check its hash again, and only then give it its final name;
  *   4. retire journal segments wholly below both the snapshot and every enabled sink's
  *      cursor, and snapshots older than the previous one.
@@ -20,6 +21,9 @@ import { OrderStore } from '../../io/orders/order_store.js';
 import { fsyncDirectory } from '../journal/journal_writer.js';
 import { listSegments } from '../journal/journal_reader.js';
 import { replayJournal } from '../journal/replay.js';
+import { SlotViews } from '../../engine/protocol/slot_views.js';
+import { PnlBook, PnlBookJson } from '../pnl/pnl_book.js';
+import { applyEventToBook } from '../pnl/pnl_events.js';
 import { ColumnarFile, ColumnarWriter } from './columnar_file.js';
 import { engineMeta, readEngineState, writeEngineSections } from './engine_state_codec.js';
 import { readOrderStore, writeOrderStoreSection } from './order_store_codec.js';
@@ -37,6 +41,8 @@ export interface SnapshotTaskInput {
   /** Cursor files of the sinks that are enabled; their positions hold segments back. */
   readonly sink_cursor_files: readonly string[];
   readonly keep_snapshots: number;
+  /** For the PnL book the snapshot carries (its day roll). */
+  readonly session_end_utc_minutes: number;
 }
 
 export interface SnapshotTaskResult {
@@ -65,35 +71,39 @@ export default function takeSnapshot(input: SnapshotTaskInput): SnapshotTaskResu
   if (base !== null && base.seq >= input.target_seq) throw new Error(`a snapshot at ${base.seq} already covers ${input.target_seq}`);
 
   let state: EngineState;
+  let book: PnlBook;
   const store = new OrderStore(input.order_history);
   if (base === null) {
     state = new EngineState(input.capacity, input.notional_scale);
+    book = new PnlBook({ accounts: input.capacity.accounts, notional_scale: input.notional_scale, session_end_utc_minutes: input.session_end_utc_minutes });
   } else {
     const file = new ColumnarFile(base.path);
     state = readEngineState(file, input.capacity, input.notional_scale);
     readOrderStore(file, store);
+    book = PnlBook.fromJSON(file.meta.pnl as PnlBookJson);
   }
-  const from = state.last_seq + 1;
-  replayJournal(journal_dir, from, input.target_seq - 1, (views, offset) => {
+  const apply = (views: SlotViews, offset: number) => {
     state.apply(views, offset);
     store.apply(views, offset);
-  });
+    applyEventToBook(book, views, offset, true);
+  };
+  const from = state.last_seq + 1;
+  replayJournal(journal_dir, from, input.target_seq - 1, apply);
   const replayed_hash = stateHash(state);
   if (replayed_hash !== input.expected_hash) {
     throw new SnapshotVerificationError(
       `replaying the journal to sequence ${input.target_seq - 1} gives state hash ${replayed_hash}, but the engine had ${input.expected_hash}`);
   }
-  replayJournal(journal_dir, input.target_seq, input.target_seq, (views, offset) => {
-    state.apply(views, offset);
-    store.apply(views, offset);
-  });
+  replayJournal(journal_dir, input.target_seq, input.target_seq, apply);
   const final_hash = stateHash(state);
 
   const directory = snapshotDirectory(input.data_dir);
   fs.mkdirSync(directory, { recursive: true });
   const final_path = path.join(directory, snapshotFileName(input.target_seq));
   const unverified = `${final_path}.unverified`;
-  const writer = new ColumnarWriter({ seq: input.target_seq, state_hash: final_hash, created_at: new Date().toISOString(), engine: engineMeta(state) });
+  const writer = new ColumnarWriter({
+    seq: input.target_seq, state_hash: final_hash, created_at: new Date().toISOString(), engine: engineMeta(state), pnl: book.toJSON(),
+  });
   writeEngineSections(writer, state);
   writeOrderStoreSection(writer, store);
   const bytes = writer.write(unverified);

@@ -10,17 +10,23 @@ import { sendJson } from '../json_reply.js';
 import { Router } from '../router.js';
 
 export interface HealthProbe {
-  ready(): { ready: boolean; reasons: string[] };
-  workers(): unknown[];
+  ready(): { status: number; body: { status: string; reasons: string[] } };
+  workers(): { status: number; body: unknown };
 }
 
 export function addHealthRoutes(router: Router, ctx: IoContext, probe: HealthProbe): void {
   router.add('GET', '/health/live', (_req, res) => sendJson(res, 200, { status: 'live' }));
   router.add('GET', '/health/ready', (_req, res) => {
-    const { ready, reasons } = probe.ready();
-    if (!ctx.accepting()) reasons.push('shutting down');
-    const ok = ready && ctx.accepting();
-    sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not_ready', reasons });
+    const report = probe.ready();
+    if (!ctx.accepting()) {
+      report.body.reasons.push('shutting down');
+      report.body.status = 'not_ready';
+      report.status = 503;
+    }
+    sendJson(res, report.status, report.body);
   });
-  router.add('GET', '/health/workers', (_req, res) => sendJson(res, 200, { workers: probe.workers() }));
+  router.add('GET', '/health/workers', (_req, res) => {
+    const report = probe.workers();
+    sendJson(res, report.status, report.body);
+  });
 }

@@ -17,7 +17,9 @@ import { listSegments, scanJournal } from '../../../services/journal/journal_rea
 import { RECORD_BYTES, SEGMENT_HEADER_BYTES } from '../../../services/journal/journal_layout.js';
 import { JournalWriter } from '../../../services/journal/journal_writer.js';
 import { replayJournal } from '../../../services/journal/replay.js';
-import { ColumnarFile } from '../../../services/snapshot/columnar_file.js';
+import { ColumnarFile, readSnapshotMeta } from '../../../services/snapshot/columnar_file.js';
+import { PnlBook, PnlBookJson } from '../../../services/pnl/pnl_book.js';
+import { applyEventToBook } from '../../../services/pnl/pnl_events.js';
 import { readEngineState } from '../../../services/snapshot/engine_state_codec.js';
 import { readOrderStore } from '../../../services/snapshot/order_store_codec.js';
 import { planRecovery, RecoveryError } from '../../../services/snapshot/recovery_plan.js';
@@ -77,7 +79,7 @@ function records(store: OrderStore): OrderRecord[] {
 function taskInput(h: EngineHarness, data_dir: string, target_seq: number, expected_hash: number, cursors: string[] = []): SnapshotTaskInput {
   return {
     data_dir, capacity: h.state.capacity, notional_scale: Array.from(h.state.notional_scale), order_history: ORDER_HISTORY,
-    target_seq, expected_hash, sink_cursor_files: cursors, keep_snapshots: 2,
+    target_seq, expected_hash, sink_cursor_files: cursors, keep_snapshots: 2, session_end_utc_minutes: 0,
   };
 }
 
@@ -118,6 +120,24 @@ t.test('a snapshot plus the journal after it equals the journal alone', (t) => {
   t.equal(stateHash(state), stateHash(whole.state), 'engine state: snapshot + tail == full replay');
   t.equal(stateHash(state), stateHash(h.state), 'and == the live engine');
   t.same(records(store), records(whole.store), 'io read model: snapshot + tail == full replay, record by record');
+  t.end();
+});
+
+t.test('a snapshot carries the PnL book a full replay builds, so the PnL worker can start from it', (t) => {
+  const data_dir = tempDir(t);
+  const journal_dir = path.join(data_dir, 'journal');
+  const h = new EngineHarness();
+  session(h, 20);
+  const marker = h.stateHash();
+  const count = journal(h, journal_dir);
+  const expected = new PnlBook({ accounts: h.state.capacity.accounts, notional_scale: Array.from(h.state.notional_scale), session_end_utc_minutes: 0 });
+  replayJournal(journal_dir, 1, marker.reply.last_seq, (v, base) => { applyEventToBook(expected, v, base, true); });
+  const result = takeSnapshot(taskInput(h, data_dir, marker.reply.last_seq, marker.reply.arg));
+  const meta = readSnapshotMeta(result.file);
+  t.same(meta.pnl, expected.toJSON(), 'the snapshot\'s book equals the replayed one, field by field');
+  const restored = PnlBook.fromJSON(meta.pnl as PnlBookJson);
+  t.ok(restored.toJSON().position_lots.some((lots) => lots !== 0), 'and it holds real positions');
+  t.equal(count > marker.reply.last_seq, false, 'the marker is the last event journaled');
   t.end();
 });
 

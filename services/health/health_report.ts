@@ -1,0 +1,121 @@
+/**
+ * The health probes as pure functions of shared memory, for the io thread to mount:
+ *
+ *   /health/live     always 200: the process can answer.
+ *   /health/ready    200 only if orders can be taken now: the engine and the journal are
+ *                    RUNNING, their heartbeats are younger than `max_heartbeat_age_ms`,
+ *                    and the journal is at most `max_journal_lag` events behind the
+ *                    engine; else 503 with every reason.
+ *   /health/workers  200 with every worker's line: state, heartbeat age, processed, lag,
+ *                    errors, restarts; a worker the configuration turned off says
+ *                    "disabled".
+ *
+ * Nothing here asks a worker anything: it reads the health block, the journal progress
+ * and the engine counters, which their owners keep current.
+ */
+import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
+import { EngineCounter } from '../../engine/telemetry/engine_counters.js';
+import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
+import { WORKER_COUNT, WORKER_NAMES, WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layout.js';
+import { durableSeq } from '../journal/journal_progress.js';
+
+export interface HealthResponse<T> {
+  readonly status: number;
+  readonly body: T;
+}
+
+export function liveReport(): HealthResponse<{ status: 'ok' }> {
+  return { status: 200, body: { status: 'ok' } };
+}
+
+export interface ReadinessInputs {
+  readonly health: WorkerHealthBlock;
+  /** The journal's "durable up to" table; with the engine counters it gives the journal lag. */
+  readonly journal_progress?: SeqlockTable | null;
+  readonly engine_counters?: Float64Array | null;
+  /** Default 2000 ms. */
+  readonly max_heartbeat_age_ms?: number;
+  /** Events the engine may be ahead of the journal (default 32768). */
+  readonly max_journal_lag?: number;
+  readonly now_ms?: number;
+}
+
+export interface ReadyBody {
+  readonly status: 'ready' | 'not_ready';
+  readonly reasons: string[];
+  /** Engine's last sequence minus the durable sequence (null if unknown). */
+  readonly journal_lag: number | null;
+}
+
+export function readyReport(inputs: ReadinessInputs): HealthResponse<ReadyBody> {
+  const now = inputs.now_ms ?? Date.now();
+  const max_age = inputs.max_heartbeat_age_ms ?? 2_000;
+  const max_lag = inputs.max_journal_lag ?? 32_768;
+  const reasons: string[] = [];
+  for (const worker of [WorkerId.ENGINE, WorkerId.JOURNAL]) {
+    const name = WORKER_NAMES[worker];
+    const state = inputs.health.state(worker);
+    if (state !== WorkerState.RUNNING) reasons.push(`${name} is ${inputs.health.view(worker, now).state}, not running`);
+    const age = inputs.health.heartbeatAgeMs(worker, now);
+    if (age === null) reasons.push(`${name} has no heartbeat`);
+    else if (age > max_age) reasons.push(`${name} heartbeat is ${Math.round(age)} ms old (limit ${max_age} ms)`);
+  }
+  const lag = journalLag(inputs);
+  if (lag !== null && lag > max_lag) reasons.push(`journal is ${lag} events behind the engine (limit ${max_lag})`);
+  const ready = reasons.length === 0;
+  return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'not_ready', reasons, journal_lag: lag } };
+}
+
+/** Events the engine emitted that are not durable yet; null without the inputs to tell. */
+export function journalLag(inputs: Pick<ReadinessInputs, 'health' | 'journal_progress' | 'engine_counters'>): number | null {
+  if (inputs.journal_progress && inputs.engine_counters) {
+    return Math.max(0, inputs.engine_counters[EngineCounter.LAST_SEQ] - durableSeq(inputs.journal_progress));
+  }
+  // Without the counters, the journal's own line says how much of the ring it has not written.
+  const view = inputs.health.view(WorkerId.JOURNAL);
+  return view.heartbeat_age_ms === null ? null : view.lag;
+}
+
+export interface WorkerReport {
+  readonly name: string;
+  readonly state: string;
+  readonly enabled: boolean;
+  readonly heartbeat_age_ms: number | null;
+  readonly processed: number;
+  readonly lag: number;
+  readonly errors: number;
+  readonly restarts: number;
+  readonly position: number;
+}
+
+export interface WorkersBody {
+  /** "ok" when every enabled worker is running, else "degraded". */
+  readonly status: 'ok' | 'degraded';
+  readonly workers: WorkerReport[];
+}
+
+/**
+ * @param enabled worker names the configuration runs; any other worker is reported as
+ *   disabled. Omit to report every worker as enabled.
+ */
+export function workersReport(health: WorkerHealthBlock, enabled?: ReadonlySet<string>, now_ms = Date.now()): HealthResponse<WorkersBody> {
+  const workers: WorkerReport[] = [];
+  let degraded = false;
+  for (let w = 0; w < WORKER_COUNT; w++) {
+    const view = health.view(w, now_ms);
+    const on = (enabled === undefined || enabled.has(view.name)) && health.state(w) !== WorkerState.DISABLED;
+    if (on && health.state(w) !== WorkerState.RUNNING) degraded = true;
+    workers.push({
+      name: view.name,
+      state: on ? view.state : 'disabled',
+      enabled: on,
+      heartbeat_age_ms: view.heartbeat_age_ms === null ? null : Math.round(view.heartbeat_age_ms),
+      processed: view.processed,
+      lag: view.lag,
+      errors: view.errors,
+      restarts: view.restarts,
+      position: view.position,
+    });
+  }
+  return { status: 200, body: { status: degraded ? 'degraded' : 'ok', workers } };
+}

@@ -1,0 +1,56 @@
+/**
+ * Entry point of the market-data worker thread: runs the market-data agent until the main
+ * thread sets the stop flag and posts {type: 'stop'} (WorkerSupervisor.stop).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { InstrumentSpec, InstrumentTable } from '../../engine/reference/instruments.js';
+import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
+import { Doorbell } from '../../engine/ring/doorbell.js';
+import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
+import { WorkerId } from '../../engine/telemetry/worker_health_layout.js';
+import { createLogger } from '../health/logger.js';
+import { AsyncIdleStrategy, runAsyncAgent } from '../runtime/async_agent.js';
+import { MarketDataAgent } from './market_data_agent.js';
+
+export interface MarketDataWorkerInit {
+  readonly instruments: readonly InstrumentSpec[];
+  readonly marks: SharedArrayBuffer;
+  /** Doorbells rung after each mark write if their owner is parked: the engine's. */
+  readonly wake: readonly SharedArrayBuffer[];
+  readonly health: SharedArrayBuffer;
+  /** OMS_MARKET_DATA. */
+  readonly source: 'sim' | 'nats';
+  /** NATS_URL, required for source 'nats'. */
+  readonly nats_url?: string | null;
+  /** Per-symbol update period of the simulated ticker (default 100 ms). */
+  readonly interval_ms?: number;
+  readonly log_level?: string;
+}
+
+const init = workerData as MarketDataWorkerInit;
+const log = createLogger({ name: 'market_data', level: init.log_level ?? 'info' });
+const reporter = new WorkerHealthBlock(init.health).reporter(WorkerId.MARKET_DATA);
+const agent = new MarketDataAgent({
+  instruments: new InstrumentTable(init.instruments),
+  marks: new SeqlockTable(init.marks),
+  wake: init.wake.map((b) => new Doorbell(b)),
+  health: reporter,
+  log,
+  source: init.source,
+  nats_url: init.nats_url ?? null,
+  interval_ms: init.interval_ms,
+});
+const idle = new AsyncIdleStrategy(null, 100);
+parentPort?.on('message', (message: unknown) => {
+  if ((message as { type?: string } | null)?.type === 'stop') idle.wake();
+});
+runAsyncAgent(agent, idle, () => reporter.stopRequested()).then(
+  () => {
+    parentPort?.close();
+    process.exit(0);
+  },
+  (error: unknown) => {
+    log.fatal({ err: error }, 'market-data worker crashed');
+    setImmediate(() => { throw error; });
+  },
+);

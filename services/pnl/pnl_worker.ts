@@ -1,0 +1,103 @@
+/**
+ * Entry point of the PnL worker thread.
+ *
+ * Start-up: while the worker is not running, its ring position is detached (it does not
+ * hold the engine back; see SharedRing.detach). It first attaches at the journal's
+ * position (SharedRing.attachAt), then reads J = max(recovered last sequence, durable
+ * sequence now) and rebuilds the book: from the latest snapshot's book (if any) and the
+ * journal after it, up to J.
+ * Every slot behind the attach point was released by the journal, which publishes
+ * "durable up to" before it releases, so those events are at or below J and came from the
+ * replay; ring events at or below J that are still ahead of the attach point are skipped.
+ * On exit the worker detaches again (the supervisor's onExit does it after a crash).
+ *
+ * Runs the PnL agent under the spin-then-park idle strategy on the PnL doorbell (the
+ * journal rings it after each release) until the main thread sets the stop flag in the
+ * health block and wakes the doorbell.
+ */
+import { workerData } from 'node:worker_threads';
+import { runAgent } from '../../engine/agent/agent.js';
+import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
+import { Doorbell } from '../../engine/ring/doorbell.js';
+import { SpinThenParkIdleStrategy } from '../../engine/ring/idle_strategy.js';
+import { RingConsumer, SharedRing } from '../../engine/ring/ring.js';
+import { EventConsumer } from '../../engine/shared_memory.js';
+import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
+import { WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layout.js';
+import { durableSeq } from '../journal/journal_progress.js';
+import { replayJournal } from '../journal/replay.js';
+import { PnlAgent } from './pnl_agent.js';
+import path from 'node:path';
+import { latestSnapshot } from '../snapshot/snapshot_files.js';
+import { readSnapshotMeta } from '../snapshot/columnar_file.js';
+import { PnlBook, PnlBookJson } from './pnl_book.js';
+import { applyEventToBook } from './pnl_events.js';
+
+export interface PnlWorkerInit {
+  readonly events: SharedArrayBuffer;
+  /** The PnL doorbell: this worker parks on it; the journal rings it after each release. */
+  readonly own_doorbell: SharedArrayBuffer;
+  /** Rung after the worker releases ring slots (the engine may be waiting for room). */
+  readonly engine_doorbell: SharedArrayBuffer;
+  readonly marks: SharedArrayBuffer | null;
+  readonly pnl: SharedArrayBuffer;
+  readonly positions: SharedArrayBuffer;
+  readonly journal_progress: SharedArrayBuffer;
+  readonly health: SharedArrayBuffer;
+  /** OMS_DATA_DIR/journal, or null with OMS_DURABILITY=none (nothing to replay). */
+  readonly journal_dir: string | null;
+  /** The journal's last sequence found by recovery at process start. */
+  readonly recovered_last_seq: number;
+  readonly accounts: number;
+  /** Per symbol, InstrumentTable.notional_scale. */
+  readonly notional_scale: readonly number[];
+  readonly session_end_utc_minutes: number;
+  readonly spin_limit?: number;
+  readonly park_timeout_ms?: number;
+}
+
+const init = workerData as PnlWorkerInit;
+const health = new WorkerHealthBlock(init.health);
+const reporter = health.reporter(WorkerId.PNL);
+reporter.setState(WorkerState.STARTING);
+
+const ring = new SharedRing(init.events);
+// Attach first, then read the durable sequence: see the comment at the top.
+ring.attachAt(EventConsumer.PNL, EventConsumer.JOURNAL);
+const replay_to = Math.max(init.recovered_last_seq, durableSeq(new SeqlockTable(init.journal_progress)));
+// The latest snapshot carries the book; journal segments before it may be retired.
+let book = new PnlBook({
+  accounts: init.accounts,
+  notional_scale: init.notional_scale,
+  session_end_utc_minutes: init.session_end_utc_minutes,
+});
+let replay_from = 1;
+if (init.journal_dir !== null) {
+  const snapshot = latestSnapshot(path.dirname(init.journal_dir));
+  if (snapshot !== null && snapshot.seq <= replay_to) {
+    const meta = readSnapshotMeta(snapshot.path);
+    if (meta.pnl !== undefined) {
+      book = PnlBook.fromJSON(meta.pnl as PnlBookJson);
+      replay_from = snapshot.seq + 1;
+    }
+  }
+}
+if (init.journal_dir !== null && replay_to >= replay_from) {
+  replayJournal(init.journal_dir, replay_from, replay_to, (views, base) => { applyEventToBook(book, views, base, true); });
+}
+const events = new RingConsumer(ring, EventConsumer.PNL, [new Doorbell(init.engine_doorbell)], EventConsumer.JOURNAL);
+const agent = new PnlAgent({
+  book,
+  events,
+  marks: init.marks === null ? null : new SeqlockTable(init.marks),
+  pnl_table: new SeqlockTable(init.pnl),
+  positions_table: new SeqlockTable(init.positions),
+  health: reporter,
+  replayed_through_seq: replay_to,
+});
+const idle = new SpinThenParkIdleStrategy(new Doorbell(init.own_doorbell), init.spin_limit ?? 100, init.park_timeout_ms ?? 50);
+try {
+  runAgent(agent, idle, () => reporter.stopRequested());
+} finally {
+  ring.detach(EventConsumer.PNL);
+}

@@ -1,0 +1,18 @@
+/**
+ * The trading day ends at OMS_SESSION_END_UTC (minutes after midnight UTC), the same
+ * instant DAY orders expire (io/config/oms_config.ts nextSessionEndMs). Kept here as a
+ * pure function so the PnL book does not depend on the io layer.
+ */
+
+export const DAY_MS = 86_400_000;
+
+/** Epoch ms of the first session end strictly after `now_ms`. */
+export function sessionEndAfterMs(now_ms: number, session_end_utc_minutes: number): number {
+  if (!Number.isInteger(session_end_utc_minutes) || session_end_utc_minutes < 0 || session_end_utc_minutes >= 24 * 60) {
+    throw new RangeError(`session end must be minutes after midnight UTC (0..1439), got ${session_end_utc_minutes}`);
+  }
+  const start_of_day = Math.floor(now_ms / DAY_MS) * DAY_MS;
+  let end = start_of_day + session_end_utc_minutes * 60_000;
+  if (end <= now_ms) end += DAY_MS;
+  return end;
+}

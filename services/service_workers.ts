@@ -1,0 +1,139 @@
+/**
+ * The service workers (market data, PnL, sinks) as supervisor specs, built from the OMS
+ * configuration and the shared buffers, so the process wiring (io/oms_process.ts) only
+ * has to do:
+ *
+ *   const { enabled, disabled } = serviceWorkerSpecs({ config, buffers, instruments, accounts, recovered_last_seq });
+ *   for (const id of disabled) health.setState(id, WorkerState.DISABLED);
+ *   const supervisors = enabled.map((spec) => new WorkerSupervisor(spec, health, log));
+ *   supervisors.forEach((s) => s.start());
+ *   ...
+ *   await Promise.all(supervisors.map((s) => s.stop()));   // after the engine and journal stopped
+ *
+ * Which run:
+ *  - market data: with OMS_MARKET_DATA=sim or nats (NATS_URL); not with manual, where the
+ *    io thread is the mark table's one writer;
+ *  - PnL: always; with OMS_DURABILITY=none it cannot replay a journal on (re)start;
+ *  - each sink when its setting is present (NATS_URL, REDIS_URL, QDB_CLIENT_CONF) and the
+ *    journal exists (OMS_DURABILITY is not none: sinks read the journal, not the ring).
+ *
+ * Entry files resolve relative to this compiled module, so they run from dist/ and dist-d/ alike.
+ */
+import path from 'node:path';
+import { SharedRing } from '../engine/ring/ring.js';
+import { EventConsumer, type OmsBuffers } from '../engine/shared_memory.js';
+import type { AccountTable } from '../engine/reference/accounts.js';
+import type { InstrumentTable } from '../engine/reference/instruments.js';
+import { WorkerId } from '../engine/telemetry/worker_health_layout.js';
+import type { OmsConfig } from '../io/config/oms_config.js';
+import type { MarketDataWorkerInit } from './market_data/market_data_worker.js';
+import type { PnlWorkerInit } from './pnl/pnl_worker.js';
+import type { NatsSinkWorkerInit } from './sinks/nats_sink_worker.js';
+import type { QuestDbSinkWorkerInit } from './sinks/questdb_sink_worker.js';
+import type { RedisSinkWorkerInit } from './sinks/redis_sink_worker.js';
+import type { SinkWorkerCommonInit } from './sinks/sink_worker_main.js';
+import type { SupervisedWorkerSpec } from './supervisor/worker_supervisor.js';
+
+export const SERVICE_WORKER_URLS = {
+  market_data: new URL('./market_data/market_data_worker.js', import.meta.url),
+  pnl: new URL('./pnl/pnl_worker.js', import.meta.url),
+  sink_nats: new URL('./sinks/nats_sink_worker.js', import.meta.url),
+  sink_redis: new URL('./sinks/redis_sink_worker.js', import.meta.url),
+  sink_questdb: new URL('./sinks/questdb_sink_worker.js', import.meta.url),
+} as const;
+
+export interface ServiceWiring {
+  readonly config: OmsConfig;
+  readonly buffers: OmsBuffers;
+  readonly instruments: InstrumentTable;
+  readonly accounts: AccountTable;
+  /** The journal's last sequence found by recovery at start-up. */
+  readonly recovered_last_seq: number;
+  /** JetStream stream for order events (default ORDERS). */
+  readonly nats_stream?: string;
+  /** Message id prefix, one per OMS shard (default "oms"). */
+  readonly nats_msg_id_prefix?: string;
+}
+
+export interface ServiceWorkerSpecs {
+  readonly enabled: SupervisedWorkerSpec[];
+  /** Health lines of workers this configuration does not run (set them DISABLED). */
+  readonly disabled: number[];
+}
+
+export function serviceWorkerSpecs(w: ServiceWiring): ServiceWorkerSpecs {
+  const { config, buffers } = w;
+  const enabled: SupervisedWorkerSpec[] = [];
+  const disabled: number[] = [];
+  const journal_exists = config.durability !== 'none';
+
+  if (config.market_data === 'manual') {
+    // The io thread writes the mark table itself (POST /admin/market): one writer only.
+    disabled.push(WorkerId.MARKET_DATA);
+  } else {
+    const market_data: MarketDataWorkerInit = {
+      instruments: config.instruments,
+      marks: buffers.marks,
+      wake: [buffers.engine_doorbell],
+      health: buffers.health,
+      source: config.market_data,
+      nats_url: config.nats_url,
+      log_level: config.log_level,
+    };
+    enabled.push({ name: 'market_data', worker_id: WorkerId.MARKET_DATA, url: SERVICE_WORKER_URLS.market_data, workerData: market_data });
+  }
+
+  const pnl: PnlWorkerInit = {
+    events: buffers.events,
+    own_doorbell: buffers.pnl_doorbell,
+    engine_doorbell: buffers.engine_doorbell,
+    marks: buffers.marks,
+    pnl: buffers.pnl,
+    positions: buffers.positions,
+    journal_progress: buffers.journal_progress,
+    health: buffers.health,
+    journal_dir: journal_exists ? path.join(config.data_dir, 'journal') : null,
+    recovered_last_seq: w.recovered_last_seq,
+    accounts: w.accounts.count,
+    notional_scale: w.instruments.instruments.map((i) => i.notional_scale),
+    session_end_utc_minutes: config.session_end_utc_minutes,
+  };
+  // The PnL worker parks in Atomics.wait: stop() must ring its doorbell. It attaches its ring
+  // position when it starts; a crashed one cannot detach, so the supervisor does.
+  const events = new SharedRing(buffers.events);
+  enabled.push({
+    name: 'pnl', worker_id: WorkerId.PNL, url: SERVICE_WORKER_URLS.pnl, workerData: pnl, doorbell: buffers.pnl_doorbell,
+    onExit: () => events.detach(EventConsumer.PNL),
+  });
+
+  const common: SinkWorkerCommonInit = {
+    data_dir: config.data_dir,
+    journal_progress: buffers.journal_progress,
+    health: buffers.health,
+    instruments: config.instruments,
+    account_names: w.accounts.accounts.map((a) => a.name),
+    log_level: config.log_level,
+  };
+  if (journal_exists && config.nats_url) {
+    const init: NatsSinkWorkerInit = {
+      ...common,
+      nats: { url: config.nats_url, stream: w.nats_stream ?? 'ORDERS', msg_id_prefix: w.nats_msg_id_prefix ?? 'oms' },
+    };
+    enabled.push({ name: 'sink_nats', worker_id: WorkerId.SINK_NATS, url: SERVICE_WORKER_URLS.sink_nats, workerData: init });
+  } else {
+    disabled.push(WorkerId.SINK_NATS);
+  }
+  if (journal_exists && config.redis_url) {
+    const init: RedisSinkWorkerInit = { ...common, redis: { url: config.redis_url } };
+    enabled.push({ name: 'sink_redis', worker_id: WorkerId.SINK_REDIS, url: SERVICE_WORKER_URLS.sink_redis, workerData: init });
+  } else {
+    disabled.push(WorkerId.SINK_REDIS);
+  }
+  if (journal_exists && config.qdb_client_conf) {
+    const init: QuestDbSinkWorkerInit = { ...common, questdb: { conf: config.qdb_client_conf, marks: buffers.marks } };
+    enabled.push({ name: 'sink_questdb', worker_id: WorkerId.SINK_QUESTDB, url: SERVICE_WORKER_URLS.sink_questdb, workerData: init });
+  } else {
+    disabled.push(WorkerId.SINK_QUESTDB);
+  }
+  return { enabled, disabled };
+}

@@ -1,0 +1,94 @@
+/**
+ * What every sink worker thread does around its broker target: build the sink agent from
+ * workerData, run it until the main thread asks it to stop, and exit. The three entry
+ * files (nats_sink_worker.ts, redis_sink_worker.ts, questdb_sink_worker.ts) only choose
+ * the target.
+ *
+ * Stopping: the main thread sets the worker's stop flag in the health block and posts
+ * {type: 'stop'} (WorkerSupervisor.stop does both); the message cuts short an idle wait or
+ * a retry backoff. The agent finishes the send in flight (each is bounded by its
+ * timeout), closes the broker connection, and the thread exits with code 0.
+ *
+ * Crashing: an error the agent does not retry (journal damage, a bug) is logged and
+ * rethrown, so the Worker emits 'error' and exits non-zero; the supervisor restarts it
+ * and the new thread resumes from the cursor file.
+ */
+import path from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import { InstrumentSpec } from '../../engine/reference/instruments.js';
+import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
+import { Doorbell } from '../../engine/ring/doorbell.js';
+import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
+import { WORKER_NAMES } from '../../engine/telemetry/worker_health_layout.js';
+import { createLogger, Logger } from '../health/logger.js';
+import { AsyncIdleStrategy, runAsyncAgent } from '../runtime/async_agent.js';
+import { OrderEventMapper } from './order_event_json.js';
+import { SinkAgent, SinkTarget } from './sink_agent.js';
+import { SinkCursor } from './sink_cursor.js';
+
+export interface SinkWorkerCommonInit {
+  /** OMS_DATA_DIR: the journal is read from <data_dir>/journal, the cursor kept in <data_dir>/cursors/<sink>.json. */
+  readonly data_dir: string;
+  readonly journal_progress: SharedArrayBuffer;
+  readonly health: SharedArrayBuffer;
+  readonly instruments: readonly InstrumentSpec[];
+  /** Account names by index (no API keys needed here). */
+  readonly account_names: readonly string[];
+  /** Events per batch (default 512). */
+  readonly max_batch?: number;
+  /** Retry backoff: first wait and cap (defaults 100 ms and 5000 ms). */
+  readonly retry_initial_ms?: number;
+  readonly retry_max_ms?: number;
+  /** Longest idle wait between journal polls (default 20 ms). */
+  readonly idle_ms?: number;
+  /**
+   * Optional doorbell to park on instead of polling; whoever wants the sink to react at
+   * once (the journal after a flush) rings it. Without one the sink polls every idle_ms.
+   */
+  readonly doorbell?: SharedArrayBuffer | null;
+  readonly log_level?: string;
+}
+
+export interface SinkWorkerContext {
+  readonly mapper: OrderEventMapper;
+  readonly journal_dir: string;
+  readonly log: Logger;
+}
+
+export function runSinkWorker<P>(
+  init: SinkWorkerCommonInit,
+  worker_id: number,
+  makeTarget: (context: SinkWorkerContext) => SinkTarget<P>,
+): void {
+  const name = WORKER_NAMES[worker_id];
+  const log = createLogger({ name, level: init.log_level ?? 'info' });
+  const reporter = new WorkerHealthBlock(init.health).reporter(worker_id);
+  const journal_dir = path.join(init.data_dir, 'journal');
+  const mapper = new OrderEventMapper(init.instruments, init.account_names);
+  const target = makeTarget({ mapper, journal_dir, log });
+  const agent = new SinkAgent({
+    target,
+    cursor: new SinkCursor(init.data_dir, target.name),
+    journal_dir,
+    progress: new SeqlockTable(init.journal_progress),
+    health: reporter,
+    log,
+    max_batch: init.max_batch,
+    retry_initial_ms: init.retry_initial_ms,
+    retry_max_ms: init.retry_max_ms,
+  });
+  const idle = new AsyncIdleStrategy(init.doorbell ? new Doorbell(init.doorbell) : null, init.idle_ms ?? 20);
+  parentPort?.on('message', (message: unknown) => {
+    if ((message as { type?: string } | null)?.type === 'stop') idle.wake();
+  });
+  runAsyncAgent(agent, idle, () => reporter.stopRequested()).then(
+    () => {
+      parentPort?.close();
+      process.exit(0);
+    },
+    (error: unknown) => {
+      log.fatal({ err: error }, 'sink worker crashed');
+      setImmediate(() => { throw error; });
+    },
+  );
+}
