@@ -12,6 +12,8 @@
 import t from 'tap';
 import { buildRouter, HttpServerOptions } from '../../../io/http/http_server.js';
 import { addManualMarketRoute } from '../../../io/http/routes/manual_market_route.js';
+import { addAccountRoutes } from '../../../io/http/routes/account_routes.js';
+import { addMetricsRoute } from '../../../io/http/routes/metrics_route.js';
 import { addSnapshotRoute } from '../../../io/http/routes/snapshot_route.js';
 import { OmsServer } from '../../support/oms_server.js';
 import { restingBuy, setKnownMarket } from './fixtures/http_fixtures.js';
@@ -20,7 +22,7 @@ import { checkAnswers, KNOWN_GAPS, OpenApiContract, recordAnswers } from './fixt
 const contract = OpenApiContract.load();
 const documented = new Set(contract.operations().map((o) => `${o.method} ${o.path}`));
 
-/** Paths other engineers are adding (positions, PnL, metrics): probed on the live server so they are noticed. */
+/** Paths beside the ones every test tours, probed on the live server (and sub-paths that must not exist). */
 const EXPECTED_SOON = ['/positions', '/pnl', '/metrics', '/positions/test', '/pnl/test'];
 
 /** The routes as the process registers them: the shared router plus the routes oms_process adds (manual market data, snapshots). */
@@ -31,6 +33,8 @@ function registeredRoutes(): Set<string> {
     extra_routes: (router) => {
       addManualMarketRoute(router, unused, unused);
       addSnapshotRoute(router, unused, unused);
+      addMetricsRoute(router, unused);
+      addAccountRoutes(router, unused, unused);
     },
   };
   return new Set(buildRouter(options).list().map((r) => `${r.method} ${r.pattern.replace(/:([a-z_]+)/g, '{$1}')}`));
@@ -67,7 +71,7 @@ t.test('the live server serves exactly the documented methods on every documente
   }
 });
 
-t.test('paths being added elsewhere (positions, PnL, metrics) are documented exactly when served', async (t) => {
+t.test('the positions, PnL and metrics paths are documented exactly as served', async (t) => {
   for (const path of EXPECTED_SOON) {
     const live = await liveMethods(path);
     const template = contract.templateOf(path);
@@ -118,6 +122,10 @@ t.test('a tour of every documented operation gets its documented success answer'
   await call('GET', '/admin/state', '/admin/state', admin);
   await call('POST', '/admin/snapshot', '/admin/snapshot', admin);
   await call('POST', '/admin/market', '/admin/market', { ...admin, body: { symbol: 'SOLUSDT', bid: 99.99, ask: 100.01 } });
+  await call('GET', '/positions', '/positions');
+  await call('GET', '/pnl', '/pnl');
+  const metrics = await call('GET', '/metrics', '/metrics', { key: null });
+  t.match(metrics.text, /^# HELP oms_/m, 'Prometheus text exposition');
   t.same([...documented].filter((op) => !toured.has(op)).sort(), [], 'the tour covered every documented operation');
 });
 
