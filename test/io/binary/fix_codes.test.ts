@@ -23,7 +23,7 @@ t.test('every engine order status maps to a FIX OrdStatus', (t) => {
 });
 
 t.test('FIX codes are the single characters FIX defines', (t) => {
-  t.same(Object.values(ExecType), ['0', '4', '5', '8', 'C', 'F', 'L']);
+  t.same(Object.values(ExecType), ['0', '4', '5', '8', 'C', 'F', 'L', 'I']);
   t.same(Object.values(OrdStatus), ['0', '1', '2', '4', '5', '8', 'C']);
   t.end();
 });
