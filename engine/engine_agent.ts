@@ -18,7 +18,7 @@ import { Agent } from './agent/agent.js';
 import { Clock } from './agent/clock.js';
 import {
   CMD_ACCOUNT, CMD_ARG, CMD_CL_ORD_ID, CMD_CL_ORD_ID_LENGTH, CMD_EXPIRE_AT_MS, CMD_FLAG, CMD_ORDER_ID,
-  CMD_ORDER_TYPE, CMD_PRICE_TICKS, CMD_QTY_LOTS, CMD_REQUEST_ID, CMD_SESSION_ID, CMD_SIDE, CMD_STOP_PRICE_TICKS,
+  CMD_ORDER_TYPE, CMD_PRICE_TICKS, CMD_QTY_LOTS, CMD_REQUEST_ID, CMD_SENT_AT_US, CMD_SESSION_ID, CMD_SIDE, CMD_STOP_PRICE_TICKS,
   CMD_SYMBOL, CMD_TIME_IN_FORCE, CMD_TYPE,
 } from './protocol/command_layout.js';
 import { newOrderContentHash, replaceContentHash } from './protocol/content_hash.js';
@@ -28,6 +28,7 @@ import {
   EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE,
   EV_ORIG_ORDER_ID, EV_PRICE_TICKS, EV_QTY_LOTS, EV_REASON, EV_REF_PRICE_TICKS, EV_REJECT_CODE, EV_SEQ,
   EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS, EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE,
+  EVENT_SLOT_BYTES,
 } from './protocol/event_layout.js';
 import { RejectCode } from './protocol/reject_codes.js';
 import {
@@ -165,11 +166,12 @@ export class EngineAgent implements Agent, ExecutionSink {
     if (this.job === JOB_NONE) {
       const marks_moved = this.marks.dirty || this.marks.hasNewVersion() || this.venue.hasPendingWork();
       const commands = this.commands.available();
-      // The clock is read only when there is something to do: a clock read allocates a
-      // heap number in Node 20, and an idle spin must not make garbage.
+      // Commands carry the time the edge wrote them, which is the engine's clock while it
+      // handles them; the real clock is read only for ticks, deadlines and after idling.
+      // (A clock read allocates a heap number in Node 20: the steady state makes no garbage.)
       if (marks_moved || commands > 0) {
-        this.readClock();
         if (marks_moved) {
+          this.readClock();
           this.marks.refresh();
           this.marks.dirty = false;
           work += this.venue.onMarks();
@@ -239,16 +241,26 @@ export class EngineAgent implements Agent, ExecutionSink {
     const c = this.cmd;
     const dedupe = this.state.dedupe;
     let touched = 0;
+    let inserts = 0;
     for (let i = 0; i < batch; i++) {
       const off = this.commands.slotAt(i);
       const type = c.u8[off + CMD_TYPE];
       if (type !== CommandType.NEW_ORDER && type !== CommandType.REPLACE) continue;
       touched ^= dedupe.prefetch(c.i32[(off + CMD_ACCOUNT) >> 2], c.u8, off + CMD_CL_ORD_ID, c.u8[off + CMD_CL_ORD_ID_LENGTH]);
+      inserts++;
     }
+    touched ^= dedupe.prefetchEvictions(inserts);
     this.prefetch_sink = touched;
   }
 
   private handle(off: number): void {
+    // Inline, not a call: an epoch-µs double passed as an argument would be boxed (allocated).
+    const sent_at_us = this.cmd.f64[(off + CMD_SENT_AT_US) >> 3];
+    if (sent_at_us > this.now_us) {
+      this.now_us = sent_at_us;
+      this.now_ms = sent_at_us / 1000;
+      this.state.book.now_ms = this.now_ms;
+    }
     const type = this.cmd.u8[off + CMD_TYPE];
     if (type < 16) this.counters[COMMANDS_BY_TYPE_OFFSET + type]++;
     switch (type) {
@@ -305,7 +317,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     ev.i32[(e + EV_ACCOUNT) >> 2] = account;
     ev.i32[(e + EV_SYMBOL) >> 2] = symbol;
     ev.u32[(e + EV_SESSION_ID) >> 2] = c.u32[(off + CMD_SESSION_ID) >> 2];
-    ev.u32[(e + EV_CONTENT_HASH) >> 2] = content_hash;
+    ev.i32[(e + EV_CONTENT_HASH) >> 2] = content_hash;
     ev.u16[(e + EV_REJECT_CODE) >> 1] = code;
     ev.u8[e + EV_SIDE] = side;
     ev.u8[e + EV_ORDER_TYPE] = order_type;
@@ -399,7 +411,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     ev.f64[(e + EV_PRICE_TICKS) >> 3] = order_type === OrderType.STOP ? 0 : price;
     ev.f64[(e + EV_STOP_PRICE_TICKS) >> 3] = stop;
     ev.f64[(e + EV_REF_PRICE_TICKS) >> 3] = this.risk.refPrice(symbol, side, order_type, price, stop);
-    ev.u32[(e + EV_CONTENT_HASH) >> 2] = content_hash;
+    ev.i32[(e + EV_CONTENT_HASH) >> 2] = content_hash;
     ev.u8[e + EV_STATUS] = filled > 0 ? OrderStatus.PARTIALLY_FILLED : OrderStatus.ACCEPTED;
     this.copyCommandClientOrderId(off, e);
     this.commitEvent(e);
@@ -495,7 +507,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     this.job_session = session;
     this.job_tif_mask = tif_mask;
     this.job_reason = reason;
-    this.job_request_id = this.cmd.u32[(off + CMD_REQUEST_ID) >> 2];
+    this.job_request_id = this.cmd.i32[(off + CMD_REQUEST_ID) >> 2];
     this.job_command_type = this.cmd.u8[off + CMD_TYPE];
     this.job_canceled = 0;
   }
@@ -616,8 +628,10 @@ export class EngineAgent implements Agent, ExecutionSink {
   private beginEvent(type: number, order_id: number): number {
     const e = this.events.claim();
     const ev = this.ev;
-    // Clear the slot: a reused slot must not leak fields of an older event.
-    ev.f64.fill(0, e >> 3, (e >> 3) + 24);
+    // Clear the slot: a reused slot must not leak fields of an older event. A plain loop,
+    // which the JIT inlines, rather than TypedArray.fill, a builtin call per event.
+    const f64 = ev.f64;
+    for (let k = e >> 3, end = (e + EVENT_SLOT_BYTES) >> 3; k < end; k++) f64[k] = 0;
     ev.f64[(e + EV_SEQ) >> 3] = this.state.last_seq + 1;
     ev.f64[(e + EV_TS_US) >> 3] = this.now_us;
     ev.f64[(e + EV_ORDER_ID) >> 3] = order_id;
@@ -647,7 +661,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     ev.i32[(e + EV_ACCOUNT) >> 2] = slab.account[slot];
     ev.i32[(e + EV_SYMBOL) >> 2] = slab.symbol[slot];
     ev.u32[(e + EV_SESSION_ID) >> 2] = slab.session_id[slot];
-    ev.u32[(e + EV_CONTENT_HASH) >> 2] = slab.content_hash[slot];
+    ev.i32[(e + EV_CONTENT_HASH) >> 2] = slab.content_hash[slot];
     ev.u8[e + EV_SIDE] = slab.side[slot];
     ev.u8[e + EV_ORDER_TYPE] = slab.order_type[slot];
     ev.u8[e + EV_TIME_IN_FORCE] = slab.time_in_force[slot];
@@ -689,7 +703,8 @@ export class EngineAgent implements Agent, ExecutionSink {
 
   private beginReply(off: number, code: number, order_id: number, flag: number): number {
     const r = this.replies.claim();
-    this.writeReply(r, this.cmd.u32[(off + CMD_REQUEST_ID) >> 2], this.cmd.u8[off + CMD_TYPE], code, order_id, flag);
+    // int32, not uint32: an id >= 2^31 passed as an argument would be boxed (same bits either way).
+    this.writeReply(r, this.cmd.i32[(off + CMD_REQUEST_ID) >> 2], this.cmd.u8[off + CMD_TYPE], code, order_id, flag);
     return r;
   }
 
@@ -698,7 +713,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     rp.f64[(r + RP_ORDER_ID) >> 3] = order_id;
     rp.f64[(r + RP_LAST_SEQ) >> 3] = this.state.last_seq;
     rp.f64[(r + RP_ARG) >> 3] = 0;
-    rp.u32[(r + RP_REQUEST_ID) >> 2] = request_id;
+    rp.i32[(r + RP_REQUEST_ID) >> 2] = request_id;
     rp.u32[(r + RP_WARNINGS) >> 2] = 0;
     rp.u16[(r + RP_CODE) >> 1] = code;
     rp.u8[r + RP_COMMAND_TYPE] = command_type;
@@ -720,9 +735,13 @@ export class EngineAgent implements Agent, ExecutionSink {
     }
   }
 
+  /** Reads the real clock; time never goes backwards (commands may be stamped ahead of it). */
   private readClock(): void {
-    this.now_us = this.clock.nowUs();
-    this.now_ms = this.now_us / 1000;
-    this.risk.now_ms = this.now_ms;
+    const now_us = this.clock.nowUs();
+    if (now_us > this.now_us) {
+      this.now_us = now_us;
+      this.now_ms = now_us / 1000;
+      this.state.book.now_ms = this.now_ms;
+    }
   }
 }

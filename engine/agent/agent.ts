@@ -24,11 +24,7 @@ export function runAgent(agent: Agent, idle: SpinThenParkIdleStrategy, shouldSto
   try {
     while (!shouldStop()) {
       const work = agent.doWork();
-      if (work === 0) {
-        if (idle.idle(0, agent, Math.max(1, agent.msUntilDeadline()))) agent.afterPark?.();
-      } else {
-        idle.idle(work, agent);
-      }
+      if (idle.idle(work, agent)) agent.afterPark?.();
     }
   } finally {
     agent.onClose();

@@ -6,11 +6,12 @@
  *
  * Inputs are trusted here: validation happens before (io/validation).
  */
+import { Clock, systemClock } from '../agent/clock.js';
 import { RingProducer } from '../ring/ring.js';
 import {
   CLIENT_ORDER_ID_MAX_BYTES, CMD_ACCOUNT, CMD_ARG, CMD_CL_ORD_ID, CMD_CL_ORD_ID_LENGTH, CMD_EXPIRE_AT_MS, CMD_FLAG,
   CMD_ORDER_ID, CMD_ORDER_TYPE, CMD_PRICE_TICKS, CMD_QTY_LOTS, CMD_REQUEST_ID, CMD_SESSION_ID, CMD_SIDE,
-  CMD_STOP_PRICE_TICKS, CMD_SYMBOL, CMD_TIME_IN_FORCE, CMD_TYPE, COMMAND_SLOT_BYTES,
+  CMD_SENT_AT_US, CMD_STOP_PRICE_TICKS, CMD_SYMBOL, CMD_TIME_IN_FORCE, CMD_TYPE, COMMAND_SLOT_BYTES,
 } from './command_layout.js';
 import { CommandType } from './enums.js';
 
@@ -44,9 +45,13 @@ export interface ReplaceTerms {
 
 export class CommandWriter {
   private readonly producer: RingProducer;
+  private readonly clock: Clock;
+  /** The time stamped on every command of the current batch (0: read the clock at the next one). */
+  private batch_us = 0;
 
-  constructor(producer: RingProducer) {
+  constructor(producer: RingProducer, clock: Clock = systemClock) {
     this.producer = producer;
+    this.clock = clock;
   }
 
   newOrder(t: OrderTerms): boolean {
@@ -124,6 +129,7 @@ export class CommandWriter {
 
   publish(): void {
     this.producer.publish();
+    this.batch_us = 0;
   }
 
   private order(type: number, t: OrderTerms): boolean {
@@ -149,9 +155,12 @@ export class CommandWriter {
     const off = this.producer.tryClaim();
     if (off < 0) return -1;
     const r = this.producer.ring;
-    r.f64.fill(0, off >> 3, (off + COMMAND_SLOT_BYTES) >> 3);
+    const f64 = r.f64;
+    for (let k = off >> 3, end = (off + COMMAND_SLOT_BYTES) >> 3; k < end; k++) f64[k] = 0;
     r.u8[off + CMD_TYPE] = type;
     r.u32[(off + CMD_REQUEST_ID) >> 2] = request_id;
+    if (this.batch_us === 0) this.batch_us = this.clock.nowUs();
+    f64[(off + CMD_SENT_AT_US) >> 3] = this.batch_us;
     return off;
   }
 

@@ -5,7 +5,8 @@
  * uint32: a value at or above 2^31 returned from a call would be a boxed heap number.
  */
 const scratch_f64 = new Float64Array(1);
-const scratch_u32 = new Uint32Array(scratch_f64.buffer);
+// Read back as int32: a uint32 word >= 2^31 passed to a call would be boxed (allocated).
+const scratch_i32 = new Int32Array(scratch_f64.buffer);
 
 function mixWord(h: number, word: number): number {
   h = Math.imul(h ^ (word & 0xff), 0x01000193);
@@ -16,7 +17,7 @@ function mixWord(h: number, word: number): number {
 
 export function mixNumber(h: number, value: number): number {
   scratch_f64[0] = value;
-  return mixWord(mixWord(h, scratch_u32[0]), scratch_u32[1]);
+  return mixWord(mixWord(h, scratch_i32[0]), scratch_i32[1]);
 }
 
 export const FNV_OFFSET = 0x811c9dc5;

@@ -11,6 +11,8 @@ import { Doorbell } from './doorbell.js';
 export interface HasWork {
   /** Cheap check, called after announcing the park, that no work arrived meanwhile. */
   hasWork(): boolean;
+  /** Longest the owner may park, in ms (its next deadline). Asked only when about to park. */
+  msUntilDeadline?(): number;
 }
 
 export class SpinThenParkIdleStrategy {
@@ -27,8 +29,12 @@ export class SpinThenParkIdleStrategy {
     if (!(park_timeout_ms > 0)) throw new Error('park_timeout_ms must be > 0');
   }
 
-  /** Called by the agent runner after every `doWork` with the work it did. Returns true if it parked. */
-  idle(work_count: number, agent: HasWork, max_park_ms = this.park_timeout_ms): boolean {
+  /**
+   * Called by the agent runner after every `doWork` with the work it did. Returns true if
+   * it parked. The agent's deadline is asked for only on the way to a park: reading a
+   * clock allocates in Node 20, and an idle spin must not make garbage.
+   */
+  idle(work_count: number, agent: HasWork): boolean {
     if (work_count > 0) {
       this.empty_iterations = 0;
       return false;
@@ -44,7 +50,8 @@ export class SpinThenParkIdleStrategy {
       return false;
     }
     this.park_count++;
-    this.doorbell.park(seen, Math.min(max_park_ms, this.park_timeout_ms));
+    const deadline_ms = agent.msUntilDeadline === undefined ? this.park_timeout_ms : Math.max(1, agent.msUntilDeadline());
+    this.doorbell.park(seen, Math.min(deadline_ms, this.park_timeout_ms));
     this.empty_iterations = 0;
     return true;
   }

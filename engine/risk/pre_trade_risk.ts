@@ -14,7 +14,7 @@
  */
 import { OrderType, RiskLevel, RiskWarning, Side } from '../protocol/enums.js';
 import { RejectCode } from '../protocol/reject_codes.js';
-import { PnlField } from '../reference/pnl_table.js';
+import { PNL_FIELD_COUNT, PnlField } from '../reference/pnl_table.js';
 import { RiskLimits } from '../reference/risk_limits.js';
 import { SeqlockTable } from '../reference/seqlock_table.js';
 import { EngineState } from '../state/engine_state.js';
@@ -26,12 +26,9 @@ export class PreTradeRisk {
   /** Results of the last dry run. */
   utilization_bps = 0;
   warnings = 0;
-  /**
-   * The engine's clock for the current batch, set once per batch. A field rather than an
-   * argument: an epoch-ms double passed to a call that is not inlined is boxed, which
-   * would allocate on every order.
-   */
-  now_ms = 0;
+  private readonly pnl_scratch = new Float64Array(PNL_FIELD_COUNT);
+  /** Result of grossPositionNotional, in a field so no double is returned from a call. */
+  private gross_micros = 0;
 
   constructor(
     private readonly state: EngineState,
@@ -58,7 +55,6 @@ export class PreTradeRisk {
     qty_lots: number, leaves_lots: number, price_ticks: number, stop_price_ticks: number,
     replacing_slot: number, dry_run: boolean,
   ): number {
-    const now_ms = this.now_ms;
     const state = this.state;
     const book = state.book;
     const limits = this.limits;
@@ -73,10 +69,10 @@ export class PreTradeRisk {
     const rate = limits.rate_per_sec[account];
     const burst = limits.burst[account];
     if (dry_run) {
-      const tokens = book.peekTokens(account, now_ms, rate, burst);
+      const tokens = book.peekTokens(account, rate, burst);
       if (tokens < 1) return RejectCode.THROTTLED;
       this.note((burst - tokens + 1) / burst, RiskWarning.THROTTLE_NEAR_LIMIT);
-    } else if (!book.takeToken(account, now_ms, rate, burst)) {
+    } else if (!book.takeToken(account, rate, burst)) {
       return RejectCode.THROTTLED;
     }
 
@@ -129,13 +125,15 @@ export class PreTradeRisk {
     if (projected > max_position) return RejectCode.POSITION_LIMIT;
     if (dry_run) this.note(max_position > 0 ? projected / max_position : 1, RiskWarning.POSITION_NEAR_LIMIT);
 
-    const exposure = open_notional + this.grossPositionNotional(account) + leaves_lots * ref * scale;
+    this.computeGrossPositionNotional(account);
+    const exposure = open_notional + this.gross_micros + leaves_lots * ref * scale;
     const credit = limits.credit_limit_micros[account];
     if (exposure > credit) return RejectCode.CREDIT_LIMIT;
     if (dry_run) this.note(credit > 0 ? exposure / credit : 1, RiskWarning.CREDIT_NEAR_LIMIT);
 
     if (this.pnl !== null) {
-      const loss = -this.pnl.readField(account, PnlField.DAILY_PNL_MICROS);
+      this.pnl.read(account, this.pnl_scratch);
+      const loss = -this.pnl_scratch[PnlField.DAILY_PNL_MICROS];
       const max_loss = limits.daily_loss_limit_micros[account];
       if (loss > 0 && loss >= max_loss) return RejectCode.DAILY_LOSS_LIMIT;
       if (dry_run && loss > 0) this.note(loss / max_loss, RiskWarning.DAILY_LOSS_NEAR_LIMIT);
@@ -153,8 +151,14 @@ export class PreTradeRisk {
     return RiskLevel.LOW;
   }
 
-  /** Sum over held symbols of |position| at the last price, in micros. */
+  /** Sum over held symbols of |position| at the last price, in micros (for callers off the hot path). */
   grossPositionNotional(account: number): number {
+    this.computeGrossPositionNotional(account);
+    return this.gross_micros;
+  }
+
+  /** Writes the sum into `gross_micros` rather than returning it (see the field). */
+  private computeGrossPositionNotional(account: number): void {
     const book = this.state.book;
     const scale = this.state.notional_scale;
     const last = this.marks.last_ticks;
@@ -164,7 +168,7 @@ export class PreTradeRisk {
       const symbol = book.held_symbols[base + k];
       total += Math.abs(book.position_lots[base + symbol]) * last[symbol] * scale[symbol];
     }
-    return total;
+    this.gross_micros = total;
   }
 
   /** Would the order cross a resting order of the same account on the other side? */

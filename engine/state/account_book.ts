@@ -80,10 +80,17 @@ export class AccountBook {
   }
 
   /**
+   * The engine's clock for the current batch. A field, not an argument: an epoch-ms double
+   * passed to a call that is not inlined would be boxed, allocating on every order.
+   */
+  now_ms = 0;
+
+  /**
    * Token bucket: refills at `rate_per_sec` up to `burst`, then takes one token if there
    * is one. Returns false when the account is over its rate.
    */
-  takeToken(account: number, now_ms: number, rate_per_sec: number, burst: number): boolean {
+  takeToken(account: number, rate_per_sec: number, burst: number): boolean {
+    const now_ms = this.now_ms;
     let tokens = this.tokens[account];
     if (tokens < 0) tokens = burst; // first message: start full
     else tokens = Math.min(burst, tokens + ((now_ms - this.tokens_at_ms[account]) * rate_per_sec) / 1000);
@@ -97,7 +104,8 @@ export class AccountBook {
   }
 
   /** Tokens the account would have now, without taking one. */
-  peekTokens(account: number, now_ms: number, rate_per_sec: number, burst: number): number {
+  peekTokens(account: number, rate_per_sec: number, burst: number): number {
+    const now_ms = this.now_ms;
     const tokens = this.tokens[account];
     if (tokens < 0) return burst;
     return Math.min(burst, tokens + ((now_ms - this.tokens_at_ms[account]) * rate_per_sec) / 1000);

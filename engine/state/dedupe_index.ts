@@ -107,6 +107,23 @@ export class DedupeIndex {
     return this.table[(key_hash & this.table_mask) << 1];
   }
 
+  /**
+   * When the window is full, each insert first forgets the oldest id, whose table slot is
+   * another random access. Touches the home slots of the next `inserts` ids to be
+   * forgotten, for the same reason as `prefetch`. Returns what it read.
+   */
+  prefetchEvictions(inserts: number): number {
+    const overflow = this.count_ + inserts - this.window;
+    if (overflow <= 0) return 0;
+    let touched = 0;
+    const n = overflow < this.count_ ? overflow : this.count_;
+    for (let k = 0; k < n; k++) {
+      const entry = (this.head + k) & this.entry_mask;
+      touched ^= this.table[(this.entries_i32[entry << 4] & this.table_mask) << 1];
+    }
+    return touched;
+  }
+
   orderIdOf(entry: number): number {
     return this.entries_f64[(entry << 3) + E_ORDER_ID_F64];
   }
@@ -175,15 +192,14 @@ export class DedupeIndex {
     throw new Error('dedupe window holds only open orders; the window must exceed the open-order capacity');
   }
 
-  /** Hash of one entry's whole content (account, id bytes, order id, terms hash). */
+  /** Hash of one entry's whole content (account, id bytes, order id, terms hash), as an int32 (never boxed). */
   private entryHash(entry: number): number {
-    // Kept as a uint32 sum below; only ever called inline from insert/forget.
     let h = this.entries_i32[(entry << 4) + E_KEY_HASH_I32];
     h = Math.imul(h ^ this.entries_i32[(entry << 4) + E_CONTENT_HASH_I32], 0x01000193);
     const order_id = this.orderIdOf(entry);
-    h = Math.imul(h ^ (order_id >>> 0), 0x01000193);
-    h = Math.imul(h ^ ((order_id / 4294967296) >>> 0), 0x01000193);
-    return h >>> 0;
+    h = Math.imul(h ^ (order_id | 0), 0x01000193);
+    h = Math.imul(h ^ ((order_id / 4294967296) | 0), 0x01000193);
+    return h;
   }
 
   /** Removes an entry's slot with backward-shift deletion (no tombstones). */

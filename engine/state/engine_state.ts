@@ -156,7 +156,7 @@ export class EngineState implements IsOrderOpen {
     slab.order_id[slot] = order_id;
     slab.symbol[slot] = v.i32[(base + EV_SYMBOL) >> 2];
     slab.session_id[slot] = v.u32[(base + EV_SESSION_ID) >> 2];
-    slab.content_hash[slot] = v.u32[(base + EV_CONTENT_HASH) >> 2];
+    slab.content_hash[slot] = v.i32[(base + EV_CONTENT_HASH) >> 2];
     slab.side[slot] = v.u8[base + EV_SIDE];
     slab.order_type[slot] = v.u8[base + EV_ORDER_TYPE];
     slab.time_in_force[slot] = v.u8[base + EV_TIME_IN_FORCE];

@@ -24,7 +24,8 @@ export class OrderSlab {
   readonly account: Int32Array;
   readonly symbol: Int32Array;
   readonly session_id: Uint32Array;
-  readonly content_hash: Uint32Array;
+  /** int32, like every hash passed around the hot loop (see protocol/content_hash.ts). */
+  readonly content_hash: Int32Array;
   readonly generation: Int32Array;
   readonly side: Uint8Array;
   readonly order_type: Uint8Array;
@@ -55,7 +56,7 @@ export class OrderSlab {
     this.account = new Int32Array(capacity);
     this.symbol = new Int32Array(capacity);
     this.session_id = new Uint32Array(capacity);
-    this.content_hash = new Uint32Array(capacity);
+    this.content_hash = new Int32Array(capacity);
     this.generation = new Int32Array(capacity);
     this.side = new Uint8Array(capacity);
     this.order_type = new Uint8Array(capacity);

@@ -60,7 +60,7 @@ export function writeEngineSections(writer: ColumnarWriter, state: EngineState):
     .add('account', 'i32', pick32(slab.account))
     .add('symbol', 'i32', pick32(slab.symbol))
     .add('session_id', 'u32', pickU32(slab.session_id))
-    .add('content_hash', 'u32', pickU32(slab.content_hash))
+    .add('content_hash', 'i32', pick32(slab.content_hash))
     .add('side', 'u8', pick8(slab.side))
     .add('order_type', 'u8', pick8(slab.order_type))
     .add('time_in_force', 'u8', pick8(slab.time_in_force))
@@ -124,7 +124,7 @@ export function readEngineState(file: ColumnarFile, capacity: EngineCapacity, no
     order_id: f64('order_id'), qty: f64('qty_lots'), price: f64('price_ticks'), stop: f64('stop_price_ticks'),
     filled: f64('filled_qty_lots'), notional: f64('fill_notional'), expire: f64('expire_at_ms'), ref: f64('ref_price_ticks'),
     account: file.i32(o, 'account'), symbol: file.i32(o, 'symbol'), session: file.u32(o, 'session_id'),
-    content_hash: file.u32(o, 'content_hash'), side: file.u8(o, 'side'), type: file.u8(o, 'order_type'),
+    content_hash: file.i32(o, 'content_hash'), side: file.u8(o, 'side'), type: file.u8(o, 'order_type'),
     tif: file.u8(o, 'time_in_force'), status: file.u8(o, 'status'), triggered: file.u8(o, 'triggered'),
     cl_length: file.u8(o, 'cl_ord_id_length'), cl: file.u8(o, 'cl_ord_id'),
   };
@@ -142,7 +142,7 @@ export function readEngineState(file: ColumnarFile, capacity: EngineCapacity, no
     scratch.i32[EV_ACCOUNT >> 2] = columns.account[i];
     scratch.i32[EV_SYMBOL >> 2] = columns.symbol[i];
     scratch.u32[EV_SESSION_ID >> 2] = columns.session[i];
-    scratch.u32[EV_CONTENT_HASH >> 2] = columns.content_hash[i];
+    scratch.i32[EV_CONTENT_HASH >> 2] = columns.content_hash[i];
     scratch.u8[EV_SIDE] = columns.side[i];
     scratch.u8[EV_ORDER_TYPE] = columns.type[i];
     scratch.u8[EV_TIME_IN_FORCE] = columns.tif[i];

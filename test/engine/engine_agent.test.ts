@@ -293,3 +293,20 @@ t.test('counters follow commands, events and refusals', (t) => {
   t.equal(h.counters[REJECTS_BY_CODE_OFFSET + RejectCode.UNKNOWN_ORDER], 1);
   t.end();
 });
+
+t.test('a burst of orders is handled without reading the clock: events carry the time the edge stamped on the commands', (t) => {
+  const h = new EngineHarness();
+  h.setMarket('BTCUSDT', { bid: '44999', ask: '45001', last: '45000', ask_size: '1000', bid_size: '1000' });
+  h.clock.advanceMs(5);
+  const stamped_us = h.clock.now_us;
+  const reads_before = h.clock.reads;
+  const { replies, events } = h.batch((writer) => {
+    for (let i = 0; i < 100; i++) writer.newOrder(h.orderTerms({ side: i % 2 === 0 ? 'buy' : 'sell', type: 'MARKET', tif: 'IOC', qty: '0.01' }));
+  });
+  t.equal(replies.length, 100);
+  t.ok(events.length >= 200, 'every order accepted and filled');
+  t.ok(events.every((e) => e.ts_us === stamped_us), 'every event carries the stamp of the command that caused it');
+  // The writer reads the clock once for the batch; the engine may read it for a tick, never per order.
+  t.ok(h.clock.reads - reads_before <= 3, `clock reads for 100 orders: ${h.clock.reads - reads_before}`);
+  t.end();
+});

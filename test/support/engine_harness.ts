@@ -117,7 +117,7 @@ export class EngineHarness {
       counters: this.counters.buffer as SharedArrayBuffer,
     }, this.clock, options.state);
     this.command_producer = new RingProducer(commands);
-    this.writer = new CommandWriter(this.command_producer);
+    this.writer = new CommandWriter(this.command_producer, this.clock);
     this.event_reader = new RingConsumer(events, 0);
     this.reply_reader = new RingConsumer(replies, 0);
     this.engine.agent.onStart();

@@ -56,7 +56,7 @@ t.test('the command slot is 128 bytes with pinned, aligned, non-overlapping fiel
   t.same(offsetsOf(fields), {
     qty_lots: 0, price_ticks: 8, stop_price_ticks: 16, expire_at_ms: 24, order_id: 32, arg: 40,
     request_id: 48, account: 52, symbol: 56, session_id: 60,
-    type: 64, side: 65, order_type: 66, time_in_force: 67, flag: 68, cl_ord_id_length: 69, cl_ord_id: 70,
+    type: 64, side: 65, order_type: 66, time_in_force: 67, flag: 68, cl_ord_id_length: 69, cl_ord_id: 70, sent_at_us: 112,
   });
   t.equal(cmd.commandLayoutFields.find((f) => f.name === 'cl_ord_id')?.size, cmd.CLIENT_ORDER_ID_MAX_BYTES);
   t.same([cmd.CMD_QTY_LOTS, cmd.CMD_ORDER_ID, cmd.CMD_ACCOUNT, cmd.CMD_TYPE, cmd.CMD_FLAG, cmd.CMD_CL_ORD_ID], [0, 32, 52, 64, 68, 70],

@@ -50,10 +50,16 @@ t.test('a parked owner wakes at once if it was rung between announcing and waiti
   t.end();
 });
 
-t.test('the park is bounded by the caller deadline', (t) => {
-  const idle = new SpinThenParkIdleStrategy(new Doorbell(), 0, 60_000);
+t.test('the park is bounded by the agent\'s deadline, asked for only when it parks', (t) => {
+  const idle = new SpinThenParkIdleStrategy(new Doorbell(), 2, 60_000);
+  let asked = 0;
+  const agent = { hasWork: () => false, msUntilDeadline: () => { asked++; return 20; } };
+  idle.idle(0, agent);
+  idle.idle(0, agent);
+  t.equal(asked, 0, 'spinning does not ask for the deadline (a clock read allocates)');
   const started = Date.now();
-  idle.idle(0, never, 20);
+  idle.idle(0, agent);
+  t.equal(asked, 1, 'parking asks once');
   const waited = Date.now() - started;
   t.equal(idle.park_count, 1);
   t.ok(waited >= 15 && waited < 5000, `parked about 20 ms (${waited} ms)`);
