@@ -34,7 +34,8 @@ export const ENGINE_ID_DIGITS = 12;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export class EngineOrderStream {
-  private readonly writer: CommandWriter;
+  /** Public so the generator can set `writer.batch_us` (see engine_load.ts). */
+  readonly writer: CommandWriter;
   private readonly terms: Mutable<OrderTerms>;
   private readonly digits_at: number;
 

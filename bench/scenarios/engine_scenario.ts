@@ -88,7 +88,10 @@ export class EngineScenario implements Scenario {
 
 function runLoadWorker(config: EngineLoadConfig, on_progress: (p: GeneratorProgress) => void, engine_error: () => Error | null): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(LOAD_WORKER, { workerData: config });
+    // A large young generation, as the network generators get (GENERATOR_EXEC_ARGV): the
+    // pacing loop reads the clock, every read allocates in Node 20, and the generator's own
+    // scavenges would otherwise land in the latencies it measures.
+    const worker = new Worker(LOAD_WORKER, { workerData: config, resourceLimits: { maxYoungGenerationSizeMb: 192 } });
     let settled = false;
     const watchdog = setInterval(() => {
       const error = engine_error();

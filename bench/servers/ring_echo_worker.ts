@@ -33,7 +33,7 @@ const BATCH_MAX = 256;
 
 class RingEchoAgent implements Agent {
   readonly roleName = 'ring-echo';
-  /** Written on every doWork, as the engine's now_us is; read by nothing. */
+  /** Written when a batch arrives, as the engine reads its clock; read by nothing. */
   now_us = 0;
 
   constructor(private readonly commands: RingConsumer, private readonly replies: RingProducer) {}
@@ -41,9 +41,9 @@ class RingEchoAgent implements Agent {
   onStart(): void {}
 
   doWork(): number {
-    this.now_us = systemClock.nowUs();
     const available = this.commands.available();
     if (available === 0) return 0;
+    this.now_us = systemClock.nowUs();
     const batch = available < BATCH_MAX ? available : BATCH_MAX;
     if (!this.replies.hasCapacity(batch)) return 0;
     const cmd = this.commands.ring;

@@ -46,8 +46,12 @@ export interface ReplaceTerms {
 export class CommandWriter {
   private readonly producer: RingProducer;
   private readonly clock: Clock;
-  /** The time stamped on every command of the current batch (0: read the clock at the next one). */
-  private batch_us = 0;
+  /**
+   * The time stamped on every command of the current batch, epoch µs. 0: the writer reads
+   * its clock at the next command. A caller that has just read the time may set it (a
+   * field, not a setter: no double is passed to a call), saving a clock read.
+   */
+  batch_us = 0;
 
   constructor(producer: RingProducer, clock: Clock = systemClock) {
     this.producer = producer;
