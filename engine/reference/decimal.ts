@@ -104,3 +104,88 @@ export function normalize(value: Decimal): Decimal {
 export function decimalToNumber(value: Decimal): number {
   return Number(formatDecimal(value));
 }
+
+// ---- Fast paths (no BigInt) for the edge's hot path ------------------------------------
+// The io thread converts every price and quantity of every order. The BigInt paths above
+// are exact for anything; these give the same answers without allocating BigInts for
+// the common case (at most 15 significant digits, small unit mantissas), and say so by
+// returning null when they cannot decide, so the caller falls back to the exact path.
+
+const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * `text` (a decimal literal, e.g. String(json_number)) in whole units of `unit`; null
+ * when the fast path cannot decide (the caller then uses decimalOf + toUnits).
+ */
+export function toUnitsFast(text: string, unit: Decimal): UnitConversion | null {
+  const unit_mantissa = Number(unit.mantissa);
+  if (unit_mantissa > 1_000_000 || unit.scale > 18) return null;
+  let i = 0;
+  const n = text.length;
+  let negative = false;
+  if (i < n && (text.charCodeAt(i) === 45 || text.charCodeAt(i) === 43)) { negative = text.charCodeAt(i) === 45; i++; }
+  let mantissa = 0;
+  let digits = 0;
+  let scale = 0;
+  let seen_digit = false;
+  let in_fraction = false;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      seen_digit = true;
+      if (mantissa === 0 && c === 48) { if (in_fraction) scale++; continue; }
+      if (++digits > 15) return null;
+      mantissa = mantissa * 10 + (c - 48);
+      if (in_fraction) scale++;
+    } else if (c === 46 && !in_fraction) {
+      in_fraction = true;
+    } else if (c === 101 || c === 69) {
+      break;
+    } else {
+      return null;
+    }
+  }
+  if (!seen_digit) return null;
+  if (i < n) {
+    // Exponent part.
+    let j = i + 1;
+    let exp_negative = false;
+    if (j < n && (text.charCodeAt(j) === 45 || text.charCodeAt(j) === 43)) { exp_negative = text.charCodeAt(j) === 45; j++; }
+    if (j >= n) return null;
+    let exponent = 0;
+    for (; j < n; j++) {
+      const c = text.charCodeAt(j);
+      if (c < 48 || c > 57 || exponent > 40) return null;
+      exponent = exponent * 10 + (c - 48);
+    }
+    scale += exp_negative ? exponent : -exponent;
+  }
+  if (negative) mantissa = -mantissa;
+  // value = mantissa * 10^-scale; units = value / (unit_mantissa * 10^-unit.scale)
+  const shift = unit.scale - scale;
+  let numerator: number;
+  let denominator: number;
+  if (shift >= 0) {
+    if (shift > 22) return null;
+    numerator = mantissa * POW10[shift];
+    denominator = unit_mantissa;
+  } else {
+    if (-shift > 22) return null;
+    numerator = mantissa;
+    denominator = unit_mantissa * POW10[-shift];
+  }
+  if (!Number.isSafeInteger(numerator) || !Number.isSafeInteger(denominator)) return null;
+  if (numerator % denominator !== 0) return { ok: false, error: 'off_grid' };
+  return { ok: true, units: numerator / denominator };
+}
+
+/**
+ * `units * unit` as a JS number, for JSON: the division is correctly rounded, so it is the
+ * same double that parsing the exact decimal would give (what formatUnits + Number does).
+ */
+export function unitsToNumber(units: number, unit: Decimal): number {
+  const unit_mantissa = Number(unit.mantissa);
+  const product = units * unit_mantissa;
+  if (unit.scale <= 22 && Number.isSafeInteger(product)) return product / POW10[unit.scale];
+  return Number(formatUnits(units, unit));
+}

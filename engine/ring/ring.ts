@@ -220,13 +220,20 @@ export class RingConsumer {
   private readonly position_index: number;
   /** Int32 index of the counter this consumer may not pass: the producer or an upstream consumer. */
   private readonly barrier_index: number;
-  private readonly wake_on_release: Doorbell[];
+  private readonly wake_downstream: Doorbell[];
+  private readonly wake_producer: Doorbell | null;
+  private readonly half_capacity: number;
 
   /**
+   * @param wake_downstream rung on every release: readers whose barrier is this consumer
+   *   (they wait for data, e.g. io and PnL behind the journal).
    * @param upstream_consumer if given, this consumer only reads what that consumer has
    *   already released (e.g. io and PnL read only what the journal made durable).
+   * @param wake_producer rung on a release only when the ring was at least half full: a
+   *   producer can only be blocked on space then, and ringing it on every release would
+   *   cost a wake-up syscall per batch whenever it happens to be parked for lack of work.
    */
-  constructor(ring: SharedRing, consumer: number, wake_on_release: Doorbell[] = [], upstream_consumer?: number) {
+  constructor(ring: SharedRing, consumer: number, wake_downstream: Doorbell[] = [], upstream_consumer?: number, wake_producer: Doorbell | null = null) {
     if (consumer < 0 || consumer >= ring.consumer_count) throw new Error(`no consumer ${consumer} on this ring`);
     if (upstream_consumer !== undefined && (upstream_consumer === consumer || upstream_consumer >= ring.consumer_count)) {
       throw new Error(`bad upstream consumer ${upstream_consumer}`);
@@ -238,7 +245,9 @@ export class RingConsumer {
     this.barrier_index = upstream_consumer === undefined
       ? RING_PRODUCER_POSITION_INDEX
       : ringConsumerPositionIndex(upstream_consumer);
-    this.wake_on_release = wake_on_release;
+    this.wake_downstream = wake_downstream;
+    this.wake_producer = wake_producer;
+    this.half_capacity = ring.capacity >> 1;
   }
 
   /** Slots ready to read, starting at `slotAt(0)`. */
@@ -259,9 +268,11 @@ export class RingConsumer {
   /** Hands `count` slots back to the producer; publish progress once per batch. */
   release(count: number): void {
     if (count === 0) return;
+    const depth_before = (Atomics.load(this.ring.i32, RING_PRODUCER_POSITION_INDEX) - this.position) | 0;
     this.position = (this.position + count) | 0;
     Atomics.store(this.ring.i32, this.position_index, this.position);
-    const doorbells = this.wake_on_release;
+    const doorbells = this.wake_downstream;
     for (let i = 0; i < doorbells.length; i++) doorbells[i].ringIfParked();
+    if (this.wake_producer !== null && depth_before >= this.half_capacity) this.wake_producer.ringIfParked();
   }
 }

@@ -1,13 +1,14 @@
 /**
  * Renders an order record as the JSON the HTTP API returns (seed-compatible field names,
- * FIX-minded content). Prices and quantities become exact decimals (JSON numbers written
- * from their decimal strings, so 0.1 stays 0.1); the average fill price is the exact
- * ratio of the fill notional to the filled quantity, rounded to 8 decimals.
+ * FIX-minded content). Prices and quantities become exact decimals (the JSON number is
+ * the double nearest the decimal, so 0.1 prints as 0.1); the average fill price is the
+ * ratio of the fill notional to the filled quantity, rounded half-up to 8 decimals.
  */
 import { ExecReason, OrderStatus, OrderType, Side, TimeInForce, nameOf } from '../../engine/protocol/enums.js';
 import { rejectInfo } from '../../engine/protocol/reject_codes.js';
 import { AccountTable } from '../../engine/reference/accounts.js';
-import { formatRatio, formatUnits } from '../../engine/reference/decimal.js';
+import { Decimal, unitsToNumber } from '../../engine/reference/decimal.js';
+import { averagePriceDecimal } from '../binary/report_decimals.js';
 import { InstrumentTable } from '../../engine/reference/instruments.js';
 import { OrderRecord } from './order_store.js';
 
@@ -47,8 +48,8 @@ export class OrderRenderer {
 
   render(r: OrderRecord): OrderJson {
     const instrument = this.instruments.at(r.symbol);
-    const lots = (units: number) => Number(formatUnits(units, instrument.lot));
-    const ticks = (units: number) => Number(formatUnits(units, instrument.tick));
+    const lots = (units: number) => unitsToNumber(units, instrument.lot);
+    const ticks = (units: number) => unitsToNumber(units, instrument.tick);
     const reject = r.reject_code !== 0 ? rejectInfo(r.reject_code) : null;
     return {
       order_id: String(r.order_id),
@@ -64,7 +65,7 @@ export class OrderRenderer {
       status: String(nameOf(OrderStatus, r.status)),
       filled_quantity: lots(r.filled_qty_lots),
       remaining_quantity: isOpen(r.status) ? lots(r.qty_lots - r.filled_qty_lots) : 0,
-      average_fill_price: r.filled_qty_lots > 0 ? Number(formatRatio(r.fill_notional, r.filled_qty_lots, instrument.tick, 8)) : null,
+      average_fill_price: r.filled_qty_lots > 0 ? averagePrice(r.fill_notional, r.filled_qty_lots, instrument.tick) : null,
       last_fill_quantity: r.last_fill_qty_lots > 0 ? lots(r.last_fill_qty_lots) : null,
       last_fill_price: r.last_fill_price_ticks > 0 ? ticks(r.last_fill_price_ticks) : null,
       triggered: r.triggered !== 0,
@@ -82,10 +83,27 @@ export class OrderRenderer {
   }
 }
 
+/**
+ * fill_notional / filled (in ticks) as a price, rounded half-up to 8 decimals: the same
+ * rounding, by the same code, as the binary protocol's avg_px.
+ */
+function averagePrice(fill_notional: number, filled_lots: number, tick: Decimal): number {
+  const average = averagePriceDecimal(fill_notional, filled_lots, tick);
+  return Number(average.mantissa) / 10 ** average.scale;
+}
+
 function isOpen(status: number): boolean {
   return status === OrderStatus.ACCEPTED || status === OrderStatus.PARTIALLY_FILLED || status === OrderStatus.NEW;
 }
 
+/** ISO-8601 of an epoch-µs time. Orders answered together share their millisecond, so the last one is kept. */
+let last_iso_ms = -1;
+let last_iso = '';
 function isoFromMicros(us: number): string {
-  return new Date(Math.floor(us / 1000)).toISOString();
+  const ms = Math.floor(us / 1000);
+  if (ms !== last_iso_ms) {
+    last_iso_ms = ms;
+    last_iso = new Date(ms).toISOString();
+  }
+  return last_iso;
 }

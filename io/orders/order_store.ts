@@ -175,25 +175,30 @@ export class OrderStore {
     this.remember(record.account, record.order_id);
   }
 
+  /** A new order (accepted, rejected, or a replacement), written straight into its slot. */
   private create(order_id: number, v: SlotViews, base: number): void {
+    const slot = order_id & this.mask;
+    const occupant = this.f64.order_id[slot];
+    if (occupant > 0 && occupant !== order_id && !isFinalStatus(this.u8.status[slot])) this.pin(this.readSlot(slot));
+    const f64 = this.f64;
     const ts = v.f64[(base + EV_TS_US) >> 3];
-    const record: OrderRecord = {
-      order_id,
-      orig_order_id: v.f64[(base + EV_ORIG_ORDER_ID) >> 3],
-      replaced_by: 0,
-      account: v.i32[(base + EV_ACCOUNT) >> 2],
-      symbol: v.i32[(base + EV_SYMBOL) >> 2],
-      session_id: v.u32[(base + EV_SESSION_ID) >> 2],
-      side: 0, order_type: 0, time_in_force: 0, status: 0, reason: 0, triggered: 0, reject_code: 0,
-      qty_lots: 0, price_ticks: 0, stop_price_ticks: 0, filled_qty_lots: 0, fill_notional: 0,
-      last_fill_qty_lots: 0, last_fill_price_ticks: 0, expire_at_ms: 0,
-      created_us: ts, updated_us: ts, last_seq: 0,
-      client_order_id: readClientOrderId(v, base),
-    };
-    copyStateInto(record, v, base);
-    this.store(record);
-    if (!isFinalStatus(record.status)) this.activate(record.account, order_id);
-    this.remember(record.account, order_id);
+    f64.order_id[slot] = order_id;
+    f64.orig_order_id[slot] = v.f64[(base + EV_ORIG_ORDER_ID) >> 3];
+    f64.replaced_by[slot] = 0;
+    f64.last_fill_qty_lots[slot] = 0;
+    f64.last_fill_price_ticks[slot] = 0;
+    f64.created_us[slot] = ts;
+    const account = v.i32[(base + EV_ACCOUNT) >> 2];
+    this.i32.account[slot] = account;
+    this.i32.symbol[slot] = v.i32[(base + EV_SYMBOL) >> 2];
+    this.i32.session_id[slot] = v.u32[(base + EV_SESSION_ID) >> 2];
+    const length = v.u8[base + EV_CL_ORD_ID_LENGTH];
+    const start = slot * CLIENT_ORDER_ID_MAX_BYTES;
+    for (let k = 0; k < length; k++) this.cl_bytes[start + k] = v.u8[base + EV_CL_ORD_ID + k];
+    this.cl_length[slot] = length;
+    this.copyStateIntoSlot(slot, v, base);
+    if (!isFinalStatus(this.u8.status[slot])) this.activate(account, order_id);
+    this.remember(account, order_id);
   }
 
   private remember(account: number, order_id: number): void {
@@ -301,17 +306,41 @@ export class OrderStore {
     set.add(order_id);
   }
 
+  /** One record as plain data. Field by field (not a loop over names): it runs for every answer. */
   private readSlot(slot: number): OrderRecord {
-    const record = {} as OrderRecord;
-    for (const f of F64_FIELDS) record[f] = this.f64[f][slot];
-    for (const f of I32_FIELDS) record[f] = this.i32[f][slot];
-    for (const f of U8_FIELDS) record[f] = this.u8[f][slot];
-    record.reject_code = this.reject_code[slot];
-    let id = '';
+    const f64 = this.f64;
+    const u8 = this.u8;
+    let client_order_id = '';
     const start = slot * CLIENT_ORDER_ID_MAX_BYTES;
-    for (let k = 0; k < this.cl_length[slot]; k++) id += String.fromCharCode(this.cl_bytes[start + k]);
-    record.client_order_id = id;
-    return record;
+    const length = this.cl_length[slot];
+    for (let k = 0; k < length; k++) client_order_id += String.fromCharCode(this.cl_bytes[start + k]);
+    return {
+      order_id: f64.order_id[slot],
+      orig_order_id: f64.orig_order_id[slot],
+      replaced_by: f64.replaced_by[slot],
+      account: this.i32.account[slot],
+      symbol: this.i32.symbol[slot],
+      session_id: this.i32.session_id[slot],
+      side: u8.side[slot],
+      order_type: u8.order_type[slot],
+      time_in_force: u8.time_in_force[slot],
+      status: u8.status[slot],
+      reason: u8.reason[slot],
+      triggered: u8.triggered[slot],
+      reject_code: this.reject_code[slot],
+      qty_lots: f64.qty_lots[slot],
+      price_ticks: f64.price_ticks[slot],
+      stop_price_ticks: f64.stop_price_ticks[slot],
+      filled_qty_lots: f64.filled_qty_lots[slot],
+      fill_notional: f64.fill_notional[slot],
+      last_fill_qty_lots: f64.last_fill_qty_lots[slot],
+      last_fill_price_ticks: f64.last_fill_price_ticks[slot],
+      expire_at_ms: f64.expire_at_ms[slot],
+      created_us: f64.created_us[slot],
+      updated_us: f64.updated_us[slot],
+      last_seq: f64.last_seq[slot],
+      client_order_id,
+    };
   }
 
   private writeSlot(slot: number, record: OrderRecord): void {
@@ -348,11 +377,4 @@ function copyStateInto(record: OrderRecord, v: SlotViews, base: number): void {
   record.expire_at_ms = v.f64[(base + EV_EXPIRE_AT_MS) >> 3];
   record.updated_us = v.f64[(base + EV_TS_US) >> 3];
   record.last_seq = v.f64[(base + EV_SEQ) >> 3];
-}
-
-function readClientOrderId(v: SlotViews, base: number): string {
-  let id = '';
-  const length = v.u8[base + EV_CL_ORD_ID_LENGTH];
-  for (let k = 0; k < length; k++) id += String.fromCharCode(v.u8[base + EV_CL_ORD_ID + k]);
-  return id;
 }

@@ -13,7 +13,7 @@
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
 import { OrderType, TimeInForce } from '../../engine/protocol/enums.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
-import { decimalOf } from '../../engine/reference/decimal.js';
+import { decimalOf, toUnitsFast } from '../../engine/reference/decimal.js';
 import { InstrumentTable } from '../../engine/reference/instruments.js';
 
 export interface ValidatedOrder {
@@ -177,6 +177,12 @@ export function parseSide(value: unknown): Validation<number> {
 }
 
 export function quantityLots(value: unknown, symbol: number, instruments: InstrumentTable): Validation<number> {
+  const fast = fastUnits(value, instruments.at(symbol).lot);
+  if (fast !== null) {
+    if (!fast.ok) return refuse(RejectCode.OFF_LOT, `quantity is not a multiple of the lot size ${instruments.at(symbol).spec.lot_size}`);
+    if (fast.units <= 0) return refuse(RejectCode.INVALID_QUANTITY, 'quantity must be greater than zero');
+    return { ok: true, value: fast.units };
+  }
   const decimal = numberField(value, 'quantity', RejectCode.INVALID_QUANTITY);
   if (!decimal.ok) return decimal;
   if (decimal.value.mantissa <= 0n) return refuse(RejectCode.INVALID_QUANTITY, 'quantity must be greater than zero');
@@ -190,6 +196,14 @@ export function quantityLots(value: unknown, symbol: number, instruments: Instru
 }
 
 export function priceTicks(value: unknown, field: string, symbol: number, instruments: InstrumentTable, on_grid = true): Validation<number> {
+  const fast = fastUnits(value, instruments.at(symbol).tick);
+  if (fast !== null && fast.ok) {
+    if (fast.units <= 0) return refuse(RejectCode.INVALID_PRICE, `${field} must be greater than zero`);
+    return { ok: true, value: fast.units };
+  }
+  if (fast !== null && on_grid) {
+    return refuse(RejectCode.OFF_TICK, `${field} is not a multiple of the tick size ${instruments.at(symbol).spec.tick_size}`);
+  }
   const decimal = numberField(value, field, RejectCode.INVALID_PRICE);
   if (!decimal.ok) return decimal;
   if (decimal.value.mantissa <= 0n) return refuse(RejectCode.INVALID_PRICE, `${field} must be greater than zero`);
@@ -200,6 +214,16 @@ export function priceTicks(value: unknown, field: string, symbol: number, instru
     return { ok: true, value: 0 };
   }
   return { ok: true, value: ticks.units };
+}
+
+/**
+ * The BigInt-free conversion for a finite JSON number or a plain decimal string; null when
+ * it cannot decide (malformed, too many digits, huge), and the exact path below answers.
+ */
+function fastUnits(value: unknown, unit: Parameters<typeof toUnitsFast>[1]) {
+  if (typeof value === 'number') return Number.isFinite(value) ? toUnitsFast(String(value), unit) : null;
+  if (typeof value === 'string') return toUnitsFast(value.trim(), unit);
+  return null;
 }
 
 function numberField(value: unknown, field: string, invalid: RejectCode) {

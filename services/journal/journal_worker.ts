@@ -20,8 +20,10 @@ export interface JournalWorkerInit {
   readonly events: SharedArrayBuffer;
   readonly consumer: number;
   readonly own_doorbell: SharedArrayBuffer;
-  /** Rung after each release: the io and PnL readers behind the journal, and the engine (ring space). */
+  /** Rung after each release: the io and PnL readers behind the journal. */
   readonly wake_on_release: readonly SharedArrayBuffer[];
+  /** The engine's doorbell, rung when a release frees space it may be waiting for. */
+  readonly engine_doorbell: SharedArrayBuffer;
   readonly data_dir: string;
   readonly durability: Durability;
   readonly segment_bytes: number;
@@ -37,7 +39,8 @@ const init = workerData as JournalWorkerInit;
 const health = new WorkerHealthBlock(init.health);
 const reporter = health.reporter(WorkerId.JOURNAL);
 reporter.setState(WorkerState.STARTING);
-const consumer = new RingConsumer(new SharedRing(init.events), init.consumer, init.wake_on_release.map((b) => new Doorbell(b)));
+const consumer = new RingConsumer(new SharedRing(init.events), init.consumer, init.wake_on_release.map((b) => new Doorbell(b)),
+  undefined, new Doorbell(init.engine_doorbell));
 let writer: JournalWriter | null = null;
 if (init.durability !== Durability.NONE) {
   writer = new JournalWriter({

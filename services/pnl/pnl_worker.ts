@@ -85,7 +85,7 @@ if (init.journal_dir !== null) {
 if (init.journal_dir !== null && replay_to >= replay_from) {
   replayJournal(init.journal_dir, replay_from, replay_to, (views, base) => { applyEventToBook(book, views, base, true); });
 }
-const events = new RingConsumer(ring, EventConsumer.PNL, [new Doorbell(init.engine_doorbell)], EventConsumer.JOURNAL);
+const events = new RingConsumer(ring, EventConsumer.PNL, [], EventConsumer.JOURNAL, new Doorbell(init.engine_doorbell));
 const agent = new PnlAgent({
   book,
   events,

@@ -80,7 +80,7 @@ function runProducer(input: RingStressInput): RingStressResult {
 function runConsumer(input: RingStressInput): RingStressResult {
   const ring = new SharedRing(input.ring);
   const producer_bell = new Doorbell(input.producer_doorbell);
-  const consumer = new RingConsumer(ring, 0, [producer_bell]);
+  const consumer = new RingConsumer(ring, 0, [], undefined, producer_bell);
   const idle = new SpinThenParkIdleStrategy(new Doorbell(input.consumer_doorbell), input.spin_limit, input.park_timeout_ms);
   const agent = { hasWork: () => consumer.available() > 0 };
   const f64 = ring.f64;

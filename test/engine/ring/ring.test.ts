@@ -194,17 +194,33 @@ t.test('publish rings a consumer doorbell only while the consumer is parked', (t
   t.end();
 });
 
-t.test('release rings a parked producer doorbell so a blocked producer can continue', (t) => {
+t.test('a release from a ring at least half full rings a parked producer, so a blocked producer can continue', (t) => {
   const ring = SharedRing.create(2, SLOT_BYTES);
   const producer_bell = new Doorbell();
   const producer = new RingProducer(ring);
-  const consumer = new RingConsumer(ring, 0, [producer_bell]);
+  const consumer = new RingConsumer(ring, 0, [], undefined, producer_bell);
   produce(producer, [1, 2]);
   producer.publish();
   const seen = new Doorbell(producer_bell.buffer).prepareToPark();
   drain(consumer);
   t.equal(producer_bell.rings_sent, 1);
   t.not(Atomics.load(new Int32Array(producer_bell.buffer), 0), seen, 'the doorbell sequence moved, so a wait would return at once');
+  t.end();
+});
+
+t.test('a release from a ring less than half full does not ring the producer (it cannot be waiting for space)', (t) => {
+  const ring = SharedRing.create(8, SLOT_BYTES);
+  const producer_bell = new Doorbell();
+  const downstream_bell = new Doorbell();
+  const producer = new RingProducer(ring);
+  const consumer = new RingConsumer(ring, 0, [downstream_bell], undefined, producer_bell);
+  produce(producer, [1, 2, 3]);
+  producer.publish();
+  new Doorbell(producer_bell.buffer).prepareToPark();
+  new Doorbell(downstream_bell.buffer).prepareToPark();
+  drain(consumer);
+  t.equal(producer_bell.rings_sent, 0, 'three of eight slots: the producer is not rung');
+  t.equal(downstream_bell.rings_sent, 1, 'downstream readers are rung on every release');
   t.end();
 });
 
