@@ -26,8 +26,7 @@ import { GENERATOR_EXEC_ARGV } from './load/generator_process.js';
 import { scenarioTraits } from './scenarios/scenario_registry.js';
 import { ScenarioName, ScenarioSettings } from './scenarios/scenario.js';
 
-/** Closed-loop windows when --window is not given. */
-const DEFAULT_WINDOW_PER_CONNECTION = 16;
+/** Closed-loop window of the engine scenarios (in total) when --window is not given. */
 const DEFAULT_ENGINE_WINDOW = 1024;
 const ENGINE_SCENARIOS: readonly ScenarioName[] = ['engine', 'ring-echo'];
 
@@ -126,7 +125,7 @@ function itemSpec(scenario: ScenarioName, options: BenchOptions, mode: 'open' | 
   return {
     mode,
     rate_per_s: mode === 'open' ? rate_per_s : 0,
-    window: options.window ?? (engine ? DEFAULT_ENGINE_WINDOW : DEFAULT_WINDOW_PER_CONNECTION),
+    window: options.window ?? (engine ? DEFAULT_ENGINE_WINDOW : defaults.window),
     warmup_s: options.warmup_s,
     duration_s: options.duration_s,
     connections: engine ? 1 : options.connections ?? defaults.connections,

@@ -64,7 +64,8 @@ Load:
   --drain-timeout-ms MS wait this long for answers after the last send (default 5000)
 Modes:
   --saturate            closed loop, to find the maximum throughput
-  --window W            closed loop: requests in flight per connection (engine: in total)
+  --window W            closed loop: requests in flight per connection (engine: in total;
+                        default 1024 for engine and ws-binary, 16 otherwise)
   --sweep               raise the rate step by step until p99 exceeds --p99-budget-us
   --p99-budget-us US    sweep budget (default 1000)
   --sweep-factor F      rate multiplier per step (default 1.5)

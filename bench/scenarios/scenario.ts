@@ -36,9 +36,11 @@ export interface LoadDefaults {
   readonly connections: number;
   /** HTTP requests in flight per connection at most (0 = no cap). */
   readonly pipeline: number;
+  /** Closed loop (--saturate): requests in flight per connection when --window is not given. */
+  readonly window: number;
 }
 
-export const DEFAULT_LOAD: LoadDefaults = { connections: 4, pipeline: 0 };
+export const DEFAULT_LOAD: LoadDefaults = { connections: 4, pipeline: 0, window: 16 };
 
 export interface Scenario {
   readonly name: ScenarioName;

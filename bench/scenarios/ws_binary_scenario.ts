@@ -26,9 +26,11 @@ export class WsBinaryScenario implements Scenario {
   /**
    * One session: every session of an account receives the reports of all the account's
    * orders (PROTOCOL.md §7.2), so each extra connection multiplies the reports the server
-   * sends and the generator decodes. Batching (--batch) carries the rate instead.
+   * sends and the generator decodes. Batching (--batch) carries the rate instead. With
+   * one session its closed-loop window is the whole system's: 16 in flight would measure
+   * the round trip (about 1 ms here), not the capacity.
    */
-  readonly load_defaults: LoadDefaults = { connections: 1, pipeline: 0 };
+  readonly load_defaults: LoadDefaults = { connections: 1, pipeline: 0, window: 1024 };
   readonly topology: Topology;
   private oms: OmsEndpoint | null = null;
 

@@ -53,6 +53,18 @@ export type UnitConversion =
 
 /** How many whole `unit`s make `value`; refuses values that are not on the unit grid. */
 export function toUnits(value: Decimal, unit: Decimal): UnitConversion {
+  // Number() of a BigInt beyond 2^53 rounds to a value that is not a safe integer, so a
+  // safe result here is the exact mantissa.
+  const small = Number(value.mantissa);
+  if (Number.isSafeInteger(small)) {
+    const fast = smallDecimalToUnits(small, value.scale, unit);
+    if (fast !== null) return fast;
+  }
+  return toUnitsExact(value, unit);
+}
+
+/** toUnits in BigInt arithmetic only: exact for any input (the reference for the fast paths). */
+export function toUnitsExact(value: Decimal, unit: Decimal): UnitConversion {
   // value / unit = (vm * 10^us) / (um * 10^vs)
   const numerator = value.mantissa * 10n ** BigInt(unit.scale);
   const denominator = unit.mantissa * 10n ** BigInt(value.scale);
@@ -106,10 +118,10 @@ export function decimalToNumber(value: Decimal): number {
 }
 
 // ---- Fast paths (no BigInt) for the edge's hot path ------------------------------------
-// The io thread converts every price and quantity of every order. The BigInt paths above
-// are exact for anything; these give the same answers without allocating BigInts for
-// the common case (at most 15 significant digits, small unit mantissas), and say so by
-// returning null when they cannot decide, so the caller falls back to the exact path.
+// The io thread converts every price and quantity of every order. The BigInt arithmetic
+// above is exact for anything; these give the same answers without it for the common
+// case (at most 15 significant digits, small unit mantissas), and say so by returning
+// null when they cannot decide, so the caller falls back to the exact path.
 
 const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
@@ -118,8 +130,6 @@ const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
  * when the fast path cannot decide (the caller then uses decimalOf + toUnits).
  */
 export function toUnitsFast(text: string, unit: Decimal): UnitConversion | null {
-  const unit_mantissa = Number(unit.mantissa);
-  if (unit_mantissa > 1_000_000 || unit.scale > 18) return null;
   let i = 0;
   const n = text.length;
   let negative = false;
@@ -160,8 +170,17 @@ export function toUnitsFast(text: string, unit: Decimal): UnitConversion | null 
     }
     scale += exp_negative ? exponent : -exponent;
   }
-  if (negative) mantissa = -mantissa;
-  // value = mantissa * 10^-scale; units = value / (unit_mantissa * 10^-unit.scale)
+  return smallDecimalToUnits(negative ? -mantissa : mantissa, scale, unit);
+}
+
+/**
+ * `mantissa * 10^-scale` (mantissa a safe integer) in whole units of `unit`, in double
+ * arithmetic; null when an intermediate would leave the safe integers.
+ */
+function smallDecimalToUnits(mantissa: number, scale: number, unit: Decimal): UnitConversion | null {
+  const unit_mantissa = Number(unit.mantissa);
+  if (unit_mantissa > 1_000_000 || unit.scale > 18) return null;
+  // units = value / unit = mantissa * 10^-scale / (unit_mantissa * 10^-unit.scale)
   const shift = unit.scale - scale;
   let numerator: number;
   let denominator: number;
@@ -176,7 +195,8 @@ export function toUnitsFast(text: string, unit: Decimal): UnitConversion | null 
   }
   if (!Number.isSafeInteger(numerator) || !Number.isSafeInteger(denominator)) return null;
   if (numerator % denominator !== 0) return { ok: false, error: 'off_grid' };
-  return { ok: true, units: numerator / denominator };
+  // `+ 0` turns a -0 (from "-0") into 0, as the BigInt path gives.
+  return { ok: true, units: numerator / denominator + 0 };
 }
 
 /**

@@ -28,6 +28,7 @@ import {
   averagePriceDecimal, decodeClientMessages, encodeExecutionReport, encodeLogonAck, encodeReject, encodeServerHeartbeat,
   execTypeOf, ordStatusOf, rejectForRefusal, unitsToDecimal,
 } from '../binary/index.js';
+import { asciiText } from '../binary/ascii_schema.js';
 import { nextSessionEndMs } from '../config/oms_config.js';
 import type { EngineLink, ReplyHandler, SubmitResult } from '../engine_link/engine_link.js';
 import { IoContext } from '../io_context.js';
@@ -468,10 +469,8 @@ export class WsGateway {
     r.time_in_force = v.u8[base + EV_TIME_IN_FORCE];
     r.exec_reason = v.u8[base + EV_REASON];
     r.symbol = instrument.spec.symbol;
-    let id = '';
-    const length = v.u8[base + EV_CL_ORD_ID_LENGTH];
-    for (let k = 0; k < length; k++) id += String.fromCharCode(v.u8[base + EV_CL_ORD_ID + k]);
-    r.client_order_id = id;
+    const id_at = base + EV_CL_ORD_ID;
+    r.client_order_id = asciiText(v.u8, id_at, id_at + v.u8[base + EV_CL_ORD_ID_LENGTH]);
   }
 
   /** ExecType I: an order's current state, from the read model. */
