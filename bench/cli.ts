@@ -122,16 +122,20 @@ function buildPlan(options: BenchOptions): BenchPlan {
 function itemSpec(scenario: ScenarioName, options: BenchOptions, mode: 'open' | 'closed', rate_per_s: number): ItemSpec {
   const engine = ENGINE_SCENARIOS.includes(scenario);
   const defaults = scenarioTraits(scenario).load_defaults;
+  const pipeline = options.pipeline ?? defaults.pipeline;
+  const window = options.window ?? (engine ? DEFAULT_ENGINE_WINDOW : defaults.window);
   return {
     mode,
     rate_per_s: mode === 'open' ? rate_per_s : 0,
-    window: options.window ?? (engine ? DEFAULT_ENGINE_WINDOW : defaults.window),
+    // A pipeline cap holds in closed loop too: more in flight than it allows would break
+    // the connections the cap exists for (see --pipeline).
+    window: !engine && pipeline > 0 ? Math.min(window, pipeline) : window,
     warmup_s: options.warmup_s,
     duration_s: options.duration_s,
     connections: engine ? 1 : options.connections ?? defaults.connections,
     generators: engine ? 1 : options.generators,
     batch: options.batch,
-    pipeline: options.pipeline ?? defaults.pipeline,
+    pipeline,
     drain_timeout_ms: options.drain_timeout_ms,
     progress_interval_ms: options.quiet ? 0 : 1000,
   };

@@ -65,7 +65,8 @@ Load:
 Modes:
   --saturate            closed loop, to find the maximum throughput
   --window W            closed loop: requests in flight per connection (engine: in total;
-                        default 1024 for engine and ws-binary, 16 otherwise)
+                        default 1024 for engine and ws-binary, http-json 1, 16
+                        otherwise; never more than --pipeline)
   --sweep               raise the rate step by step until p99 exceeds --p99-budget-us
   --p99-budget-us US    sweep budget (default 1000)
   --sweep-factor F      rate multiplier per step (default 1.5)

@@ -23,7 +23,7 @@ export class HttpJsonScenario implements Scenario {
    * closes a connection on which a pipelined request arrives while an earlier answer is
    * still pending (seen with uws-pack 20.0.8). --pipeline 0 lifts the cap.
    */
-  readonly load_defaults: LoadDefaults = { connections: 32, pipeline: 1, window: 16 };
+  readonly load_defaults: LoadDefaults = { connections: 32, pipeline: 1, window: 1 };
   readonly topology: Topology;
   private oms: OmsEndpoint | null = null;
 

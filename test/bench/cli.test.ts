@@ -54,3 +54,19 @@ t.test('a usage mistake exits 2 with a clear message and prints nothing on stdou
   t.match(run.stderr, /--rate must be a number > 0, got "lots"/);
   t.end();
 });
+
+t.test('http-json saturation keeps to one request in flight per connection, so the OMS serves every one', (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+  t.teardown(() => rmSync(out, { recursive: true, force: true }));
+  const run = spawnSync(process.execPath, [CLI, '--scenario', 'http-json', '--saturate', '--window', '16', '--connections', '4',
+    '--duration', '1', '--warmup', '0.2', '--rounds', '1', '--durability', 'none', '--json', '--quiet', '--out', out],
+  { encoding: 'utf8', timeout: 120_000 });
+  t.equal(run.status, 0, run.stderr);
+  const lines = run.stdout.trimEnd().split('\n');
+  const summary = JSON.parse(lines[lines.length - 1]) as { errors: number; completed: number; load: { window: number; pipeline: number } };
+  t.equal(summary.load.pipeline, 1);
+  t.equal(summary.load.window, 1, '--window 16 is capped by --pipeline 1');
+  t.equal(summary.errors, 0, 'no connection was dropped for pipelining');
+  t.ok(summary.completed > 0, `orders completed (${summary.completed})`);
+  t.end();
+});
