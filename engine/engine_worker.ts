@@ -3,11 +3,10 @@
  * workerData, then runs the hot loop until the main thread sets the engine's stop flag
  * in the health block (and rings the engine's doorbell).
  *
- * With `profile_gc: true` in workerData (the benchmark sets it), the run is wrapped in a
- * v8.GCProfiler and the GC count and total pause are posted to the parent when the loop
- * ends, so a latency result can say whether the engine collected garbage during it.
+ * With `profile_gc: true` in workerData (the benchmark sets it), every garbage collection
+ * of the run is recorded with its time and posted to the parent when the loop ends, so a
+ * latency result can say whether the engine collected garbage while it was measured.
  */
-import { GCProfiler } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { runAgent } from './agent/agent.js';
 import { createEngine, EngineInit } from './engine_factory.js';
@@ -15,6 +14,7 @@ import { EngineState } from './state/engine_state.js';
 import { replayJournal } from '../services/journal/replay.js';
 import { ColumnarFile } from '../services/snapshot/columnar_file.js';
 import { readEngineState } from '../services/snapshot/engine_state_codec.js';
+import { GcRecorder } from './telemetry/gc_recorder.js';
 import { WorkerId, WorkerState } from './telemetry/worker_health_layout.js';
 
 const init = workerData as EngineInit & { readonly profile_gc?: boolean };
@@ -36,20 +36,9 @@ if (recovery !== null) {
 const engine = createEngine(init, undefined, state);
 const reporter = engine.health?.reporter(WorkerId.ENGINE) ?? null;
 reporter?.setState(WorkerState.STARTING);
-const profiler = init.profile_gc === true ? new GCProfiler() : null;
-profiler?.start();
+const gc = init.profile_gc === true ? new GcRecorder().start() : null;
 try {
   runAgent(engine.agent, engine.idle, () => reporter !== null && reporter.stopRequested());
 } finally {
-  const profile = profiler?.stop();
-  if (profile !== undefined) {
-    // cost is in microseconds (V8's GCProfiler); one entry per collection.
-    let total_pause_us = 0;
-    let max_pause_us = 0;
-    for (const gc of profile.statistics) {
-      total_pause_us += gc.cost;
-      if (gc.cost > max_pause_us) max_pause_us = gc.cost;
-    }
-    parentPort?.postMessage({ type: 'gc_profile', count: profile.statistics.length, total_pause_us, max_pause_us });
-  }
+  if (gc !== null) parentPort?.postMessage({ type: 'gc_records', records: await gc.stop() });
 }

@@ -4,6 +4,7 @@
  * topology, the machine and how to read the numbers.
  */
 import { BenchReport, ItemReport } from './bench_report.js';
+import { GcStats } from './load_result.js';
 
 const COLUMNS: readonly { title: string; width: number; cell: (i: ItemReport) => string; ratio?: (i: ItemReport) => number | null }[] = [
   { title: 'scenario', width: 14, cell: (i) => i.label },
@@ -70,13 +71,18 @@ export function renderTable(report: BenchReport): string {
     lines.push(`    load: ${item.topology.generator}`);
   }
   for (const item of report.items) {
-    const gc = item.summary?.extra.engine_gc as { count: number; total_pause_us: number; max_pause_us: number } | null | undefined;
+    const gc = item.summary?.extra.engine_gc as GcStats | null | undefined;
+    const before = item.summary?.extra.engine_gc_before_measuring as GcStats | null | undefined;
     if (gc !== undefined && gc !== null) {
-      lines.push(`${item.label}: engine-side worker GC during the run(s), warm-up included: ${gc.count} collections, `
-        + `${gc.total_pause_us} µs total pause, longest ${gc.max_pause_us} µs.`);
+      lines.push(`${item.label}: engine-side worker GC while measured: ${gcText(gc)}`
+        + (before !== undefined && before !== null ? `; before (start-up and warm-up): ${gcText(before)}.` : '.'));
     }
   }
   return lines.join('\n') + '\n';
+}
+
+function gcText(gc: GcStats): string {
+  return gc.count === 0 ? 'no collections' : `${gc.count} collections, ${gc.total_pause_us} µs total pause, longest ${gc.max_pause_us} µs`;
 }
 
 function num(value: number | null | undefined): string {

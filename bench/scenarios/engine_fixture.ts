@@ -20,9 +20,9 @@ import { buildRiskLimits, RiskLimits } from '../../engine/reference/risk_limits.
 import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
 import { Doorbell } from '../../engine/ring/doorbell.js';
 import { allocateOmsBuffers, OmsBuffers } from '../../engine/shared_memory.js';
+import type { GcRecord } from '../../engine/telemetry/gc_recorder.js';
 import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
 import { WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layout.js';
-import { GcStats } from '../harness/load_result.js';
 import { EngineOrderLeg, EngineOrderPlan } from '../load/engine_order_stream.js';
 
 /** Touch size per tick, in lots: far more than any run can fill. */
@@ -102,15 +102,13 @@ function ticks(instruments: InstrumentTable, symbol: number, price: string): num
 
 /** A worker standing where the engine stands: started, awaited until RUNNING, stopped through the health block. */
 export class EngineSideWorker {
-  private gc: GcStats | null = null;
+  private gc: GcRecord[] | null = null;
   private failure: Error | null = null;
   private readonly exited: Promise<void>;
 
   private constructor(private readonly worker: Worker, private readonly buffers: OmsBuffers) {
-    worker.on('message', (message: { type?: string } & GcStats) => {
-      if (message.type === 'gc_profile') {
-        this.gc = { count: message.count, total_pause_us: Math.round(message.total_pause_us), max_pause_us: Math.round(message.max_pause_us ?? 0) };
-      }
+    worker.on('message', (message: { type?: string; records?: GcRecord[] }) => {
+      if (message.type === 'gc_records' && message.records !== undefined) this.gc = message.records;
     });
     worker.on('error', (error) => { this.failure = error; });
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
@@ -132,8 +130,8 @@ export class EngineSideWorker {
     return this.failure;
   }
 
-  /** Asks the worker to stop, waits for it to exit; returns its GC statistics if it reported them. */
-  async stop(timeout_ms = 10_000): Promise<GcStats | null> {
+  /** Asks the worker to stop, waits for it to exit; returns its collections if it reported them. */
+  async stop(timeout_ms = 10_000): Promise<GcRecord[] | null> {
     new WorkerHealthBlock(this.buffers.health).requestStop(WorkerId.ENGINE);
     new Doorbell(this.buffers.engine_doorbell).ringIfParked();
     const timer = setTimeout(() => void this.worker.terminate(), timeout_ms);

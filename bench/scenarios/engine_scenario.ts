@@ -6,14 +6,16 @@
  * all three consumer positions), and the main thread, which only sets up and waits.
  *
  * Latency: intended send time -> the generator sees the order's reply (published right
- * after its events). The engine worker runs under v8.GCProfiler; its GC count and pauses
- * come with the result.
+ * after its events). The engine worker records every collection with its time; the
+ * result has those of the measured window (engine_gc) and those before it, start-up and
+ * warm-up (engine_gc_before_measuring), apart.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ENGINE_COUNTER_NAMES } from '../../engine/telemetry/engine_counters.js';
-import { mergeLoadResults, LoadResult, MergedLoad } from '../harness/load_result.js';
+import type { GcRecord } from '../../engine/telemetry/gc_recorder.js';
+import { GcStats, mergeLoadResults, LoadResult, MergedLoad } from '../harness/load_result.js';
 import { RunSpec } from '../harness/run_spec.js';
 import { EngineLoadConfig } from '../load/engine_load.js';
 import { GeneratorProgress } from '../load/generator_process.js';
@@ -72,15 +74,23 @@ export class EngineScenario implements Scenario {
       start_at_epoch_ms: performance.timeOrigin + performance.now() + START_DELAY_MS,
     };
     let result: LoadResult;
-    let engine_gc = null;
+    let collections: GcRecord[] | null = null;
     try {
       result = await runLoadWorker(config, on_progress, () => side.error);
     } finally {
-      engine_gc = await side.stop();
+      collections = await side.stop();
     }
     // Read after the worker stopped, so the counters are final.
     const engine_counters = readCounters(fixture.buffers.engine_counters);
-    return mergeLoadResults([{ ...result, extra: { ...result.extra, engine_gc, engine_counters } }]);
+    // The window the latencies come from: the first measured order to the last answer.
+    // Collections after it (the worker stopping) touch no measured order.
+    const measured_from_ms = config.start_at_epoch_ms + spec.warmup_s * 1000;
+    const measured_to_ms = measured_from_ms + result.window_ms;
+    const gc = collections === null ? null : {
+      engine_gc: gcStats(collections.filter((c) => c.at_epoch_ms >= measured_from_ms && c.at_epoch_ms <= measured_to_ms)),
+      engine_gc_before_measuring: gcStats(collections.filter((c) => c.at_epoch_ms < measured_from_ms)),
+    };
+    return mergeLoadResults([{ ...result, extra: { ...result.extra, ...gc, engine_counters } }]);
   }
 
   async stop(): Promise<void> {}
@@ -130,4 +140,14 @@ function readCounters(buffer: SharedArrayBuffer): Record<string, number> {
   const named: Record<string, number> = {};
   ENGINE_COUNTER_NAMES.forEach((name, k) => { if (name !== 'state_hash') named[name] = counters[k]; });
   return named;
+}
+
+function gcStats(collections: readonly GcRecord[]): GcStats {
+  let total_pause_us = 0;
+  let max_pause_us = 0;
+  for (const c of collections) {
+    total_pause_us += c.pause_us;
+    if (c.pause_us > max_pause_us) max_pause_us = c.pause_us;
+  }
+  return { count: collections.length, total_pause_us, max_pause_us };
 }

@@ -5,19 +5,15 @@
  * state and no events. The engine's latency divided by this one is the cost of the
  * engine's own work; this one alone is the cost of the thread handoff on this machine.
  *
- * Like the engine's loop, every doWork reads the clock first (the engine needs it for
- * expiry and its slow tick). That is not work the baseline needs, but the idle strategy
- * counts its spin in loop iterations, so a loop without it would spin for a fraction of
- * the engine's time before parking and pay far more futex wake-ups: the baseline would be
- * slower than the engine for a reason that has nothing to do with the engine's work.
+ * Like the engine's loop, it reads no clock per batch (the engine takes its time from the
+ * commands' stamps): a clock read allocates in Node 20, and a baseline that collected
+ * garbage the engine does not would flatter the engine's ratio.
  *
  * Takes the same workerData as the engine worker (EngineInit plus profile_gc) and stops
  * the same way (the engine's stop flag in the health block).
  */
-import { GCProfiler } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Agent, runAgent } from '../../engine/agent/agent.js';
-import { systemClock } from '../../engine/agent/clock.js';
 import { EngineInit } from '../../engine/engine_factory.js';
 import { CMD_REQUEST_ID, CMD_TYPE } from '../../engine/protocol/command_layout.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
@@ -25,6 +21,7 @@ import { RP_CODE, RP_COMMAND_TYPE, RP_REQUEST_ID, REPLY_SLOT_BYTES } from '../..
 import { Doorbell } from '../../engine/ring/doorbell.js';
 import { SpinThenParkIdleStrategy } from '../../engine/ring/idle_strategy.js';
 import { RingConsumer, RingProducer, SharedRing } from '../../engine/ring/ring.js';
+import { GcRecorder } from '../../engine/telemetry/gc_recorder.js';
 import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
 import { WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layout.js';
 
@@ -33,8 +30,6 @@ const BATCH_MAX = 256;
 
 class RingEchoAgent implements Agent {
   readonly roleName = 'ring-echo';
-  /** Written when a batch arrives, as the engine reads its clock; read by nothing. */
-  now_us = 0;
 
   constructor(private readonly commands: RingConsumer, private readonly replies: RingProducer) {}
 
@@ -43,7 +38,6 @@ class RingEchoAgent implements Agent {
   doWork(): number {
     const available = this.commands.available();
     if (available === 0) return 0;
-    this.now_us = systemClock.nowUs();
     const batch = available < BATCH_MAX ? available : BATCH_MAX;
     if (!this.replies.hasCapacity(batch)) return 0;
     const cmd = this.commands.ring;
@@ -82,21 +76,11 @@ const agent = new RingEchoAgent(
   new RingProducer(new SharedRing(init.replies), init.reply_wake.map((b) => new Doorbell(b))),
 );
 const idle = new SpinThenParkIdleStrategy(new Doorbell(init.own_doorbell), init.config.spin_limit, init.config.park_timeout_ms);
-const profiler = init.profile_gc === true ? new GCProfiler() : null;
-profiler?.start();
+const gc = init.profile_gc === true ? new GcRecorder().start() : null;
 reporter.setState(WorkerState.RUNNING);
 try {
   runAgent(agent, idle, () => reporter.stopRequested());
 } finally {
   reporter.setState(WorkerState.STOPPED);
-  const profile = profiler?.stop();
-  if (profile !== undefined) {
-    let total_pause_us = 0;
-    let max_pause_us = 0;
-    for (const gc of profile.statistics) {
-      total_pause_us += gc.cost;
-      if (gc.cost > max_pause_us) max_pause_us = gc.cost;
-    }
-    parentPort?.postMessage({ type: 'gc_profile', count: profile.statistics.length, total_pause_us, max_pause_us });
-  }
+  if (gc !== null) parentPort?.postMessage({ type: 'gc_records', records: await gc.stop() });
 }

@@ -32,7 +32,9 @@ t.test('every order sent to the engine is answered OK and filled, and nothing re
   t.equal(counters.commands, all_orders);
   t.equal(counters.open_orders, 0, 'IOC orders leave nothing resting');
   const gc = load.extra.engine_gc as { count: number; total_pause_us: number } | null;
-  t.ok(gc !== null && typeof gc.count === 'number' && typeof gc.total_pause_us === 'number', 'the engine worker reported its GC');
+  const before = load.extra.engine_gc_before_measuring as { count: number } | null;
+  t.ok(gc !== null && typeof gc.count === 'number' && typeof gc.total_pause_us === 'number', 'the engine worker reported its GC while measured');
+  t.ok(before !== null && typeof before.count === 'number', 'and, apart, its GC before the measured window');
 });
 
 t.test('closed loop keeps a window of orders in flight and measures throughput', async (t) => {
