@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { disableMemoryReducer } from '../engine/agent/quiet_heap.js';
 import { EngineInit } from '../engine/engine_factory.js';
 import { AccountTable } from '../engine/reference/accounts.js';
 import { InstrumentTable } from '../engine/reference/instruments.js';
@@ -66,6 +67,7 @@ export interface OmsHandle {
 }
 
 export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandle> {
+  disableMemoryReducer(); // before any worker's heap exists (see quiet_heap.ts)
   // 1. Reference tables and limits.
   const instruments = new InstrumentTable(config.instruments);
   const accounts = new AccountTable(config.accounts, instruments);

@@ -10,6 +10,7 @@
  * the ring-echo baseline in its place.
  */
 import { Worker } from 'node:worker_threads';
+import { disableMemoryReducer } from '../../engine/agent/quiet_heap.js';
 import { EngineConfig, engineConfigFromEnv } from '../../engine/config/engine_config.js';
 import { EngineInit } from '../../engine/engine_factory.js';
 import { AccountTable, DEMO_ACCOUNTS } from '../../engine/reference/accounts.js';
@@ -115,6 +116,7 @@ export class EngineSideWorker {
   }
 
   static async start(entry: URL, workerData: unknown, buffers: OmsBuffers, timeout_ms = 10_000): Promise<EngineSideWorker> {
+    disableMemoryReducer(); // as the OMS does before its workers start (see quiet_heap.ts)
     const side = new EngineSideWorker(new Worker(entry, { workerData }), buffers);
     const health = new WorkerHealthBlock(buffers.health);
     const deadline = Date.now() + timeout_ms;
