@@ -4,7 +4,8 @@
  * not inherit loaders or inspector flags from the parent (tap, --inspect).
  */
 import { ChildProcess, fork } from 'node:child_process';
-import { LoadResult } from '../harness/load_result.js';
+import { LoadResult, mergeLoadResults, MergedLoad } from '../harness/load_result.js';
+import { RunSpec } from '../harness/run_spec.js';
 
 /**
  * A fixed 64 MB young generation. The pacing loop (setImmediate turns, clock reads) makes
@@ -53,6 +54,47 @@ export function runGeneratorProcess(
     child.on('exit', (code, signal) => finish(new Error(`load generator exited early (code ${code}, signal ${signal})`)));
     child.send({ type: 'run', ...payload });
   });
+}
+
+/** One generator's part of a run: its connections and its slice of the one open-loop schedule. */
+export interface GeneratorShare {
+  readonly index: number;
+  readonly connections: number;
+  readonly rate_per_s: number;
+  /** Offset of this generator's first order, so together they send `start + i / rate`. */
+  readonly phase_ms: number;
+  /** The common start, `start_delay_ms` from now, leaving the processes time to connect. */
+  readonly start_at_epoch_ms: number;
+}
+
+/**
+ * Runs one load run from `spec.generators` generator processes (at most one per
+ * connection). The rate is split evenly and each generator is offset by its share of one
+ * interval, so together they send the single schedule `start + i / rate`; connections
+ * are split too (at least one each). `payloadFor` turns a share into what its process gets.
+ */
+export async function runGeneratorProcesses(
+  entry: URL,
+  spec: RunSpec,
+  start_delay_ms: number,
+  payloadFor: (share: GeneratorShare) => Readonly<Record<string, unknown>>,
+  on_progress: (p: GeneratorProgress) => void,
+): Promise<MergedLoad> {
+  const generators = Math.max(1, Math.min(spec.generators, spec.connections));
+  const totals = new ProgressTotals(generators);
+  const start_at_epoch_ms = Date.now() + start_delay_ms;
+  const timeout_ms = start_delay_ms + (spec.warmup_s + spec.duration_s) * 1000 + spec.drain_timeout_ms + 30_000;
+  const runs = Array.from({ length: generators }, (_, g) => {
+    const share: GeneratorShare = {
+      index: g,
+      connections: Math.floor(spec.connections / generators) + (g < spec.connections % generators ? 1 : 0),
+      rate_per_s: spec.rate_per_s / generators,
+      phase_ms: spec.rate_per_s > 0 ? (g * 1000) / spec.rate_per_s : 0,
+      start_at_epoch_ms,
+    };
+    return runGeneratorProcess(entry, payloadFor(share), (p) => on_progress(totals.update(g, p)), timeout_ms);
+  });
+  return mergeLoadResults(await Promise.all(runs));
 }
 
 /** Sums the latest progress of several generators. */

@@ -11,10 +11,11 @@ import { MergedLoad } from '../harness/load_result.js';
 import { RunSpec } from '../harness/run_spec.js';
 import { GeneratorProgress } from '../load/generator_process.js';
 import { runHttpLoadProcesses } from '../load/http_load_client.js';
-import { OmsEndpoint, startOms } from '../servers/oms_process.js';
-import { LoadDefaults, Scenario, ScenarioSettings, Topology } from './scenario.js';
+import { OmsEndpoint } from '../servers/oms_process.js';
+import { OmsScenario } from './oms_scenario.js';
+import { LoadDefaults, Topology } from './scenario.js';
 
-export class HttpJsonScenario implements Scenario {
+export class HttpJsonScenario extends OmsScenario {
   readonly name = 'http-json';
   readonly baseline = 'echo';
   /**
@@ -24,30 +25,13 @@ export class HttpJsonScenario implements Scenario {
    * still pending (seen with uws-pack 20.0.8). --pipeline 0 lifts the cap.
    */
   readonly load_defaults: LoadDefaults = { connections: 32, pipeline: 1, window: 1 };
-  readonly topology: Topology;
-  private oms: OmsEndpoint | null = null;
+  readonly topology: Topology = {
+    generator: 'HTTP load-generator process(es): node:net, pre-encoded pipelined HTTP/1.1',
+    server: this.server_description,
+    path: 'POST /orders over loopback TCP -> io validation -> command ring -> engine -> journal (durable) -> 200',
+  };
 
-  constructor(private readonly settings: ScenarioSettings) {
-    this.topology = {
-      generator: 'HTTP load-generator process(es): node:net, pre-encoded pipelined HTTP/1.1',
-      server: settings.target_url !== null
-        ? `an OMS already running at ${settings.target_url}`
-        : `OMS server process (node dist/io/main.js, OMS_DURABILITY=${settings.durability})`,
-      path: 'POST /orders over loopback TCP -> io validation -> command ring -> engine -> journal (durable) -> 200',
-    };
-  }
-
-  async start(): Promise<void> {
-    this.oms = await startOms(this.name, this.settings.durability, this.settings.target_url, this.settings.verbose);
-  }
-
-  async run(spec: RunSpec, on_progress: (p: GeneratorProgress) => void): Promise<MergedLoad> {
-    if (this.oms === null) throw new Error('http-json scenario not started');
-    return runHttpLoadProcesses({ host: this.oms.host, port: this.oms.port }, spec, on_progress);
-  }
-
-  async stop(): Promise<void> {
-    await this.oms?.stop();
-    this.oms = null;
+  protected drive(oms: OmsEndpoint, spec: RunSpec, on_progress: (p: GeneratorProgress) => void): Promise<MergedLoad> {
+    return runHttpLoadProcesses({ host: oms.host, port: oms.port }, spec, on_progress);
   }
 }

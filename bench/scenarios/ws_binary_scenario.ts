@@ -15,12 +15,13 @@ import { MergedLoad } from '../harness/load_result.js';
 import { RunSpec } from '../harness/run_spec.js';
 import { GeneratorProgress } from '../load/generator_process.js';
 import { runWsLoadProcesses } from '../load/ws_load_client.js';
-import { OmsEndpoint, startOms } from '../servers/oms_process.js';
-import { LoadDefaults, Scenario, ScenarioSettings, ScenarioUnavailableError, Topology } from './scenario.js';
+import { OmsEndpoint } from '../servers/oms_process.js';
+import { OmsScenario } from './oms_scenario.js';
+import { LoadDefaults, ScenarioUnavailableError, Topology } from './scenario.js';
 
 const CODEC_ENTRY = fileURLToPath(new URL('../../io/binary/index.js', import.meta.url));
 
-export class WsBinaryScenario implements Scenario {
+export class WsBinaryScenario extends OmsScenario {
   readonly name = 'ws-binary';
   readonly baseline = 'ws-echo';
   /**
@@ -31,33 +32,20 @@ export class WsBinaryScenario implements Scenario {
    * the round trip (about 1 ms here), not the capacity.
    */
   readonly load_defaults: LoadDefaults = { connections: 1, pipeline: 0, window: 1024 };
-  readonly topology: Topology;
-  private oms: OmsEndpoint | null = null;
+  readonly topology: Topology = {
+    generator: 'WebSocket load-generator process(es): ws client, io/binary codec, several NewOrders per frame',
+    server: this.server_description,
+    path: 'NewOrder over loopback WebSocket -> io decode -> command ring -> engine -> journal (durable) -> ExecutionReport',
+  };
 
-  constructor(private readonly settings: ScenarioSettings) {
-    this.topology = {
-      generator: 'WebSocket load-generator process(es): ws client, io/binary codec, several NewOrders per frame',
-      server: settings.target_url !== null
-        ? `an OMS already running at ${settings.target_url}`
-        : `OMS server process (node dist/io/main.js, OMS_DURABILITY=${settings.durability})`,
-      path: 'NewOrder over loopback WebSocket -> io decode -> command ring -> engine -> journal (durable) -> ExecutionReport',
-    };
-  }
-
-  async start(): Promise<void> {
+  override async start(): Promise<void> {
     if (!existsSync(CODEC_ENTRY)) {
       throw new ScenarioUnavailableError(this.name, `the binary codec ${CODEC_ENTRY} is not built yet (io/binary)`);
     }
-    this.oms = await startOms(this.name, this.settings.durability, this.settings.target_url, this.settings.verbose);
+    await super.start();
   }
 
-  async run(spec: RunSpec, on_progress: (p: GeneratorProgress) => void): Promise<MergedLoad> {
-    if (this.oms === null) throw new Error('ws-binary scenario not started');
-    return runWsLoadProcesses(`ws://${this.oms.host}:${this.oms.port}`, 'oms-binary', spec, on_progress);
-  }
-
-  async stop(): Promise<void> {
-    await this.oms?.stop();
-    this.oms = null;
+  protected drive(oms: OmsEndpoint, spec: RunSpec, on_progress: (p: GeneratorProgress) => void): Promise<MergedLoad> {
+    return runWsLoadProcesses(`ws://${oms.host}:${oms.port}`, 'oms-binary', spec, on_progress);
   }
 }

@@ -8,37 +8,19 @@ import { MergedLoad } from '../harness/load_result.js';
 import { RunSpec } from '../harness/run_spec.js';
 import { GeneratorProgress } from '../load/generator_process.js';
 import { runWsLoadProcesses } from '../load/ws_load_client.js';
-import { startEchoServer } from '../servers/echo_process.js';
 import { ServerProcess } from '../servers/server_process.js';
-import { DEFAULT_LOAD, Scenario, ScenarioSettings, Topology } from './scenario.js';
+import { EchoServerScenario } from './echo_server_scenario.js';
+import { Topology } from './scenario.js';
 
-export class WsEchoScenario implements Scenario {
+export class WsEchoScenario extends EchoServerScenario {
   readonly name = 'ws-echo';
-  readonly baseline = null;
-  readonly load_defaults = DEFAULT_LOAD;
   readonly topology: Topology = {
     generator: 'WebSocket load-generator process(es): ws client, several 112-byte messages per frame',
     server: 'echo server process (bench/servers/echo_server.js, one uWebSockets.js event loop), /ws echoes frames',
     path: 'binary frame over loopback WebSocket -> echoed back unchanged',
   };
-  private server: ServerProcess | null = null;
 
-  constructor(private readonly settings: ScenarioSettings) {}
-
-  async start(): Promise<void> {
-    this.server = await startEchoServer(this.settings.verbose);
-  }
-
-  async run(spec: RunSpec, on_progress: (p: GeneratorProgress) => void): Promise<MergedLoad> {
-    const server = this.server;
-    if (server === null) throw new Error('ws-echo scenario not started');
-    const result = await runWsLoadProcesses(`ws://${server.options.host}:${server.options.port}`, 'echo-framing', spec, on_progress);
-    if (server.hasExited()) throw new Error(`echo server died during the run (${server.exitDescription()}):\n${server.outputTail()}`);
-    return result;
-  }
-
-  async stop(): Promise<void> {
-    await this.server?.stop();
-    this.server = null;
+  protected drive(server: ServerProcess, spec: RunSpec, on_progress: (p: GeneratorProgress) => void): Promise<MergedLoad> {
+    return runWsLoadProcesses(`ws://${server.options.host}:${server.options.port}`, 'echo-framing', spec, on_progress);
   }
 }
