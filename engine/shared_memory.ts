@@ -25,8 +25,8 @@ import { Doorbell } from './ring/doorbell.js';
 import { SharedRing } from './ring/ring.js';
 import { allocateEngineCounters } from './telemetry/engine_counters.js';
 import { WorkerHealthBlock } from './telemetry/worker_health.js';
-import { allocateJournalProgress } from '../services/journal/journal_progress.js';
-import { allocatePositionsTable } from '../services/pnl/positions_table.js';
+import { allocateJournalProgress } from './reference/journal_progress.js';
+import { allocatePositionsTable } from './reference/positions_table.js';
 
 /** Consumers of the event ring, in their fixed positions. */
 export const EventConsumer = { JOURNAL: 0, IO: 1, PNL: 2 } as const;

@@ -10,7 +10,7 @@ import { Authenticator } from './auth/authenticator.js';
 import { OmsConfig } from './config/oms_config.js';
 import { EngineLink } from './engine_link/engine_link.js';
 import { OrderRenderer } from './orders/order_json.js';
-import { OrderStore } from './orders/order_store.js';
+import { OrderStore } from '../services/read_model/order_store.js';
 
 export interface IoContext {
   readonly config: OmsConfig;

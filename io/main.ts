@@ -5,7 +5,7 @@
  */
 import pino from 'pino';
 import { ConfigError, loadOmsConfig } from './config/oms_config.js';
-import { startOms } from './oms_process.js';
+import { startOms } from './process/oms_process.js';
 
 const log = pino({
   level: process.env.OMS_LOG_LEVEL || 'info',

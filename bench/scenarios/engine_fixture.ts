@@ -6,7 +6,7 @@
  * run never exhausts them (the simulated venue only refills touch liquidity on a tick,
  * and nothing ticks during the benchmark).
  *
- * Also starts and stops worker threads: the engine (dist/engine/engine_worker.js) or
+ * Also starts and stops worker threads: the engine (dist/io/process/engine_worker.js) or
  * the ring-echo baseline in its place.
  */
 import { Worker } from 'node:worker_threads';

@@ -1,6 +1,6 @@
 /**
  * `engine`: the engine worker alone, driven open loop through its rings from another
- * thread. Topology, in one process: the engine worker (dist/engine/engine_worker.js, its
+ * thread. Topology, in one process: the engine worker (dist/io/process/engine_worker.js, its
  * hot loop on its own thread), a load-generator worker thread playing the io thread
  * (writes commands at their scheduled times, reads replies, releases the event ring for
  * all three consumer positions), and the main thread, which only sets up and waits.
@@ -22,7 +22,7 @@ import { GeneratorProgress } from '../load/generator_process.js';
 import { EngineSideWorker, prepareEngineFixture } from './engine_fixture.js';
 import { DEFAULT_LOAD, Scenario, ScenarioName, ScenarioUnavailableError, Topology } from './scenario.js';
 
-const ENGINE_WORKER = new URL('../../engine/engine_worker.js', import.meta.url);
+const ENGINE_WORKER = new URL('../../io/process/engine_worker.js', import.meta.url);
 const RING_ECHO_WORKER = new URL('../servers/ring_echo_worker.js', import.meta.url);
 const LOAD_WORKER = new URL('../load/engine_load_worker.js', import.meta.url);
 /** Time for the generator thread to load before the common start. */
@@ -39,7 +39,7 @@ export class EngineScenario implements Scenario {
     this.topology = {
       generator: 'worker thread in the bench process (plays the io thread: command ring producer, reply/event ring consumer)',
       server: name === 'engine'
-        ? 'engine worker thread (dist/engine/engine_worker.js) in the bench process'
+        ? 'engine worker thread (dist/io/process/engine_worker.js) in the bench process'
         : 'ring-echo worker thread in the bench process (answers every command at once, no engine work)',
       path: name === 'engine'
         ? 'command ring -> engine hot loop (dedupe, risk, venue) -> events + reply ring -> generator (shared memory, doorbells)'

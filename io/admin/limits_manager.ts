@@ -9,7 +9,7 @@ import path from 'node:path';
 import { AccountTable } from '../../engine/reference/accounts.js';
 import { InstrumentTable } from '../../engine/reference/instruments.js';
 import { buildRiskLimits, LimitOverrides, RiskLimits } from '../../engine/reference/risk_limits.js';
-import { fsyncDirectory } from '../../services/journal/journal_writer.js';
+import { fsyncDirectory } from '../../services/storage/fsync_directory.js';
 
 const OVERRIDES_FILE = 'limits-overrides.json';
 

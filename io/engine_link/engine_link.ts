@@ -18,7 +18,7 @@ import { SlotViews } from '../../engine/protocol/slot_views.js';
 import { Doorbell } from '../../engine/ring/doorbell.js';
 import { RingConsumer, RingProducer, SharedRing } from '../../engine/ring/ring.js';
 import { EventConsumer } from '../../engine/shared_memory.js';
-import { OrderStore } from '../orders/order_store.js';
+import { OrderStore } from '../../services/read_model/order_store.js';
 
 const PENDING_SLOTS = 1 << 16;
 const TIMEOUT_SWEEP_MS = 100;

@@ -10,7 +10,7 @@ import { AccountTable } from '../../engine/reference/accounts.js';
 import { Decimal, unitsToNumber } from '../../engine/reference/decimal.js';
 import { averagePriceDecimal } from '../binary/report_decimals.js';
 import { InstrumentTable } from '../../engine/reference/instruments.js';
-import { OrderRecord } from './order_store.js';
+import { OrderRecord } from '../../services/read_model/order_store.js';
 
 export interface OrderJson {
   order_id: string;

@@ -33,7 +33,7 @@ import { nextSessionEndMs } from '../config/oms_config.js';
 import type { EngineLink, ReplyHandler, SubmitResult } from '../engine_link/engine_link.js';
 import { IoContext } from '../io_context.js';
 import { amendRefusal } from '../orders/amend_rules.js';
-import { OrderRecord } from '../orders/order_store.js';
+import { OrderRecord } from '../../services/read_model/order_store.js';
 import { CANCEL_ON_DISCONNECT_TAG, OUT_BUFFER_BYTES, WsSession, WsUserData } from './ws_session.js';
 
 export interface WsGatewayOptions {

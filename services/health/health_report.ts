@@ -17,7 +17,7 @@ import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
 import { EngineCounter } from '../../engine/telemetry/engine_counters.js';
 import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
 import { WORKER_COUNT, WORKER_NAMES, WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layout.js';
-import { durableSeq } from '../journal/journal_progress.js';
+import { durableSeq } from '../../engine/reference/journal_progress.js';
 
 export interface HealthResponse<T> {
   readonly status: number;

@@ -42,7 +42,7 @@ import {
 } from '../../engine/telemetry/engine_counters.js';
 import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
 import { WORKER_COUNT, WORKER_NAMES, WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layout.js';
-import { JournalProgressField } from '../journal/journal_progress.js';
+import { JournalProgressField } from '../../engine/reference/journal_progress.js';
 
 /** Latency buckets in seconds: 5 us .. 1 s, roughly 1-2.5-5 per decade. */
 export const LATENCY_BUCKETS_SECONDS: readonly number[] = [

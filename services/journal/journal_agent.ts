@@ -16,7 +16,7 @@ import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
 import { RingConsumer } from '../../engine/ring/ring.js';
 import { WorkerHealthReporter } from '../../engine/telemetry/worker_health.js';
 import { WorkerState } from '../../engine/telemetry/worker_health_layout.js';
-import { JOURNAL_PROGRESS_FIELDS, JournalProgressField } from './journal_progress.js';
+import { JOURNAL_PROGRESS_FIELDS, JournalProgressField } from '../../engine/reference/journal_progress.js';
 import { JournalWriter } from './journal_writer.js';
 
 const HEARTBEAT_INTERVAL_MS = 50;

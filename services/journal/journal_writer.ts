@@ -13,6 +13,7 @@ import { EV_SEQ, EVENT_SLOT_BYTES } from '../../engine/protocol/event_layout.js'
 import { SlotViews } from '../../engine/protocol/slot_views.js';
 import { crc32cOf } from './crc32c.js';
 import { Durability } from './durability.js';
+import { fsyncDirectory } from '../storage/fsync_directory.js';
 import {
   JOURNAL_EVENT_LAYOUT_VERSION, JOURNAL_FORMAT_VERSION, JOURNAL_MAGIC, RECORD_BYTES, REC_CRC, REC_PAYLOAD,
   REC_PAYLOAD_LENGTH, REC_SEQ, SEGMENT_HEADER_BYTES, SH_CREATED_AT_MS, SH_CRC_COVERS_BYTES, SH_EVENT_LAYOUT,
@@ -141,14 +142,5 @@ export class JournalWriter {
     if (this.options.durability === 'fsync') fs.fsyncSync(this.fd);
     fs.closeSync(this.fd);
     this.fd = -1;
-  }
-}
-
-export function fsyncDirectory(directory: string): void {
-  const fd = fs.openSync(directory, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
   }
 }

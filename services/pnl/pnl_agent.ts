@@ -20,7 +20,7 @@ import { WorkerHealthReporter } from '../../engine/telemetry/worker_health.js';
 import { WorkerState } from '../../engine/telemetry/worker_health_layout.js';
 import { PnlBook } from './pnl_book.js';
 import { applyEventToBook } from './pnl_events.js';
-import { POSITION_FIELD_COUNT, PositionField } from './positions_table.js';
+import { POSITION_FIELD_COUNT, PositionField } from '../../engine/reference/positions_table.js';
 
 export interface PnlAgentParts {
   readonly book: PnlBook;

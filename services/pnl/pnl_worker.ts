@@ -24,7 +24,7 @@ import { RingConsumer, SharedRing } from '../../engine/ring/ring.js';
 import { EventConsumer } from '../../engine/shared_memory.js';
 import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
 import { WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layout.js';
-import { durableSeq } from '../journal/journal_progress.js';
+import { durableSeq } from '../../engine/reference/journal_progress.js';
 import { replayJournal } from '../journal/replay.js';
 import { PnlAgent } from './pnl_agent.js';
 import path from 'node:path';

@@ -12,7 +12,7 @@ import { formatRatio, formatUnits } from '../../engine/reference/decimal.js';
 import { InstrumentTable, MICRO } from '../../engine/reference/instruments.js';
 import { PNL_FIELD_COUNT, PnlField } from '../../engine/reference/pnl_table.js';
 import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
-import { POSITION_FIELD_COUNT, PositionField } from './positions_table.js';
+import { POSITION_FIELD_COUNT, PositionField } from '../../engine/reference/positions_table.js';
 
 export const AVERAGE_PRICE_DECIMALS = 8;
 

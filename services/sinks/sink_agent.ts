@@ -24,7 +24,7 @@ import { decodeEvent, EventRecord } from '../../engine/protocol/event_record.js'
 import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
 import { WorkerHealthReporter } from '../../engine/telemetry/worker_health.js';
 import { WorkerState } from '../../engine/telemetry/worker_health_layout.js';
-import { durableSeq } from '../journal/journal_progress.js';
+import { durableSeq } from '../../engine/reference/journal_progress.js';
 import { JournalTail } from '../journal/journal_reader.js';
 import { AsyncAgent } from '../runtime/async_agent.js';
 import { SinkCursor } from './sink_cursor.js';

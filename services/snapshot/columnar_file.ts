@@ -21,7 +21,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32cOf } from '../journal/crc32c.js';
-import { fsyncDirectory } from '../journal/journal_writer.js';
+import { fsyncDirectory } from '../storage/fsync_directory.js';
 
 export const SNAPSHOT_MAGIC = 0x53534d4f;
 export const SNAPSHOT_FORMAT_VERSION = 1;

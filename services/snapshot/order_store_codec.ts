@@ -1,6 +1,6 @@
 /** OrderStore (the io read model) <-> a snapshot section, one column per record field. */
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
-import { OrderRecord, OrderStore } from '../../io/orders/order_store.js';
+import { OrderRecord, OrderStore } from '../read_model/order_store.js';
 import { ColumnarFile, ColumnarWriter } from './columnar_file.js';
 
 const F64 = ['order_id', 'orig_order_id', 'replaced_by', 'qty_lots', 'price_ticks', 'stop_price_ticks', 'filled_qty_lots',

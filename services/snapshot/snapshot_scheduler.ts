@@ -11,7 +11,8 @@ import type { Logger } from 'pino';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
 import { WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layout.js';
-import type { EngineLink } from '../../io/engine_link/engine_link.js';
+import type { CommandWriter } from '../../engine/protocol/command_writer.js';
+import type { ReplyRecord } from '../../engine/protocol/event_record.js';
 import type { SnapshotTaskInput, SnapshotTaskResult } from './snapshot_task.js';
 
 const CHECK_INTERVAL_MS = 1000;
@@ -24,8 +25,16 @@ export class SnapshotBusyError extends Error {
   }
 }
 
+/**
+ * What the scheduler needs of the io thread's link to the engine: write one command and
+ * hear its reply. 'busy' means nothing was sent. (io/engine_link's EngineLink is one.)
+ */
+export interface EngineCommandSubmitter {
+  submit(write: (writer: CommandWriter, request_id: number) => boolean, handler: (reply: ReplyRecord) => void): 'ok' | 'busy';
+}
+
 export interface SnapshotSchedulerOptions {
-  readonly link: EngineLink;
+  readonly link: EngineCommandSubmitter;
   readonly health: WorkerHealthBlock;
   readonly log: Logger;
   readonly interval_events: number;

@@ -7,7 +7,7 @@ import { allocateEngineCounters, EngineCounter } from '../../../engine/telemetry
 import { WorkerHealthBlock } from '../../../engine/telemetry/worker_health.js';
 import { WorkerId, WorkerState } from '../../../engine/telemetry/worker_health_layout.js';
 import { liveReport, readyReport, workersReport } from '../../../services/health/health_report.js';
-import { allocateJournalProgress, JournalProgressField } from '../../../services/journal/journal_progress.js';
+import { allocateJournalProgress, JournalProgressField } from '../../../engine/reference/journal_progress.js';
 
 const NOW = 1_800_000_000_000;
 

@@ -13,7 +13,7 @@ import {
 import { WorkerHealthBlock } from '../../../engine/telemetry/worker_health.js';
 import { WorkerId, WorkerState } from '../../../engine/telemetry/worker_health_layout.js';
 import { createMetricsRegistry, LATENCY_BUCKETS_SECONDS } from '../../../services/health/metrics.js';
-import { allocateJournalProgress, JOURNAL_PROGRESS_FIELDS, JournalProgressField } from '../../../services/journal/journal_progress.js';
+import { allocateJournalProgress, JOURNAL_PROGRESS_FIELDS, JournalProgressField } from '../../../engine/reference/journal_progress.js';
 
 t.test('a scrape shows engine, ring, journal, worker and sink values from shared memory', async (t) => {
   const health = new WorkerHealthBlock();

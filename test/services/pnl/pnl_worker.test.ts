@@ -18,7 +18,7 @@ import { EVENT_CONSUMER_COUNT, EventConsumer } from '../../../engine/shared_memo
 import { WorkerHealthBlock } from '../../../engine/telemetry/worker_health.js';
 import { WorkerId, WorkerState } from '../../../engine/telemetry/worker_health_layout.js';
 import type { PnlWorkerInit } from '../../../services/pnl/pnl_worker.js';
-import { allocatePositionsTable, PositionField } from '../../../services/pnl/positions_table.js';
+import { allocatePositionsTable, PositionField } from '../../../engine/reference/positions_table.js';
 import { renderAccountPnl, renderPositions } from '../../../services/pnl/positions_view.js';
 import { EventInput, encodeEvent, TestJournal, waitFor } from '../support/journal_fixture.js';
 import { FAST_THREAD } from '../support/worker_flags.js';

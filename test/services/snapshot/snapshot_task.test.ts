@@ -12,7 +12,7 @@ import { EVENT_SLOT_BYTES } from '../../../engine/protocol/event_layout.js';
 import { slotViewsOver } from '../../../engine/protocol/slot_views.js';
 import { EngineState } from '../../../engine/state/engine_state.js';
 import { stateHash } from '../../../engine/state/state_hash.js';
-import { OrderRecord, OrderStore } from '../../../io/orders/order_store.js';
+import { OrderRecord, OrderStore } from '../../../services/read_model/order_store.js';
 import { listSegments, scanJournal } from '../../../services/journal/journal_reader.js';
 import { RECORD_BYTES, SEGMENT_HEADER_BYTES } from '../../../services/journal/journal_layout.js';
 import { JournalWriter } from '../../../services/journal/journal_writer.js';

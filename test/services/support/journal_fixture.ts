@@ -21,7 +21,7 @@ import { EventRecord } from '../../../engine/protocol/event_record.js';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
 import { SlotViews, slotViewsOver } from '../../../engine/protocol/slot_views.js';
 import { SeqlockTable } from '../../../engine/reference/seqlock_table.js';
-import { allocateJournalProgress, JOURNAL_PROGRESS_FIELDS, JournalProgressField } from '../../../services/journal/journal_progress.js';
+import { allocateJournalProgress, JOURNAL_PROGRESS_FIELDS, JournalProgressField } from '../../../engine/reference/journal_progress.js';
 import { JournalWriter } from '../../../services/journal/journal_writer.js';
 
 export type EventInput = Partial<Omit<EventRecord, 'seq'>> & { type: number };

@@ -5,7 +5,7 @@
  * order id must return the same order, never a new one.
  */
 import t from 'tap';
-import { OmsServer } from '../support/oms_server.js';
+import { OmsServer } from '../../support/oms_server.js';
 
 interface Acked {
   readonly client_order_id: string;

@@ -5,30 +5,30 @@
  */
 import t from 'tap';
 import { Worker } from 'node:worker_threads';
-import { DEFAULT_ENGINE_CONFIG, EngineConfig } from '../../engine/config/engine_config.js';
-import { EngineInit } from '../../engine/engine_factory.js';
-import { CommandWriter, OrderTerms } from '../../engine/protocol/command_writer.js';
-import { EventType, OrderType, Side, TimeInForce } from '../../engine/protocol/enums.js';
-import { EVENT_SLOT_BYTES } from '../../engine/protocol/event_layout.js';
-import { decodeEvent, decodeReply, EventRecord, ReplyRecord } from '../../engine/protocol/event_record.js';
-import { RejectCode } from '../../engine/protocol/reject_codes.js';
-import { slotViewsOver } from '../../engine/protocol/slot_views.js';
-import { AccountTable } from '../../engine/reference/accounts.js';
-import { DEMO_INSTRUMENTS, InstrumentTable } from '../../engine/reference/instruments.js';
-import { MARK_FIELD_COUNT, MarkField } from '../../engine/reference/mark_table.js';
-import { buildRiskLimits, RiskLimits } from '../../engine/reference/risk_limits.js';
-import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
-import { Doorbell } from '../../engine/ring/doorbell.js';
-import { RingConsumer, RingProducer, SharedRing } from '../../engine/ring/ring.js';
-import { allocateOmsBuffers, EventConsumer } from '../../engine/shared_memory.js';
-import { EngineState } from '../../engine/state/engine_state.js';
-import { stateHash } from '../../engine/state/state_hash.js';
-import { EngineCounter } from '../../engine/telemetry/engine_counters.js';
-import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
-import { WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layout.js';
-import { TEST_ACCOUNTS } from '../support/engine_harness.js';
+import { DEFAULT_ENGINE_CONFIG, EngineConfig } from '../../../engine/config/engine_config.js';
+import { EngineInit } from '../../../engine/engine_factory.js';
+import { CommandWriter, OrderTerms } from '../../../engine/protocol/command_writer.js';
+import { EventType, OrderType, Side, TimeInForce } from '../../../engine/protocol/enums.js';
+import { EVENT_SLOT_BYTES } from '../../../engine/protocol/event_layout.js';
+import { decodeEvent, decodeReply, EventRecord, ReplyRecord } from '../../../engine/protocol/event_record.js';
+import { RejectCode } from '../../../engine/protocol/reject_codes.js';
+import { slotViewsOver } from '../../../engine/protocol/slot_views.js';
+import { AccountTable } from '../../../engine/reference/accounts.js';
+import { DEMO_INSTRUMENTS, InstrumentTable } from '../../../engine/reference/instruments.js';
+import { MARK_FIELD_COUNT, MarkField } from '../../../engine/reference/mark_table.js';
+import { buildRiskLimits, RiskLimits } from '../../../engine/reference/risk_limits.js';
+import { SeqlockTable } from '../../../engine/reference/seqlock_table.js';
+import { Doorbell } from '../../../engine/ring/doorbell.js';
+import { RingConsumer, RingProducer, SharedRing } from '../../../engine/ring/ring.js';
+import { allocateOmsBuffers, EventConsumer } from '../../../engine/shared_memory.js';
+import { EngineState } from '../../../engine/state/engine_state.js';
+import { stateHash } from '../../../engine/state/state_hash.js';
+import { EngineCounter } from '../../../engine/telemetry/engine_counters.js';
+import { WorkerHealthBlock } from '../../../engine/telemetry/worker_health.js';
+import { WorkerId, WorkerState } from '../../../engine/telemetry/worker_health_layout.js';
+import { TEST_ACCOUNTS } from '../../support/engine_harness.js';
 
-const ENGINE_WORKER_URL = new URL('../../engine/engine_worker.js', import.meta.url);
+const ENGINE_WORKER_URL = new URL('../../../io/process/engine_worker.js', import.meta.url);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(what: string, predicate: () => boolean, timeout_ms = 10_000): Promise<void> {

@@ -8,14 +8,14 @@
  * latency result can say whether the engine collected garbage while it was measured.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runAgent } from './agent/agent.js';
-import { createEngine, EngineInit } from './engine_factory.js';
-import { EngineState } from './state/engine_state.js';
-import { replayJournal } from '../services/journal/replay.js';
-import { ColumnarFile } from '../services/snapshot/columnar_file.js';
-import { readEngineState } from '../services/snapshot/engine_state_codec.js';
-import { GcRecorder } from './telemetry/gc_recorder.js';
-import { WorkerId, WorkerState } from './telemetry/worker_health_layout.js';
+import { runAgent } from '../../engine/agent/agent.js';
+import { createEngine, EngineInit } from '../../engine/engine_factory.js';
+import { EngineState } from '../../engine/state/engine_state.js';
+import { replayJournal } from '../../services/journal/replay.js';
+import { ColumnarFile } from '../../services/snapshot/columnar_file.js';
+import { readEngineState } from '../../services/snapshot/engine_state_codec.js';
+import { GcRecorder } from '../../engine/telemetry/gc_recorder.js';
+import { WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layout.js';
 
 const init = workerData as EngineInit & { readonly profile_gc?: boolean };
 const capacity = {

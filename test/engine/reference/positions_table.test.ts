@@ -10,7 +10,7 @@ import { seqlockRecordBytes, seqlockTableBytes } from '../../../engine/reference
 import { allocateOmsBuffers } from '../../../engine/shared_memory.js';
 import { DEFAULT_ENGINE_CONFIG } from '../../../engine/config/engine_config.js';
 import { SeqlockTable } from '../../../engine/reference/seqlock_table.js';
-import { allocatePositionsTable, POSITION_FIELD_COUNT, PositionField, positionIndex } from '../../../services/pnl/positions_table.js';
+import { allocatePositionsTable, POSITION_FIELD_COUNT, PositionField, positionIndex } from '../../../engine/reference/positions_table.js';
 import { renderPositions } from '../../../services/pnl/positions_view.js';
 
 const instruments = new InstrumentTable(DEMO_INSTRUMENTS);

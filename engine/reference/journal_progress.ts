@@ -3,7 +3,7 @@
  * one-record seqlock table. The sinks read only records at or below it, so they never
  * publish an event a crash could still take back.
  */
-import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
+import { SeqlockTable } from './seqlock_table.js';
 
 export const JournalProgressField = { DURABLE_SEQ: 0, DURABLE_AT_MS: 1, FLUSHES: 2, BYTES_WRITTEN: 3, LAST_FLUSH_US: 4 } as const;
 export const JOURNAL_PROGRESS_FIELDS = 5;

@@ -17,43 +17,43 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { disableMemoryReducer } from '../engine/agent/quiet_heap.js';
-import { EngineInit } from '../engine/engine_factory.js';
-import { AccountTable } from '../engine/reference/accounts.js';
-import { InstrumentTable } from '../engine/reference/instruments.js';
-import { RiskLimits } from '../engine/reference/risk_limits.js';
-import { SeqlockTable } from '../engine/reference/seqlock_table.js';
-import { Doorbell } from '../engine/ring/doorbell.js';
-import { allocateOmsBuffers, EventConsumer } from '../engine/shared_memory.js';
-import { SharedRing } from '../engine/ring/ring.js';
-import { WorkerHealthBlock } from '../engine/telemetry/worker_health.js';
-import { WorkerId, WorkerState } from '../engine/telemetry/worker_health_layout.js';
-import { Durability } from '../services/journal/durability.js';
-import { JournalScan, scanJournal } from '../services/journal/journal_reader.js';
-import { replayJournal } from '../services/journal/replay.js';
-import { readyReport, workersReport } from '../services/health/health_report.js';
-import { createMetricsRegistry } from '../services/health/metrics.js';
-import { serviceWorkerSpecs } from '../services/service_workers.js';
-import { WorkerSupervisor } from '../services/supervisor/worker_supervisor.js';
-import { readOrderStore } from '../services/snapshot/order_store_codec.js';
-import { planRecovery } from '../services/snapshot/recovery_plan.js';
-import { SnapshotScheduler } from '../services/snapshot/snapshot_scheduler.js';
-import type { JournalWorkerInit } from '../services/journal/journal_worker.js';
-import { AdminState } from './admin/admin_state.js';
-import { LimitsManager } from './admin/limits_manager.js';
-import { Authenticator } from './auth/authenticator.js';
-import { OmsConfig } from './config/oms_config.js';
-import { EngineLink } from './engine_link/engine_link.js';
-import { HttpServerHandle, startHttpServer } from './http/http_server.js';
-import { HealthProbe } from './http/routes/health_routes.js';
-import { addAccountRoutes } from './http/routes/account_routes.js';
-import { addMetricsRoute } from './http/routes/metrics_route.js';
-import { addManualMarketRoute } from './http/routes/manual_market_route.js';
-import { addSnapshotRoute } from './http/routes/snapshot_route.js';
-import { IoContext, makeClientOrderIdGenerator } from './io_context.js';
-import { OrderRenderer } from './orders/order_json.js';
-import { OrderStore } from './orders/order_store.js';
-import { WsGateway } from './ws/ws_gateway.js';
+import { disableMemoryReducer } from '../../engine/agent/quiet_heap.js';
+import { EngineInit } from '../../engine/engine_factory.js';
+import { AccountTable } from '../../engine/reference/accounts.js';
+import { InstrumentTable } from '../../engine/reference/instruments.js';
+import { RiskLimits } from '../../engine/reference/risk_limits.js';
+import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
+import { Doorbell } from '../../engine/ring/doorbell.js';
+import { allocateOmsBuffers, EventConsumer } from '../../engine/shared_memory.js';
+import { SharedRing } from '../../engine/ring/ring.js';
+import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
+import { WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layout.js';
+import { Durability } from '../../services/journal/durability.js';
+import { JournalScan, scanJournal } from '../../services/journal/journal_reader.js';
+import { replayJournal } from '../../services/journal/replay.js';
+import { readyReport, workersReport } from '../../services/health/health_report.js';
+import { createMetricsRegistry } from '../../services/health/metrics.js';
+import { serviceWorkerSpecs } from './service_workers.js';
+import { WorkerSupervisor } from '../../services/supervisor/worker_supervisor.js';
+import { readOrderStore } from '../../services/snapshot/order_store_codec.js';
+import { planRecovery } from '../../services/snapshot/recovery_plan.js';
+import { SnapshotScheduler } from '../../services/snapshot/snapshot_scheduler.js';
+import type { JournalWorkerInit } from '../../services/journal/journal_worker.js';
+import { AdminState } from '../admin/admin_state.js';
+import { LimitsManager } from '../admin/limits_manager.js';
+import { Authenticator } from '../auth/authenticator.js';
+import { OmsConfig } from '../config/oms_config.js';
+import { EngineLink } from '../engine_link/engine_link.js';
+import { HttpServerHandle, startHttpServer } from '../http/http_server.js';
+import { HealthProbe } from '../http/routes/health_routes.js';
+import { addAccountRoutes } from '../http/routes/account_routes.js';
+import { addMetricsRoute } from '../http/routes/metrics_route.js';
+import { addManualMarketRoute } from '../http/routes/manual_market_route.js';
+import { addSnapshotRoute } from '../http/routes/snapshot_route.js';
+import { IoContext, makeClientOrderIdGenerator } from '../io_context.js';
+import { OrderRenderer } from '../orders/order_json.js';
+import { OrderStore } from '../../services/read_model/order_store.js';
+import { WsGateway } from '../ws/ws_gateway.js';
 
 const WORKER_START_TIMEOUT_MS = 60_000;
 const READY_HEARTBEAT_AGE_MS = 2_000;
@@ -130,7 +130,7 @@ export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandl
     counters: buffers.engine_counters,
     recovery: last_seq > 0 ? { snapshot_file: plan.snapshot?.path ?? null, journal_dir, from_seq: plan.from_seq, to_seq: plan.to_seq } : null,
   };
-  const engine_worker = new Worker(new URL('../engine/engine_worker.js', import.meta.url), { workerData: engine_init, name: 'engine' });
+  const engine_worker = new Worker(new URL('./engine_worker.js', import.meta.url), { workerData: engine_init, name: 'engine' });
   await waitForWorker(engine_worker, health, WorkerId.ENGINE, 'engine', log);
 
   // 5. Journal worker.
@@ -149,7 +149,7 @@ export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandl
     health: buffers.health,
     spin_limit: 200,
   };
-  const journal_worker = new Worker(new URL('../services/journal/journal_worker.js', import.meta.url), { workerData: journal_init, name: 'journal' });
+  const journal_worker = new Worker(new URL('../../services/journal/journal_worker.js', import.meta.url), { workerData: journal_init, name: 'journal' });
   await waitForWorker(journal_worker, health, WorkerId.JOURNAL, 'journal', log);
 
   // 6. Services: market data, PnL, sinks, each supervised (restarted when it crashes).

@@ -1,6 +1,6 @@
 /**
  * The service workers (market data, PnL, sinks) as supervisor specs, built from the OMS
- * configuration and the shared buffers, so the process wiring (io/oms_process.ts) only
+ * configuration and the shared buffers, so the process wiring (io/process/oms_process.ts) only
  * has to do:
  *
  *   const { enabled, disabled } = serviceWorkerSpecs({ config, buffers, instruments, accounts, recovered_last_seq });
@@ -20,26 +20,26 @@
  * Entry files resolve relative to this compiled module, so they run from dist/ and dist-d/ alike.
  */
 import path from 'node:path';
-import { SharedRing } from '../engine/ring/ring.js';
-import { EventConsumer, type OmsBuffers } from '../engine/shared_memory.js';
-import type { AccountTable } from '../engine/reference/accounts.js';
-import type { InstrumentTable } from '../engine/reference/instruments.js';
-import { WorkerId } from '../engine/telemetry/worker_health_layout.js';
-import type { OmsConfig } from '../io/config/oms_config.js';
-import type { MarketDataWorkerInit } from './market_data/market_data_worker.js';
-import type { PnlWorkerInit } from './pnl/pnl_worker.js';
-import type { NatsSinkWorkerInit } from './sinks/nats_sink_worker.js';
-import type { QuestDbSinkWorkerInit } from './sinks/questdb_sink_worker.js';
-import type { RedisSinkWorkerInit } from './sinks/redis_sink_worker.js';
-import type { SinkWorkerCommonInit } from './sinks/sink_worker_main.js';
-import type { SupervisedWorkerSpec } from './supervisor/worker_supervisor.js';
+import { SharedRing } from '../../engine/ring/ring.js';
+import { EventConsumer, type OmsBuffers } from '../../engine/shared_memory.js';
+import type { AccountTable } from '../../engine/reference/accounts.js';
+import type { InstrumentTable } from '../../engine/reference/instruments.js';
+import { WorkerId } from '../../engine/telemetry/worker_health_layout.js';
+import type { OmsConfig } from '../config/oms_config.js';
+import type { MarketDataWorkerInit } from '../../services/market_data/market_data_worker.js';
+import type { PnlWorkerInit } from '../../services/pnl/pnl_worker.js';
+import type { NatsSinkWorkerInit } from '../../services/sinks/nats_sink_worker.js';
+import type { QuestDbSinkWorkerInit } from '../../services/sinks/questdb_sink_worker.js';
+import type { RedisSinkWorkerInit } from '../../services/sinks/redis_sink_worker.js';
+import type { SinkWorkerCommonInit } from '../../services/sinks/sink_worker_main.js';
+import type { SupervisedWorkerSpec } from '../../services/supervisor/worker_supervisor.js';
 
 export const SERVICE_WORKER_URLS = {
-  market_data: new URL('./market_data/market_data_worker.js', import.meta.url),
-  pnl: new URL('./pnl/pnl_worker.js', import.meta.url),
-  sink_nats: new URL('./sinks/nats_sink_worker.js', import.meta.url),
-  sink_redis: new URL('./sinks/redis_sink_worker.js', import.meta.url),
-  sink_questdb: new URL('./sinks/questdb_sink_worker.js', import.meta.url),
+  market_data: new URL('../../services/market_data/market_data_worker.js', import.meta.url),
+  pnl: new URL('../../services/pnl/pnl_worker.js', import.meta.url),
+  sink_nats: new URL('../../services/sinks/nats_sink_worker.js', import.meta.url),
+  sink_redis: new URL('../../services/sinks/redis_sink_worker.js', import.meta.url),
+  sink_questdb: new URL('../../services/sinks/questdb_sink_worker.js', import.meta.url),
 } as const;
 
 export interface ServiceWiring {

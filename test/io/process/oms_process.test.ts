@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { OmsServer } from '../support/oms_server.js';
+import { OmsServer } from '../../support/oms_server.js';
 
 async function market(oms: OmsServer): Promise<void> {
   await oms.setMarket('BTCUSDT', { bid: 44999, ask: 45001, bid_size: 100000, ask_size: 100000 });

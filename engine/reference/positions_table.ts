@@ -20,7 +20,7 @@
  *  7  LAST_SEQ               last journal sequence that changed this position
  * ```
  */
-import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
+import { SeqlockTable } from './seqlock_table.js';
 
 export const PositionField = {
   POSITION_LOTS: 0,
