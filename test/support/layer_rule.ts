@@ -1,0 +1,86 @@
+/**
+ * The dependency rule between the top-level folders, checked on source text:
+ *
+ *   engine/    imports nothing of the project outside itself (it runs in the hot loop's
+ *              worker and must be readable on its own)
+ *   services/  may import engine/
+ *   io/        may import engine/ and services/ (the process wiring in io/process/ is the
+ *              composition root: the one place that knows every layer)
+ *   bench/     may import all three
+ *
+ * A dependency is any relative module specifier: `import ... from`, `export ... from`,
+ * `import '...'`, `import('...')`, and `new URL('....js', import.meta.url)` (how a worker's
+ * entry file is named: starting a worker of another layer is depending on it; a URL of a
+ * data folder, not ending in .js, is not a module).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const LAYERS = ['engine', 'services', 'io', 'bench'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/** What each layer may depend on, besides itself. */
+const ALLOWED: Record<Layer, readonly Layer[]> = {
+  engine: [],
+  services: ['engine'],
+  io: ['engine', 'services'],
+  bench: ['engine', 'services', 'io'],
+};
+
+export interface LayerViolation {
+  /** The importing file, relative to the root. */
+  readonly file: string;
+  readonly line: number;
+  /** The specifier as written. */
+  readonly specifier: string;
+  /** The top-level folder it reaches (or 'outside' for a path that leaves the layers). */
+  readonly target: string;
+}
+
+const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]*)\1|\bnew\s+URL\(\s*(['"])(\.{1,2}\/[^'"]*\.js)\3/g;
+
+/** Every relative specifier in a source text, with its line number. */
+export function relativeSpecifiers(source: string): { specifier: string; line: number }[] {
+  const found: { specifier: string; line: number }[] = [];
+  for (const match of source.matchAll(SPECIFIER)) {
+    const line = source.slice(0, match.index).split('\n').length;
+    found.push({ specifier: match[2] ?? match[4], line });
+  }
+  return found;
+}
+
+function layerOf(relative_path: string): string {
+  const top = relative_path.split(/[\\/]/)[0];
+  return (LAYERS as readonly string[]).includes(top) ? top : 'outside';
+}
+
+function sourceFiles(directory: string): string[] {
+  if (!fs.existsSync(directory)) return [];
+  const files: string[] = [];
+  for (const entry of fs.readdirSync(directory, { withFileTypes: true })) {
+    const full = path.join(directory, entry.name);
+    if (entry.isDirectory()) files.push(...sourceFiles(full));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) files.push(full);
+  }
+  return files;
+}
+
+/** Scans every .ts file of every layer under `root` and returns what breaks the rule. */
+export function findLayerViolations(root: string): LayerViolation[] {
+  const violations: LayerViolation[] = [];
+  for (const layer of LAYERS) {
+    for (const file of sourceFiles(path.join(root, layer))) {
+      const relative_file = path.relative(root, file);
+      for (const { specifier, line } of relativeSpecifiers(fs.readFileSync(file, 'utf8'))) {
+        const target = layerOf(path.relative(root, path.resolve(path.dirname(file), specifier)));
+        if (target === layer || (ALLOWED[layer] as readonly string[]).includes(target)) continue;
+        violations.push({ file: relative_file, line, specifier, target });
+      }
+    }
+  }
+  return violations;
+}
+
+export function describeViolation(v: LayerViolation): string {
+  return `${v.file}:${v.line} imports '${v.specifier}' (${v.target}/), which its layer may not depend on`;
+}
