@@ -1,6 +1,7 @@
 /** Reads and writes one worker's line of the shared health block (see worker_health_layout.ts). */
+import fs from 'node:fs';
 import {
-  WH_ERRORS_F64, WH_HEARTBEAT_AT_MS_F64, WH_HEARTBEAT_I32, WH_LAG_F64, WH_POSITION_F64, WH_PROCESSED_F64,
+  WH_ERRORS_F64, WH_HEARTBEAT_AT_MS_F64, WH_HEARTBEAT_I32, WH_LAG_F64, WH_OS_TID_F64, WH_POSITION_F64, WH_PROCESSED_F64,
   WH_RESTARTS_I32, WH_STATE_I32, WH_STOP_REQUESTED_I32, WORKER_COUNT, WORKER_HEALTH_BYTES, WORKER_NAMES,
   WORKER_RECORD_BYTES, WORKER_STATE_NAMES, WorkerState,
 } from './worker_health_layout.js';
@@ -15,6 +16,22 @@ export interface WorkerHealthView {
   readonly errors: number;
   readonly position: number;
   readonly restarts: number;
+  /** Linux thread id of the worker's last start (null: unknown, or not a thread of its own). */
+  readonly os_tid: number | null;
+}
+
+/**
+ * The calling thread's Linux thread id, 0 where /proc/thread-self does not exist. Read once
+ * per worker start, so per-thread CPU can be measured from outside (/proc/<pid>/task/<tid>):
+ * Node does not name its worker threads, so nothing else tells them apart.
+ */
+export function currentThreadId(): number {
+  try {
+    const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
+    return Number.isInteger(tid) && tid > 0 ? tid : 0;
+  } catch {
+    return 0;
+  }
 }
 
 export class WorkerHealthBlock {
@@ -68,6 +85,7 @@ export class WorkerHealthBlock {
       errors: this.f64[b64 + WH_ERRORS_F64],
       position: this.f64[b64 + WH_POSITION_F64],
       restarts: Atomics.load(this.i32, b32 + WH_RESTARTS_I32),
+      os_tid: this.f64[b64 + WH_OS_TID_F64] > 0 ? this.f64[b64 + WH_OS_TID_F64] : null,
     };
   }
 
@@ -102,7 +120,9 @@ export class WorkerHealthReporter {
     Atomics.add(this.i32, this.b32 + WH_HEARTBEAT_I32, 1);
   }
 
+  /** From the worker's own thread: announcing STARTING also records its OS thread id. */
   setState(state: WorkerState): void {
+    if (state === WorkerState.STARTING) this.f64[this.b64 + WH_OS_TID_F64] = currentThreadId();
     Atomics.store(this.i32, this.b32 + WH_STATE_I32, state);
   }
 

@@ -14,7 +14,9 @@
  *  32  lag               f64   items behind its source (ring depth, cursor behind journal head)
  *  40  errors            f64   errors since start (e.g. broker publish failures)
  *  48  position          f64   where it is (e.g. last sequence handled)
- *  56  (pad)
+ *  56  os_tid            f64   the worker's Linux thread id (0 = unknown), written when it
+ *                              announces STARTING from its own thread: per-thread CPU is
+ *                              read from /proc/<pid>/task/<os_tid>
  * ```
  */
 import { CACHE_LINE_BYTES } from '../layout/layout_builder.js';
@@ -51,9 +53,10 @@ export const WH_PROCESSED_F64 = 3;
 export const WH_LAG_F64 = 4;
 export const WH_ERRORS_F64 = 5;
 export const WH_POSITION_F64 = 6;
+export const WH_OS_TID_F64 = 7;
 export const WORKER_HEALTH_BYTES = WORKER_COUNT * WORKER_RECORD_BYTES;
 
-if (WH_POSITION_F64 * 8 + 8 > WORKER_RECORD_BYTES - 8) throw new Error('worker health record overflows its line');
+if (WH_OS_TID_F64 * 8 + 8 > WORKER_RECORD_BYTES) throw new Error('worker health record overflows its line');
 if (WORKER_NAMES.length !== WORKER_COUNT || Object.keys(WorkerId).length !== WORKER_COUNT) {
   throw new Error('worker list and names disagree');
 }

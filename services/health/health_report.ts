@@ -86,11 +86,15 @@ export interface WorkerReport {
   readonly errors: number;
   readonly restarts: number;
   readonly position: number;
+  /** The worker thread's Linux thread id (its CPU time: /proc/<pid>/task/<os_tid>/schedstat). */
+  readonly os_tid: number | null;
 }
 
 export interface WorkersBody {
   /** "ok" when every enabled worker is running, else "degraded". */
   readonly status: 'ok' | 'degraded';
+  /** The process, whose main thread (tid = pid) is the io thread. */
+  readonly process: { readonly pid: number; readonly io_tid: number };
   readonly workers: WorkerReport[];
 }
 
@@ -115,7 +119,8 @@ export function workersReport(health: WorkerHealthBlock, enabled?: ReadonlySet<s
       errors: view.errors,
       restarts: view.restarts,
       position: view.position,
+      os_tid: view.os_tid,
     });
   }
-  return { status: 200, body: { status: degraded ? 'degraded' : 'ok', workers } };
+  return { status: 200, body: { status: degraded ? 'degraded' : 'ok', process: { pid: process.pid, io_tid: process.pid }, workers } };
 }

@@ -2,6 +2,7 @@
  * The health probes as pure functions of shared memory: live is always 200; ready needs a
  * running, fresh engine and journal and a journal that keeps up; workers lists every line.
  */
+import { Worker } from 'node:worker_threads';
 import t from 'tap';
 import { allocateEngineCounters, EngineCounter } from '../../../engine/telemetry/engine_counters.js';
 import { WorkerHealthBlock } from '../../../engine/telemetry/worker_health.js';
@@ -10,6 +11,7 @@ import { liveReport, readyReport, workersReport } from '../../../services/health
 import { allocateJournalProgress, JournalProgressField } from '../../../engine/reference/journal_progress.js';
 
 const NOW = 1_800_000_000_000;
+const HEALTH_MODULE = new URL('../../../engine/telemetry/worker_health.js', import.meta.url).href;
 
 function running(health: WorkerHealthBlock, worker: number, heartbeat_at = NOW - 10): void {
   const r = health.reporter(worker);
@@ -65,11 +67,29 @@ t.test('workers lists every worker by name; workers the configuration turned off
   t.equal(report.body.status, 'ok');
   t.equal(report.body.workers.length, 8);
   t.same(report.body.workers.find((w) => w.name === 'sink_nats'), {
-    name: 'sink_nats', state: 'running', enabled: true, heartbeat_age_ms: 250, processed: 1200, lag: 35, errors: 3, restarts: 1, position: 1165,
+    name: 'sink_nats', state: 'running', enabled: true, heartbeat_age_ms: 250, processed: 1200, lag: 35, errors: 3, restarts: 1, position: 1165, os_tid: null,
   });
   t.same(report.body.workers.find((w) => w.name === 'sink_redis')?.state, 'disabled');
   health.setState(WorkerId.SINK_NATS, WorkerState.DEGRADED);
   t.equal(workersReport(health, new Set(['engine', 'sink_nats']), NOW).body.status, 'degraded', 'an enabled worker not running degrades the summary');
   health.setState(WorkerId.PNL, WorkerState.DISABLED);
   t.equal(workersReport(health, undefined, NOW).body.workers.find((w) => w.name === 'pnl')?.state, 'disabled', 'DISABLED in the block reads as disabled too');
+});
+
+t.test('a worker that announces STARTING from its own thread is listed with that thread id, apart from the io thread', async (t) => {
+  const health = new WorkerHealthBlock();
+  const worker = new Worker(`
+    const { workerData } = require('node:worker_threads');
+    import(workerData.module).then(({ WorkerHealthBlock }) => {
+      new WorkerHealthBlock(workerData.buffer).reporter(workerData.id).setState(1);
+    });
+  `, { eval: true, workerData: { buffer: health.buffer, id: WorkerId.JOURNAL, module: HEALTH_MODULE } });
+  await new Promise((resolve) => worker.once('exit', resolve));
+  const body = workersReport(health, undefined, NOW).body;
+  const journal = body.workers.find((w) => w.name === 'journal')!;
+  t.equal(body.process.pid, process.pid);
+  t.equal(body.process.io_tid, process.pid, 'the main thread is the io thread');
+  t.type(journal.os_tid, 'number');
+  t.not(journal.os_tid, process.pid, 'the worker thread has an id of its own');
+  t.equal(body.workers.find((w) => w.name === 'engine')?.os_tid, null, 'a worker that never started has none');
 });
