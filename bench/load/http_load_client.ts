@@ -6,6 +6,7 @@ import { MergedLoad } from '../harness/load_result.js';
 import { RunSpec } from '../harness/run_spec.js';
 import { GeneratorProgress, runGeneratorProcesses } from './generator_process.js';
 import { HttpLoadConfig } from './http_load.js';
+import { loadRunConfigFor } from './load_run.js';
 import { OrderRequestOptions } from './order_request.js';
 
 export interface HttpTarget {
@@ -26,20 +27,11 @@ export function runHttpLoadProcesses(
 ): Promise<MergedLoad> {
   return runGeneratorProcesses(GENERATOR_ENTRY, spec, START_DELAY_MS, (share) => {
     const config: HttpLoadConfig = {
+      ...loadRunConfigFor(spec, share),
       host: target.host,
       port: target.port,
       request: { ...target.request, host: target.host, port: target.port, id_prefix: `b${spec.id_tag}g${share.index}-` },
-      connections: share.connections,
-      mode: spec.mode,
-      rate_per_s: share.rate_per_s,
-      phase_ms: share.phase_ms,
-      window: spec.window,
       max_in_flight: spec.pipeline,
-      warmup_s: spec.warmup_s,
-      duration_s: spec.duration_s,
-      start_at_epoch_ms: share.start_at_epoch_ms,
-      drain_timeout_ms: spec.drain_timeout_ms,
-      progress_interval_ms: spec.progress_interval_ms,
     };
     return { config };
   }, on_progress);

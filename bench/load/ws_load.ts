@@ -8,31 +8,21 @@
  * order (fills, expiry) are counted, not timed.
  *
  * Runs inside a generator process (ws_load_process.ts), never on the server's event loop.
+ * The run itself (start, loops, drain, result) is load_run.ts; this file is the
+ * WebSocket wire.
  */
 import WebSocket from 'ws';
-import { GcProfile } from '../harness/gc_profile.js';
-import { encodeHistogram, newLatencyHistogram, recordLatencyUs } from '../harness/latency_histogram.js';
 import { LoadResult } from '../harness/load_result.js';
 import { OpenLoopSchedule } from '../harness/open_loop_schedule.js';
-import { LoadMode } from '../harness/run_spec.js';
-import { pace } from './event_loop_pacer.js';
 import { GeneratorProgress } from './generator_process.js';
+import { LoadRun, LoadRunConfig } from './load_run.js';
 import { ID_DIGITS, indexOfClientOrderId } from './order_request.js';
 import { ReportKind, WsOrderProtocol, WsProtocolSession } from './ws_protocol.js';
 
-export interface WsLoadConfig {
+export interface WsLoadConfig extends LoadRunConfig {
   readonly url: string;
-  readonly connections: number;
-  readonly mode: LoadMode;
-  readonly rate_per_s: number;
-  readonly phase_ms: number;
-  readonly window: number;
+  /** Orders per WebSocket frame at most. */
   readonly batch: number;
-  readonly warmup_s: number;
-  readonly duration_s: number;
-  readonly start_at_epoch_ms: number;
-  readonly drain_timeout_ms: number;
-  readonly progress_interval_ms: number;
   readonly id_prefix: string;
 }
 
@@ -57,78 +47,41 @@ export async function runWsLoad(config: WsLoadConfig, protocol: WsOrderProtocol,
   return new WsLoadRun(config, protocol, on_progress).execute();
 }
 
-class WsLoadRun {
-  private readonly latency = newLatencyHistogram();
-  private readonly lateness = newLatencyHistogram();
-  private readonly outcomes: Record<string, number> = {};
+class WsLoadRun extends LoadRun<WsLoadConfig> {
   private sessions: Session[] = [];
-  private schedule: OpenLoopSchedule | null = null;
   /** Open loop: 1 once an order's first report arrived. Closed loop: unused. */
   private answered_flag = new Uint8Array(0);
   private readonly stamps = new Float64Array(STAMP_RING);
   /** The session each order was sent on (open loop: by index; closed loop: by index in the stamp ring). */
   private session_of = new Uint8Array(STAMP_RING);
-  private measure_start_ms = 0;
-  private measure_end_ms = 0;
-  private next_index = 0;
-  private sent_total = 0;
-  private answered_total = 0;
-  private errors_total = 0;
-  private sent = 0;
-  private completed = 0;
-  private errors = 0;
-  private timeouts = 0;
   private later_reports = 0;
   private unknown_reports = 0;
-  private last_measured_answer_ms = 0;
-  private last_measured_send_ms = 0;
-  private sending = true;
-  private on_settled: (() => void) | null = null;
+  private heartbeats: NodeJS.Timeout | undefined;
   private readonly indices: number[] = [];
   private readonly ids: string[] = [];
 
-  constructor(private readonly config: WsLoadConfig, private readonly protocol: WsOrderProtocol, private readonly on_progress: (p: GeneratorProgress) => void) {
-    if (!(config.connections >= 1)) throw new Error('connections must be >= 1');
+  constructor(config: WsLoadConfig, private readonly protocol: WsOrderProtocol, on_progress: (p: GeneratorProgress) => void) {
+    super(config, on_progress);
     if (!(config.batch >= 1)) throw new Error('batch must be >= 1');
     if (config.mode === 'closed' && config.window * config.connections >= STAMP_RING) throw new Error('window too large');
     if (config.connections > MAX_SESSIONS) throw new Error(`at most ${MAX_SESSIONS} connections per generator`);
   }
 
-  async execute(): Promise<LoadResult> {
-    const c = this.config;
-    const gc = new GcProfile().start();
-    this.sessions = await Promise.all(Array.from({ length: c.connections }, (_, k) => this.open(k)));
-    const start_ms = performance.now() + Math.max(0, c.start_at_epoch_ms - Date.now());
-    const progress = c.progress_interval_ms > 0 ? setInterval(() => this.reportProgress(), c.progress_interval_ms) : null;
-    const heartbeats = setInterval(() => this.heartbeat(), HEARTBEAT_CHECK_MS);
-    try {
-      if (c.mode === 'open') await this.openLoop(start_ms);
-      else await this.closedLoop(start_ms);
-    } finally {
-      if (progress !== null) clearInterval(progress);
-      clearInterval(heartbeats);
-      for (const session of this.sessions) {
-        session.alive = false;
-        session.socket.terminate();
-      }
+  protected async connect(): Promise<void> {
+    this.sessions = await Promise.all(Array.from({ length: this.config.connections }, (_, k) => this.open(k)));
+    this.heartbeats = setInterval(() => this.heartbeat(), HEARTBEAT_CHECK_MS);
+  }
+
+  protected disconnect(): void {
+    clearInterval(this.heartbeats);
+    for (const session of this.sessions) {
+      session.alive = false;
+      session.socket.terminate();
     }
-    const generator_gc = gc.stop();
-    const open = c.mode === 'open';
-    return {
-      sent: this.sent,
-      completed: this.completed,
-      errors: this.errors,
-      timeouts: this.timeouts,
-      outcomes: this.outcomes,
-      latency_hist: encodeHistogram(this.latency),
-      lateness_hist: encodeHistogram(this.lateness),
-      window_ms: open ? Math.max(this.last_measured_answer_ms - this.measure_start_ms, 1) : this.measure_end_ms - this.measure_start_ms,
-      send_window_ms: open
-        ? Math.max(this.last_measured_send_ms - this.measure_start_ms + 1000 / c.rate_per_s, 1)
-        : this.measure_end_ms - this.measure_start_ms,
-      generator_gc,
-      extra: { later_reports: this.later_reports, unknown_reports: this.unknown_reports, protocol: this.protocol.name, batch: c.batch },
-    };
+  }
+
+  protected extra(): Record<string, unknown> {
+    return { later_reports: this.later_reports, unknown_reports: this.unknown_reports, protocol: this.protocol.name, batch: this.config.batch };
   }
 
   private open(k: number): Promise<Session> {
@@ -176,31 +129,17 @@ class WsLoadRun {
 
   // ---- open loop --------------------------------------------------------------------
 
-  private async openLoop(start_ms: number): Promise<void> {
-    const c = this.config;
-    const schedule = OpenLoopSchedule.forRun(c.rate_per_s, start_ms + c.phase_ms, c.warmup_s, c.duration_s);
-    this.schedule = schedule;
+  protected override prepareOpenLoop(schedule: OpenLoopSchedule): void {
     this.answered_flag = new Uint8Array(schedule.total);
     this.session_of = new Uint8Array(schedule.total);
-    this.measure_start_ms = schedule.measured_start_ms;
-    this.measure_end_ms = schedule.end_ms;
-    const pacer = pace({
-      tick: (now_ms) => {
-        const due = schedule.dueBy(now_ms);
-        if (due > this.next_index) this.sendDue(schedule, due, now_ms);
-      },
-      nextDueMs: () => (this.next_index < schedule.total ? schedule.intendedMs(this.next_index) : Infinity),
-    });
-    await pacer.done;
-    await this.drain(schedule.end_ms + c.drain_timeout_ms);
   }
 
-  private sendDue(schedule: OpenLoopSchedule, due: number, now_ms: number): void {
+  protected sendDue(schedule: OpenLoopSchedule, due: number, now_ms: number): void {
     const live = this.sessions.filter((s) => s.alive);
     const from = this.next_index;
     this.next_index = due;
     if (live.length === 0) {
-      for (let i = from; i < due; i++) if (schedule.isMeasured(i)) this.countError('not_sent');
+      for (let i = from; i < due; i++) if (schedule.isMeasured(i)) this.tally.countError('not_sent');
       return;
     }
     const n = live.length;
@@ -209,41 +148,30 @@ class WsLoadRun {
       // Order i goes to live session i % n; each session's due orders leave in frames of at most `batch`.
       for (let i = from + ((k - (from % n) + n) % n); i < due; i += n) {
         this.queue(i, session);
-        if (schedule.isMeasured(i)) {
-          this.sent++;
-          recordLatencyUs(this.lateness, (now_ms - schedule.intendedMs(i)) * 1000);
-          this.last_measured_send_ms = now_ms;
-        }
+        if (schedule.isMeasured(i)) this.tally.countMeasuredSend(schedule.intendedMs(i), now_ms);
         if (this.indices.length === this.config.batch) this.flush(session);
       }
       this.flush(session);
     }
-    this.sent_total += due - from;
+    this.tally.sent_total += due - from;
   }
 
   // ---- closed loop ------------------------------------------------------------------
 
-  private async closedLoop(start_ms: number): Promise<void> {
-    const c = this.config;
-    this.measure_start_ms = start_ms + c.warmup_s * 1000;
-    this.measure_end_ms = this.measure_start_ms + c.duration_s * 1000;
-    await sleepUntil(start_ms);
+  protected startClosedLoop(): void {
     for (const session of this.sessions) this.refill(session, performance.now());
-    await sleepUntil(this.measure_end_ms);
-    this.sending = false;
-    await this.drain(this.measure_end_ms + c.drain_timeout_ms);
   }
 
   /** Tops the session up to `window` orders in flight, stamped with the send time. */
   private refill(session: Session, now_ms: number): void {
     if (!this.sending || !session.alive) return;
-    const measured = now_ms >= this.measure_start_ms && now_ms < this.measure_end_ms;
+    const measured = this.tally.inMeasuredWindow(now_ms);
     while (session.in_flight < this.config.window) {
       const i = this.next_index++;
       this.stamps[i & (STAMP_RING - 1)] = now_ms;
       this.queue(i, session);
-      if (measured) this.sent++;
-      this.sent_total++;
+      if (measured) this.tally.sent++;
+      this.tally.sent_total++;
       if (this.indices.length === this.config.batch) this.flush(session);
     }
     this.flush(session);
@@ -314,25 +242,17 @@ class WsLoadRun {
     const session = this.sessions[this.session_of[schedule !== null ? index : index & (STAMP_RING - 1)]];
     if (!session.alive) return; // already counted as lost with its session
     session.in_flight--;
-    this.answered_total++;
-    const measured = schedule !== null ? schedule.isMeasured(index) : now_ms >= this.measure_start_ms && now_ms < this.measure_end_ms;
+    this.tally.answered_total++;
+    const measured = schedule !== null ? schedule.isMeasured(index) : this.tally.inMeasuredWindow(now_ms);
     const from_ms = schedule !== null ? schedule.intendedMs(index) : this.stamps[index & (STAMP_RING - 1)];
     if (schedule === null) this.stamps[index & (STAMP_RING - 1)] = NaN;
     if (kind === 'other') return;
     if (!measured) {
-      if (kind === 'reject') this.errors_total++;
+      this.tally.countUnmeasuredAnswer(kind !== 'reject');
       return;
     }
-    this.last_measured_answer_ms = now_ms;
     const outcome = kind === 'reject' && code !== undefined ? `reject:${code}` : kind;
-    this.outcomes[outcome] = (this.outcomes[outcome] ?? 0) + 1;
-    if (kind === 'ack') {
-      this.completed++;
-      recordLatencyUs(this.latency, (now_ms - from_ms) * 1000);
-    } else {
-      this.errors++;
-      this.errors_total++;
-    }
+    this.tally.countMeasuredAnswer(outcome, kind === 'ack', from_ms, now_ms);
   }
 
   private onLost(session: Session, reason: string): void {
@@ -341,56 +261,30 @@ class WsLoadRun {
     process.emitWarning(`benchmark WebSocket lost: ${reason}`);
     session.socket.terminate();
     // The session's unanswered orders are lost; which of them were measured is not tracked per session.
-    for (let k = 0; k < session.in_flight; k++) this.countError('connection_lost');
-    this.answered_total += session.in_flight;
+    for (let k = 0; k < session.in_flight; k++) this.tally.countError('connection_lost');
+    this.tally.answered_total += session.in_flight;
     session.in_flight = 0;
     this.checkSettled();
   }
 
-  private countError(outcome: string): void {
-    this.errors++;
-    this.errors_total++;
-    this.outcomes[outcome] = (this.outcomes[outcome] ?? 0) + 1;
-  }
-
   // ---- end of run -------------------------------------------------------------------
 
-  private drain(deadline_ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.on_settled = null;
-        for (const session of this.sessions) {
-          if (!session.alive) continue;
-          for (let k = 0; k < session.in_flight; k++) {
-            this.timeouts++;
-            this.countError('timeout');
-          }
-          session.in_flight = 0;
-        }
-        resolve();
-      }, Math.max(0, deadline_ms - performance.now()));
-      this.on_settled = () => {
-        clearTimeout(timer);
-        this.on_settled = null;
-        resolve();
-      };
-      this.checkSettled();
-    });
+  protected hasOutstanding(): boolean {
+    for (const session of this.sessions) if (session.alive && session.in_flight > 0) return true;
+    return false;
   }
 
-  private checkSettled(): void {
-    if (this.on_settled === null) return;
-    for (const session of this.sessions) if (session.alive && session.in_flight > 0) return;
-    this.on_settled();
+  protected countOutstandingAsTimeouts(): void {
+    for (const session of this.sessions) {
+      if (!session.alive) continue;
+      for (let k = 0; k < session.in_flight; k++) this.tally.countTimeout();
+      session.in_flight = 0;
+    }
   }
 
-  private reportProgress(): void {
+  protected inFlight(): number {
     let in_flight = 0;
     for (const session of this.sessions) in_flight += session.in_flight;
-    this.on_progress({ sent: this.sent_total, answered: this.answered_total, errors: this.errors_total, in_flight });
+    return in_flight;
   }
-}
-
-function sleepUntil(at_ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, at_ms - performance.now())));
 }

@@ -5,6 +5,7 @@
 import { MergedLoad } from '../harness/load_result.js';
 import { RunSpec } from '../harness/run_spec.js';
 import { GeneratorProgress, runGeneratorProcesses } from './generator_process.js';
+import { loadRunConfigFor } from './load_run.js';
 import { WsLoadConfig } from './ws_load.js';
 import { WsProtocolName } from './ws_protocol.js';
 
@@ -19,18 +20,9 @@ export function runWsLoadProcesses(
 ): Promise<MergedLoad> {
   return runGeneratorProcesses(GENERATOR_ENTRY, spec, START_DELAY_MS, (share) => {
     const config: WsLoadConfig = {
+      ...loadRunConfigFor(spec, share),
       url,
-      connections: share.connections,
-      mode: spec.mode,
-      rate_per_s: share.rate_per_s,
-      phase_ms: share.phase_ms,
-      window: spec.window,
       batch: spec.batch,
-      warmup_s: spec.warmup_s,
-      duration_s: spec.duration_s,
-      start_at_epoch_ms: share.start_at_epoch_ms,
-      drain_timeout_ms: spec.drain_timeout_ms,
-      progress_interval_ms: spec.progress_interval_ms,
       id_prefix: `w${spec.id_tag}g${share.index}-`,
     };
     return { config, protocol };

@@ -165,11 +165,8 @@ export function isLoopback(host: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
-/** Epoch ms of the next session end after `now_ms`: when a DAY order placed now expires. */
-export function nextSessionEndMs(now_ms: number, session_end_utc_minutes: number): number {
-  const day_ms = 86_400_000;
-  const start_of_day = Math.floor(now_ms / day_ms) * day_ms;
-  let end = start_of_day + session_end_utc_minutes * 60_000;
-  if (end <= now_ms) end += day_ms;
-  return end;
-}
+/**
+ * The session end computed once for the whole OMS (services/pnl/session_clock.ts); the old
+ * name stays exported for the callers that still import it from here.
+ */
+export { sessionEndAfterMs as nextSessionEndMs } from '../../services/pnl/session_clock.js';

@@ -6,8 +6,9 @@
  */
 import http from 'node:http';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
-import { HttpRequest, HttpResponder, JSON_CONTENT_TYPE } from './http_types.js';
+import { HttpResponder, JSON_CONTENT_TYPE } from './http_types.js';
 import { sendRefusal } from './json_reply.js';
+import { refuseUnrouted, runRoute } from './route_dispatch.js';
 import { Router } from './router.js';
 
 /** How long a refused oversized body may keep arriving before the connection is cut. */
@@ -56,25 +57,12 @@ export function createNodeHttpServer(router: Router, max_body_bytes: number): ht
       return;
     }
     const match = router.match(method, path);
-    if (match.kind === 'not_found') {
-      sendRefusal(responder, RejectCode.UNKNOWN_ROUTE, `no route for ${method} ${path}`);
+    if (match.kind !== 'found') {
+      refuseUnrouted(match, method, path, responder);
       req.resume();
       return;
     }
-    if (match.kind === 'method_not_allowed') {
-      responder.send(405, JSON.stringify({ success: false, code: 'UNKNOWN_ROUTE', reject_code: RejectCode.UNKNOWN_ROUTE, reason: `${method} is not allowed on ${path}; use ${match.allowed.join(', ')}` }), [['allow', match.allowed.join(', ')]]);
-      req.resume();
-      return;
-    }
-    const dispatch = (body: Buffer | null) => {
-      const request: HttpRequest = { method, path, query, headers, body };
-      try {
-        match.handler(request, responder, match.params);
-      } catch (error) {
-        sendRefusal(responder, RejectCode.INTERNAL_ERROR, 'internal error');
-        process.emitWarning(`route ${method} ${path} failed: ${(error as Error).stack ?? String(error)}`);
-      }
-    };
+    const dispatch = (body: Buffer | null) => runRoute(match, { method, path, query, headers, body }, responder);
     if (method === 'GET' || method === 'HEAD') {
       dispatch(null);
       req.resume();

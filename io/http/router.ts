@@ -11,10 +11,12 @@ interface Route {
   readonly handler: RouteHandler;
 }
 
-export type RouteMatch =
-  | { readonly kind: 'found'; readonly handler: RouteHandler; readonly params: readonly string[] }
+export type RouteFound = { readonly kind: 'found'; readonly handler: RouteHandler; readonly params: readonly string[] };
+/** No route takes the request: the path is unknown, or known under other methods (`allowed`). */
+export type RouteMiss =
   | { readonly kind: 'method_not_allowed'; readonly allowed: readonly string[] }
   | { readonly kind: 'not_found' };
+export type RouteMatch = RouteFound | RouteMiss;
 
 export class Router {
   private readonly routes: Route[] = [];

@@ -9,8 +9,9 @@
  */
 import type { HttpResponse, HttpRequest as UwsRequest, TemplatedApp } from 'uWebSockets.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
-import { HttpRequest, HttpResponder, JSON_CONTENT_TYPE, statusLine } from './http_types.js';
+import { HttpResponder, JSON_CONTENT_TYPE, statusLine } from './http_types.js';
 import { sendRefusal } from './json_reply.js';
+import { refuseUnrouted, runRoute } from './route_dispatch.js';
 import { Router } from './router.js';
 
 /** How long a refused oversized body may keep arriving before the connection is cut. */
@@ -76,23 +77,11 @@ export function mountHttpRoutes(app: TemplatedApp, router: Router, max_body_byte
     };
     const content_length_text = req.getHeader('content-length');
     const match = router.match(method, path);
-    if (match.kind === 'not_found') {
-      sendRefusal(responder, RejectCode.UNKNOWN_ROUTE, `no route for ${method} ${path}`);
+    if (match.kind !== 'found') {
+      refuseUnrouted(match, method, path, responder);
       return;
     }
-    if (match.kind === 'method_not_allowed') {
-      responder.send(405, JSON.stringify({ success: false, code: 'UNKNOWN_ROUTE', reject_code: RejectCode.UNKNOWN_ROUTE, reason: `${method} is not allowed on ${path}; use ${match.allowed.join(', ')}` }), [['allow', match.allowed.join(', ')]]);
-      return;
-    }
-    const dispatch = (body: Buffer | null) => {
-      const request: HttpRequest = { method, path, query, headers, body };
-      try {
-        match.handler(request, responder, match.params);
-      } catch (error) {
-        sendRefusal(responder, RejectCode.INTERNAL_ERROR, 'internal error');
-        process.emitWarning(`route ${method} ${path} failed: ${(error as Error).stack ?? String(error)}`);
-      }
-    };
+    const dispatch = (body: Buffer | null) => runRoute(match, { method, path, query, headers, body }, responder);
     if (method === 'GET' || method === 'HEAD') {
       dispatch(null);
       return;

@@ -1,15 +1,17 @@
 /**
  * Entry point of the market-data worker thread: runs the market-data agent until the main
- * thread sets the stop flag and posts {type: 'stop'} (WorkerSupervisor.stop).
+ * thread sets the stop flag and posts {type: 'stop'} (WorkerSupervisor.stop; the thread
+ * around the agent is services/runtime/async_agent_thread.ts).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { InstrumentSpec, InstrumentTable } from '../../engine/reference/instruments.js';
 import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
 import { Doorbell } from '../../engine/ring/doorbell.js';
 import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
 import { WorkerId } from '../../engine/telemetry/worker_health_layout.js';
 import { createLogger } from '../health/logger.js';
-import { AsyncIdleStrategy, runAsyncAgent } from '../runtime/async_agent.js';
+import { AsyncIdleStrategy } from '../runtime/async_agent.js';
+import { runAsyncAgentThread } from '../runtime/async_agent_thread.js';
 import { MarketDataAgent } from './market_data_agent.js';
 
 export interface MarketDataWorkerInit {
@@ -41,16 +43,4 @@ const agent = new MarketDataAgent({
   interval_ms: init.interval_ms,
 });
 const idle = new AsyncIdleStrategy(null, 100);
-parentPort?.on('message', (message: unknown) => {
-  if ((message as { type?: string } | null)?.type === 'stop') idle.wake();
-});
-runAsyncAgent(agent, idle, () => reporter.stopRequested()).then(
-  () => {
-    parentPort?.close();
-    process.exit(0);
-  },
-  (error: unknown) => {
-    log.fatal({ err: error }, 'market-data worker crashed');
-    setImmediate(() => { throw error; });
-  },
-);
+runAsyncAgentThread(agent, idle, reporter, log, 'market-data worker crashed');

@@ -4,24 +4,21 @@
  * files (nats_sink_worker.ts, redis_sink_worker.ts, questdb_sink_worker.ts) only choose
  * the target.
  *
- * Stopping: the main thread sets the worker's stop flag in the health block and posts
- * {type: 'stop'} (WorkerSupervisor.stop does both); the message cuts short an idle wait or
- * a retry backoff. The agent finishes the send in flight (each is bounded by its
- * timeout), closes the broker connection, and the thread exits with code 0.
- *
- * Crashing: an error the agent does not retry (journal damage, a bug) is logged and
- * rethrown, so the Worker emits 'error' and exits non-zero; the supervisor restarts it
- * and the new thread resumes from the cursor file.
+ * Stopping and crashing are the same for every async worker (services/runtime/
+ * async_agent_thread.ts). On a stop the sink agent finishes the send in flight (each is
+ * bounded by its timeout), closes the broker connection, and the thread exits with code
+ * 0. An error the agent does not retry (journal damage, a bug) crashes the thread; the
+ * supervisor restarts it and the new thread resumes from the cursor file.
  */
 import path from 'node:path';
-import { parentPort } from 'node:worker_threads';
 import { InstrumentSpec } from '../../engine/reference/instruments.js';
 import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
 import { Doorbell } from '../../engine/ring/doorbell.js';
 import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
 import { WORKER_NAMES } from '../../engine/telemetry/worker_health_layout.js';
 import { createLogger, Logger } from '../health/logger.js';
-import { AsyncIdleStrategy, runAsyncAgent } from '../runtime/async_agent.js';
+import { AsyncIdleStrategy } from '../runtime/async_agent.js';
+import { runAsyncAgentThread } from '../runtime/async_agent_thread.js';
 import { OrderEventMapper } from './order_event_json.js';
 import { SinkAgent, SinkTarget } from './sink_agent.js';
 import { SinkCursor } from './sink_cursor.js';
@@ -78,17 +75,5 @@ export function runSinkWorker<P>(
     retry_max_ms: init.retry_max_ms,
   });
   const idle = new AsyncIdleStrategy(init.doorbell ? new Doorbell(init.doorbell) : null, init.idle_ms ?? 20);
-  parentPort?.on('message', (message: unknown) => {
-    if ((message as { type?: string } | null)?.type === 'stop') idle.wake();
-  });
-  runAsyncAgent(agent, idle, () => reporter.stopRequested()).then(
-    () => {
-      parentPort?.close();
-      process.exit(0);
-    },
-    (error: unknown) => {
-      log.fatal({ err: error }, 'sink worker crashed');
-      setImmediate(() => { throw error; });
-    },
-  );
+  runAsyncAgentThread(agent, idle, reporter, log, 'sink worker crashed');
 }

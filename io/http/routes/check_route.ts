@@ -7,10 +7,9 @@
 import { RiskLevel, RiskWarning, nameOf } from '../../../engine/protocol/enums.js';
 import { RejectCode, rejectInfo } from '../../../engine/protocol/reject_codes.js';
 import { IoContext } from '../../io_context.js';
-import { validateNewOrder } from '../../orders/order_validation.js';
 import { sendJson, sendRefusal } from '../json_reply.js';
 import { Router } from '../router.js';
-import { authenticate, parseJsonBody } from './route_helpers.js';
+import { authenticate, readNewOrder } from './route_helpers.js';
 
 const WARNING_TEXT: Record<number, string> = {
   [RiskWarning.ORDER_QTY_NEAR_LIMIT]: 'quantity is at 80% or more of the maximum order quantity',
@@ -27,14 +26,8 @@ export function addCheckRoute(router: Router, ctx: IoContext): void {
   router.add('POST', '/check', (req, res) => {
     const account = authenticate(ctx, req, res);
     if (account < 0) return;
-    const body = parseJsonBody(req, res);
-    if (body === undefined) return;
-    const validation = validateNewOrder(body, ctx.instruments);
-    if (!validation.ok) return sendRefusal(res, validation.refusal.code, validation.refusal.reason);
-    const order = validation.value;
-    if (order.account_name !== null && order.account_name !== ctx.accounts.nameOf(account)) {
-      return sendRefusal(res, RejectCode.ACCOUNT_MISMATCH, 'the API key does not belong to that account');
-    }
+    const order = readNewOrder(ctx, account, req, res);
+    if (order === undefined) return;
     const submitted = ctx.link.submit(
       (writer, request_id) => writer.check({
         request_id, account, symbol: order.symbol, side: order.side, order_type: order.order_type,

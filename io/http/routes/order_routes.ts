@@ -8,14 +8,14 @@ import { ReplyRecord } from '../../../engine/protocol/event_record.js';
 import { OrderStatus, TimeInForce, isFinalStatus } from '../../../engine/protocol/enums.js';
 import { REPLY_FLAG_DUPLICATE } from '../../../engine/protocol/reply_layout.js';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
-import { nextSessionEndMs } from '../../config/oms_config.js';
+import { sessionEndAfterMs } from '../../../services/pnl/session_clock.js';
 import { IoContext } from '../../io_context.js';
 import { amendRefusal } from '../../orders/amend_rules.js';
-import { validateAmend, validateNewOrder } from '../../orders/order_validation.js';
+import { validateAmend } from '../../orders/order_validation.js';
 import { HttpRequest, HttpResponder } from '../http_types.js';
 import { sendJson, sendRefusal } from '../json_reply.js';
 import { Router } from '../router.js';
-import { authenticate, parseJsonBody, parseOrderId, queryParams } from './route_helpers.js';
+import { authenticate, parseJsonBody, parseOrderId, queryParams, readNewOrder } from './route_helpers.js';
 
 export function addOrderRoutes(router: Router, ctx: IoContext): void {
   router.add('POST', '/orders', (req, res) => placeOrder(ctx, req, res));
@@ -30,16 +30,10 @@ function placeOrder(ctx: IoContext, req: HttpRequest, res: HttpResponder): void 
   if (!ctx.accepting()) return sendRefusal(res, RejectCode.SHUTTING_DOWN);
   const account = authenticate(ctx, req, res);
   if (account < 0) return;
-  const body = parseJsonBody(req, res);
-  if (body === undefined) return;
-  const validation = validateNewOrder(body, ctx.instruments);
-  if (!validation.ok) return sendRefusal(res, validation.refusal.code, validation.refusal.reason);
-  const order = validation.value;
-  if (order.account_name !== null && order.account_name !== ctx.accounts.nameOf(account)) {
-    return sendRefusal(res, RejectCode.ACCOUNT_MISMATCH, 'the API key does not belong to that account');
-  }
+  const order = readNewOrder(ctx, account, req, res);
+  if (order === undefined) return;
   const expire_at_ms = order.time_in_force === TimeInForce.DAY
-    ? nextSessionEndMs(Date.now(), ctx.config.session_end_utc_minutes)
+    ? sessionEndAfterMs(Date.now(), ctx.config.session_end_utc_minutes)
     : order.expire_at_ms;
   const client_order_id = order.client_order_id ?? ctx.generatedClientOrderId();
   const submitted = ctx.link.submit(

@@ -1,6 +1,7 @@
-/** Small steps every route repeats: authenticate, parse the JSON body, parse ids and queries. */
+/** Small steps every route repeats: authenticate, parse and validate the JSON body, parse ids and queries. */
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
 import { IoContext } from '../../io_context.js';
+import { validateNewOrder, ValidatedOrder } from '../../orders/order_validation.js';
 import { HttpRequest, HttpResponder } from '../http_types.js';
 import { sendRefusal } from '../json_reply.js';
 
@@ -50,6 +51,27 @@ export function parseJsonObject(req: HttpRequest, res: HttpResponder): Record<st
     return undefined;
   }
   return body as Record<string, unknown>;
+}
+
+/**
+ * The new order in the body of a request from `account` (POST /orders, POST /check):
+ * parsed, validated, and if it names an account, checked to be the caller's own. Returns
+ * undefined after answering the refusal.
+ */
+export function readNewOrder(ctx: IoContext, account: number, req: HttpRequest, res: HttpResponder): ValidatedOrder | undefined {
+  const body = parseJsonBody(req, res);
+  if (body === undefined) return undefined;
+  const validation = validateNewOrder(body, ctx.instruments);
+  if (!validation.ok) {
+    sendRefusal(res, validation.refusal.code, validation.refusal.reason);
+    return undefined;
+  }
+  const order = validation.value;
+  if (order.account_name !== null && order.account_name !== ctx.accounts.nameOf(account)) {
+    sendRefusal(res, RejectCode.ACCOUNT_MISMATCH, 'the API key does not belong to that account');
+    return undefined;
+  }
+  return order;
 }
 
 /** Order ids are positive integers below 2^53, written in decimal. */

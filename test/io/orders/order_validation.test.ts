@@ -1,0 +1,168 @@
+/**
+ * Validation at the edge, on its own: the exact integers a valid JSON order becomes, and
+ * for every way an order can be wrong, the catalogue code and a reason that names the
+ * field. Clients read both, so both are pinned here; the engine trusts whatever passes.
+ */
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import { OrderType, Side, TimeInForce } from '../../../engine/protocol/enums.js';
+import { RejectCode, rejectInfo } from '../../../engine/protocol/reject_codes.js';
+import { DEMO_INSTRUMENTS, InstrumentTable } from '../../../engine/reference/instruments.js';
+import { validateAmend, validateNewOrder } from '../../../io/orders/order_validation.js';
+
+const instruments = new InstrumentTable(DEMO_INSTRUMENTS);
+const BTC = instruments.indexOf('BTCUSDT');
+const SOL = instruments.indexOf('SOLUSDT');
+/** A valid limit order; cases change one thing at a time. */
+const limit = { symbol: 'BTCUSDT', side: 'buy', quantity: '0.5', price: '45000.10' };
+
+type Case = readonly [sentence: string, body: unknown, code: RejectCode, reason: RegExp];
+
+const NEW_ORDER_REFUSALS: readonly Case[] = [
+  ['a body that is not an object is malformed', [limit], RejectCode.MALFORMED_BODY, /^the body must be a JSON object$/],
+  ['a null body is malformed', null, RejectCode.MALFORMED_BODY, /^the body must be a JSON object$/],
+  ['an account that is not a string has the wrong type', { ...limit, account: 7 }, RejectCode.INVALID_FIELD_TYPE, /^account must be a string$/],
+  ['a missing symbol is a missing field', { ...limit, symbol: undefined }, RejectCode.MISSING_FIELD, /^symbol is required$/],
+  ['a symbol that is not a string has the wrong type', { ...limit, symbol: 1 }, RejectCode.INVALID_FIELD_TYPE, /^symbol must be a string$/],
+  ['a symbol not traded here is unknown, and named', { ...limit, symbol: 'DOGEUSDT' }, RejectCode.UNKNOWN_SYMBOL, /^unknown symbol "DOGEUSDT"$/],
+  ['a missing side is a missing field', { ...limit, side: undefined }, RejectCode.MISSING_FIELD, /^side is required$/],
+  ['a side that is not a string has the wrong type', { ...limit, side: 1 }, RejectCode.INVALID_FIELD_TYPE, /^side must be a string$/],
+  ['a side other than buy or sell is invalid, and quoted', { ...limit, side: 'hold' }, RejectCode.INVALID_SIDE, /^side must be "buy" or "sell", got "hold"$/],
+  ['an unknown order_type is invalid and the valid ones are listed', { ...limit, order_type: 'PEG' }, RejectCode.INVALID_ORDER_TYPE, /^order_type must be one of MARKET, LIMIT, STOP, STOP_LIMIT, got "PEG"$/],
+  ['an unknown type (the seed\'s name for order_type) names the field the client sent', { ...limit, type: 'PEG' }, RejectCode.INVALID_ORDER_TYPE, /^type must be one of /],
+  ['an order_type that is not a string has the wrong type', { ...limit, order_type: 2 }, RejectCode.INVALID_FIELD_TYPE, /^order_type must be a string$/],
+  ['an unknown time_in_force is invalid and the valid ones are listed', { ...limit, time_in_force: 'GFD' }, RejectCode.INVALID_TIME_IN_FORCE, /^time_in_force must be one of DAY, GTC, IOC, FOK, GTD, got "GFD"$/],
+  ['a missing quantity is a missing field', { ...limit, quantity: undefined }, RejectCode.MISSING_FIELD, /^quantity is required$/],
+  ['a zero quantity is invalid', { ...limit, quantity: 0 }, RejectCode.INVALID_QUANTITY, /^quantity must be greater than zero$/],
+  ['a negative quantity is invalid', { ...limit, quantity: '-1' }, RejectCode.INVALID_QUANTITY, /^quantity must be greater than zero$/],
+  ['a quantity that is not a decimal is invalid, and quoted', { ...limit, quantity: 'abc' }, RejectCode.INVALID_QUANTITY, /^quantity is not a decimal number: "abc"$/],
+  ['a quantity that is not finite is invalid', { ...limit, quantity: Infinity }, RejectCode.INVALID_QUANTITY, /^quantity must be a finite number$/],
+  ['a quantity that is neither a number nor a string has the wrong type', { ...limit, quantity: true }, RejectCode.INVALID_FIELD_TYPE, /^quantity must be a number or a decimal string$/],
+  ['a quantity off the lot grid is refused with the lot size', { ...limit, quantity: '0.00005' }, RejectCode.OFF_LOT, /^quantity is not a multiple of the lot size 0\.0001$/],
+  ['a quantity beyond exact integers is out of range', { ...limit, quantity: '12345678901234567890' }, RejectCode.VALUE_OUT_OF_RANGE, /^quantity is too large$/],
+  ['a limit order without a price needs one', { ...limit, order_type: 'LIMIT', price: undefined }, RejectCode.PRICE_REQUIRED, /^LIMIT orders need a price$/],
+  ['a stop-limit order without a price needs one', { ...limit, order_type: 'STOP_LIMIT', price: null, stop_price: '44000' }, RejectCode.PRICE_REQUIRED, /^STOP_LIMIT orders need a price$/],
+  ['a zero price is invalid', { ...limit, price: 0 }, RejectCode.INVALID_PRICE, /^price must be greater than zero$/],
+  ['a price that is not a decimal is invalid, and quoted', { ...limit, price: '45k' }, RejectCode.INVALID_PRICE, /^price is not a decimal number: "45k"$/],
+  ['a price that is neither a number nor a string has the wrong type', { ...limit, price: [45000] }, RejectCode.INVALID_FIELD_TYPE, /^price must be a number or a decimal string$/],
+  ['a price off the tick grid is refused with the tick size', { ...limit, price: '45000.001' }, RejectCode.OFF_TICK, /^price is not a multiple of the tick size 0\.01$/],
+  ['a price beyond exact integers is out of range', { ...limit, price: '123456789012345678901' }, RejectCode.VALUE_OUT_OF_RANGE, /^price is too large$/],
+  ['a market order\'s price is ignored but still has to be a number', { ...limit, order_type: 'MARKET', price: 'x' }, RejectCode.INVALID_PRICE, /^price is not a decimal number: "x"$/],
+  ['a stop order without a stop_price needs one', { ...limit, order_type: 'STOP', price: undefined }, RejectCode.STOP_PRICE_REQUIRED, /^STOP orders need a stop_price$/],
+  ['a stop_price off the tick grid is refused under its own name', { ...limit, order_type: 'STOP_LIMIT', stop_price: '44000.005' }, RejectCode.OFF_TICK, /^stop_price is not a multiple of the tick size 0\.01$/],
+  ['a stop_price on a limit order is refused', { ...limit, stop_price: '44000' }, RejectCode.INVALID_PRICE, /^stop_price is only allowed on STOP and STOP_LIMIT orders$/],
+  ['a GTD order without expire_time needs one', { ...limit, time_in_force: 'GTD' }, RejectCode.INVALID_EXPIRE_TIME, /^GTD orders need expire_time$/],
+  ['a GTD expire_time that is not a time is invalid', { ...limit, time_in_force: 'GTD', expire_time: 'tomorrow' }, RejectCode.INVALID_EXPIRE_TIME, /^expire_time is not a valid time$/],
+  ['a GTD expire_time of zero is invalid', { ...limit, time_in_force: 'GTD', expire_time: 0 }, RejectCode.INVALID_EXPIRE_TIME, /^expire_time is not a valid time$/],
+  ['a GTD expire_time of the wrong type says which types it takes', { ...limit, time_in_force: 'GTD', expire_time: {} }, RejectCode.INVALID_FIELD_TYPE, /^expire_time must be epoch milliseconds or an ISO-8601 string$/],
+  ['an expire_time on an order that is not GTD is refused', { ...limit, expire_time: 1_893_553_445_000 }, RejectCode.INVALID_EXPIRE_TIME, /^expire_time is only allowed with time_in_force GTD$/],
+  ['a client_order_id that is not a string has the wrong type', { ...limit, client_order_id: 12 }, RejectCode.INVALID_FIELD_TYPE, /^client_order_id must be a string$/],
+  ['a client_order_id of 41 characters is too long', { ...limit, client_order_id: 'x'.repeat(41) }, RejectCode.INVALID_CLIENT_ORDER_ID, /^client_order_id must be 1 to 40 printable ASCII characters without spaces$/],
+  ['a client_order_id with a space is invalid', { ...limit, client_order_id: 'my order' }, RejectCode.INVALID_CLIENT_ORDER_ID, /without spaces$/],
+  ['an empty client_order_id is invalid', { ...limit, client_order_id: '' }, RejectCode.INVALID_CLIENT_ORDER_ID, /^client_order_id must be 1 to 40/],
+];
+
+const AMEND_REFUSALS: readonly Case[] = [
+  ['an amend body that is not an object is malformed', 'price=1', RejectCode.MALFORMED_BODY, /^the body must be a JSON object$/],
+  ['an amend that changes nothing is refused and says what it may change', { client_order_id: 'r-1' }, RejectCode.NOTHING_TO_AMEND, /^send quantity, price or stop_price to amend$/],
+  ['an amended quantity is checked against the order\'s own symbol (SOLUSDT lots are 0.01)', { quantity: '0.001' }, RejectCode.OFF_LOT, /^quantity is not a multiple of the lot size 0\.01$/],
+  ['an amended zero quantity is invalid', { quantity: '0' }, RejectCode.INVALID_QUANTITY, /^quantity must be greater than zero$/],
+  ['an amended price off the tick grid is refused', { price: '100.001' }, RejectCode.OFF_TICK, /^price is not a multiple of the tick size 0\.01$/],
+  ['an amended stop_price that is not a decimal is invalid', { stop_price: 'soon' }, RejectCode.INVALID_PRICE, /^stop_price is not a decimal number: "soon"$/],
+  ['an amend\'s client_order_id follows the same rule as a new order\'s', { price: '101', client_order_id: 'a b' }, RejectCode.INVALID_CLIENT_ORDER_ID, /without spaces$/],
+];
+
+for (const [sentence, body, code, reason] of NEW_ORDER_REFUSALS) {
+  t.test(sentence, async (t) => {
+    const validation = validateNewOrder(body, instruments);
+    t.equal(validation.ok, false, 'refused');
+    if (validation.ok) return;
+    t.equal(rejectInfo(validation.refusal.code).name, rejectInfo(code).name, 'with its code');
+    t.match(validation.refusal.reason, reason, 'and a reason that names the field');
+  });
+}
+
+for (const [sentence, body, code, reason] of AMEND_REFUSALS) {
+  t.test(sentence, async (t) => {
+    const validation = validateAmend(body, SOL, instruments);
+    t.equal(validation.ok, false, 'refused');
+    if (validation.ok) return;
+    t.equal(rejectInfo(validation.refusal.code).name, rejectInfo(code).name, 'with its code');
+    t.match(validation.refusal.reason, reason, 'and a reason that names the field');
+  });
+}
+
+t.test('every refusal the validator can give is a 4xx client error and has a case above', async (t) => {
+  const source = readFileSync(new URL('../../../../io/orders/order_validation.ts', import.meta.url), 'utf8');
+  const used = new Set([...source.matchAll(/RejectCode\.([A-Z_]+)/g)].map((m) => m[1]));
+  const covered = new Set<string>([...NEW_ORDER_REFUSALS, ...AMEND_REFUSALS].map(([, , code]) => rejectInfo(code).name));
+  t.ok(used.size >= 15, `the validator's codes were found in its source (${used.size})`);
+  for (const name of used) {
+    const info = rejectInfo(RejectCode[name as keyof typeof RejectCode]);
+    t.ok(info.http_status >= 400 && info.http_status < 500, `${name} answers ${info.http_status}`);
+    t.ok(covered.has(name), `${name} has a case in this file`);
+  }
+});
+
+t.test('a valid limit order becomes the exact integers the engine trusts', async (t) => {
+  const validation = validateNewOrder({ ...limit, account: 'alice', client_order_id: 'c-1' }, instruments);
+  t.same(validation, {
+    ok: true,
+    value: {
+      symbol: BTC, side: Side.BUY, order_type: OrderType.LIMIT, time_in_force: TimeInForce.GTC,
+      qty_lots: 5000, price_ticks: 4_500_010, stop_price_ticks: 0, expire_at_ms: 0,
+      client_order_id: 'c-1', account_name: 'alice',
+    },
+  });
+});
+
+t.test('numbers and decimal strings give the same integers, and names are case-insensitive', async (t) => {
+  const as_strings = validateNewOrder({ symbol: 'btcusdt', side: 'SELL', type: 'limit', time_in_force: 'ioc', quantity: ' 0.5 ', price: '45000.10' }, instruments);
+  const as_numbers = validateNewOrder({ symbol: 'BTCUSDT', side: 'sell', order_type: 'LIMIT', time_in_force: 'IOC', quantity: 0.5, price: 45000.1 }, instruments);
+  t.same(as_strings, as_numbers);
+  t.match(as_numbers, { ok: true, value: { symbol: BTC, side: Side.SELL, time_in_force: TimeInForce.IOC, qty_lots: 5000, price_ticks: 4_500_010 } });
+});
+
+t.test('an order without a type is a limit order if it has a price and a market order if not', async (t) => {
+  t.match(validateNewOrder(limit, instruments), { ok: true, value: { order_type: OrderType.LIMIT } });
+  t.match(validateNewOrder({ ...limit, price: undefined }, instruments), { ok: true, value: { order_type: OrderType.MARKET, price_ticks: 0 } });
+  t.match(validateNewOrder({ ...limit, price: null }, instruments), { ok: true, value: { order_type: OrderType.MARKET } });
+});
+
+t.test('a market order\'s price is ignored: it does not cap the fill, so it is not sent on, even off the tick grid', async (t) => {
+  t.match(validateNewOrder({ ...limit, order_type: 'MARKET', price: '45000.001' }, instruments), { ok: true, value: { price_ticks: 0 } });
+});
+
+t.test('stop orders carry their stop price, stop-limit orders both prices', async (t) => {
+  t.match(validateNewOrder({ ...limit, order_type: 'STOP', price: undefined, stop_price: '44000' }, instruments), {
+    ok: true, value: { order_type: OrderType.STOP, price_ticks: 0, stop_price_ticks: 4_400_000 },
+  });
+  t.match(validateNewOrder({ ...limit, order_type: 'STOP_LIMIT', stop_price: '44000' }, instruments), {
+    ok: true, value: { order_type: OrderType.STOP_LIMIT, price_ticks: 4_500_010, stop_price_ticks: 4_400_000 },
+  });
+});
+
+t.test('a GTD expire_time may be epoch milliseconds (number or digits) or ISO-8601, all the same instant', async (t) => {
+  const expiry_ms = Date.parse('2030-01-02T03:04:05Z');
+  for (const expire_time of [expiry_ms, String(expiry_ms), '2030-01-02T03:04:05Z']) {
+    t.match(validateNewOrder({ ...limit, time_in_force: 'GTD', expire_time }, instruments), {
+      ok: true, value: { time_in_force: TimeInForce.GTD, expire_at_ms: expiry_ms },
+    }, JSON.stringify(expire_time));
+  }
+});
+
+t.test('a DAY order leaves its expiry to the caller, who knows the session end', async (t) => {
+  t.match(validateNewOrder({ ...limit, time_in_force: 'DAY' }, instruments), { ok: true, value: { time_in_force: TimeInForce.DAY, expire_at_ms: 0 } });
+});
+
+t.test('a client_order_id of 40 printable characters is accepted as sent', async (t) => {
+  const id = '!~' + 'a'.repeat(38);
+  t.match(validateNewOrder({ ...limit, client_order_id: id }, instruments), { ok: true, value: { client_order_id: id } });
+});
+
+t.test('an amend keeps what it does not send (0) and converts what it does with the order\'s symbol', async (t) => {
+  t.same(validateAmend({ quantity: '2.5' }, SOL, instruments), { ok: true, value: { qty_lots: 250, price_ticks: 0, stop_price_ticks: 0, client_order_id: null } });
+  t.same(validateAmend({ price: '101.5', stop_price: 99, client_order_id: 'r-1' }, SOL, instruments), {
+    ok: true, value: { qty_lots: 0, price_ticks: 10_150, stop_price_ticks: 9_900, client_order_id: 'r-1' },
+  });
+});
