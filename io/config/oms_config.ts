@@ -164,9 +164,3 @@ function sessionEnd(text: string): number {
 export function isLoopback(host: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
-
-/**
- * The session end computed once for the whole OMS (services/pnl/session_clock.ts); the old
- * name stays exported for the callers that still import it from here.
- */
-export { sessionEndAfterMs as nextSessionEndMs } from '../../services/pnl/session_clock.js';

@@ -12,7 +12,7 @@ import { ReplyRecord } from '../../engine/protocol/event_record.js';
 import { REPLY_FLAG_DUPLICATE } from '../../engine/protocol/reply_layout.js';
 import { RejectCode, rejectInfo } from '../../engine/protocol/reject_codes.js';
 import { Cancel, NewOrder, Replace } from '../binary/index.js';
-import { nextSessionEndMs } from '../config/oms_config.js';
+import { sessionEndAfterMs } from '../../services/pnl/session_clock.js';
 import type { EngineLink, ReplyHandler, SubmitResult } from '../engine_link/engine_link.js';
 import { IoContext } from '../io_context.js';
 import { amendRefusal } from '../orders/amend_rules.js';
@@ -41,7 +41,7 @@ export class WsOrderEntry {
     const stop = m.stop_price === undefined ? 0 : this.units(session, m.seq, m.template_id, instruments.priceToTicks(symbol, m.stop_price), RejectCode.OFF_TICK, 'stop_price');
     if (stop < 0) return;
     const expire_at_ms = m.time_in_force === TimeInForce.DAY
-      ? nextSessionEndMs(Date.now(), this.ctx.config.session_end_utc_minutes)
+      ? sessionEndAfterMs(Date.now(), this.ctx.config.session_end_utc_minutes)
       : m.expire_time_ms;
     const account = session.account;
     const submitted = this.submit(session,

@@ -3,7 +3,6 @@
  * layer (DAY order expiry) and the PnL book depend on these instants being the same.
  */
 import t from 'tap';
-import { nextSessionEndMs } from '../../../io/config/oms_config.js';
 import { DAY_MS, sessionEndAfterMs } from '../../../services/pnl/session_clock.js';
 
 const JAN_2 = Date.parse('2030-01-02T00:00:00Z');
@@ -29,8 +28,4 @@ t.test('a session end that is not a minute of the day is refused', async (t) => 
   for (const minutes of [-1, 24 * 60, 90.5, Number.NaN]) {
     t.throws(() => sessionEndAfterMs(JAN_2, minutes), RangeError, String(minutes));
   }
-});
-
-t.test('the io layer\'s DAY expiry is the same function, under the name it has always imported', async (t) => {
-  t.equal(nextSessionEndMs, sessionEndAfterMs);
 });
