@@ -21,7 +21,9 @@
  *  70  cl_ord_id           40 B  client order id, printable ASCII
  *  112 sent_at_us          f64   when the edge wrote the command, epoch microseconds: the
  *                                engine's clock while it handles it (no clock read per order)
- *  120 (padding to 128)
+ *  120 trace               u8    1 = a sampled command: the engine stamps its reply with the
+ *                                times it took and finished it (stage timing, see reply_layout)
+ *  121 (padding to 128)
  * ```
  *
  * The io thread validates and converts everything before it writes a slot: the engine
@@ -50,9 +52,10 @@ export const CMD_FLAG = b.u8('flag');
 export const CMD_CL_ORD_ID_LENGTH = b.u8('cl_ord_id_length');
 export const CMD_CL_ORD_ID = b.bytes('cl_ord_id', CLIENT_ORDER_ID_MAX_BYTES);
 export const CMD_SENT_AT_US = b.f64('sent_at_us');
+export const CMD_TRACE = b.u8('trace');
 export const COMMAND_SLOT_BYTES = b.finish(128);
 export const commandLayoutFields = b.describe();
 
-if (CMD_QTY_LOTS !== 0 || CMD_REQUEST_ID !== 48 || CMD_TYPE !== 64 || CMD_CL_ORD_ID !== 70 || CMD_SENT_AT_US !== 112) {
+if (CMD_QTY_LOTS !== 0 || CMD_REQUEST_ID !== 48 || CMD_TYPE !== 64 || CMD_CL_ORD_ID !== 70 || CMD_SENT_AT_US !== 112 || CMD_TRACE !== 120) {
   throw new Error('command layout moved: update the diagram and the version');
 }

@@ -11,7 +11,7 @@ import { RingProducer } from '../ring/ring.js';
 import {
   CLIENT_ORDER_ID_MAX_BYTES, CMD_ACCOUNT, CMD_ARG, CMD_CL_ORD_ID, CMD_CL_ORD_ID_LENGTH, CMD_EXPIRE_AT_MS, CMD_FLAG,
   CMD_ORDER_ID, CMD_ORDER_TYPE, CMD_PRICE_TICKS, CMD_QTY_LOTS, CMD_REQUEST_ID, CMD_SESSION_ID, CMD_SIDE,
-  CMD_SENT_AT_US, CMD_STOP_PRICE_TICKS, CMD_SYMBOL, CMD_TIME_IN_FORCE, CMD_TYPE, COMMAND_SLOT_BYTES,
+  CMD_SENT_AT_US, CMD_STOP_PRICE_TICKS, CMD_TRACE, CMD_SYMBOL, CMD_TIME_IN_FORCE, CMD_TYPE, COMMAND_SLOT_BYTES,
 } from './command_layout.js';
 import { CommandType } from './enums.js';
 
@@ -52,6 +52,8 @@ export class CommandWriter {
    * field, not a setter: no double is passed to a call), saving a clock read.
    */
   batch_us = 0;
+  /** Offset of the slot written last, for traceLast (-1: none yet). */
+  private last_off = -1;
 
   constructor(producer: RingProducer, clock: Clock = systemClock) {
     this.producer = producer;
@@ -136,6 +138,11 @@ export class CommandWriter {
     this.batch_us = 0;
   }
 
+  /** Marks the command written last (not yet published) as traced: the engine stamps its reply with stage times. */
+  traceLast(): void {
+    if (this.last_off >= 0) this.producer.ring.u8[this.last_off + CMD_TRACE] = 1;
+  }
+
   private order(type: number, t: OrderTerms): boolean {
     const off = this.begin(type, t.request_id);
     if (off < 0) return false;
@@ -165,6 +172,7 @@ export class CommandWriter {
     r.u32[(off + CMD_REQUEST_ID) >> 2] = request_id;
     if (this.batch_us === 0) this.batch_us = this.clock.nowUs();
     f64[(off + CMD_SENT_AT_US) >> 3] = this.batch_us;
+    this.last_off = off;
     return off;
   }
 

@@ -14,7 +14,10 @@
  *  34  command_type   u8    CommandType of the request
  *  35  risk_level     u8    CHECK: RiskLevel
  *  36  flag           u8    1 = idempotent resend: order_id is the original order
- *  37  (padding to 64)
+ *  40  engine_in_us   f64   traced commands only (command trace = 1): when the engine took
+ *  48  engine_out_us  f64   the command and when it had handled it, epoch microseconds;
+ *                           other replies leave both as they were (stale)
+ *  56  (padding to 64)
  * ```
  */
 import { LayoutBuilder } from '../layout/layout_builder.js';
@@ -29,9 +32,11 @@ export const RP_CODE = b.u16('code');
 export const RP_COMMAND_TYPE = b.u8('command_type');
 export const RP_RISK_LEVEL = b.u8('risk_level');
 export const RP_FLAG = b.u8('flag');
+export const RP_ENGINE_IN_US = b.f64('engine_in_us');
+export const RP_ENGINE_OUT_US = b.f64('engine_out_us');
 export const REPLY_SLOT_BYTES = b.finish(64);
 export const replyLayoutFields = b.describe();
 
 export const REPLY_FLAG_DUPLICATE = 1;
 
-if (RP_REQUEST_ID !== 24 || RP_CODE !== 32 || RP_FLAG !== 36) throw new Error('reply layout moved: update the diagram');
+if (RP_REQUEST_ID !== 24 || RP_CODE !== 32 || RP_FLAG !== 36 || RP_ENGINE_IN_US !== 40 || RP_ENGINE_OUT_US !== 48) throw new Error('reply layout moved: update the diagram');

@@ -229,7 +229,7 @@ export class EngineLink {
         this.handlers[index] = undefined;
         this.in_flight--;
         this.timeouts++;
-        handler({ request_id: this.oldest_in_flight, command_type: 0, code: RejectCode.TIMEOUT, order_id: 0, last_seq: 0, flag: 0, risk_level: 0, warnings: 0, arg: 0 });
+        handler({ request_id: this.oldest_in_flight, command_type: 0, code: RejectCode.TIMEOUT, order_id: 0, last_seq: 0, flag: 0, risk_level: 0, warnings: 0, arg: 0, engine_in_us: 0, engine_out_us: 0 });
       }
       this.oldest_in_flight = this.oldest_in_flight >= 0xffffffff ? 1 : this.oldest_in_flight + 1;
     }
