@@ -1,6 +1,8 @@
 /**
  * Assembles an engine from shared buffers: state, mark cache, venue, risk and the agent.
  * The engine worker uses it, and so do tests that drive `doWork` by hand on one thread.
+ * `engineInitFor` builds the engine's start record from the buffers `allocateOmsBuffers`
+ * made, so the OMS, the benchmark and the tests wire the engine the same way.
  */
 import { Clock, systemClock } from './agent/clock.js';
 import { EngineConfig } from './config/engine_config.js';
@@ -16,6 +18,7 @@ import { MarkCache } from './state/mark_cache.js';
 import { WorkerHealthBlock } from './telemetry/worker_health.js';
 import { WorkerId } from './telemetry/worker_health_layout.js';
 import { SimulatedVenue } from './venue/simulated_venue.js';
+import type { OmsBuffers } from './shared_memory.js';
 
 export interface EngineInit {
   readonly config: EngineConfig;
@@ -35,13 +38,44 @@ export interface EngineInit {
   readonly active_limits_bank: number;
   readonly health: SharedArrayBuffer | null;
   readonly counters: SharedArrayBuffer;
-  /** Rebuild state from a snapshot (if any) and the journal before running (null: start empty). */
-  readonly recovery?: {
-    readonly snapshot_file: string | null;
-    readonly journal_dir: string;
-    readonly from_seq: number;
-    readonly to_seq: number;
-  } | null;
+}
+
+/** What the engine's start record needs besides the shared buffers. */
+export interface EngineWiring {
+  readonly config: EngineConfig;
+  readonly accounts: number;
+  /** Per symbol: InstrumentTable.notional_scale. */
+  readonly notional_scale: readonly number[];
+  /** The limits bank in force at start (LimitsManager.activeBank; 0 before any swap). */
+  readonly active_limits_bank: number;
+  /**
+   * Doorbells of the event ring's readers, rung after each publish. By default the
+   * journal's alone: it reads straight behind the engine, and io and PnL are woken by the
+   * journal once it released what they may read. The benchmark, where nothing parks on
+   * the event ring, passes none.
+   */
+  readonly event_wake?: readonly SharedArrayBuffer[];
+}
+
+/** The engine's start record over the OMS's shared buffers; replies wake the io thread. */
+export function engineInitFor(buffers: OmsBuffers, wiring: EngineWiring): EngineInit {
+  return {
+    config: wiring.config,
+    accounts: wiring.accounts,
+    notional_scale: wiring.notional_scale,
+    commands: buffers.commands,
+    events: buffers.events,
+    replies: buffers.replies,
+    own_doorbell: buffers.engine_doorbell,
+    event_wake: wiring.event_wake ?? [buffers.journal_doorbell],
+    reply_wake: [buffers.io_doorbell],
+    marks: buffers.marks,
+    pnl: buffers.pnl,
+    limits: buffers.limits,
+    active_limits_bank: wiring.active_limits_bank,
+    health: buffers.health,
+    counters: buffers.engine_counters,
+  };
 }
 
 export interface Engine {

@@ -12,7 +12,7 @@
 import { Worker } from 'node:worker_threads';
 import { disableMemoryReducer } from '../../engine/agent/quiet_heap.js';
 import { EngineConfig, engineConfigFromEnv } from '../../engine/config/engine_config.js';
-import { EngineInit } from '../../engine/engine_factory.js';
+import { EngineInit, engineInitFor } from '../../engine/engine_factory.js';
 import { AccountTable, DEMO_ACCOUNTS } from '../../engine/reference/accounts.js';
 import { decimalOf } from '../../engine/reference/decimal.js';
 import { DEMO_INSTRUMENTS, InstrumentTable } from '../../engine/reference/instruments.js';
@@ -74,22 +74,15 @@ export function prepareEngineFixture(id_prefix: string, env: NodeJS.ProcessEnv =
   }
 
   const init = {
-    config,
-    accounts: accounts.count,
-    notional_scale: instruments.instruments.map((i) => i.notional_scale),
-    commands: buffers.commands,
-    events: buffers.events,
-    replies: buffers.replies,
-    own_doorbell: buffers.engine_doorbell,
-    event_wake: [],
-    // The load generator plays the io thread: it parks on the io doorbell, which the engine rings after replies.
-    reply_wake: [buffers.io_doorbell],
-    marks: buffers.marks,
-    pnl: buffers.pnl,
-    limits: buffers.limits,
-    active_limits_bank: 0,
-    health: buffers.health,
-    counters: buffers.engine_counters,
+    ...engineInitFor(buffers, {
+      config,
+      accounts: accounts.count,
+      notional_scale: instruments.instruments.map((i) => i.notional_scale),
+      active_limits_bank: 0,
+      // Nothing parks on the event ring here: the load generator plays the io thread and
+      // parks on the io doorbell, which the engine rings after replies.
+      event_wake: [],
+    }),
     profile_gc: true,
   };
   return { config, buffers, init, plan: { account: accounts.indexOf(ACCOUNT), legs, id_prefix } };

@@ -14,10 +14,20 @@ import { EngineState } from '../../engine/state/engine_state.js';
 import { replayJournal } from '../../services/journal/replay.js';
 import { ColumnarFile } from '../../services/snapshot/columnar_file.js';
 import { readEngineState } from '../../services/snapshot/engine_state_codec.js';
+import { checkRecoveryPlan, RecoveryPlan } from '../../services/snapshot/recovery_plan.js';
 import { GcRecorder } from '../../engine/telemetry/gc_recorder.js';
 import { WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layout.js';
 
-const init = workerData as EngineInit & { readonly profile_gc?: boolean };
+export interface EngineWorkerData extends EngineInit {
+  /**
+   * Rebuild state from the process's recovery plan (its snapshot, then its journal range)
+   * before running. Absent or null: start empty (the benchmark, tests, an empty journal).
+   */
+  readonly recovery?: { readonly plan: RecoveryPlan; readonly journal_dir: string } | null;
+  readonly profile_gc?: boolean;
+}
+
+const init = workerData as EngineWorkerData;
 const capacity = {
   accounts: init.accounts,
   symbols: init.notional_scale.length,
@@ -25,13 +35,15 @@ const capacity = {
   dedupe_window: init.config.dedupe_window,
 };
 // Recovery: the main thread validated the journal (and cut a torn tail) and chose the
-// snapshot; the engine rebuilds its own state from them before it runs.
+// snapshot; the engine rebuilds its own state from that plan before it runs.
 const recovery = init.recovery ?? null;
-const state = recovery?.snapshot_file
-  ? readEngineState(new ColumnarFile(recovery.snapshot_file), capacity, init.notional_scale)
+if (recovery !== null) checkRecoveryPlan(recovery.plan);
+const snapshot = recovery?.plan.snapshot ?? null;
+const state = snapshot !== null
+  ? readEngineState(new ColumnarFile(snapshot.path), capacity, init.notional_scale)
   : new EngineState(capacity, init.notional_scale);
 if (recovery !== null) {
-  replayJournal(recovery.journal_dir, recovery.from_seq, recovery.to_seq, (views, base) => state.apply(views, base));
+  replayJournal(recovery.journal_dir, recovery.plan.from_seq, recovery.plan.to_seq, (views, base) => state.apply(views, base));
 }
 const engine = createEngine(init, undefined, state);
 const reporter = engine.health?.reporter(WorkerId.ENGINE) ?? null;

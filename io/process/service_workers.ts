@@ -1,9 +1,9 @@
 /**
  * The service workers (market data, PnL, sinks) as supervisor specs, built from the OMS
- * configuration and the shared buffers, so the process wiring (io/process/oms_process.ts) only
- * has to do:
+ * configuration and the shared buffers, so the process wiring (io/process/start_services.ts)
+ * only has to do:
  *
- *   const { enabled, disabled } = serviceWorkerSpecs({ config, buffers, instruments, accounts, recovered_last_seq });
+ *   const { enabled, disabled } = serviceWorkerSpecs({ config, buffers, instruments, accounts, recovery, verified });
  *   for (const id of disabled) health.setState(id, WorkerState.DISABLED);
  *   const supervisors = enabled.map((spec) => new WorkerSupervisor(spec, health, log));
  *   supervisors.forEach((s) => s.start());
@@ -13,7 +13,10 @@
  * Which run:
  *  - market data: with OMS_MARKET_DATA=sim or nats (NATS_URL); not with manual, where the
  *    io thread is the mark table's one writer;
- *  - PnL: always; with OMS_DURABILITY=none it cannot replay a journal on (re)start;
+ *  - PnL: always; with OMS_DURABILITY=none it cannot replay a journal on (re)start. Its
+ *    start record is built at every (re)start: it rebuilds from the latest verified
+ *    snapshot (the start-up recovery plan's until a newer one is verified), never from
+ *    whichever file is newest on disk;
  *  - each sink when its setting is present (NATS_URL, REDIS_URL, QDB_CLIENT_CONF) and the
  *    journal exists (OMS_DURABILITY is not none: sinks read the journal, not the ring).
  *
@@ -33,6 +36,8 @@ import type { QuestDbSinkWorkerInit } from '../../services/sinks/questdb_sink_wo
 import type { RedisSinkWorkerInit } from '../../services/sinks/redis_sink_worker.js';
 import type { SinkWorkerCommonInit } from '../../services/sinks/sink_worker_main.js';
 import type { SupervisedWorkerSpec } from '../../services/supervisor/worker_supervisor.js';
+import type { RecoveryPlan } from '../../services/snapshot/recovery_plan.js';
+import type { VerifiedSnapshot } from '../../services/snapshot/verified_snapshot.js';
 
 export const SERVICE_WORKER_URLS = {
   market_data: new URL('../../services/market_data/market_data_worker.js', import.meta.url),
@@ -47,8 +52,10 @@ export interface ServiceWiring {
   readonly buffers: OmsBuffers;
   readonly instruments: InstrumentTable;
   readonly accounts: AccountTable;
-  /** The journal's last sequence found by recovery at start-up. */
-  readonly recovered_last_seq: number;
+  /** The process's recovery plan, computed once at start-up. */
+  readonly recovery: RecoveryPlan;
+  /** The newest snapshot known to be whole; a restarted PnL worker starts from it. */
+  readonly verified: VerifiedSnapshot;
   /** JetStream stream for order events (default ORDERS). */
   readonly nats_stream?: string;
   /** Message id prefix, one per OMS shard (default "oms"). */
@@ -83,7 +90,7 @@ export function serviceWorkerSpecs(w: ServiceWiring): ServiceWorkerSpecs {
     enabled.push({ name: 'market_data', worker_id: WorkerId.MARKET_DATA, url: SERVICE_WORKER_URLS.market_data, workerData: market_data });
   }
 
-  const pnl: PnlWorkerInit = {
+  const pnl: Omit<PnlWorkerInit, 'recovery'> = {
     events: buffers.events,
     own_doorbell: buffers.pnl_doorbell,
     engine_doorbell: buffers.engine_doorbell,
@@ -93,7 +100,6 @@ export function serviceWorkerSpecs(w: ServiceWiring): ServiceWorkerSpecs {
     journal_progress: buffers.journal_progress,
     health: buffers.health,
     journal_dir: journal_exists ? path.join(config.data_dir, 'journal') : null,
-    recovered_last_seq: w.recovered_last_seq,
     accounts: w.accounts.count,
     notional_scale: w.instruments.instruments.map((i) => i.notional_scale),
     session_end_utc_minutes: config.session_end_utc_minutes,
@@ -102,7 +108,8 @@ export function serviceWorkerSpecs(w: ServiceWiring): ServiceWorkerSpecs {
   // position when it starts; a crashed one cannot detach, so the supervisor does.
   const events = new SharedRing(buffers.events);
   enabled.push({
-    name: 'pnl', worker_id: WorkerId.PNL, url: SERVICE_WORKER_URLS.pnl, workerData: pnl, doorbell: buffers.pnl_doorbell,
+    name: 'pnl', worker_id: WorkerId.PNL, url: SERVICE_WORKER_URLS.pnl, doorbell: buffers.pnl_doorbell,
+    workerData: (): PnlWorkerInit => ({ ...pnl, recovery: w.verified.planFromLatest(w.recovery.to_seq) }),
     onExit: () => events.detach(EventConsumer.PNL),
   });
 

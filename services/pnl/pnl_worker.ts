@@ -3,9 +3,12 @@
  *
  * Start-up: while the worker is not running, its ring position is detached (it does not
  * hold the engine back; see SharedRing.detach). It first attaches at the journal's
- * position (SharedRing.attachAt), then reads J = max(recovered last sequence, durable
- * sequence now) and rebuilds the book: from the latest snapshot's book (if any) and the
- * journal after it, up to J.
+ * position (SharedRing.attachAt), then reads J = max(the plan's last sequence, durable
+ * sequence now) and rebuilds the book: from the book in its recovery plan's snapshot (if
+ * any) and the journal after it, up to J. The plan comes from the main thread: at
+ * start-up the process's recovery plan, after a crash one from the newest snapshot
+ * verified since (it never picks a snapshot itself: the newest file on disk may be one
+ * that recovery skipped as damaged).
  * Every slot behind the attach point was released by the journal, which publishes
  * "durable up to" before it releases, so those events are at or below J and came from the
  * replay; ring events at or below J that are still ahead of the attach point are skipped.
@@ -27,9 +30,8 @@ import { WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layo
 import { durableSeq } from '../../engine/reference/journal_progress.js';
 import { replayJournal } from '../journal/replay.js';
 import { PnlAgent } from './pnl_agent.js';
-import path from 'node:path';
-import { latestSnapshot } from '../snapshot/snapshot_files.js';
 import { readSnapshotMeta } from '../snapshot/columnar_file.js';
+import { checkRecoveryPlan, RecoveryPlan } from '../snapshot/recovery_plan.js';
 import { PnlBook, PnlBookJson } from './pnl_book.js';
 import { applyEventToBook } from './pnl_events.js';
 
@@ -46,8 +48,12 @@ export interface PnlWorkerInit {
   readonly health: SharedArrayBuffer;
   /** OMS_DATA_DIR/journal, or null with OMS_DURABILITY=none (nothing to replay). */
   readonly journal_dir: string | null;
-  /** The journal's last sequence found by recovery at process start. */
-  readonly recovered_last_seq: number;
+  /**
+   * Which snapshot to start from and the journal range after it: the process's recovery
+   * plan at start-up, or one from the latest verified snapshot on a restart. Its to_seq
+   * is a floor; the worker replays up to the durable sequence when it attaches.
+   */
+  readonly recovery: RecoveryPlan;
   readonly accounts: number;
   /** Per symbol, InstrumentTable.notional_scale. */
   readonly notional_scale: readonly number[];
@@ -64,22 +70,20 @@ reporter.setState(WorkerState.STARTING);
 const ring = new SharedRing(init.events);
 // Attach first, then read the durable sequence: see the comment at the top.
 ring.attachAt(EventConsumer.PNL, EventConsumer.JOURNAL);
-const replay_to = Math.max(init.recovered_last_seq, durableSeq(new SeqlockTable(init.journal_progress)));
-// The latest snapshot carries the book; journal segments before it may be retired.
+const plan = checkRecoveryPlan(init.recovery);
+const replay_to = Math.max(plan.to_seq, durableSeq(new SeqlockTable(init.journal_progress)));
+// The plan's snapshot carries the book; journal segments before it may be retired.
 let book = new PnlBook({
   accounts: init.accounts,
   notional_scale: init.notional_scale,
   session_end_utc_minutes: init.session_end_utc_minutes,
 });
 let replay_from = 1;
-if (init.journal_dir !== null) {
-  const snapshot = latestSnapshot(path.dirname(init.journal_dir));
-  if (snapshot !== null && snapshot.seq <= replay_to) {
-    const meta = readSnapshotMeta(snapshot.path);
-    if (meta.pnl !== undefined) {
-      book = PnlBook.fromJSON(meta.pnl as PnlBookJson);
-      replay_from = snapshot.seq + 1;
-    }
+if (init.journal_dir !== null && plan.snapshot !== null) {
+  const meta = readSnapshotMeta(plan.snapshot.path);
+  if (meta.pnl !== undefined) {
+    book = PnlBook.fromJSON(meta.pnl as PnlBookJson);
+    replay_from = plan.from_seq;
   }
 }
 if (init.journal_dir !== null && replay_to >= replay_from) {

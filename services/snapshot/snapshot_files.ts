@@ -1,7 +1,8 @@
 /**
  * Where snapshots live: OMS_DATA_DIR/snapshots/<seq>.snap, named by the sequence of the
  * last event they include. A file only gets its final name after it was read back and
- * verified, so every `.snap` present is a verified snapshot.
+ * verified, so every `.snap` present was whole when written; a disk can still damage
+ * one later, which is why only planRecovery (which reads it back) picks one to start from.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,7 +20,7 @@ export interface SnapshotRef {
   readonly seq: number;
 }
 
-/** Verified snapshots, oldest first. */
+/** Snapshots on disk, oldest first. */
 export function listSnapshots(data_dir: string): SnapshotRef[] {
   const directory = snapshotDirectory(data_dir);
   if (!fs.existsSync(directory)) return [];
@@ -28,9 +29,4 @@ export function listSnapshots(data_dir: string): SnapshotRef[] {
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ path: path.join(directory, m[0]), seq: Number(m[1]) }))
     .sort((a, b) => a.seq - b.seq);
-}
-
-export function latestSnapshot(data_dir: string): SnapshotRef | null {
-  const all = listSnapshots(data_dir);
-  return all.length === 0 ? null : all[all.length - 1];
 }

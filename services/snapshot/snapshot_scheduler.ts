@@ -14,6 +14,7 @@ import { WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layo
 import type { CommandWriter } from '../../engine/protocol/command_writer.js';
 import type { ReplyRecord } from '../../engine/protocol/event_record.js';
 import type { SnapshotTaskInput, SnapshotTaskResult } from './snapshot_task.js';
+import type { VerifiedSnapshot } from './verified_snapshot.js';
 
 const CHECK_INTERVAL_MS = 1000;
 
@@ -38,16 +39,19 @@ export interface SnapshotSchedulerOptions {
   readonly health: WorkerHealthBlock;
   readonly log: Logger;
   readonly interval_events: number;
-  readonly task_base: Omit<SnapshotTaskInput, 'target_seq' | 'expected_hash'>;
+  readonly task_base: Omit<SnapshotTaskInput, 'target_seq' | 'expected_hash' | 'base'>;
   /** The durable sequence right now. */
   readonly durable_seq: () => number;
-  readonly last_snapshot_seq: number;
+  /**
+   * The newest snapshot known to be whole (the recovery plan's at start-up): each task
+   * starts from it, and each snapshot the task verifies becomes it.
+   */
+  readonly verified: VerifiedSnapshot;
 }
 
 export class SnapshotScheduler {
   private readonly pool: Piscina;
   private readonly options: SnapshotSchedulerOptions;
-  private last_seq: number;
   private running: Promise<SnapshotTaskResult> | null = null;
   private timer: NodeJS.Timeout | undefined;
   private taken = 0;
@@ -55,11 +59,10 @@ export class SnapshotScheduler {
 
   constructor(options: SnapshotSchedulerOptions) {
     this.options = options;
-    this.last_seq = options.last_snapshot_seq;
     this.pool = new Piscina({ filename: new URL('./snapshot_task.js', import.meta.url).href, minThreads: 0, maxThreads: 1, idleTimeout: 30_000 });
     const reporter = options.health.reporter(WorkerId.SNAPSHOT);
     reporter.setState(WorkerState.RUNNING);
-    reporter.progress(0, 0, this.last_seq);
+    reporter.progress(0, 0, options.verified.seq);
     reporter.heartbeat(Date.now());
   }
 
@@ -68,8 +71,9 @@ export class SnapshotScheduler {
     this.timer = setInterval(() => {
       const reporter = this.options.health.reporter(WorkerId.SNAPSHOT);
       reporter.heartbeat(Date.now());
-      reporter.progress(this.taken, Math.max(0, this.options.durable_seq() - this.last_seq), this.last_seq);
-      if (this.running === null && this.options.durable_seq() - this.last_seq >= this.options.interval_events) {
+      const last_seq = this.options.verified.seq;
+      reporter.progress(this.taken, Math.max(0, this.options.durable_seq() - last_seq), last_seq);
+      if (this.running === null && this.options.durable_seq() - last_seq >= this.options.interval_events) {
         this.snapshotNow().catch(() => { /* logged in snapshotNow */ });
       }
     }, CHECK_INTERVAL_MS);
@@ -92,7 +96,7 @@ export class SnapshotScheduler {
   }
 
   private async take(): Promise<SnapshotTaskResult> {
-    const { link, log, health } = this.options;
+    const { link, log, health, verified } = this.options;
     const marker = await new Promise<{ seq: number; hash: number }>((resolve, reject) => {
       const submitted = link.submit((w, id) => w.stateHash(id), (reply) => {
         if (reply.code !== RejectCode.OK) reject(new Error(`the engine refused STATE_HASH: ${reply.code}`));
@@ -101,8 +105,9 @@ export class SnapshotScheduler {
       if (submitted === 'busy') reject(new SnapshotBusyError());
     });
     try {
-      const result = (await this.pool.run({ ...this.options.task_base, target_seq: marker.seq, expected_hash: marker.hash })) as SnapshotTaskResult;
-      this.last_seq = result.seq;
+      const input: SnapshotTaskInput = { ...this.options.task_base, base: verified.latest, target_seq: marker.seq, expected_hash: marker.hash };
+      const result = (await this.pool.run(input)) as SnapshotTaskResult;
+      verified.advance({ path: result.file, seq: result.seq });
       this.taken++;
       health.setState(WorkerId.SNAPSHOT, WorkerState.RUNNING);
       log.info({ seq: result.seq, bytes: result.bytes, ms: result.ms, open_orders: result.open_orders, retired_segments: result.retired_segments.length },

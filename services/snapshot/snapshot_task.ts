@@ -1,15 +1,18 @@
 /**
  * The piscina task that takes a snapshot, off the hot path:
  *
- *   1. start from the latest verified snapshot (or empty) and replay the journal up to the
- *      event before the engine's STATE_HASH event, into the engine state, the io read
- *      model and the PnL book;
+ *   1. start from its base, the latest snapshot the main thread knows is whole (the
+ *      recovery plan's, then the last one this task verified: see verified_snapshot.ts),
+ *      or empty, and replay the journal up to the event before the engine's STATE_HASH
+ *      event, into the engine state, the io read model and the PnL book;
  *   2. check the replayed state's hash equals the hash the live engine computed at that
  *      point (carried by the STATE_HASH event): the journal really rebuilds the engine;
  *   3. write the snapshot (engine state, io read model, PnL book) to a temporary name, read it
  *      back, restore it and check its hash again, and only then give it its final name;
- *   4. retire journal segments wholly below both the snapshot and every enabled sink's
- *      cursor, and snapshots older than the previous one.
+ *   4. retire snapshots older than the newest `keep_snapshots`, except the base (a damaged
+ *      file can sit between the base and the new one: the base stays the fallback), and
+ *      journal segments wholly below both the oldest kept snapshot and every enabled
+ *      sink's cursor.
  *
  * It runs in a piscina worker thread, so the io thread and the engine never wait for it.
  */
@@ -27,13 +30,15 @@ import { applyEventToBook } from '../pnl/pnl_events.js';
 import { ColumnarFile, ColumnarWriter } from './columnar_file.js';
 import { engineMeta, readEngineState, writeEngineSections } from './engine_state_codec.js';
 import { readOrderStore, writeOrderStoreSection } from './order_store_codec.js';
-import { latestSnapshot, listSnapshots, snapshotDirectory, snapshotFileName } from './snapshot_files.js';
+import { listSnapshots, SnapshotRef, snapshotDirectory, snapshotFileName } from './snapshot_files.js';
 
 export interface SnapshotTaskInput {
   readonly data_dir: string;
   readonly capacity: EngineCapacity;
   readonly notional_scale: readonly number[];
   readonly order_history: number;
+  /** The snapshot to start from, verified already (VerifiedSnapshot.latest), or null: from empty. */
+  readonly base: SnapshotRef | null;
   /** Sequence of the engine's STATE_HASH event; the snapshot includes it. */
   readonly target_seq: number;
   /** The hash that event carries: the live state after target_seq - 1. */
@@ -67,7 +72,7 @@ export class SnapshotVerificationError extends Error {
 export default function takeSnapshot(input: SnapshotTaskInput): SnapshotTaskResult {
   const started = performance.now();
   const journal_dir = path.join(input.data_dir, 'journal');
-  const base = latestSnapshot(input.data_dir);
+  const base = input.base;
   if (base !== null && base.seq >= input.target_seq) throw new Error(`a snapshot at ${base.seq} already covers ${input.target_seq}`);
 
   let state: EngineState;
@@ -120,6 +125,7 @@ export default function takeSnapshot(input: SnapshotTaskInput): SnapshotTaskResu
   const retired_snapshots: string[] = [];
   const snapshots = listSnapshots(input.data_dir);
   for (const old of snapshots.slice(0, Math.max(0, snapshots.length - input.keep_snapshots))) {
+    if (old.path === base?.path) continue;
     fs.rmSync(old.path, { force: true });
     retired_snapshots.push(old.path);
   }

@@ -1,29 +1,26 @@
 /**
- * Drives a real engine on the test's own thread: real rings, real state, real venue and
- * risk, with a manual clock, so every rule can be exercised deterministically. Tests
+ * Drives a real engine on the test's own thread: the OMS's shared buffers and start record
+ * (allocateOmsBuffers, engineInitFor), real state, real venue and risk, with a manual clock, so every rule can be exercised deterministically. Tests
  * speak in decimals and names ("0.5", "BTCUSDT"); the harness converts like the edge does.
  */
 import { ManualClock } from '../../engine/agent/clock.js';
 import { EngineState } from '../../engine/state/engine_state.js';
 import { DEFAULT_ENGINE_CONFIG, EngineConfig } from '../../engine/config/engine_config.js';
-import { createEngine, Engine } from '../../engine/engine_factory.js';
+import { createEngine, Engine, engineInitFor } from '../../engine/engine_factory.js';
 import { CommandWriter } from '../../engine/protocol/command_writer.js';
-import { COMMAND_SLOT_BYTES } from '../../engine/protocol/command_layout.js';
 import { OrderType, Side, TimeInForce } from '../../engine/protocol/enums.js';
 import { EVENT_SLOT_BYTES } from '../../engine/protocol/event_layout.js';
 import { decodeEvent, decodeReply, EventRecord, ReplyRecord } from '../../engine/protocol/event_record.js';
-import { REPLY_SLOT_BYTES } from '../../engine/protocol/reply_layout.js';
 import { slotViewsOver } from '../../engine/protocol/slot_views.js';
 import { AccountSpec, AccountTable, DEMO_ACCOUNT_LIMITS } from '../../engine/reference/accounts.js';
 import { decimalOf } from '../../engine/reference/decimal.js';
 import { DEMO_INSTRUMENTS, InstrumentSpec, InstrumentTable } from '../../engine/reference/instruments.js';
-import { allocateMarkTable, MARK_FIELD_COUNT, MarkField } from '../../engine/reference/mark_table.js';
-import { allocatePnlTable, PnlField } from '../../engine/reference/pnl_table.js';
+import { MARK_FIELD_COUNT, MarkField } from '../../engine/reference/mark_table.js';
+import { PnlField } from '../../engine/reference/pnl_table.js';
 import { buildRiskLimits, LimitOverrides, RiskLimits } from '../../engine/reference/risk_limits.js';
 import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
-import { Doorbell } from '../../engine/ring/doorbell.js';
 import { RingConsumer, RingProducer, SharedRing } from '../../engine/ring/ring.js';
-import { allocateEngineCounters } from '../../engine/telemetry/engine_counters.js';
+import { allocateOmsBuffers, EventConsumer } from '../../engine/shared_memory.js';
 
 export interface HarnessOptions {
   readonly accounts?: readonly AccountSpec[];
@@ -90,35 +87,34 @@ export class EngineHarness {
     this.instruments = new InstrumentTable(options.instruments ?? DEMO_INSTRUMENTS);
     this.accounts = new AccountTable(options.accounts ?? TEST_ACCOUNTS, this.instruments);
     const config: EngineConfig = { ...DEFAULT_ENGINE_CONFIG, max_open_orders: 4096, dedupe_window: 16384, ...options.config };
-    const geometry = { accounts: this.accounts.count, symbols: this.instruments.count };
-    this.banks = [RiskLimits.allocate(geometry), RiskLimits.allocate(geometry)];
+    // The OMS's buffers, with rings sized for a test: one step writes at most 256 commands.
+    const buffers = allocateOmsBuffers(
+      { ...config, command_ring_capacity: 256, event_ring_capacity: options.event_ring_capacity ?? 8192, reply_ring_capacity: 256 },
+      this.accounts.count, this.instruments.count);
+    this.banks = [new RiskLimits(buffers.limits[0]), new RiskLimits(buffers.limits[1])];
     buildRiskLimits(this.banks[0], this.instruments, this.accounts, 1, options.overrides);
-    this.mark_table = allocateMarkTable(this.instruments.count);
-    this.pnl_table = allocatePnlTable(this.accounts.count);
-    const commands = SharedRing.create(256, COMMAND_SLOT_BYTES, 1);
-    const events = SharedRing.create(options.event_ring_capacity ?? 8192, EVENT_SLOT_BYTES, 1);
-    const replies = SharedRing.create(256, REPLY_SLOT_BYTES, 1);
-    this.counters = allocateEngineCounters();
-    this.engine = createEngine({
+    this.mark_table = new SeqlockTable(buffers.marks);
+    this.pnl_table = new SeqlockTable(buffers.pnl);
+    this.counters = new Float64Array(buffers.engine_counters);
+    const commands = new SharedRing(buffers.commands);
+    const events = new SharedRing(buffers.events);
+    const replies = new SharedRing(buffers.replies);
+    // The test reads events where the journal does; nobody reads behind it, so the io and
+    // PnL positions must not hold the engine back.
+    events.detach(EventConsumer.IO);
+    events.detach(EventConsumer.PNL);
+    const init = engineInitFor(buffers, {
       config,
       accounts: this.accounts.count,
       notional_scale: this.instruments.instruments.map((i) => i.notional_scale),
-      commands: commands.buffer,
-      events: events.buffer,
-      replies: replies.buffer,
-      own_doorbell: new Doorbell().buffer,
-      event_wake: [],
-      reply_wake: [],
-      marks: this.mark_table.buffer,
-      pnl: this.pnl_table.buffer,
-      limits: [this.banks[0].buffer, this.banks[1].buffer],
       active_limits_bank: 0,
-      health: null,
-      counters: this.counters.buffer as SharedArrayBuffer,
-    }, this.clock, options.state);
+    });
+    // No health block: nobody watches this engine's heartbeat, and a heartbeat reads the
+    // wall clock, which the manual clock is meant to replace.
+    this.engine = createEngine({ ...init, health: null }, this.clock, options.state);
     this.command_producer = new RingProducer(commands);
     this.writer = new CommandWriter(this.command_producer, this.clock);
-    this.event_reader = new RingConsumer(events, 0);
+    this.event_reader = new RingConsumer(events, EventConsumer.JOURNAL);
     this.reply_reader = new RingConsumer(replies, 0);
     this.engine.agent.onStart();
   }

@@ -6,7 +6,7 @@
 import t from 'tap';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_ENGINE_CONFIG, EngineConfig } from '../../../engine/config/engine_config.js';
-import { EngineInit } from '../../../engine/engine_factory.js';
+import { engineInitFor } from '../../../engine/engine_factory.js';
 import { CommandWriter, OrderTerms } from '../../../engine/protocol/command_writer.js';
 import { EventType, OrderType, Side, TimeInForce } from '../../../engine/protocol/enums.js';
 import { EVENT_SLOT_BYTES } from '../../../engine/protocol/event_layout.js';
@@ -57,24 +57,12 @@ t.test('the engine worker takes orders through the rings, answers each once, and
   tick[MarkField.ASK_SIZE_LOTS] = 1_000_000;
   marks.write(instruments.indexOf('BTCUSDT'), tick);
 
-  const init: EngineInit = {
+  const init = engineInitFor(buffers, {
     config,
     accounts: accounts.count,
     notional_scale: instruments.instruments.map((i) => i.notional_scale),
-    commands: buffers.commands,
-    events: buffers.events,
-    replies: buffers.replies,
-    own_doorbell: buffers.engine_doorbell,
-    event_wake: [buffers.journal_doorbell],
-    reply_wake: [buffers.io_doorbell],
-    marks: buffers.marks,
-    pnl: buffers.pnl,
-    limits: buffers.limits,
     active_limits_bank: 0,
-    health: buffers.health,
-    counters: buffers.engine_counters,
-    recovery: null,
-  };
+  });
   const health = new WorkerHealthBlock(buffers.health);
   const worker = new Worker(ENGINE_WORKER_URL, { workerData: init });
   const errors: Error[] = [];

@@ -21,6 +21,9 @@ import { JOURNAL_PROGRESS_FIELDS } from '../../../engine/reference/journal_progr
 import { renderPositions } from '../../../services/pnl/positions_view.js';
 import { SERVICE_WORKER_URLS, serviceWorkerSpecs } from '../../../io/process/service_workers.js';
 import { WorkerSupervisor } from '../../../services/supervisor/worker_supervisor.js';
+import type { PnlWorkerInit } from '../../../services/pnl/pnl_worker.js';
+import { planFrom, START_EMPTY } from '../../../services/snapshot/recovery_plan.js';
+import { VerifiedSnapshot } from '../../../services/snapshot/verified_snapshot.js';
 import { startNatsServer, startRedisServer } from '../../support/servers.js';
 import { TestJournal, waitFor } from '../../services/support/journal_fixture.js';
 import { FAST_THREAD } from '../../services/support/worker_flags.js';
@@ -36,12 +39,13 @@ t.test('sinks run only when configured and when there is a journal; manual marke
   const instruments = new InstrumentTable(config.instruments);
   const accounts = new AccountTable(config.accounts, instruments);
   const buffers = allocateOmsBuffers(SMALL_ENGINE, accounts.count, instruments.count);
-  const specs = serviceWorkerSpecs({ config, buffers, instruments, accounts, recovered_last_seq: 0 });
+  const specs = serviceWorkerSpecs({ config, buffers, instruments, accounts, recovery: START_EMPTY, verified: new VerifiedSnapshot(null) });
   t.same(specs.enabled.map((s) => s.name), ['market_data', 'pnl', 'sink_nats']);
   t.same(specs.disabled, [WorkerId.SINK_REDIS, WorkerId.SINK_QUESTDB]);
-  const none = serviceWorkerSpecs({ config: { ...config, durability: 'none', market_data: 'manual' }, buffers, instruments, accounts, recovered_last_seq: 0 });
+  const none = serviceWorkerSpecs({ config: { ...config, durability: 'none', market_data: 'manual' }, buffers, instruments, accounts, recovery: START_EMPTY, verified: new VerifiedSnapshot(null) });
   t.same(none.enabled.map((s) => s.name), ['pnl'], 'no journal: no sinks; manual marks: no market-data worker');
-  t.equal((none.enabled[0].workerData as { journal_dir: string | null }).journal_dir, null);
+  // The PnL worker's start record is built at each (re)start, from the latest verified snapshot.
+  t.equal((none.enabled[0].workerData as () => PnlWorkerInit)().journal_dir, null);
 });
 
 t.test('all services start from their specs, do their jobs on shared memory, and stop', async (t) => {
@@ -66,7 +70,7 @@ t.test('all services start from their specs, do their jobs on shared memory, and
   values[0] = journal.durable_seq;
   progress.write(0, values);
   const health = new WorkerHealthBlock(buffers.health);
-  const specs = serviceWorkerSpecs({ config, buffers, instruments, accounts, recovered_last_seq: journal.durable_seq });
+  const specs = serviceWorkerSpecs({ config, buffers, instruments, accounts, recovery: planFrom(null, journal.durable_seq), verified: new VerifiedSnapshot(null) });
   const supervisors = specs.enabled.map((spec) => new WorkerSupervisor({ ...spec, execArgv: FAST_THREAD }, health));
   t.teardown(() => Promise.all(supervisors.map((s) => s.stop())));
   supervisors.forEach((s) => s.start());

@@ -18,6 +18,7 @@ import { EVENT_CONSUMER_COUNT, EventConsumer } from '../../../engine/shared_memo
 import { WorkerHealthBlock } from '../../../engine/telemetry/worker_health.js';
 import { WorkerId, WorkerState } from '../../../engine/telemetry/worker_health_layout.js';
 import type { PnlWorkerInit } from '../../../services/pnl/pnl_worker.js';
+import { planFrom } from '../../../services/snapshot/recovery_plan.js';
 import { allocatePositionsTable, PositionField } from '../../../engine/reference/positions_table.js';
 import { renderAccountPnl, renderPositions } from '../../../services/pnl/positions_view.js';
 import { EventInput, encodeEvent, TestJournal, waitFor } from '../support/journal_fixture.js';
@@ -83,7 +84,7 @@ t.test('the PnL worker replays the journal, follows the ring without double coun
     journal_progress: journal.progress.buffer,
     health: health.buffer,
     journal_dir: journal.journal_dir,
-    recovered_last_seq: recovered,
+    recovery: planFrom(null, recovered),
     accounts: accounts.count,
     notional_scale: instruments.instruments.map((i) => i.notional_scale),
     session_end_utc_minutes: 0,

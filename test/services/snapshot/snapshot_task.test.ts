@@ -23,8 +23,8 @@ import { applyEventToBook } from '../../../services/pnl/pnl_events.js';
 import { readEngineState } from '../../../services/snapshot/engine_state_codec.js';
 import { readOrderStore } from '../../../services/snapshot/order_store_codec.js';
 import { planRecovery, RecoveryError } from '../../../services/snapshot/recovery_plan.js';
-import { listSnapshots } from '../../../services/snapshot/snapshot_files.js';
-import takeSnapshot, { SnapshotTaskInput, SnapshotVerificationError } from '../../../services/snapshot/snapshot_task.js';
+import { listSnapshots, SnapshotRef } from '../../../services/snapshot/snapshot_files.js';
+import takeSnapshot, { SnapshotTaskInput, SnapshotTaskResult, SnapshotVerificationError } from '../../../services/snapshot/snapshot_task.js';
 import { EngineHarness } from '../../support/engine_harness.js';
 
 const ORDER_HISTORY = 4096;
@@ -76,11 +76,24 @@ function records(store: OrderStore): OrderRecord[] {
   return all.sort((a, b) => a.order_id - b.order_id);
 }
 
-function taskInput(h: EngineHarness, data_dir: string, target_seq: number, expected_hash: number, cursors: string[] = []): SnapshotTaskInput {
+function taskInput(h: EngineHarness, data_dir: string, target_seq: number, expected_hash: number, cursors: string[] = [],
+  base: SnapshotRef | null = null): SnapshotTaskInput {
   return {
     data_dir, capacity: h.state.capacity, notional_scale: Array.from(h.state.notional_scale), order_history: ORDER_HISTORY,
-    target_seq, expected_hash, sink_cursor_files: cursors, keep_snapshots: 2, session_end_utc_minutes: 0,
+    base, target_seq, expected_hash, sink_cursor_files: cursors, keep_snapshots: 2, session_end_utc_minutes: 0,
   };
+}
+
+/** The snapshot a task result names, as the scheduler records it once verified. */
+function refOf(result: SnapshotTaskResult): SnapshotRef {
+  return { path: result.file, seq: result.seq };
+}
+
+/** Flips one byte near the end (in the data), so the data CRC no longer matches. */
+function damageData(file: string): void {
+  const fd = fs.openSync(file, 'r+');
+  fs.writeSync(fd, Buffer.from([0xab]), 0, 1, fs.statSync(file).size - 20);
+  fs.closeSync(fd);
 }
 
 t.test('replaying the same journal twice gives the same state hash as the live engine', (t) => {
@@ -166,11 +179,11 @@ t.test('snapshots chain: the second starts from the first and retires the segmen
 
   const cursor = path.join(data_dir, 'cursor.json');
   fs.writeFileSync(cursor, JSON.stringify({ seq: 10 }));
-  takeSnapshot(taskInput(h, data_dir, first.reply.last_seq, first.reply.arg, [cursor]));
+  const base = takeSnapshot(taskInput(h, data_dir, first.reply.last_seq, first.reply.arg, [cursor]));
   t.equal(listSegments(journal_dir)[0].first_seq, 1, 'a sink at sequence 10 keeps the first segment');
 
   fs.writeFileSync(cursor, JSON.stringify({ seq: count }));
-  const result = takeSnapshot(taskInput(h, data_dir, second.reply.last_seq, second.reply.arg, [cursor]));
+  const result = takeSnapshot(taskInput(h, data_dir, second.reply.last_seq, second.reply.arg, [cursor], refOf(base)));
   t.ok(result.retired_segments.length > 0, 'segments wholly below the oldest kept snapshot are retired');
   t.ok(listSegments(journal_dir).length < segments_before);
   t.ok(listSegments(journal_dir)[0].first_seq <= first.reply.last_seq + 1, 'the oldest kept snapshot can still be replayed forward');
@@ -190,15 +203,42 @@ t.test('recovery skips a damaged newest snapshot and uses the one before it', (t
   session(h, 10);
   const second = h.stateHash();
   journal(h, journal_dir, 1000);
-  takeSnapshot(taskInput(h, data_dir, first.reply.last_seq, first.reply.arg));
-  const newest = takeSnapshot(taskInput(h, data_dir, second.reply.last_seq, second.reply.arg));
-  const fd = fs.openSync(newest.file, 'r+');
-  fs.writeSync(fd, Buffer.from([0xab]), 0, 1, fs.statSync(newest.file).size - 20);
-  fs.closeSync(fd);
+  const older = takeSnapshot(taskInput(h, data_dir, first.reply.last_seq, first.reply.arg));
+  const newest = takeSnapshot(taskInput(h, data_dir, second.reply.last_seq, second.reply.arg, [], refOf(older)));
+  damageData(newest.file);
   const plan = planRecovery(data_dir, scanJournal(journal_dir));
   t.equal(plan.snapshot?.seq, first.reply.last_seq);
   t.equal(plan.skipped.length, 1);
   t.match(plan.skipped[0].reason, /fails its check/);
+  t.end();
+});
+
+t.test('a snapshot starts from its base, not from a damaged newer file, and never retires its base', (t) => {
+  const data_dir = tempDir(t);
+  const journal_dir = path.join(data_dir, 'journal');
+  const h = new EngineHarness();
+  session(h, 10);
+  const first = h.stateHash();
+  session(h, 10);
+  const second = h.stateHash();
+  session(h, 10);
+  const third = h.stateHash();
+  const count = journal(h, journal_dir, 1000);
+  const whole = fullReplay(h, journal_dir, count);
+  const older = takeSnapshot(taskInput(h, data_dir, first.reply.last_seq, first.reply.arg));
+  const damaged = takeSnapshot(taskInput(h, data_dir, second.reply.last_seq, second.reply.arg, [], refOf(older)));
+  damageData(damaged.file);
+  // Recovery skipped the damaged one, so the base handed down is the older snapshot.
+  t.equal(planRecovery(data_dir, scanJournal(journal_dir)).snapshot?.seq, older.seq);
+  const next = takeSnapshot(taskInput(h, data_dir, third.reply.last_seq, third.reply.arg, [], refOf(older)));
+  t.same(next.retired_snapshots, [], 'the base is kept even though two newer files exist (one of them damaged)');
+  t.ok(fs.existsSync(older.file), 'so a worker restarting from the base still finds it');
+
+  const file = new ColumnarFile(next.file);
+  const state = readEngineState(file, h.state.capacity, h.state.notional_scale);
+  replayJournal(journal_dir, next.seq + 1, count, (v, base) => { state.apply(v, base); });
+  t.equal(stateHash(state), stateHash(whole.state), 'the new snapshot plus the tail equals the whole journal');
+  t.equal(planRecovery(data_dir, scanJournal(journal_dir)).snapshot?.seq, next.seq, 'and recovery starts from it next time');
   t.end();
 });
 

@@ -1,0 +1,32 @@
+/**
+ * Start-up step 5: the engine worker. Its start record is built from the shared buffers
+ * (engineInitFor) plus the recovery plan; the worker rebuilds its state from the plan (the
+ * plan's snapshot, then the journal range after it) before it reports RUNNING.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import { engineInitFor } from '../../engine/engine_factory.js';
+import { WorkerId } from '../../engine/telemetry/worker_health_layout.js';
+import type { OmsConfig } from '../config/oms_config.js';
+import type { SharedMemory } from './allocate_shared_memory.js';
+import type { EngineWorkerData } from './engine_worker.js';
+import type { Recovery } from './recovery.js';
+import type { ReferenceTables } from './reference_tables.js';
+import { waitForWorker } from './worker_lifecycle.js';
+
+export const ENGINE_WORKER_URL = new URL('./engine_worker.js', import.meta.url);
+
+export async function startEngine(config: OmsConfig, tables: ReferenceTables, memory: SharedMemory, recovery: Recovery, log: Logger): Promise<Worker> {
+  const init: EngineWorkerData = {
+    ...engineInitFor(memory.buffers, {
+      config: config.engine,
+      accounts: tables.accounts.count,
+      notional_scale: tables.instruments.instruments.map((i) => i.notional_scale),
+      active_limits_bank: memory.limits.activeBank,
+    }),
+    recovery: { plan: recovery.plan, journal_dir: recovery.journal_dir },
+  };
+  const worker = new Worker(ENGINE_WORKER_URL, { workerData: init, name: 'engine' });
+  await waitForWorker(worker, memory.health, WorkerId.ENGINE, 'engine', log);
+  return worker;
+}

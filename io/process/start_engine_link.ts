@@ -1,0 +1,27 @@
+/**
+ * Start-up step 8: the io thread's link to the engine. It submits commands, hands each
+ * reply to its caller only once its events are durable, and applies durable events to the
+ * read model and the admin state rebuilt in step 3, so they carry on from the recovered
+ * sequence.
+ */
+import { EngineLink } from '../engine_link/engine_link.js';
+import type { OmsConfig } from '../config/oms_config.js';
+import type { SharedMemory } from './allocate_shared_memory.js';
+import type { ReadModel } from './read_model_recovery.js';
+
+export function startEngineLink(config: OmsConfig, memory: SharedMemory, read_model: ReadModel): EngineLink {
+  const { buffers } = memory;
+  const link = new EngineLink({
+    commands: buffers.commands,
+    events: buffers.events,
+    replies: buffers.replies,
+    io_doorbell: buffers.io_doorbell,
+    engine_doorbell: buffers.engine_doorbell,
+    store: read_model.store,
+    busy_journal_lag: config.busy_journal_lag,
+    request_timeout_ms: config.request_timeout_ms,
+  });
+  link.onEvent((views, base) => read_model.admin.apply(views, base));
+  link.start();
+  return link;
+}

@@ -1,0 +1,38 @@
+/**
+ * Start-up step 6: the journal worker, which appends from the recovered last sequence + 1,
+ * group-commits, publishes "durable up to", and then releases the event ring to the io
+ * thread and the PnL worker (ringing their doorbells).
+ */
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import { EventConsumer } from '../../engine/shared_memory.js';
+import { WorkerId } from '../../engine/telemetry/worker_health_layout.js';
+import type { JournalWorkerInit } from '../../services/journal/journal_worker.js';
+import type { OmsConfig } from '../config/oms_config.js';
+import type { SharedMemory } from './allocate_shared_memory.js';
+import type { Recovery } from './recovery.js';
+import { waitForWorker } from './worker_lifecycle.js';
+
+export const JOURNAL_WORKER_URL = new URL('../../services/journal/journal_worker.js', import.meta.url);
+
+export async function startJournal(config: OmsConfig, memory: SharedMemory, recovery: Recovery, log: Logger): Promise<Worker> {
+  const { buffers } = memory;
+  const init: JournalWorkerInit = {
+    events: buffers.events,
+    consumer: EventConsumer.JOURNAL,
+    own_doorbell: buffers.journal_doorbell,
+    wake_on_release: [buffers.io_doorbell, buffers.pnl_doorbell],
+    engine_doorbell: buffers.engine_doorbell,
+    data_dir: config.data_dir,
+    durability: config.durability,
+    segment_bytes: config.journal_segment_bytes,
+    buffer_records: config.journal_buffer_records,
+    last_seq: recovery.last_seq,
+    progress: buffers.journal_progress,
+    health: buffers.health,
+    spin_limit: 200,
+  };
+  const worker = new Worker(JOURNAL_WORKER_URL, { workerData: init, name: 'journal' });
+  await waitForWorker(worker, memory.health, WorkerId.JOURNAL, 'journal', log);
+  return worker;
+}
