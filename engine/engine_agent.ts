@@ -19,7 +19,7 @@ import { Clock } from './agent/clock.js';
 import {
   CMD_ACCOUNT, CMD_ARG, CMD_CL_ORD_ID, CMD_CL_ORD_ID_LENGTH, CMD_EXPIRE_AT_MS, CMD_FLAG, CMD_ORDER_ID,
   CMD_ORDER_TYPE, CMD_PRICE_TICKS, CMD_QTY_LOTS, CMD_REQUEST_ID, CMD_SENT_AT_US, CMD_SESSION_ID, CMD_SIDE, CMD_STOP_PRICE_TICKS,
-  CMD_SYMBOL, CMD_TIME_IN_FORCE, CMD_TYPE,
+  CMD_SYMBOL, CMD_TIME_IN_FORCE, CMD_TRACE, CMD_TYPE,
 } from './protocol/command_layout.js';
 import { newOrderContentHash, replaceContentHash } from './protocol/content_hash.js';
 import { CommandType, EventType, ExecReason, OrderStatus, OrderType, TimeInForce } from './protocol/enums.js';
@@ -32,8 +32,8 @@ import {
 } from './protocol/event_layout.js';
 import { RejectCode } from './protocol/reject_codes.js';
 import {
-  REPLY_FLAG_DUPLICATE, RP_ARG, RP_CODE, RP_COMMAND_TYPE, RP_FLAG, RP_LAST_SEQ, RP_ORDER_ID, RP_REQUEST_ID,
-  RP_RISK_LEVEL, RP_WARNINGS,
+  REPLY_FLAG_DUPLICATE, RP_ARG, RP_CODE, RP_COMMAND_TYPE, RP_ENGINE_IN_US, RP_ENGINE_OUT_US, RP_FLAG, RP_LAST_SEQ,
+  RP_ORDER_ID, RP_REQUEST_ID, RP_RISK_LEVEL, RP_WARNINGS,
 } from './protocol/reply_layout.js';
 import { RiskLimits } from './reference/risk_limits.js';
 import { PreTradeRisk } from './risk/pre_trade_risk.js';
@@ -104,6 +104,10 @@ export class EngineAgent implements Agent, ExecutionSink {
   /** Open orders with an expiry, by expire_at_ms. */
   private readonly expiry = new SlotHeap();
   private now_us = 0;
+  /** Stage timing of a traced command: when it was taken (a typed array, so the double is not boxed). */
+  private readonly trace_in_us = new Float64Array(1);
+  /** Offset of the reply slot claimed last (-1: none since the traced command began). */
+  private last_reply = -1;
   private now_ms = 0;
   private next_tick_ms = 0;
   private next_heartbeat_ms = 0;
@@ -260,6 +264,22 @@ export class EngineAgent implements Agent, ExecutionSink {
   }
 
   private handle(off: number): void {
+    // A traced (sampled) command gets its reply stamped with when the engine took it and
+    // when it had handled it: two clock reads, which allocate, so only for the sample.
+    if (this.cmd.u8[off + CMD_TRACE] !== 0) {
+      this.trace_in_us[0] = this.clock.nowUs();
+      this.last_reply = -1;
+      this.handleCommand(off);
+      if (this.last_reply >= 0) {
+        this.rp.f64[(this.last_reply + RP_ENGINE_IN_US) >> 3] = this.trace_in_us[0];
+        this.rp.f64[(this.last_reply + RP_ENGINE_OUT_US) >> 3] = this.clock.nowUs();
+      }
+      return;
+    }
+    this.handleCommand(off);
+  }
+
+  private handleCommand(off: number): void {
     // Inline, not a call: an epoch-µs double passed as an argument would be boxed (allocated).
     const sent_at_us = this.cmd.f64[(off + CMD_SENT_AT_US) >> 3];
     if (sent_at_us > this.now_us) {
@@ -709,6 +729,7 @@ export class EngineAgent implements Agent, ExecutionSink {
 
   private beginReply(off: number, code: number, order_id: number, flag: number): number {
     const r = this.replies.claim();
+    this.last_reply = r;
     // int32, not uint32: an id >= 2^31 passed as an argument would be boxed (same bits either way).
     this.writeReply(r, this.cmd.i32[(off + CMD_REQUEST_ID) >> 2], this.cmd.u8[off + CMD_TYPE], code, order_id, flag);
     return r;

@@ -13,6 +13,7 @@
  *   limits banks   io/admin -> engine (double-buffered, swapped by command)
  *   health block   every worker its own line; supervisor restarts/state
  *   engine counters engine -> metrics
+ *   flush log      journal -> io (each group commit's times, for stage timing)
  */
 import { EngineConfig } from './config/engine_config.js';
 import { COMMAND_SLOT_BYTES } from './protocol/command_layout.js';
@@ -24,6 +25,7 @@ import { RiskLimits } from './reference/risk_limits.js';
 import { Doorbell } from './ring/doorbell.js';
 import { SharedRing } from './ring/ring.js';
 import { allocateEngineCounters } from './telemetry/engine_counters.js';
+import { FlushLog } from './telemetry/flush_log.js';
 import { WorkerHealthBlock } from './telemetry/worker_health.js';
 import { allocateJournalProgress } from './reference/journal_progress.js';
 import { allocatePositionsTable } from './reference/positions_table.js';
@@ -49,6 +51,8 @@ export interface OmsBuffers {
   readonly limits: readonly [SharedArrayBuffer, SharedArrayBuffer];
   readonly health: SharedArrayBuffer;
   readonly engine_counters: SharedArrayBuffer;
+  /** The journal's last flushes' times, written by the journal worker (stage timing). */
+  readonly flush_log: SharedArrayBuffer;
 }
 
 export function allocateOmsBuffers(config: EngineConfig, accounts: number, symbols: number): OmsBuffers {
@@ -67,5 +71,6 @@ export function allocateOmsBuffers(config: EngineConfig, accounts: number, symbo
     limits: [RiskLimits.allocate({ accounts, symbols }).buffer, RiskLimits.allocate({ accounts, symbols }).buffer],
     health: new WorkerHealthBlock().buffer,
     engine_counters: allocateEngineCounters().buffer as SharedArrayBuffer,
+    flush_log: new FlushLog().buffer,
   };
 }

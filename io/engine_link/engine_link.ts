@@ -19,6 +19,8 @@ import { Doorbell } from '../../engine/ring/doorbell.js';
 import { RingConsumer, RingProducer, SharedRing } from '../../engine/ring/ring.js';
 import { EventConsumer } from '../../engine/shared_memory.js';
 import { OrderStore } from '../../services/read_model/order_store.js';
+import { systemClock } from '../../engine/agent/clock.js';
+import { StageTimer } from './stage_timer.js';
 
 const PENDING_SLOTS = 1 << 16;
 const TIMEOUT_SWEEP_MS = 100;
@@ -36,7 +38,12 @@ export interface EngineLinkOptions {
   /** Above this many published-but-not-durable events, new requests are refused as busy. */
   readonly busy_journal_lag: number;
   readonly request_timeout_ms: number;
+  /** Stage timing of sampled requests (null: none traced). */
+  readonly stage_timer?: StageTimer | null;
 }
+
+/** Traced requests waiting for their command to be published, at most (more are not traced). */
+const TRACED_UNPUBLISHED_MAX = 1024;
 
 export type SubmitResult = 'ok' | 'busy';
 
@@ -60,7 +67,18 @@ export class EngineLink {
   private readonly publishCommands = (): void => {
     this.publish_scheduled = false;
     this.writer.publish();
+    if (this.traced_unpublished > 0) this.stampPublished();
   };
+  // Stage timing (see stage_timer.ts): per pending slot, when a traced request was written
+  // at the edge (0: not traced) and when its command was published.
+  private readonly stage_timer: StageTimer | null;
+  private readonly traced_edge_us = new Float64Array(PENDING_SLOTS);
+  private readonly traced_published_us = new Float64Array(PENDING_SLOTS);
+  private readonly traced_unpublished_slots = new Int32Array(TRACED_UNPUBLISHED_MAX);
+  private traced_unpublished = 0;
+  /** Traced replies delivered in this drain, recorded once their answers are written. */
+  private readonly traced_delivered: ReplyRecord[] = [];
+  private traced_seen_us = 0;
   private oldest_in_flight = 1;
   private running = false;
   private sweep_timer: NodeJS.Timeout | undefined;
@@ -80,6 +98,7 @@ export class EngineLink {
     this.replies = new RingConsumer(new SharedRing(options.replies), 0, [], undefined, engine_doorbell);
     this.doorbell = new Doorbell(options.io_doorbell);
     this.store = options.store;
+    this.stage_timer = options.stage_timer ?? null;
   }
 
   /** Called for every durable event after the read model applied it (execution reports, metrics). */
@@ -115,6 +134,11 @@ export class EngineLink {
       setImmediate(this.publishCommands);
     }
     this.next_request_id = request_id >= 0xffffffff ? 1 : request_id + 1;
+    if (this.stage_timer !== null && this.traced_unpublished < TRACED_UNPUBLISHED_MAX && this.stage_timer.shouldTrace()) {
+      this.writer.traceLast();
+      this.traced_edge_us[index] = systemClock.nowUs();
+      this.traced_unpublished_slots[this.traced_unpublished++] = index;
+    }
     this.handlers[index] = handler;
     this.handler_ids[index] = request_id;
     this.sent_at_ms[index] = Date.now();
@@ -145,6 +169,8 @@ export class EngineLink {
   drain(): number {
     const work = this.drainEvents() + this.drainReplies();
     if (work > 0) for (const listener of this.drained_listeners) listener();
+    // Answers are written by now: HTTP ones in their handlers, WebSocket ones in the flush above.
+    if (this.traced_delivered.length > 0) this.recordTraced();
     return work;
   }
 
@@ -215,7 +241,28 @@ export class EngineLink {
     if (handler === undefined || this.handler_ids[index] !== reply.request_id) return; // timed out earlier
     this.handlers[index] = undefined;
     this.in_flight--;
+    if (this.traced_edge_us[index] !== 0) {
+      if (this.traced_delivered.length === 0) this.traced_seen_us = systemClock.nowUs();
+      this.traced_delivered.push(reply);
+    }
     handler(reply);
+  }
+
+  private stampPublished(): void {
+    const now_us = systemClock.nowUs();
+    for (let k = 0; k < this.traced_unpublished; k++) this.traced_published_us[this.traced_unpublished_slots[k]] = now_us;
+    this.traced_unpublished = 0;
+  }
+
+  private recordTraced(): void {
+    const answered_us = systemClock.nowUs();
+    const timer = this.stage_timer!;
+    for (const reply of this.traced_delivered) {
+      const index = reply.request_id & (PENDING_SLOTS - 1);
+      timer.record(this.traced_edge_us[index], this.traced_published_us[index], reply, this.traced_seen_us, answered_us);
+      this.traced_edge_us[index] = 0;
+    }
+    this.traced_delivered.length = 0;
   }
 
   /** Answers requests the engine has not replied to in time (engine stalled or dead). */
@@ -227,6 +274,7 @@ export class EngineLink {
       if (handler !== undefined && this.handler_ids[index] === this.oldest_in_flight) {
         if (this.sent_at_ms[index] > deadline) break;
         this.handlers[index] = undefined;
+        this.traced_edge_us[index] = 0;
         this.in_flight--;
         this.timeouts++;
         handler({ request_id: this.oldest_in_flight, command_type: 0, code: RejectCode.TIMEOUT, order_id: 0, last_seq: 0, flag: 0, risk_level: 0, warnings: 0, arg: 0, engine_in_us: 0, engine_out_us: 0 });

@@ -31,6 +31,7 @@ export async function startJournal(config: OmsConfig, memory: SharedMemory, reco
     progress: buffers.journal_progress,
     health: buffers.health,
     spin_limit: 200,
+    flush_log: buffers.flush_log,
   };
   const worker = new Worker(JOURNAL_WORKER_URL, { workerData: init, name: 'journal' });
   await waitForWorker(worker, memory.health, WorkerId.JOURNAL, 'journal', log);

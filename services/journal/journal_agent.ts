@@ -18,6 +18,8 @@ import { WorkerHealthReporter } from '../../engine/telemetry/worker_health.js';
 import { WorkerState } from '../../engine/telemetry/worker_health_layout.js';
 import { JOURNAL_PROGRESS_FIELDS, JournalProgressField } from '../../engine/reference/journal_progress.js';
 import { JournalWriter } from './journal_writer.js';
+import { systemClock } from '../../engine/agent/clock.js';
+import { FlushLog } from '../../engine/telemetry/flush_log.js';
 
 const HEARTBEAT_INTERVAL_MS = 50;
 
@@ -38,6 +40,8 @@ export class JournalAgent implements Agent {
     private readonly progress: SeqlockTable,
     private readonly health: WorkerHealthReporter | null,
     last_seq: number,
+    /** Where each flush's times go, for stage timing (null: not kept). */
+    private readonly flush_log: FlushLog | null = null,
   ) {
     this.durable_seq = last_seq;
   }
@@ -56,6 +60,10 @@ export class JournalAgent implements Agent {
       if (this.writer === null) {
         handled = available;
         this.durable_seq = ring.f64[(this.events.slotAt(available - 1) + EV_SEQ) >> 3];
+        if (this.flush_log !== null) {
+          const released_us = systemClock.nowUs();
+          this.flush_log.record(this.durable_seq, released_us, released_us, released_us);
+        }
       } else {
         const writer = this.writer;
         while (handled < available && !writer.isFull()) {
@@ -64,6 +72,7 @@ export class JournalAgent implements Agent {
         }
         writer.flush();
         this.durable_seq = writer.durable_seq;
+        this.flush_log?.record(this.durable_seq, writer.last_write_start_us, writer.last_write_done_us, writer.last_sync_done_us);
       }
       this.processed += handled;
       this.publishProgress();

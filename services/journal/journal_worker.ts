@@ -15,6 +15,7 @@ import { WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layo
 import { Durability } from './durability.js';
 import { JournalAgent } from './journal_agent.js';
 import { JournalWriter } from './journal_writer.js';
+import { FlushLog } from '../../engine/telemetry/flush_log.js';
 
 export interface JournalWorkerInit {
   readonly events: SharedArrayBuffer;
@@ -33,6 +34,8 @@ export interface JournalWorkerInit {
   readonly progress: SharedArrayBuffer;
   readonly health: SharedArrayBuffer;
   readonly spin_limit: number;
+  /** The flush log (engine/telemetry/flush_log.ts), for stage timing; absent: not kept. */
+  readonly flush_log?: SharedArrayBuffer;
 }
 
 const init = workerData as JournalWorkerInit;
@@ -51,7 +54,8 @@ if (init.durability !== Durability.NONE) {
   });
   writer.open(init.last_seq + 1);
 }
-const agent = new JournalAgent(consumer, writer, new SeqlockTable(init.progress), reporter, init.last_seq);
+const agent = new JournalAgent(consumer, writer, new SeqlockTable(init.progress), reporter, init.last_seq,
+  init.flush_log === undefined ? null : new FlushLog(init.flush_log));
 const idle = new SpinThenParkIdleStrategy(new Doorbell(init.own_doorbell), init.spin_limit, 50);
 // Stop only once asked and the ring is empty: the engine has stopped, so nothing more comes.
 runAgent(agent, idle, () => reporter.stopRequested() && consumer.available() === 0);

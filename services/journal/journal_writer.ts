@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EV_SEQ, EVENT_SLOT_BYTES } from '../../engine/protocol/event_layout.js';
 import { SlotViews } from '../../engine/protocol/slot_views.js';
+import { systemClock } from '../../engine/agent/clock.js';
 import { crc32cOf } from './crc32c.js';
 import { Durability } from './durability.js';
 import { fsyncDirectory } from '../storage/fsync_directory.js';
@@ -43,6 +44,10 @@ export class JournalWriter {
   flushes = 0;
   bytes_written = 0;
   last_flush_us = 0;
+  /** The last flush's times, epoch µs (stage timing: the flush log). */
+  last_write_start_us = 0;
+  last_write_done_us = 0;
+  last_sync_done_us = 0;
 
   constructor(options: JournalWriterOptions) {
     if (options.segment_bytes < SEGMENT_HEADER_BYTES + RECORD_BYTES) throw new Error('segment_bytes too small for one record');
@@ -98,11 +103,14 @@ export class JournalWriter {
   flush(): void {
     if (this.buffered_bytes === 0) return;
     const started = performance.now();
+    this.last_write_start_us = systemClock.nowUs();
     let written = 0;
     while (written < this.buffered_bytes) {
       written += fs.writeSync(this.fd, this.buffer, written, this.buffered_bytes - written);
     }
+    this.last_write_done_us = systemClock.nowUs();
     if (this.options.durability === 'fsync') fs.fdatasyncSync(this.fd);
+    this.last_sync_done_us = this.options.durability === 'fsync' ? systemClock.nowUs() : this.last_write_done_us;
     this.segment_size += this.buffered_bytes;
     this.bytes_written += this.buffered_bytes;
     this.buffered_bytes = 0;

@@ -1,0 +1,116 @@
+/**
+ * Stage timing: where an order's time goes between the socket and its durable answer.
+ * One request in `sample_every` is traced; its times at every hop become one value in
+ * each stage's HDR histogram (whole microseconds, cumulative since start):
+ *
+ *   io_queue       request written at the edge -> command published on the ring
+ *   to_engine      published -> the engine took it (the engine's wake-up and batch)
+ *   engine         taken -> handled (dedupe, risk, lifecycle, venue, events written)
+ *   to_journal     handled -> the journal began the write that holds its events
+ *   journal_write  write began -> write returned
+ *   fdatasync      write returned -> fdatasync returned (0 without fsync)
+ *   to_io          durable -> the io thread saw it durable (its wake-up)
+ *   answer         seen durable -> the answer was written to the socket
+ *   total          edge -> answer written
+ *
+ * A traced request whose events were already durable when the engine handled it (a
+ * refusal that journals nothing) has no journal stages: its to_io runs from "handled".
+ * Times come from each thread's wall clock in epoch µs (performance.timeOrigin + now):
+ * threads of one process agree to within a few µs, and a negative stage counts as 0.
+ * Recording allocates nothing per value; only the sample pays for clock reads.
+ */
+import { build, encodeIntoCompressedBase64, Histogram } from 'hdr-histogram-js';
+import type { ReplyRecord } from '../../engine/protocol/event_record.js';
+import { FlushLog, FlushTimes } from '../../engine/telemetry/flush_log.js';
+
+export const STAGE_NAMES = [
+  'io_queue', 'to_engine', 'engine', 'to_journal', 'journal_write', 'fdatasync', 'to_io', 'answer', 'total',
+] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+const S = {
+  IO_QUEUE: 0, TO_ENGINE: 1, ENGINE: 2, TO_JOURNAL: 3, JOURNAL_WRITE: 4, FDATASYNC: 5, TO_IO: 6, ANSWER: 7, TOTAL: 8,
+} as const;
+
+/** Largest value tracked without resizing: one minute. */
+const TRACKED_MAX_US = 60_000_000;
+
+export interface StageSnapshot {
+  readonly sample_every: number;
+  readonly unit: 'us';
+  readonly stages: readonly {
+    readonly name: StageName;
+    readonly count: number;
+    readonly p50_us: number;
+    readonly p90_us: number;
+    readonly p99_us: number;
+    readonly max_us: number;
+    /** hdr-histogram-js encodeIntoCompressedBase64: subtract two snapshots for a window. */
+    readonly hdr: string;
+  }[];
+}
+
+export class StageTimer {
+  readonly histograms: readonly Histogram[];
+  private countdown: number;
+  private readonly flush: FlushTimes = { write_start_us: 0, write_done_us: 0, sync_done_us: 0 };
+
+  /** @param sample_every trace one request in this many (0: none). */
+  constructor(readonly sample_every: number, private readonly flush_log: FlushLog) {
+    if (!(Number.isInteger(sample_every) && sample_every >= 0)) throw new RangeError('sample_every must be a whole number >= 0');
+    this.countdown = sample_every;
+    this.histograms = STAGE_NAMES.map(() => build({
+      lowestDiscernibleValue: 1, highestTrackableValue: TRACKED_MAX_US, numberOfSignificantValueDigits: 3, autoResize: true,
+    }));
+  }
+
+  /** Called once per request: true for the one in `sample_every` to trace. */
+  shouldTrace(): boolean {
+    if (this.sample_every === 0 || --this.countdown > 0) return false;
+    this.countdown = this.sample_every;
+    return true;
+  }
+
+  /** One traced request, answered: its times at the io thread, and the engine's on its reply. */
+  record(edge_us: number, published_us: number, reply: ReplyRecord, durable_seen_us: number, answered_us: number): void {
+    const h = this.histograms;
+    const handled_us = reply.engine_out_us;
+    put(h[S.IO_QUEUE], published_us - edge_us);
+    put(h[S.TO_ENGINE], reply.engine_in_us - published_us);
+    put(h[S.ENGINE], handled_us - reply.engine_in_us);
+    const f = this.flush;
+    if (reply.last_seq > 0 && this.flush_log.find(reply.last_seq, f) && f.write_start_us >= handled_us) {
+      put(h[S.TO_JOURNAL], f.write_start_us - handled_us);
+      put(h[S.JOURNAL_WRITE], f.write_done_us - f.write_start_us);
+      put(h[S.FDATASYNC], f.sync_done_us - f.write_done_us);
+      put(h[S.TO_IO], durable_seen_us - f.sync_done_us);
+    } else {
+      put(h[S.TO_IO], durable_seen_us - handled_us);
+    }
+    put(h[S.ANSWER], answered_us - durable_seen_us);
+    put(h[S.TOTAL], answered_us - edge_us);
+  }
+
+  snapshot(): StageSnapshot {
+    return {
+      sample_every: this.sample_every,
+      unit: 'us',
+      stages: STAGE_NAMES.map((name, k) => {
+        const h = this.histograms[k];
+        return {
+          name,
+          count: h.totalCount,
+          p50_us: h.getValueAtPercentile(50),
+          p90_us: h.getValueAtPercentile(90),
+          p99_us: h.getValueAtPercentile(99),
+          max_us: h.maxValue,
+          hdr: encodeIntoCompressedBase64(h),
+        };
+      }),
+    };
+  }
+}
+
+function put(histogram: Histogram, us: number): void {
+  histogram.recordValue(us < 0 ? 0 : Math.round(us));
+}
