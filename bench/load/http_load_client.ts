@@ -4,7 +4,7 @@
  */
 import { MergedLoad } from '../harness/load_result.js';
 import { RunSpec } from '../harness/run_spec.js';
-import { GeneratorProgress, runGeneratorProcesses } from './generator_process.js';
+import { GeneratorProgress, runGeneratorProcesses, ScheduleListener } from './generator_process.js';
 import { HttpLoadConfig } from './http_load.js';
 import { OrderRequestOptions } from './order_request.js';
 
@@ -23,6 +23,7 @@ export function runHttpLoadProcesses(
   target: HttpTarget,
   spec: RunSpec,
   on_progress: (p: GeneratorProgress) => void = () => {},
+  on_schedule?: ScheduleListener,
 ): Promise<MergedLoad> {
   return runGeneratorProcesses(GENERATOR_ENTRY, spec, START_DELAY_MS, (share) => {
     const config: HttpLoadConfig = {
@@ -42,5 +43,5 @@ export function runHttpLoadProcesses(
       progress_interval_ms: spec.progress_interval_ms,
     };
     return { config };
-  }, on_progress);
+  }, on_progress, on_schedule);
 }

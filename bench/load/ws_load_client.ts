@@ -4,7 +4,7 @@
  */
 import { MergedLoad } from '../harness/load_result.js';
 import { RunSpec } from '../harness/run_spec.js';
-import { GeneratorProgress, runGeneratorProcesses } from './generator_process.js';
+import { GeneratorProgress, runGeneratorProcesses, ScheduleListener } from './generator_process.js';
 import { WsLoadConfig } from './ws_load.js';
 import { WsProtocolName } from './ws_protocol.js';
 
@@ -16,6 +16,7 @@ export function runWsLoadProcesses(
   protocol: WsProtocolName,
   spec: RunSpec,
   on_progress: (p: GeneratorProgress) => void = () => {},
+  on_schedule?: ScheduleListener,
 ): Promise<MergedLoad> {
   return runGeneratorProcesses(GENERATOR_ENTRY, spec, START_DELAY_MS, (share) => {
     const config: WsLoadConfig = {
@@ -34,5 +35,5 @@ export function runWsLoadProcesses(
       id_prefix: `w${spec.id_tag}g${share.index}-`,
     };
     return { config, protocol };
-  }, on_progress);
+  }, on_progress, on_schedule);
 }
