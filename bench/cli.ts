@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- ...` / `make bench`: the OMS latency benchmark. Parses the arguments
- * (cli_args.ts), builds the plan (each scenario beside its baseline, in rounds), runs it,
+ * (cli_args.ts), builds the plan (each scenario beside its baseline, and beside its
+ * durable baseline when the run is durable, in rounds), runs it,
  * prints the table on stdout (and, with --json, one JSON object as the very last line),
  * and writes .hgrm files, the SVG chart and summary.json under bench/results/.
  *
@@ -104,13 +105,13 @@ function buildPlan(options: BenchOptions): BenchPlan {
   const items: PlanItem[] = [];
   if (options.suite !== null) {
     for (const entry of SUITES[options.suite]) {
-      const { baseline } = scenarioTraits(entry.scenario);
-      items.push(...pairWithBaseline(entry.scenario, baseline, itemSpec(entry.scenario, options, mode, entry.rate_per_s), options.baseline));
+      const spec = itemSpec(entry.scenario, options, mode, entry.rate_per_s);
+      items.push(...pairWithBaseline(entry.scenario, scenarioTraits(entry.scenario), spec, options.baseline, options.durability));
     }
   } else {
     const scenario = options.scenario!;
-    const { baseline } = scenarioTraits(scenario);
-    items.push(...pairWithBaseline(scenario, baseline, itemSpec(scenario, options, mode, options.rate_per_s), options.baseline));
+    const spec = itemSpec(scenario, options, mode, options.rate_per_s);
+    items.push(...pairWithBaseline(scenario, scenarioTraits(scenario), spec, options.baseline, options.durability));
   }
   return {
     title: planTitle(options, items.map((i) => i.label)),

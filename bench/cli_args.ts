@@ -58,8 +58,11 @@ Load:
                         http-json 1, see bench/README.md). Orders due beyond it wait in the
                         generator and still count from their intended time.
   --rounds N            runs of each scenario, alternating with its baseline (default 3)
-  --no-baseline         do not run the baseline (echo / ws-echo / ring-echo) beside it
-  --durability MODE     fsync | write | none: OMS_DURABILITY of the OMS server (default fsync)
+  --no-baseline         do not run the baselines (echo / ws-echo / ring-echo, and durable-echo /
+                        ws-durable-echo) beside it
+  --durability MODE     fsync | write | none: OMS_DURABILITY of the OMS server and ECHO_DURABILITY
+                        of the durable echoes (default fsync); with fsync or write, http-json and
+                        ws-binary also run beside their durable baseline
   --target-url URL      http-json / ws-binary: measure an OMS already running there
   --drain-timeout-ms MS wait this long for answers after the last send (default 5000)
 Modes:

@@ -1,6 +1,6 @@
 /**
  * The report of one invocation, from the plan's outcomes: every item's medians, its
- * ratio to its baseline, and everything needed to reproduce and judge it (settings,
+ * ratios to its baseline and its durable baseline, and everything needed to reproduce and judge it (settings,
  * machine, topology). The table, the JSON line and summary.json are all printed from it.
  */
 import { ScenarioSettings, Topology } from '../scenarios/scenario.js';
@@ -32,6 +32,9 @@ export interface ItemReport {
   readonly per_round: readonly RunSummary[];
   readonly baseline: string | null;
   readonly ratio_to_baseline: Ratio | null;
+  /** Label of the durable baseline (durable-echo, ws-durable-echo) run beside it, if any. */
+  readonly durable_baseline: string | null;
+  readonly ratio_to_durable_baseline: Ratio | null;
 }
 
 /** Everything the invocation was told, as given (per-item load as run is in each result's `load`). */
@@ -81,7 +84,10 @@ export function itemReports(outcomes: readonly ItemOutcome[]): ItemReport[] {
   const by_label = new Map(outcomes.map((o) => [o.item.label, o]));
   return outcomes.map((o) => {
     const summary = o.aggregate?.summary ?? null;
-    const base = o.item.baseline_label === null ? undefined : by_label.get(o.item.baseline_label)?.aggregate?.summary;
+    const against = (label: string | null): Ratio | null => {
+      const base = label === null ? undefined : by_label.get(label)?.aggregate?.summary;
+      return summary !== null && base !== undefined ? ratio(label!, summary, base) : null;
+    };
     return {
       label: o.item.label,
       scenario: o.item.scenario,
@@ -93,7 +99,9 @@ export function itemReports(outcomes: readonly ItemOutcome[]): ItemReport[] {
       all_rounds: o.aggregate?.all_rounds ?? null,
       per_round: o.aggregate?.per_round ?? [],
       baseline: o.item.baseline_label,
-      ratio_to_baseline: summary !== null && base !== undefined ? ratio(o.item.baseline_label!, summary, base) : null,
+      ratio_to_baseline: against(o.item.baseline_label),
+      durable_baseline: o.item.durable_baseline_label,
+      ratio_to_durable_baseline: against(o.item.durable_baseline_label),
     };
   });
 }

@@ -4,6 +4,7 @@
  * boundaries, so it is plain data: histograms travel as HdrHistogram base64.
  */
 import { decodeHistogram, encodeHistogram, Histogram, mergeHistograms } from './latency_histogram.js';
+import type { ServerWindow } from './server_window.js';
 
 export interface GcStats {
   readonly count: number;
@@ -48,6 +49,8 @@ export interface MergedLoad {
   readonly send_window_ms: number;
   readonly generator_gc: GcStats | null;
   readonly extra: Record<string, unknown>;
+  /** What the server did in the measured window (network scenarios; see server_window.ts). */
+  readonly server?: ServerWindow;
 }
 
 /** Several generators drove one run concurrently: counts add up, windows overlap (take the longest). */

@@ -13,6 +13,7 @@ import { ProgressLine } from './progress_line.js';
 import { aggregateRounds, ScenarioAggregate } from './round_aggregate.js';
 import { newRunTag } from './run_spec.js';
 import { RunSummary, summarize } from './run_summary.js';
+import { StageHistograms } from './stage_histograms.js';
 
 export interface ItemOutcome {
   readonly item: PlanItem;
@@ -34,8 +35,8 @@ export async function runPlan(plan: BenchPlan, settings: ScenarioSettings, progr
   for (const item of plan.items) {
     if (!slots.has(item.scenario)) slots.set(item.scenario, { scenario: createScenario(item.scenario, settings), status: 'ok', reason: null, started: false });
   }
-  const runs = new Map<string, { summaries: RunSummary[]; histograms: Histogram[] }>();
-  for (const item of plan.items) runs.set(item.label, { summaries: [], histograms: [] });
+  const runs = new Map<string, { summaries: RunSummary[]; histograms: Histogram[]; stages: (StageHistograms | null)[] }>();
+  for (const item of plan.items) runs.set(item.label, { summaries: [], histograms: [], stages: [] });
   try {
     for (const [name, slot] of slots) {
       try {
@@ -57,8 +58,10 @@ export async function runPlan(plan: BenchPlan, settings: ScenarioSettings, progr
         try {
           const load = await slot.scenario.run(spec, (p) => progress.update(p));
           const summary = summarize(item.scenario, item.label, spec, load, settings.durability);
-          runs.get(item.label)!.summaries.push(summary);
-          runs.get(item.label)!.histograms.push(load.latency);
+          const done = runs.get(item.label)!;
+          done.summaries.push(summary);
+          done.histograms.push(load.latency);
+          done.stages.push(load.server?.stages ?? null);
           progress.note(`${item.label} round ${round}/${plan.rounds}: ${summary.completed} ok, ${summary.errors} errors, `
             + `p50 ${summary.p50_us} µs, p99 ${summary.p99_us} µs, ${summary.throughput}/s`);
         } catch (error) {
@@ -83,7 +86,7 @@ export async function runPlan(plan: BenchPlan, settings: ScenarioSettings, progr
   return plan.items.map((item) => {
     const slot = slots.get(item.scenario)!;
     const done = runs.get(item.label)!;
-    const aggregate = done.summaries.length > 0 ? aggregateRounds(done.summaries, done.histograms) : null;
+    const aggregate = done.summaries.length > 0 ? aggregateRounds(done.summaries, done.histograms, done.stages) : null;
     return {
       item,
       status: slot.status,

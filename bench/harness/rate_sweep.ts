@@ -39,7 +39,7 @@ export async function runSweep(
     await scenario.start();
   } catch (error) {
     const status = error instanceof ScenarioUnavailableError ? 'unavailable' : 'failed';
-    const item = { scenario: scenario_name, label: scenario_name, spec: base, baseline_label: null };
+    const item = { scenario: scenario_name, label: scenario_name, spec: base, baseline_label: null, durable_baseline_label: null };
     return { outcomes: [{ item, status, reason: (error as Error).message, topology: scenario.topology, aggregate: null }], sweep: { p99_budget_us: options.p99_budget_us, steps, max_rate_held: null } };
   }
   try {
@@ -47,12 +47,12 @@ export async function runSweep(
     for (let step = 0; step < options.max_steps; step++) {
       const spec = { ...base, mode: 'open' as const, rate_per_s: rate, id_tag: newRunTag() };
       const label = `${scenario_name}@${rate}/s`;
-      const item = { scenario: scenario_name, label, spec, baseline_label: null };
+      const item = { scenario: scenario_name, label, spec, baseline_label: null, durable_baseline_label: null };
       progress.begin(`sweep ${label}`, spec.warmup_s + spec.duration_s);
       try {
         const load = await scenario.run(spec, (p) => progress.update(p));
         const summary = summarize(scenario_name, label, spec, load, settings.durability);
-        outcomes.push({ item, status: 'ok', reason: null, topology: scenario.topology, aggregate: aggregateRounds([summary], [load.latency]) });
+        outcomes.push({ item, status: 'ok', reason: null, topology: scenario.topology, aggregate: aggregateRounds([summary], [load.latency], [load.server?.stages ?? null]) });
         const why_not = summary.errors > 0 ? `${summary.errors} errors`
           : summary.p99_us > options.p99_budget_us ? `p99 ${summary.p99_us} µs over the budget`
             : summary.throughput < KEPT_UP_SHARE * rate ? `achieved only ${summary.throughput}/s`

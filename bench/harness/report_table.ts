@@ -1,22 +1,25 @@
 /**
  * The human-readable report on stdout: one line per scenario (medians across rounds),
- * a "vs baseline" line of ratios under every scenario that has a baseline, then the
- * topology, the machine and how to read the numbers.
+ * under it a "vs" line of ratios for each baseline it ran beside (echo, durable-echo...),
+ * its server's CPU per order by thread, and for an OMS scenario its stage breakdown;
+ * then the topology, the machine and how to read the numbers.
  */
-import { BenchReport, ItemReport } from './bench_report.js';
+import { OMS_SCENARIOS } from '../scenarios/scenario.js';
+import { BenchReport, ItemReport, Ratio } from './bench_report.js';
 import { GcStats } from './load_result.js';
+import { StageTable } from './stage_histograms.js';
 
-const COLUMNS: readonly { title: string; width: number; cell: (i: ItemReport) => string; ratio?: (i: ItemReport) => number | null }[] = [
-  { title: 'scenario', width: 14, cell: (i) => i.label },
+const COLUMNS: readonly { title: string; width: number; cell: (i: ItemReport) => string; ratio?: (r: Ratio) => number | null }[] = [
+  { title: 'scenario', width: 20, cell: (i) => i.label },
   { title: 'mode', width: 7, cell: (i) => (i.summary?.mode === 'closed-loop' ? `closed` : 'open') },
   { title: 'rate/s', width: 9, cell: (i) => (i.summary?.rate == null ? `w${i.summary?.window ?? ''}` : num(i.summary.rate)) },
-  { title: 'achieved/s', width: 11, cell: (i) => num(i.summary?.throughput), ratio: (i) => i.ratio_to_baseline?.throughput ?? null },
-  { title: 'p50', width: 9, cell: (i) => latency(i, i.summary?.p50_us), ratio: (i) => i.ratio_to_baseline?.p50 ?? null },
-  { title: 'p90', width: 9, cell: (i) => latency(i, i.summary?.p90_us), ratio: (i) => i.ratio_to_baseline?.p90 ?? null },
-  { title: 'p99', width: 9, cell: (i) => latency(i, i.summary?.p99_us), ratio: (i) => i.ratio_to_baseline?.p99 ?? null },
-  { title: 'p99.9', width: 9, cell: (i) => latency(i, i.summary?.p999_us), ratio: (i) => i.ratio_to_baseline?.p999 ?? null },
-  { title: 'p99.99', width: 9, cell: (i) => latency(i, i.summary?.p9999_us), ratio: (i) => i.ratio_to_baseline?.p9999 ?? null },
-  { title: 'max', width: 9, cell: (i) => latency(i, i.summary?.max_us), ratio: (i) => i.ratio_to_baseline?.max ?? null },
+  { title: 'achieved/s', width: 11, cell: (i) => num(i.summary?.throughput), ratio: (r) => r.throughput },
+  { title: 'p50', width: 9, cell: (i) => latency(i, i.summary?.p50_us), ratio: (r) => r.p50 },
+  { title: 'p90', width: 9, cell: (i) => latency(i, i.summary?.p90_us), ratio: (r) => r.p90 },
+  { title: 'p99', width: 9, cell: (i) => latency(i, i.summary?.p99_us), ratio: (r) => r.p99 },
+  { title: 'p99.9', width: 9, cell: (i) => latency(i, i.summary?.p999_us), ratio: (r) => r.p999 },
+  { title: 'p99.99', width: 9, cell: (i) => latency(i, i.summary?.p9999_us), ratio: (r) => r.p9999 },
+  { title: 'max', width: 9, cell: (i) => latency(i, i.summary?.max_us), ratio: (r) => r.max },
   { title: 'samples', width: 10, cell: (i) => num(i.summary?.samples) },
   { title: 'errors', width: 7, cell: (i) => num(i.summary?.errors) },
   { title: 'late p99', width: 9, cell: (i) => (i.summary?.mode === 'open-loop' ? us(i.summary.send_lateness_p99_us) : '-') },
@@ -33,12 +36,21 @@ export function renderTable(report: BenchReport): string {
       continue;
     }
     lines.push(COLUMNS.map((c, k) => (k === 0 ? c.cell(item).padEnd(c.width) : c.cell(item).padStart(c.width))).join(' '));
-    if (item.ratio_to_baseline !== null) {
+    for (const ratio of [item.ratio_to_baseline, item.ratio_to_durable_baseline]) {
+      if (ratio === null) continue;
       lines.push(COLUMNS.map((c, k) => {
-        if (k === 0) return `  vs ${item.ratio_to_baseline!.baseline}`.padEnd(c.width);
-        const r = c.ratio?.(item) ?? null;
+        if (k === 0) return `  vs ${ratio.baseline}`.padEnd(c.width);
+        const r = c.ratio?.(ratio) ?? null;
         return (c.ratio === undefined ? '' : r === null ? '-' : `x${r}`).padStart(c.width);
       }).join(' '));
+    }
+    const cpu = item.summary.cpu_us_per_order;
+    if (cpu !== null) {
+      const { total, ...threads } = cpu;
+      lines.push(`  cpu µs/order: total ${total} (${Object.entries(threads).map(([name, us]) => `${name} ${us}`).join(', ')})`);
+    }
+    if ((OMS_SCENARIOS as readonly string[]).includes(item.scenario)) {
+      lines.push(...stageLines(item.summary.stages, item.summary.stages_sample_every));
     }
     if (item.status !== 'ok') lines.push(`  ${item.status.toUpperCase()} after ${item.rounds} round(s): ${item.reason ?? ''}`);
   }
@@ -58,7 +70,10 @@ export function renderTable(report: BenchReport): string {
   lines.push(`Medians across ${rounds} round(s) (scenario and baseline alternate); max, samples and errors over all rounds.`
     + ' "vs" rows: scenario / baseline. "late p99": how late orders left the generator against their intended time'
     + ' (generator delay, plus waiting for a free place when --pipeline caps requests in flight); already inside the latency.');
-  lines.push(`Durability (OMS_DURABILITY): ${report.settings.durability}.`);
+  lines.push('"cpu µs/order": CPU of each thread of the server process over the measured window (from /proc), per completed order;'
+    + ' "other" is every thread without a role (GC helpers, libuv pool); medians across rounds, so the parts need not add up to the total.'
+    + ' Stage tables: the OMS\'s own latency by stage of the path (GET /metrics/stages), for the traced orders of every round together.');
+  lines.push(`Durability (OMS_DURABILITY of the OMS, ECHO_DURABILITY of the durable echoes): ${report.settings.durability}.`);
   lines.push(`Machine: ${report.machine.cores} cores (${report.machine.cpu_model}), ${report.machine.platform}, node ${report.machine.node}; `
     + `${report.machine.sharing}.`);
   lines.push('Topology:');
@@ -79,6 +94,21 @@ export function renderTable(report: BenchReport): string {
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** The stage breakdown under an OMS scenario's line: one row per stage, in path order. */
+function stageLines(stages: StageTable | null, sample_every: number | null): string[] {
+  if (stages === null) return ['  stages: none (this OMS serves no GET /metrics/stages)'];
+  const names = Object.keys(stages);
+  const width = Math.max(5, ...names.map((n) => n.length));
+  const traced = sample_every === 1 ? 'every order traced' : `1 order in ${sample_every ?? '?'} traced`;
+  const lines = [`  stages (µs, ${traced}):`];
+  lines.push(`    ${'stage'.padEnd(width)} ${'count'.padStart(9)} ${'p50'.padStart(9)} ${'p90'.padStart(9)} ${'p99'.padStart(9)}`);
+  for (const name of names) {
+    const s = stages[name];
+    lines.push(`    ${name.padEnd(width)} ${num(s.count).padStart(9)} ${us(s.p50_us).padStart(9)} ${us(s.p90_us).padStart(9)} ${us(s.p99_us).padStart(9)}`);
+  }
+  return lines;
 }
 
 function gcText(gc: GcStats): string {

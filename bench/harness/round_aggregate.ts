@@ -4,11 +4,14 @@
  * takes medians across rounds for rates and percentiles. Two exceptions, so nothing bad
  * hides in a median: counts (sent, completed, errors, timeouts) are totals over all
  * rounds, and max_us is the highest of any round. The merged histogram (every sample of
- * every round) feeds the .hgrm file and the chart.
+ * every round) feeds the .hgrm file and the chart. CPU per order is a median per thread;
+ * the OMS's stage table comes from every round's stage windows merged, like all_rounds.
  */
+import { CpuPerOrder, orderRoles, TOTAL } from './cpu_per_order.js';
 import { Histogram, mergeHistograms } from './latency_histogram.js';
 import { GcStats } from './load_result.js';
-import { PERCENTILE_FIELDS, percentiles, RunSummary } from './run_summary.js';
+import { PERCENTILE_FIELDS, percentiles, round1, RunSummary } from './run_summary.js';
+import { mergeStageWindows, StageHistograms, stageTable } from './stage_histograms.js';
 
 export interface ScenarioAggregate {
   readonly label: string;
@@ -23,8 +26,14 @@ export interface ScenarioAggregate {
   readonly all_rounds: ReturnType<typeof percentiles>;
 }
 
-export function aggregateRounds(runs: readonly RunSummary[], histograms: readonly Histogram[]): ScenarioAggregate {
+/** `stage_windows[k]`: round k's stage histograms (null or missing: that round has none). */
+export function aggregateRounds(
+  runs: readonly RunSummary[],
+  histograms: readonly Histogram[],
+  stage_windows: readonly (StageHistograms | null)[] = [],
+): ScenarioAggregate {
   if (runs.length === 0) throw new Error('no rounds to aggregate');
+  const stages = mergeStageWindows(stage_windows.filter((w): w is StageHistograms => w !== null));
   const first = runs[0];
   const outcomes: Record<string, number> = {};
   for (const run of runs) for (const [k, v] of Object.entries(run.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + v;
@@ -57,9 +66,26 @@ export function aggregateRounds(runs: readonly RunSummary[], histograms: readonl
       total_pause_us: total(runs, (r) => r.generator_gc?.total_pause_us ?? 0),
       max_pause_us: Math.max(...runs.map((r) => r.generator_gc?.max_pause_us ?? 0)),
     },
+    cpu_us_per_order: medianCpuPerOrder(runs.map((r) => r.cpu_us_per_order)),
+    stages: stages === null ? null : stageTable(stages),
+    stages_sample_every: stages?.sample_every ?? null,
     extra: runs.length === 1 ? first.extra : sumGcExtras(runs),
   };
   return { label: first.label, scenario: first.scenario, rounds: runs.length, summary, per_round: runs, latency, all_rounds: percentiles(latency) };
+}
+
+/** Per thread, the median across the rounds that report it (each figure on its own, so the parts need not add up to the total). */
+export function medianCpuPerOrder(rounds: readonly (CpuPerOrder | null)[]): CpuPerOrder | null {
+  const measured = rounds.filter((r): r is CpuPerOrder => r !== null);
+  if (measured.length === 0) return null;
+  const roles = new Set<string>();
+  for (const round of measured) for (const role of Object.keys(round)) if (role !== TOTAL) roles.add(role);
+  const medians: Record<string, number> = {};
+  for (const role of [TOTAL, ...orderRoles(roles)]) {
+    const values = measured.map((r) => r[role]).filter((v): v is number => v !== undefined);
+    if (values.length > 0) medians[role] = round1(median(values));
+  }
+  return medians;
 }
 
 /** Extra facts shaped like GC statistics (e.g. engine_gc) summed over rounds; the rest stay per round. */

@@ -3,9 +3,11 @@
  * read from the HdrHistogram (each value is the highest value equivalent to the
  * percentile's bucket, so within 0.1% above the true value).
  */
+import type { CpuPerOrder } from './cpu_per_order.js';
 import { GcStats, MergedLoad } from './load_result.js';
 import { Histogram } from './latency_histogram.js';
 import { RunSpec } from './run_spec.js';
+import { StageTable, stageTable } from './stage_histograms.js';
 
 export interface RunSummary {
   readonly scenario: string;
@@ -49,6 +51,19 @@ export interface RunSummary {
   readonly send_lateness_p99_us: number;
   readonly send_lateness_max_us: number;
   readonly generator_gc: GcStats | null;
+  /**
+   * CPU of the server's threads per completed order in the measured window, µs: total,
+   * io, each named worker, other (network scenarios whose server the bench launched;
+   * null otherwise). Across rounds: the median of each figure.
+   */
+  readonly cpu_us_per_order: CpuPerOrder | null;
+  /**
+   * The OMS's latency by stage over the measured window (traced orders only, one in
+   * `stages_sample_every`); across rounds: from every round's orders together. null: not
+   * an OMS scenario, or the OMS serves no /metrics/stages.
+   */
+  readonly stages: StageTable | null;
+  readonly stages_sample_every: number | null;
   readonly extra: Record<string, unknown>;
 }
 
@@ -88,6 +103,9 @@ export function summarize(scenario: string, label: string, spec: RunSpec, load: 
     send_lateness_p99_us: at(load.lateness, 99),
     send_lateness_max_us: load.lateness.totalCount > 0 ? load.lateness.maxValue : 0,
     generator_gc: load.generator_gc,
+    cpu_us_per_order: load.server?.cpu_us_per_order ?? null,
+    stages: load.server?.stages == null ? null : stageTable(load.server.stages),
+    stages_sample_every: load.server?.stages?.sample_every ?? null,
     extra: load.extra,
   };
 }

@@ -1,6 +1,7 @@
 /**
- * Named suites: which scenarios `--suite NAME` runs, each beside its baseline, at which
- * load. `standard` is what `make bench` runs: every scenario of the product at a rate a
+ * Named suites: which scenarios `--suite NAME` runs, each beside its baseline (and, with
+ * durability fsync or write, the OMS scenarios beside their durable baseline too), at
+ * which load. `standard` is what `make bench` runs: every scenario of the product at a rate a
  * small machine sustains, so the figures compare latency under load rather than
  * saturation (use --saturate or --sweep for limits).
  */

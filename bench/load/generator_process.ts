@@ -23,6 +23,9 @@ export interface GeneratorProgress {
   readonly in_flight: number;
 }
 
+/** Told the run's common start (epoch ms): warm-up begins there, the measured window warmup_s later. */
+export type ScheduleListener = (start_at_epoch_ms: number) => void;
+
 /** `payload` is sent as `{ type: 'run', ...payload }`. */
 export function runGeneratorProcess(
   entry: URL,
@@ -72,6 +75,8 @@ export interface GeneratorShare {
  * connection). The rate is split evenly and each generator is offset by its share of one
  * interval, so together they send the single schedule `start + i / rate`; connections
  * are split too (at least one each). `payloadFor` turns a share into what its process gets.
+ * `on_schedule` learns the common start at once, so the harness can sample the server
+ * when the measured window opens (start + warm-up).
  */
 export async function runGeneratorProcesses(
   entry: URL,
@@ -79,10 +84,12 @@ export async function runGeneratorProcesses(
   start_delay_ms: number,
   payloadFor: (share: GeneratorShare) => Readonly<Record<string, unknown>>,
   on_progress: (p: GeneratorProgress) => void,
+  on_schedule: ScheduleListener = () => {},
 ): Promise<MergedLoad> {
   const generators = Math.max(1, Math.min(spec.generators, spec.connections));
   const totals = new ProgressTotals(generators);
   const start_at_epoch_ms = Date.now() + start_delay_ms;
+  on_schedule(start_at_epoch_ms);
   const timeout_ms = start_delay_ms + (spec.warmup_s + spec.duration_s) * 1000 + spec.drain_timeout_ms + 30_000;
   const runs = Array.from({ length: generators }, (_, g) => {
     const share: GeneratorShare = {

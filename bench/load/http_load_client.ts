@@ -4,7 +4,7 @@
  */
 import { MergedLoad } from '../harness/load_result.js';
 import { RunSpec } from '../harness/run_spec.js';
-import { GeneratorProgress, runGeneratorProcesses } from './generator_process.js';
+import { GeneratorProgress, runGeneratorProcesses, ScheduleListener } from './generator_process.js';
 import { HttpLoadConfig } from './http_load.js';
 import { loadRunConfigFor } from './load_run.js';
 import { OrderRequestOptions } from './order_request.js';
@@ -24,6 +24,7 @@ export function runHttpLoadProcesses(
   target: HttpTarget,
   spec: RunSpec,
   on_progress: (p: GeneratorProgress) => void = () => {},
+  on_schedule?: ScheduleListener,
 ): Promise<MergedLoad> {
   return runGeneratorProcesses(GENERATOR_ENTRY, spec, START_DELAY_MS, (share) => {
     const config: HttpLoadConfig = {
@@ -34,5 +35,5 @@ export function runHttpLoadProcesses(
       max_in_flight: spec.pipeline,
     };
     return { config };
-  }, on_progress);
+  }, on_progress, on_schedule);
 }

@@ -4,7 +4,7 @@
  */
 import { MergedLoad } from '../harness/load_result.js';
 import { RunSpec } from '../harness/run_spec.js';
-import { GeneratorProgress, runGeneratorProcesses } from './generator_process.js';
+import { GeneratorProgress, runGeneratorProcesses, ScheduleListener } from './generator_process.js';
 import { loadRunConfigFor } from './load_run.js';
 import { WsLoadConfig } from './ws_load.js';
 import { WsProtocolName } from './ws_protocol.js';
@@ -17,6 +17,7 @@ export function runWsLoadProcesses(
   protocol: WsProtocolName,
   spec: RunSpec,
   on_progress: (p: GeneratorProgress) => void = () => {},
+  on_schedule?: ScheduleListener,
 ): Promise<MergedLoad> {
   return runGeneratorProcesses(GENERATOR_ENTRY, spec, START_DELAY_MS, (share) => {
     const config: WsLoadConfig = {
@@ -26,5 +27,5 @@ export function runWsLoadProcesses(
       id_prefix: `w${spec.id_tag}g${share.index}-`,
     };
     return { config, protocol };
-  }, on_progress);
+  }, on_progress, on_schedule);
 }

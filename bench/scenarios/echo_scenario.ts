@@ -8,7 +8,7 @@
  */
 import { MergedLoad } from '../harness/load_result.js';
 import { RunSpec } from '../harness/run_spec.js';
-import { GeneratorProgress } from '../load/generator_process.js';
+import { GeneratorProgress, ScheduleListener } from '../load/generator_process.js';
 import { runHttpLoadProcesses } from '../load/http_load_client.js';
 import { ServerProcess } from '../servers/server_process.js';
 import { EchoServerScenario } from './echo_server_scenario.js';
@@ -22,7 +22,7 @@ export class EchoScenario extends EchoServerScenario {
     path: 'POST /orders over loopback TCP -> JSON.parse -> 200 with a small JSON body',
   };
 
-  protected drive(server: ServerProcess, spec: RunSpec, on_progress: (p: GeneratorProgress) => void): Promise<MergedLoad> {
-    return runHttpLoadProcesses({ host: server.options.host, port: server.options.port }, spec, on_progress);
+  protected drive(server: ServerProcess, spec: RunSpec, on_progress: (p: GeneratorProgress) => void, on_schedule: ScheduleListener): Promise<MergedLoad> {
+    return runHttpLoadProcesses({ host: server.options.host, port: server.options.port }, spec, on_progress, on_schedule);
   }
 }

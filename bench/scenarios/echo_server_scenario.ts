@@ -1,37 +1,66 @@
 /**
- * What the two echo baselines share: one echo server process for the scenario's lifetime
- * (bench/servers/echo_server.js: POST /orders answers, /ws echoes frames), and a run that
- * fails loudly if the server died under the load. Each baseline says only how it drives
- * the server.
+ * What the echo baselines share: one echo server process for the scenario's lifetime
+ * (bench/servers/echo_server.js: POST /orders answers, /ws echoes frames; the durable
+ * ones journal every request first), a run that fails loudly if the server died under
+ * the load, and the server's CPU per order by thread over each measured window. Each
+ * baseline says only how it drives the server.
  */
 import { MergedLoad } from '../harness/load_result.js';
 import { RunSpec } from '../harness/run_spec.js';
-import { GeneratorProgress } from '../load/generator_process.js';
-import { startEchoServer } from '../servers/echo_process.js';
+import { measureServerWindow, ServerUnderTest } from '../harness/server_window.js';
+import { GeneratorProgress, ScheduleListener } from '../load/generator_process.js';
+import { EchoServer, startEchoServer } from '../servers/echo_process.js';
 import { ServerProcess } from '../servers/server_process.js';
-import { DEFAULT_LOAD, Scenario, ScenarioName, ScenarioSettings, Topology } from './scenario.js';
+import { DEFAULT_LOAD, LoadDefaults, Scenario, ScenarioName, ScenarioSettings, Topology } from './scenario.js';
 
 export abstract class EchoServerScenario implements Scenario {
   abstract readonly name: ScenarioName;
   abstract readonly topology: Topology;
   readonly baseline = null;
-  readonly load_defaults = DEFAULT_LOAD;
-  private server: ServerProcess | null = null;
+  readonly durable_baseline = null;
+  readonly load_defaults: LoadDefaults = DEFAULT_LOAD;
+  /** True for the durable echoes: the server journals every request (the run's durability) before it answers. */
+  protected readonly durable: boolean = false;
+  private server: EchoServer | null = null;
 
-  constructor(private readonly settings: ScenarioSettings) {}
+  constructor(protected readonly settings: ScenarioSettings) {}
 
-  /** Runs the load against the started echo server. */
-  protected abstract drive(server: ServerProcess, spec: RunSpec, on_progress: (p: GeneratorProgress) => void): Promise<MergedLoad>;
+  /** Runs the load against the started echo server; `on_schedule` goes to the load client. */
+  protected abstract drive(
+    server: ServerProcess,
+    spec: RunSpec,
+    on_progress: (p: GeneratorProgress) => void,
+    on_schedule: ScheduleListener,
+  ): Promise<MergedLoad>;
 
   async start(): Promise<void> {
-    this.server = await startEchoServer(this.settings.verbose);
+    this.server = await startEchoServer(this.settings.verbose, this.durable ? this.settings.durability : null);
+  }
+
+  /** The durable echo's data directory (its journal is under it); null for the plain echo or before start. */
+  get data_dir(): string | null {
+    return this.server?.data_dir ?? null;
   }
 
   async run(spec: RunSpec, on_progress: (p: GeneratorProgress) => void): Promise<MergedLoad> {
-    const server = this.server;
-    if (server === null) throw new Error(`${this.name} scenario not started`);
-    const result = await this.drive(server, spec, on_progress);
-    if (server.hasExited()) throw new Error(`echo server died during the run (${server.exitDescription()}):\n${server.outputTail()}`);
+    const server = this.server?.process;
+    if (server === undefined) throw new Error(`${this.name} scenario not started`);
+    const target: ServerUnderTest = {
+      host: server.options.host,
+      port: server.options.port,
+      pid: server.pid ?? null,
+      // The plain echo has one thread of its own, its main thread; the durable echo names its journal.
+      thread_names: this.durable ? 'health_workers' : 'main_thread_only',
+      reads_stages: false,
+    };
+    const died = () => new Error(`${this.name} server died during the run (${server.exitDescription()}):\n${server.outputTail()}`);
+    let result: MergedLoad;
+    try {
+      result = await measureServerWindow(target, spec, (on_schedule) => this.drive(server, spec, on_progress, on_schedule));
+    } catch (error) {
+      throw server.hasExited() ? died() : error;
+    }
+    if (server.hasExited()) throw died();
     return result;
   }
 

@@ -30,6 +30,7 @@ const START_DELAY_MS = 300;
 
 export class EngineScenario implements Scenario {
   readonly baseline: ScenarioName | null;
+  readonly durable_baseline = null;
   readonly load_defaults = DEFAULT_LOAD;
   readonly topology: Topology;
 

@@ -3,13 +3,15 @@
  * Latency: intended send time -> the HTTP answer, which the OMS sends only once the
  * order's event is durable (OMS_DURABILITY decides what durable means: fsync, write or
  * none); so this measures validation, the rings, the engine, the journal and the reply.
+ * Besides `echo` (what any HTTP order entry costs), it runs beside `durable-echo` when the
+ * run is durable (what an answer that waits for the journal costs).
  *
  * Topology: OMS server process (node dist/io/main.js: io thread + engine, journal and
  * other workers) <- loopback TCP -> load-generator process(es).
  */
 import { MergedLoad } from '../harness/load_result.js';
 import { RunSpec } from '../harness/run_spec.js';
-import { GeneratorProgress } from '../load/generator_process.js';
+import { GeneratorProgress, ScheduleListener } from '../load/generator_process.js';
 import { runHttpLoadProcesses } from '../load/http_load_client.js';
 import { OmsEndpoint } from '../servers/oms_process.js';
 import { OmsScenario } from './oms_scenario.js';
@@ -18,6 +20,7 @@ import { LoadDefaults, Topology } from './scenario.js';
 export class HttpJsonScenario extends OmsScenario {
   readonly name = 'http-json';
   readonly baseline = 'echo';
+  readonly durable_baseline = 'durable-echo';
   /**
    * One request in flight per connection, and enough connections to carry the rate: the
    * OMS answers an order only once it is durable (asynchronously), and uWebSockets.js
@@ -31,7 +34,7 @@ export class HttpJsonScenario extends OmsScenario {
     path: 'POST /orders over loopback TCP -> io validation -> command ring -> engine -> journal (durable) -> 200',
   };
 
-  protected drive(oms: OmsEndpoint, spec: RunSpec, on_progress: (p: GeneratorProgress) => void): Promise<MergedLoad> {
-    return runHttpLoadProcesses({ host: oms.host, port: oms.port }, spec, on_progress);
+  protected drive(oms: OmsEndpoint, spec: RunSpec, on_progress: (p: GeneratorProgress) => void, on_schedule: ScheduleListener): Promise<MergedLoad> {
+    return runHttpLoadProcesses({ host: oms.host, port: oms.port }, spec, on_progress, on_schedule);
   }
 }

@@ -7,8 +7,11 @@ import { MergedLoad } from '../harness/load_result.js';
 import { RunSpec } from '../harness/run_spec.js';
 import { GeneratorProgress } from '../load/generator_process.js';
 
-export const SCENARIO_NAMES = ['engine', 'ring-echo', 'http-json', 'echo', 'ws-binary', 'ws-echo'] as const;
+export const SCENARIO_NAMES = ['engine', 'ring-echo', 'http-json', 'echo', 'ws-binary', 'ws-echo', 'durable-echo', 'ws-durable-echo'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+/** The scenarios that measure the real OMS (they serve stage histograms and can take --target-url). */
+export const OMS_SCENARIOS: readonly ScenarioName[] = ['http-json', 'ws-binary'];
 
 export const Durability = ['fsync', 'write', 'none'] as const;
 export type Durability = (typeof Durability)[number];
@@ -47,6 +50,12 @@ export interface Scenario {
   readonly load_defaults: LoadDefaults;
   /** The scenario that runs beside this one as its baseline (null: this is a baseline). */
   readonly baseline: ScenarioName | null;
+  /**
+   * The echo that also makes every request durable the OMS's way (durable-echo,
+   * ws-durable-echo), run beside this one too when the run's durability is fsync or
+   * write; null for every scenario but the OMS's.
+   */
+  readonly durable_baseline: ScenarioName | null;
   readonly topology: Topology;
   /** Starts servers; throws ScenarioUnavailableError when this build cannot run the scenario. */
   start(): Promise<void>;

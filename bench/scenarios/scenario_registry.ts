@@ -1,9 +1,12 @@
 /** Scenario name -> scenario object; the one place that knows every scenario. */
+import type { ScenarioBaselines } from '../harness/bench_plan.js';
+import { DurableEchoScenario } from './durable_echo_scenario.js';
 import { EchoScenario } from './echo_scenario.js';
 import { EngineScenario } from './engine_scenario.js';
 import { HttpJsonScenario } from './http_json_scenario.js';
 import { LoadDefaults, Scenario, ScenarioName, ScenarioSettings } from './scenario.js';
 import { WsBinaryScenario } from './ws_binary_scenario.js';
+import { WsDurableEchoScenario } from './ws_durable_echo_scenario.js';
 import { WsEchoScenario } from './ws_echo_scenario.js';
 
 export function createScenario(name: ScenarioName, settings: ScenarioSettings): Scenario {
@@ -14,11 +17,13 @@ export function createScenario(name: ScenarioName, settings: ScenarioSettings): 
     case 'echo': return new EchoScenario(settings);
     case 'ws-binary': return new WsBinaryScenario(settings);
     case 'ws-echo': return new WsEchoScenario(settings);
+    case 'durable-echo': return new DurableEchoScenario(settings);
+    case 'ws-durable-echo': return new WsDurableEchoScenario(settings);
   }
 }
 
 /** What a plan needs to know about a scenario before running it (constructors start nothing). */
-export function scenarioTraits(name: ScenarioName): { readonly baseline: ScenarioName | null; readonly load_defaults: LoadDefaults } {
+export function scenarioTraits(name: ScenarioName): ScenarioBaselines & { readonly load_defaults: LoadDefaults } {
   const scenario = createScenario(name, { durability: 'none', target_url: null, verbose: false });
-  return { baseline: scenario.baseline, load_defaults: scenario.load_defaults };
+  return { baseline: scenario.baseline, durable_baseline: scenario.durable_baseline, load_defaults: scenario.load_defaults };
 }

@@ -3,7 +3,7 @@
  * Each generator connection logs on once, then sends NewOrders open loop, several per
  * WebSocket frame (--batch), and matches execution reports to orders by client order id.
  * Latency: intended send time -> the order's first report (sent once it is durable).
- * Baseline: ws-echo.
+ * Baselines: ws-echo, and ws-durable-echo when the run is durable (fsync or write).
  *
  * Topology: OMS server process (node dist/io/main.js) <- loopback WebSocket -> load
  * generator process(es). The codec is loaded only when this scenario runs, so a build
@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MergedLoad } from '../harness/load_result.js';
 import { RunSpec } from '../harness/run_spec.js';
-import { GeneratorProgress } from '../load/generator_process.js';
+import { GeneratorProgress, ScheduleListener } from '../load/generator_process.js';
 import { runWsLoadProcesses } from '../load/ws_load_client.js';
 import { OmsEndpoint } from '../servers/oms_process.js';
 import { OmsScenario } from './oms_scenario.js';
@@ -24,6 +24,7 @@ const CODEC_ENTRY = fileURLToPath(new URL('../../io/binary/index.js', import.met
 export class WsBinaryScenario extends OmsScenario {
   readonly name = 'ws-binary';
   readonly baseline = 'ws-echo';
+  readonly durable_baseline = 'ws-durable-echo';
   /**
    * One session: every session of an account receives the reports of all the account's
    * orders (PROTOCOL.md §7.2), so each extra connection multiplies the reports the server
@@ -45,7 +46,7 @@ export class WsBinaryScenario extends OmsScenario {
     await super.start();
   }
 
-  protected drive(oms: OmsEndpoint, spec: RunSpec, on_progress: (p: GeneratorProgress) => void): Promise<MergedLoad> {
-    return runWsLoadProcesses(`ws://${oms.host}:${oms.port}`, 'oms-binary', spec, on_progress);
+  protected drive(oms: OmsEndpoint, spec: RunSpec, on_progress: (p: GeneratorProgress) => void, on_schedule: ScheduleListener): Promise<MergedLoad> {
+    return runWsLoadProcesses(`ws://${oms.host}:${oms.port}`, 'oms-binary', spec, on_progress, on_schedule);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { MergedLoad } from '../harness/load_result.js';
 import { RunSpec } from '../harness/run_spec.js';
-import { GeneratorProgress } from '../load/generator_process.js';
+import { GeneratorProgress, ScheduleListener } from '../load/generator_process.js';
 import { runWsLoadProcesses } from '../load/ws_load_client.js';
 import { ServerProcess } from '../servers/server_process.js';
 import { EchoServerScenario } from './echo_server_scenario.js';
@@ -20,7 +20,7 @@ export class WsEchoScenario extends EchoServerScenario {
     path: 'binary frame over loopback WebSocket -> echoed back unchanged',
   };
 
-  protected drive(server: ServerProcess, spec: RunSpec, on_progress: (p: GeneratorProgress) => void): Promise<MergedLoad> {
-    return runWsLoadProcesses(`ws://${server.options.host}:${server.options.port}`, 'echo-framing', spec, on_progress);
+  protected drive(server: ServerProcess, spec: RunSpec, on_progress: (p: GeneratorProgress) => void, on_schedule: ScheduleListener): Promise<MergedLoad> {
+    return runWsLoadProcesses(`ws://${server.options.host}:${server.options.port}`, 'echo-framing', spec, on_progress, on_schedule);
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Launches the real OMS server for the http-json and ws-binary scenarios:
  * `node dist/io/main.js` (found next to this file's compiled location) with OMS_HOST,
- * OMS_PORT (a free port), OMS_DATA_DIR (a fresh temporary directory, removed on stop)
- * and OMS_DURABILITY. Or, with a target URL, uses an OMS that is already running.
+ * OMS_PORT (a free port), OMS_DATA_DIR (a fresh temporary directory, removed on stop),
+ * OMS_DURABILITY, and OMS_STAGE_SAMPLE_EVERY=1 so that every order of the benchmark is
+ * traced through the stages. Or, with a target URL, uses an OMS that is already running.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,8 +19,13 @@ export const OMS_ENTRY = fileURLToPath(new URL('../../io/main.js', import.meta.u
 export interface OmsEndpoint {
   readonly host: string;
   readonly port: number;
+  /** The OMS process when the bench launched it; null for an OMS at --target-url (not ours to read). */
+  readonly pid: number | null;
   stop(): Promise<void>;
 }
+
+/** Trace every order: the benchmark wants the stage table of all of them, not a sample. */
+const STAGE_SAMPLE_EVERY = '1';
 
 export async function startOms(scenario: ScenarioName, durability: Durability, target_url: string | null, verbose: boolean): Promise<OmsEndpoint> {
   if (target_url !== null) {
@@ -27,7 +33,7 @@ export async function startOms(scenario: ScenarioName, durability: Durability, t
     const host = url.hostname;
     const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
     if (!(await isReady(host, port))) throw new Error(`${scenario}: no OMS ready at ${target_url} (GET /health/ready did not answer 200)`);
-    return { host, port, stop: async () => {} };
+    return { host, port, pid: null, stop: async () => {} };
   }
   if (!existsSync(OMS_ENTRY)) {
     throw new ScenarioUnavailableError(scenario,
@@ -42,12 +48,13 @@ export async function startOms(scenario: ScenarioName, durability: Durability, t
       entry: OMS_ENTRY,
       host,
       port: await freePort(host),
-      env: { OMS_DATA_DIR: data_dir, OMS_DURABILITY: durability },
+      env: { OMS_DATA_DIR: data_dir, OMS_DURABILITY: durability, OMS_STAGE_SAMPLE_EVERY: STAGE_SAMPLE_EVERY },
       verbose,
     });
     return {
       host,
       port: server.options.port,
+      pid: server.pid ?? null,
       stop: async () => {
         await server.stop();
         await rm(data_dir, { recursive: true, force: true });

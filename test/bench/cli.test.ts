@@ -70,3 +70,41 @@ t.test('http-json saturation keeps to one request in flight per connection, so t
   t.ok(summary.completed > 0, `orders completed (${summary.completed})`);
   t.end();
 });
+
+t.test('a durable http-json run also runs durable-echo beside it and reports the ratio, CPU by thread and the stages', (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+  t.teardown(() => rmSync(out, { recursive: true, force: true }));
+  const run = spawnSync(process.execPath, [CLI, '--scenario', 'http-json', '--rate', '300', '--duration', '1', '--warmup', '0.3',
+    '--rounds', '1', '--durability', 'write', '--json', '--quiet', '--out', out], { encoding: 'utf8', timeout: 120_000 });
+  t.equal(run.status, 0, run.stderr);
+  const lines = run.stdout.trimEnd().split('\n');
+  type Ratio = { baseline: string; p50: number | null };
+  type Result = {
+    label: string; errors: number; completed: number; durable_baseline: string | null; ratio_to_durable_baseline: Ratio | null;
+    cpu_us_per_order: Record<string, number> | null; stages: Record<string, { count: number }> | null; stages_sample_every: number | null;
+  };
+  const summary = JSON.parse(lines[lines.length - 1]) as Result & { durable_baseline: { scenario: string }; results: Result[] };
+  t.same(summary.results.map((r) => r.label), ['echo', 'durable-echo', 'http-json'], 'echo and durable-echo ran beside it');
+  t.equal(summary.durable_baseline.scenario, 'durable-echo', 'the durable baseline item is at the top level');
+  t.equal(summary.ratio_to_durable_baseline?.baseline, 'durable-echo');
+  t.equal(typeof summary.ratio_to_durable_baseline?.p50, 'number', 'with ratios to it');
+  const item = summary.results[2];
+  t.equal(item.durable_baseline, 'durable-echo');
+  t.same(item.ratio_to_durable_baseline, summary.ratio_to_durable_baseline, 'the results item carries the same ratio');
+  t.ok(summary.results.every((r) => r.errors === 0), 'no errors anywhere');
+  t.match(run.stdout, /\n {2}vs durable-echo /, 'the table shows the ratio');
+
+  t.ok((summary.cpu_us_per_order?.io ?? 0) > 0, 'the OMS io thread has CPU per order');
+  t.ok((summary.cpu_us_per_order?.engine ?? 0) > 0, 'the engine is found by name');
+  t.ok((summary.cpu_us_per_order?.journal ?? 0) > 0, 'the journal is found by name');
+  t.ok((summary.results[1].cpu_us_per_order?.journal ?? 0) > 0, 'the durable echo\'s journal too');
+  t.match(run.stdout, /cpu µs\/order: total [\d.]+ \(io /);
+  if (summary.stages === null) {
+    t.match(run.stdout, /stages: none/, 'an OMS without /metrics/stages says so and the run goes on');
+  } else {
+    t.equal(summary.stages_sample_every, 1, 'the bench has the OMS trace every order');
+    t.ok(Object.keys(summary.stages).length > 0);
+    t.match(run.stdout, /stages \(µs, every order traced\)/);
+  }
+  t.end();
+});

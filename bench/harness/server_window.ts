@@ -1,0 +1,107 @@
+/**
+ * What the server did during a round's measured window, read beside the load: its CPU
+ * per completed order by thread (when the bench launched the process, so its /proc is
+ * ours to read) and, for the OMS, its stage histograms.
+ *
+ * The server is read twice: when the measured window opens (the generators' common start
+ * plus the warm-up, learnt from the load client's schedule) and when the load run
+ * returns (every measured order answered or given up on). So both readings bracket the
+ * orders the generator measured, not the warm-up. The readings themselves cost the
+ * server a little: reading /proc costs it nothing, but the GETs for thread names and
+ * stages are answered by its io thread, twice a round, inside the window.
+ */
+import type { ScheduleListener } from '../load/generator_process.js';
+import { CpuPerOrder, cpuPerOrder, ThreadCpuSample } from './cpu_per_order.js';
+import { getJson } from './get_json.js';
+import { MergedLoad } from './load_result.js';
+import { RunSpec } from './run_spec.js';
+import { parseStageHistograms, StageHistograms, stageWindow } from './stage_histograms.js';
+import { readThreadCpuNs } from './thread_cpu.js';
+import { mainThreadOnly, ThreadNames, threadNamesFromWorkers } from './thread_names.js';
+
+export interface ServerUnderTest {
+  readonly host: string;
+  readonly port: number;
+  /** The server's process id when the bench launched it; null: its CPU is not measured (e.g. an OMS at --target-url). */
+  readonly pid: number | null;
+  /** Where its threads' names come from: GET /health/workers, or none but the main thread (io). */
+  readonly thread_names: 'health_workers' | 'main_thread_only';
+  /** Whether to read GET /metrics/stages (a 404 there means the server has none: stages null). */
+  readonly reads_stages: boolean;
+}
+
+/** A round's server-side figures. */
+export interface ServerWindow {
+  /** null: not measured, or no order completed. */
+  readonly cpu_us_per_order: CpuPerOrder | null;
+  /** null: the server serves no stage histograms, or the readings do not describe one window. */
+  readonly stages: StageHistograms | null;
+}
+
+export const NOT_MEASURED: ServerWindow = { cpu_us_per_order: null, stages: null };
+
+interface ServerReading {
+  readonly cpu: ThreadCpuSample | null;
+  readonly stages: StageHistograms | null;
+}
+
+/**
+ * Runs one load run (`run` passes the listener on to the load client) and reads `server`
+ * at the edges of its measured window; the result is the run's, with `server` added.
+ */
+export async function measureServerWindow(
+  server: ServerUnderTest,
+  spec: RunSpec,
+  run: (on_schedule: ScheduleListener) => Promise<MergedLoad>,
+): Promise<MergedLoad> {
+  const opened: { reading: Promise<ServerReading> | null } = { reading: null };
+  let timer: NodeJS.Timeout | undefined;
+  let load: MergedLoad;
+  try {
+    load = await run((start_at_epoch_ms) => {
+      const opens_in_ms = start_at_epoch_ms + spec.warmup_s * 1000 - Date.now();
+      timer = setTimeout(() => {
+        opened.reading = readServer(server);
+        // Awaited after the run; until then a failure must not count as unhandled.
+        opened.reading.catch(() => {});
+      }, Math.max(0, opens_in_ms));
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+  // The run ended before its measured window opened (it failed early): nothing to bracket.
+  if (opened.reading === null) return { ...load, server: NOT_MEASURED };
+  const first = await opened.reading;
+  const last = await readServer(server);
+  return { ...load, server: windowBetween(first, last, load.completed) };
+}
+
+export function windowBetween(first: ServerReading, last: ServerReading, completed: number): ServerWindow {
+  return {
+    cpu_us_per_order: first.cpu !== null && last.cpu !== null ? cpuPerOrder(first.cpu, last.cpu, completed) : null,
+    stages: first.stages !== null && last.stages !== null ? stageWindow(first.stages, last.stages) : null,
+  };
+}
+
+async function readServer(server: ServerUnderTest): Promise<ServerReading> {
+  // The CPU first, at once: this instant is the window's edge. The GETs come after it.
+  const cpu_ns = server.pid === null ? null : readThreadCpuNs(server.pid);
+  const [names, stages] = await Promise.all([
+    cpu_ns === null ? null : threadNames(server, server.pid!),
+    server.reads_stages ? readStages(server) : null,
+  ]);
+  return { cpu: cpu_ns === null || names === null ? null : { cpu_ns, names }, stages };
+}
+
+async function threadNames(server: ServerUnderTest, pid: number): Promise<ThreadNames> {
+  if (server.thread_names === 'main_thread_only') return mainThreadOnly(pid);
+  const answer = await getJson(server.host, server.port, '/health/workers');
+  return threadNamesFromWorkers(answer.body, pid);
+}
+
+async function readStages(server: ServerUnderTest): Promise<StageHistograms | null> {
+  const answer = await getJson(server.host, server.port, '/metrics/stages');
+  if (answer.status === 404) return null;
+  if (answer.status !== 200) throw new Error(`GET /metrics/stages answered ${answer.status}`);
+  return parseStageHistograms(answer.body);
+}

@@ -1,0 +1,102 @@
+/**
+ * The OMS's latency by stage of an order's path, as it serves it on GET /metrics/stages:
+ *
+ *   {"sample_every": 16, "unit": "us",
+ *    "stages": [{"name": "io_queue", "count": 123, "hdr": "<base64>"}, ...]}
+ *
+ * Stages come in path order (io_queue, to_engine, engine, to_journal, journal_write,
+ * fdatasync, to_io, answer, total); the list is open, so whatever names come are kept in
+ * the order given. `hdr` is hdr-histogram-js's compressed base64 of a histogram of
+ * microseconds, one value per traced order (every `sample_every`-th order).
+ *
+ * The histograms are cumulative since the OMS started, so a round's own figures are the
+ * reading at the end of its measured window minus the reading at its start.
+ */
+import { decodeHistogram, Histogram, mergeHistograms } from './latency_histogram.js';
+
+export interface StageHistograms {
+  /** One order in this many is traced. */
+  readonly sample_every: number;
+  /** In path order. */
+  readonly stages: readonly { readonly name: string; readonly histogram: Histogram }[];
+}
+
+export interface StagePercentiles {
+  /** Traced orders that passed the stage. */
+  readonly count: number;
+  readonly p50_us: number;
+  readonly p90_us: number;
+  readonly p99_us: number;
+}
+
+/** Stage name -> its percentiles, in path order. */
+export type StageTable = Readonly<Record<string, StagePercentiles>>;
+
+/** Decodes a /metrics/stages body; throws if it does not have the documented shape. */
+export function parseStageHistograms(body: unknown): StageHistograms {
+  const shape = body as { sample_every?: unknown; unit?: unknown; stages?: unknown };
+  if (typeof shape?.sample_every !== 'number' || !Array.isArray(shape.stages)) {
+    throw new Error('/metrics/stages did not answer {"sample_every", "unit", "stages": [...]}');
+  }
+  if (shape.unit !== 'us') throw new Error(`/metrics/stages gives unit ${JSON.stringify(shape.unit)}; the benchmark reads "us"`);
+  const stages = (shape.stages as { name?: unknown; hdr?: unknown }[]).map((stage) => {
+    if (typeof stage?.name !== 'string' || typeof stage.hdr !== 'string') throw new Error('/metrics/stages holds a stage without name or hdr');
+    return { name: stage.name, histogram: decodeHistogram(stage.hdr) };
+  });
+  return { sample_every: shape.sample_every, stages };
+}
+
+/**
+ * The orders traced between two readings: `end` minus `start`, stage by stage, in the end
+ * reading's order. Null if any stage holds fewer orders at the end than at the start
+ * (the OMS restarted in between, so the readings do not describe one window).
+ */
+export function stageWindow(start: StageHistograms, end: StageHistograms): StageHistograms | null {
+  const before = new Map(start.stages.map((s) => [s.name, s.histogram]));
+  const stages: { name: string; histogram: Histogram }[] = [];
+  for (const stage of end.stages) {
+    const window = mergeHistograms([stage.histogram]);
+    const earlier = before.get(stage.name);
+    if (earlier !== undefined) {
+      if (earlier.totalCount > stage.histogram.totalCount) return null;
+      try {
+        window.subtract(earlier);
+      } catch {
+        return null; // a bucket held fewer orders at the end than at the start: not one window either
+      }
+    }
+    stages.push({ name: stage.name, histogram: window });
+  }
+  return { sample_every: end.sample_every, stages };
+}
+
+/** Every order of several windows (rounds), stage by stage, names in order of first appearance. */
+export function mergeStageWindows(windows: readonly StageHistograms[]): StageHistograms | null {
+  if (windows.length === 0) return null;
+  const merged = new Map<string, Histogram[]>();
+  for (const window of windows) {
+    for (const stage of window.stages) {
+      const parts = merged.get(stage.name);
+      if (parts === undefined) merged.set(stage.name, [stage.histogram]);
+      else parts.push(stage.histogram);
+    }
+  }
+  return {
+    sample_every: windows[windows.length - 1].sample_every,
+    stages: [...merged].map(([name, parts]) => ({ name, histogram: mergeHistograms(parts) })),
+  };
+}
+
+export function stageTable(window: StageHistograms): StageTable {
+  const table: Record<string, StagePercentiles> = {};
+  for (const { name, histogram } of window.stages) {
+    const empty = histogram.totalCount === 0;
+    table[name] = {
+      count: histogram.totalCount,
+      p50_us: empty ? 0 : histogram.getValueAtPercentile(50),
+      p90_us: empty ? 0 : histogram.getValueAtPercentile(90),
+      p99_us: empty ? 0 : histogram.getValueAtPercentile(99),
+    };
+  }
+  return table;
+}

@@ -1,0 +1,74 @@
+/**
+ * The stage reader: /metrics/stages bodies built with hdr-histogram-js exactly as the OMS
+ * encodes them; a round's window is the end reading minus the start reading, stage by
+ * stage, in the order the OMS gives; rounds merge into the item's table.
+ */
+import { build, encodeIntoCompressedBase64, Histogram } from 'hdr-histogram-js';
+import t from 'tap';
+import { mergeStageWindows, parseStageHistograms, StageHistograms, stageTable, stageWindow } from '../../../bench/harness/stage_histograms.js';
+
+/** A histogram of µs as the OMS might build it: `values` maps a value to how often it was recorded. */
+function histogram(values: Readonly<Record<number, number>>): Histogram {
+  const h = build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  for (const [value, count] of Object.entries(values)) h.recordValueWithCount(Number(value), count);
+  return h;
+}
+
+function body(stages: readonly [string, Readonly<Record<number, number>>][], sample_every = 1): unknown {
+  return {
+    sample_every,
+    unit: 'us',
+    stages: stages.map(([name, values]) => {
+      const h = histogram(values);
+      return { name, count: h.totalCount, hdr: encodeIntoCompressedBase64(h) };
+    }),
+  };
+}
+
+t.test('the window holds only what was recorded between the two readings', (t) => {
+  const start = parseStageHistograms(body([['engine', { 5: 1000 }], ['total', { 100: 1000, 90_000: 10 }]]));
+  const end = parseStageHistograms(body([['engine', { 5: 1000, 7: 90, 400: 10 }], ['total', { 100: 1000, 90_000: 10, 300: 100 }]]));
+  const window = stageWindow(start, end)!;
+  const table = stageTable(window);
+  t.same(Object.keys(table), ['engine', 'total'], 'stages in the order the OMS gave them');
+  t.equal(table.engine.count, 100, 'the 1000 earlier orders are gone');
+  t.equal(table.engine.p50_us, 7);
+  t.equal(table.engine.p99_us, 400);
+  t.same(table.total, { count: 100, p50_us: 300, p90_us: 300, p99_us: 300 }, 'the earlier 90 ms outliers are not in this window');
+  t.end();
+});
+
+t.test('names the bench has never heard of are kept, and a stage new at the end counts whole', (t) => {
+  const start = parseStageHistograms(body([['io_queue', { 2: 10 }]]));
+  const end = parseStageHistograms(body([['io_queue', { 2: 30 }], ['risk_precheck', { 11: 4 }], ['total', { 50: 20 }]]));
+  const table = stageTable(stageWindow(start, end)!);
+  t.same(Object.keys(table), ['io_queue', 'risk_precheck', 'total']);
+  t.equal(table.io_queue.count, 20);
+  t.equal(table.risk_precheck.count, 4);
+  t.end();
+});
+
+t.test('readings from before and after an OMS restart are not one window', (t) => {
+  const start = parseStageHistograms(body([['total', { 100: 500 }]]));
+  const end = parseStageHistograms(body([['total', { 100: 20 }]]));
+  t.equal(stageWindow(start, end), null);
+  t.end();
+});
+
+t.test('rounds merge into one table over all their orders', (t) => {
+  const zero = parseStageHistograms(body([['total', {}]]));
+  const round = (values: Record<number, number>): StageHistograms => stageWindow(zero, parseStageHistograms(body([['total', values]])))!;
+  const merged = mergeStageWindows([round({ 10: 49 }), round({ 20: 50 }), round({ 1000: 1 })])!;
+  t.same(stageTable(merged).total, { count: 100, p50_us: 20, p90_us: 20, p99_us: 20 });
+  t.equal(stageTable(mergeStageWindows([round({ 10: 1 }), round({ 1000: 99 })])!).total.p50_us, 1000);
+  t.equal(mergeStageWindows([]), null);
+  t.end();
+});
+
+t.test('a body without the documented shape or in another unit is refused', (t) => {
+  t.throws(() => parseStageHistograms({ stages: [] }), /did not answer/);
+  t.throws(() => parseStageHistograms({ sample_every: 1, unit: 'ns', stages: [] }), /unit "ns"/);
+  t.throws(() => parseStageHistograms({ sample_every: 1, unit: 'us', stages: [{ name: 'x' }] }), /without name or hdr/);
+  t.equal(parseStageHistograms(body([], 16)).sample_every, 16);
+  t.end();
+});

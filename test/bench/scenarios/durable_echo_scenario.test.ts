@@ -1,0 +1,48 @@
+/**
+ * The durable baselines under the harness's real load generators: every order answered
+ * with no error, one journal record per order, and the server's CPU attributed to its
+ * io thread and to its journal worker by name. Rates are low: the machine is shared.
+ */
+import { join } from 'node:path';
+import t from 'tap';
+import { newRunTag } from '../../../bench/harness/run_spec.js';
+import { DurableEchoScenario } from '../../../bench/scenarios/durable_echo_scenario.js';
+import { WsDurableEchoScenario } from '../../../bench/scenarios/ws_durable_echo_scenario.js';
+import { scanJournal } from '../../../services/journal/journal_reader.js';
+
+const SETTINGS = { durability: 'fsync' as const, target_url: null, verbose: false };
+const SPEC = {
+  mode: 'open' as const, rate_per_s: 200, window: 8, warmup_s: 0.3, duration_s: 1, connections: 8, generators: 1,
+  batch: 4, pipeline: 1, drain_timeout_ms: 3000, progress_interval_ms: 0,
+};
+
+t.test('a durable-echo run answers every order with no error, each one journaled', async (t) => {
+  const scenario = new DurableEchoScenario(SETTINGS);
+  await scenario.start();
+  t.teardown(() => scenario.stop());
+  const load = await scenario.run({ ...SPEC, id_tag: newRunTag() }, () => {});
+  t.equal(load.sent, 200);
+  t.equal(load.completed, 200);
+  t.equal(load.errors, 0);
+  t.same(load.outcomes, { 200: 200 });
+  const warmup_orders = SPEC.rate_per_s * SPEC.warmup_s;
+  t.equal(scanJournal(join(scenario.data_dir!, 'journal')).last_seq, warmup_orders + 200, 'warm-up and measured orders are all in the journal');
+  const cpu = load.server?.cpu_us_per_order;
+  t.ok(cpu !== null && cpu !== undefined, 'CPU per order was measured');
+  t.ok(cpu!.io > 0, `the io thread worked (${cpu!.io} µs/order)`);
+  t.ok(cpu!.journal > 0, `the journal thread is found by name and worked (${cpu!.journal} µs/order)`);
+  t.ok(cpu!.total >= cpu!.io + cpu!.journal - 0.2, 'the total holds its parts (each rounded to 0.1 µs)');
+  t.equal(load.server?.stages, null, 'an echo has no stage histograms');
+});
+
+t.test('a ws-durable-echo run answers every order with no error', async (t) => {
+  const scenario = new WsDurableEchoScenario(SETTINGS);
+  await scenario.start();
+  t.teardown(() => scenario.stop());
+  const load = await scenario.run({ ...SPEC, connections: 2, id_tag: newRunTag() }, () => {});
+  t.equal(load.sent, 200);
+  t.equal(load.completed, 200);
+  t.equal(load.errors, 0);
+  t.equal((load.extra as { unknown_reports: number }).unknown_reports, 0, 'every echoed message matched an order');
+  t.ok((load.server?.cpu_us_per_order?.journal ?? 0) > 0, 'the journal thread worked');
+});

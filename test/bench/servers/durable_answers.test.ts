@@ -1,0 +1,63 @@
+/**
+ * The durable echo's rule, checked at the instant it matters: inside each answer
+ * callback (on the thread that answers), the journal file already holds the request's
+ * records. The real journal worker runs in this process as it does in the echo server;
+ * requests arrive in bursts over many event-loop turns, so later requests are held while
+ * earlier ones are being written and synced.
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { DurableAnswers } from '../../../bench/servers/durable_answers.js';
+import { EchoJournal } from '../../../bench/servers/echo_journal.js';
+import { RECORD_BYTES, SEGMENT_HEADER_BYTES } from '../../../services/journal/journal_layout.js';
+import { scanJournal } from '../../../services/journal/journal_reader.js';
+
+const TURNS = 40;
+const REQUESTS_PER_TURN = 25;
+const RECORDS_PER_REQUEST = 2;
+
+/** Whole records in the journal's files now (cheap enough to ask in every answer). */
+function recordsOnDisk(journal_dir: string): number {
+  let records = 0;
+  for (const name of readdirSync(journal_dir)) {
+    records += Math.floor((statSync(join(journal_dir, name)).size - SEGMENT_HEADER_BYTES) / RECORD_BYTES);
+  }
+  return records;
+}
+
+for (const durability of ['fsync', 'write'] as const) {
+  t.test(`with ${durability}, no answer is called before its records are in the journal file`, async (t) => {
+    const data_dir = mkdtempSync(join(tmpdir(), 'durable-answers-'));
+    t.teardown(() => rmSync(data_dir, { recursive: true, force: true }));
+    const journal = await EchoJournal.start(data_dir, durability);
+    const answers = new DurableAnswers(journal);
+    answers.start();
+    const journal_dir = join(data_dir, 'journal');
+    const early: string[] = [];
+    let answered = 0;
+    const all_answered = new Promise<void>((resolve) => {
+      let request = 0;
+      const burst = (): void => {
+        for (let k = 0; k < REQUESTS_PER_TURN; k++) {
+          const last_seq = ++request * RECORDS_PER_REQUEST;
+          const held = answers.hold(RECORDS_PER_REQUEST, () => {
+            const on_disk = recordsOnDisk(journal_dir);
+            if (on_disk < last_seq) early.push(`request ${last_seq / RECORDS_PER_REQUEST} answered with ${on_disk} of its ${last_seq} records on disk`);
+            if (++answered === TURNS * REQUESTS_PER_TURN) resolve();
+          });
+          if (!held) early.push(`request ${request} refused`);
+        }
+        if (request < TURNS * REQUESTS_PER_TURN) setImmediate(burst);
+      };
+      burst();
+    });
+    await all_answered;
+    answers.stop();
+    await journal.stop();
+    t.same(early.slice(0, 5), [], 'every answer came after its records');
+    const scan = scanJournal(journal_dir);
+    t.equal(scan.last_seq, TURNS * REQUESTS_PER_TURN * RECORDS_PER_REQUEST, 'gap-free sequences from 1, one per record, each with a valid CRC');
+  });
+}
