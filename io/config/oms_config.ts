@@ -46,6 +46,8 @@ export interface OmsConfig {
   /** Events published but not yet durable beyond which the edge answers busy. */
   readonly busy_journal_lag: number;
   readonly request_timeout_ms: number;
+  /** Stage timing: one request in this many is traced through every hop (0: none). */
+  readonly stage_sample_every: number;
   readonly shutdown_timeout_ms: number;
   readonly ws_max_backpressure_bytes: number;
   readonly ws_idle_timeout_s: number;
@@ -117,6 +119,7 @@ export function loadOmsConfig(env: NodeJS.ProcessEnv = process.env): OmsConfig {
     journal_buffer_records: integer(env, 'OMS_JOURNAL_BUFFER_RECORDS', 16384, 16, 1 << 20),
     busy_journal_lag: integer(env, 'OMS_BUSY_JOURNAL_LAG', Math.floor(engine.event_ring_capacity / 2), 0, 1 << 30),
     request_timeout_ms: integer(env, 'OMS_REQUEST_TIMEOUT_MS', 5000, 10, 600_000),
+    stage_sample_every: integer(env, 'OMS_STAGE_SAMPLE_EVERY', 16, 0, 1 << 20),
     shutdown_timeout_ms: integer(env, 'OMS_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     ws_max_backpressure_bytes: integer(env, 'OMS_WS_MAX_BACKPRESSURE_BYTES', 1 << 20, 1024, 1 << 30),
     ws_idle_timeout_s: integer(env, 'OMS_WS_IDLE_TIMEOUT_S', 60, 8, 960),

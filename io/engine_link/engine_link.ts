@@ -71,7 +71,7 @@ export class EngineLink {
   };
   // Stage timing (see stage_timer.ts): per pending slot, when a traced request was written
   // at the edge (0: not traced) and when its command was published.
-  private readonly stage_timer: StageTimer | null;
+  readonly stage_timer: StageTimer | null;
   private readonly traced_edge_us = new Float64Array(PENDING_SLOTS);
   private readonly traced_published_us = new Float64Array(PENDING_SLOTS);
   private readonly traced_unpublished_slots = new Int32Array(TRACED_UNPUBLISHED_MAX);

@@ -52,13 +52,23 @@ export interface StageSnapshot {
 
 export class StageTimer {
   readonly histograms: readonly Histogram[];
+  /**
+   * The same values in Prometheus's fixed buckets (`bucket_bounds_us`, cumulative at export):
+   * per stage, a count per bucket (the last one: above every bound) and the sum in µs.
+   */
+  readonly bucket_bounds_us: readonly number[];
+  readonly bucket_counts: Float64Array;
+  readonly sums_us: Float64Array;
   private countdown: number;
   private readonly flush: FlushTimes = { write_start_us: 0, write_done_us: 0, sync_done_us: 0 };
 
   /** @param sample_every trace one request in this many (0: none). */
-  constructor(readonly sample_every: number, private readonly flush_log: FlushLog) {
+  constructor(readonly sample_every: number, private readonly flush_log: FlushLog, bucket_bounds_us: readonly number[]) {
     if (!(Number.isInteger(sample_every) && sample_every >= 0)) throw new RangeError('sample_every must be a whole number >= 0');
     this.countdown = sample_every;
+    this.bucket_bounds_us = bucket_bounds_us;
+    this.bucket_counts = new Float64Array(STAGE_NAMES.length * (bucket_bounds_us.length + 1));
+    this.sums_us = new Float64Array(STAGE_NAMES.length);
     this.histograms = STAGE_NAMES.map(() => build({
       lowestDiscernibleValue: 1, highestTrackableValue: TRACKED_MAX_US, numberOfSignificantValueDigits: 3, autoResize: true,
     }));
@@ -73,22 +83,31 @@ export class StageTimer {
 
   /** One traced request, answered: its times at the io thread, and the engine's on its reply. */
   record(edge_us: number, published_us: number, reply: ReplyRecord, durable_seen_us: number, answered_us: number): void {
-    const h = this.histograms;
     const handled_us = reply.engine_out_us;
-    put(h[S.IO_QUEUE], published_us - edge_us);
-    put(h[S.TO_ENGINE], reply.engine_in_us - published_us);
-    put(h[S.ENGINE], handled_us - reply.engine_in_us);
+    this.put(S.IO_QUEUE, published_us - edge_us);
+    this.put(S.TO_ENGINE, reply.engine_in_us - published_us);
+    this.put(S.ENGINE, handled_us - reply.engine_in_us);
     const f = this.flush;
     if (reply.last_seq > 0 && this.flush_log.find(reply.last_seq, f) && f.write_start_us >= handled_us) {
-      put(h[S.TO_JOURNAL], f.write_start_us - handled_us);
-      put(h[S.JOURNAL_WRITE], f.write_done_us - f.write_start_us);
-      put(h[S.FDATASYNC], f.sync_done_us - f.write_done_us);
-      put(h[S.TO_IO], durable_seen_us - f.sync_done_us);
+      this.put(S.TO_JOURNAL, f.write_start_us - handled_us);
+      this.put(S.JOURNAL_WRITE, f.write_done_us - f.write_start_us);
+      this.put(S.FDATASYNC, f.sync_done_us - f.write_done_us);
+      this.put(S.TO_IO, durable_seen_us - f.sync_done_us);
     } else {
-      put(h[S.TO_IO], durable_seen_us - handled_us);
+      this.put(S.TO_IO, durable_seen_us - handled_us);
     }
-    put(h[S.ANSWER], answered_us - durable_seen_us);
-    put(h[S.TOTAL], answered_us - edge_us);
+    this.put(S.ANSWER, answered_us - durable_seen_us);
+    this.put(S.TOTAL, answered_us - edge_us);
+  }
+
+  private put(stage: number, us: number): void {
+    const value = us < 0 ? 0 : Math.round(us);
+    this.histograms[stage].recordValue(value);
+    const bounds = this.bucket_bounds_us;
+    let bucket = 0;
+    while (bucket < bounds.length && value > bounds[bucket]) bucket++;
+    this.bucket_counts[stage * (bounds.length + 1) + bucket]++;
+    this.sums_us[stage] += value;
   }
 
   snapshot(): StageSnapshot {
@@ -109,8 +128,4 @@ export class StageTimer {
       }),
     };
   }
-}
-
-function put(histogram: Histogram, us: number): void {
-  histogram.recordValue(us < 0 ? 0 : Math.round(us));
 }

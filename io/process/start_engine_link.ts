@@ -4,7 +4,13 @@
  * read model and the admin state rebuilt in step 3, so they carry on from the recovered
  * sequence.
  */
+import { FlushLog } from '../../engine/telemetry/flush_log.js';
+import { LATENCY_BUCKETS_SECONDS } from '../../services/health/metrics.js';
 import { EngineLink } from '../engine_link/engine_link.js';
+import { StageTimer } from '../engine_link/stage_timer.js';
+
+/** The stage histogram's Prometheus buckets: the order latency histogram's, in µs. */
+const STAGE_BUCKETS_US = LATENCY_BUCKETS_SECONDS.map((seconds) => Math.round(seconds * 1e6));
 import type { OmsConfig } from '../config/oms_config.js';
 import type { SharedMemory } from './allocate_shared_memory.js';
 import type { ReadModel } from './read_model_recovery.js';
@@ -20,6 +26,7 @@ export function startEngineLink(config: OmsConfig, memory: SharedMemory, read_mo
     store: read_model.store,
     busy_journal_lag: config.busy_journal_lag,
     request_timeout_ms: config.request_timeout_ms,
+    stage_timer: new StageTimer(config.stage_sample_every, new FlushLog(buffers.flush_log), STAGE_BUCKETS_US),
   });
   link.onEvent((views, base) => read_model.admin.apply(views, base));
   link.start();

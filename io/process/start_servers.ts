@@ -18,6 +18,7 @@ import { addAccountRoutes } from '../http/routes/account_routes.js';
 import { HealthProbe } from '../http/routes/health_routes.js';
 import { addManualMarketRoute } from '../http/routes/manual_market_route.js';
 import { addMetricsRoute } from '../http/routes/metrics_route.js';
+import { stageLatencyMetric } from '../engine_link/stage_metric.js';
 import { addSnapshotRoute } from '../http/routes/snapshot_route.js';
 import { IoContext, makeClientOrderIdGenerator } from '../io_context.js';
 import { OrderRenderer } from '../orders/order_json.js';
@@ -59,6 +60,7 @@ export async function startServers(w: ServerWiring): Promise<FrontEnds> {
     journal_progress: memory.journal_progress,
     rings: { commands: new SharedRing(buffers.commands), events: new SharedRing(buffers.events), replies: new SharedRing(buffers.replies) },
   });
+  if (w.link.stage_timer !== null) metrics.registry.registerMetric(stageLatencyMetric(w.link.stage_timer));
   const context: IoContext = {
     config,
     instruments,
@@ -93,7 +95,7 @@ export async function startServers(w: ServerWiring): Promise<FrontEnds> {
     extra_routes: (router) => {
       if (config.market_data === 'manual') addManualMarketRoute(router, context, new Doorbell(buffers.engine_doorbell));
       if (snapshots !== null) addSnapshotRoute(router, context, snapshots);
-      addMetricsRoute(router, metrics.registry);
+      addMetricsRoute(router, metrics.registry, w.link.stage_timer);
       addAccountRoutes(router, context, {
         positions: new SeqlockTable(buffers.positions), pnl: new SeqlockTable(buffers.pnl), instruments,
         account_names: accounts.accounts.map((a) => a.name),

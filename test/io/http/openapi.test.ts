@@ -23,7 +23,7 @@ const contract = OpenApiContract.load();
 const documented = new Set(contract.operations().map((o) => `${o.method} ${o.path}`));
 
 /** Paths beside the ones every test tours, probed on the live server (and sub-paths that must not exist). */
-const EXPECTED_SOON = ['/positions', '/pnl', '/metrics', '/positions/test', '/pnl/test'];
+const EXPECTED_SOON = ['/positions', '/pnl', '/metrics', '/metrics/stages', '/positions/test', '/pnl/test'];
 
 /** The routes as the process registers them: the shared router plus the routes oms_process adds (manual market data, snapshots). */
 function registeredRoutes(): Set<string> {
@@ -33,7 +33,7 @@ function registeredRoutes(): Set<string> {
     extra_routes: (router) => {
       addManualMarketRoute(router, unused, unused);
       addSnapshotRoute(router, unused, unused);
-      addMetricsRoute(router, unused);
+      addMetricsRoute(router, unused, unused);
       addAccountRoutes(router, unused, unused);
     },
   };
