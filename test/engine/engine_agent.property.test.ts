@@ -194,12 +194,12 @@ function violations(h: EngineHarness, model: EventModel): string | null {
       if (book.open_sell_lots[cell] !== open_sell[cell]) return `cell ${cell} open sells ${book.open_sell_lots[cell]} != ${open_sell[cell]}`;
       const position = model.position.get(`${account}/${symbol}`) ?? 0;
       if (book.position_lots[cell] !== position) return `cell ${cell} position ${book.position_lots[cell]} != fills ${position}`;
-      // Self-trade prevention's counts are exact; its best prices are exact unless flagged stale.
+      // Self-trade prevention's counts and best prices are exact.
       if (book.resting_buys[cell] !== resting_buys[cell] || book.resting_sells[cell] !== resting_sells[cell]) {
         return `cell ${cell} resting counts ${book.resting_buys[cell]}/${book.resting_sells[cell]} != ${resting_buys[cell]}/${resting_sells[cell]}`;
       }
-      if (book.stp_stale[cell] === 0 && (book.resting_buy_max[cell] !== best_buy[cell] || book.resting_sell_min[cell] !== best_sell[cell])) {
-        return `cell ${cell} best resting prices ${book.resting_buy_max[cell]}/${book.resting_sell_min[cell]} != ${best_buy[cell]}/${best_sell[cell]}`;
+      if (book.bestRestingBuy(cell) !== best_buy[cell] || book.bestRestingSell(cell) !== best_sell[cell]) {
+        return `cell ${cell} best resting prices ${book.bestRestingBuy(cell)}/${book.bestRestingSell(cell)} != ${best_buy[cell]}/${best_sell[cell]}`;
       }
     }
     const held = new Set<number>();
