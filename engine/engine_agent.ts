@@ -40,7 +40,7 @@ import { PreTradeRisk } from './risk/pre_trade_risk.js';
 import { RingConsumer, RingProducer, SharedRing } from './ring/ring.js';
 import { EngineState } from './state/engine_state.js';
 import { MarkCache } from './state/mark_cache.js';
-import { SlotHeap } from './state/slot_heap.js';
+import { IndexedSlotHeap } from './state/indexed_slot_heap.js';
 import { stateHash } from './state/state_hash.js';
 import {
   COMMANDS_BY_TYPE_OFFSET, EVENTS_BY_TYPE_OFFSET, EngineCounter, REJECTS_BY_CODE_OFFSET, REJECT_CODE_SLOTS,
@@ -101,8 +101,12 @@ export class EngineAgent implements Agent, ExecutionSink {
   private readonly health: WorkerHealthReporter | null;
   private readonly clock: Clock;
   private readonly parks: { readonly park_count: number } | undefined;
-  /** Open orders with an expiry, by expire_at_ms. */
-  private readonly expiry = new SlotHeap();
+  /**
+   * Open orders with an expiry, by expire_at_ms, and nothing else: an order leaves it when
+   * it leaves the book (closeOrder, a final fill, a replace), so it is bounded by the open
+   * orders and session end expires only what is still open.
+   */
+  private readonly expiry: IndexedSlotHeap;
   private now_us = 0;
   /** Stage timing of a traced command: when it was taken (a typed array, so the double is not boxed). */
   private readonly trace_in_us = new Float64Array(1);
@@ -145,6 +149,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     this.health = parts.health;
     this.clock = parts.clock;
     this.parks = parts.parks;
+    this.expiry = new IndexedSlotHeap(parts.state.slab.capacity);
     parts.venue.attach(this);
   }
 
@@ -210,6 +215,11 @@ export class EngineAgent implements Agent, ExecutionSink {
 
   afterPark(): void {
     this.deadlines_due = true;
+  }
+
+  /** Entries in the expiry queue (for tests: it must equal the open orders with an expiry). */
+  get expiry_queue_length(): number {
+    return this.expiry.length;
   }
 
   msUntilDeadline(): number {
@@ -428,6 +438,8 @@ export class EngineAgent implements Agent, ExecutionSink {
     }
 
     const new_id = state.next_order_id;
+    // The original leaves the book here (its slot may be reused by the new order at once).
+    this.expiry.remove(slot);
     const e = this.beginEvent(EventType.REPLACED, new_id);
     const ev = this.ev;
     this.writeOrderFields(e, slot);
@@ -577,19 +589,12 @@ export class EngineAgent implements Agent, ExecutionSink {
     return work;
   }
 
+  /** Every entry is an open order (orders leave the queue as they leave the book); closeOrder takes it out. */
   private expireDue(): number {
-    const slab = this.state.slab;
     const expiry = this.expiry;
     let expired = 0;
-    while (expiry.length > 0 && expiry.topKey() <= this.now_ms) {
-      const slot = expiry.topSlot();
-      if (slab.generation[slot] !== expiry.topGeneration() || slab.status[slot] === 0 || slab.expire_at_ms[slot] !== expiry.topKey()) {
-        expiry.pop();
-        continue;
-      }
-      if (!this.events.hasCapacity(1)) break;
-      expiry.pop();
-      this.closeOrder(slot, EventType.EXPIRED, OrderStatus.EXPIRED, ExecReason.TIME_IN_FORCE_EXPIRED);
+    while (expiry.length > 0 && expiry.topKey() <= this.now_ms && this.events.hasCapacity(1)) {
+      this.closeOrder(expiry.topSlot(), EventType.EXPIRED, OrderStatus.EXPIRED, ExecReason.TIME_IN_FORCE_EXPIRED);
       expired++;
     }
     return expired;
@@ -622,7 +627,9 @@ export class EngineAgent implements Agent, ExecutionSink {
     ev.f64[(e + EV_FILL_NOTIONAL) >> 3] = slab.fill_notional[slot] + qty_lots * price_ticks;
     ev.f64[(e + EV_LAST_FILL_QTY_LOTS) >> 3] = qty_lots;
     ev.f64[(e + EV_LAST_FILL_PRICE_TICKS) >> 3] = price_ticks;
-    ev.u8[e + EV_STATUS] = filled >= slab.qty_lots[slot] ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED;
+    const done = filled >= slab.qty_lots[slot];
+    ev.u8[e + EV_STATUS] = done ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED;
+    if (done) this.expiry.remove(slot);
     this.commitEvent(e);
   }
 
@@ -642,7 +649,9 @@ export class EngineAgent implements Agent, ExecutionSink {
 
   // ---- event and reply writing ------------------------------------------------------
 
+  /** Every way an order leaves the book but a final fill and a replace (see fill, onReplace). */
   private closeOrder(slot: number, type: number, status: number, reason: number): void {
+    this.expiry.remove(slot);
     const e = this.beginEvent(type, this.state.slab.order_id[slot]);
     this.writeOrderFields(e, slot);
     this.ev.u8[e + EV_STATUS] = status;
@@ -758,7 +767,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     if (slab.status[slot] === 0) return;
     const expire_at = slab.expire_at_ms[slot];
     if (expire_at > 0 && slab.time_in_force[slot] !== TimeInForce.IOC && slab.time_in_force[slot] !== TimeInForce.FOK) {
-      this.expiry.push(expire_at, slot, slab.generation[slot]);
+      this.expiry.insert(slot, expire_at);
     }
   }
 

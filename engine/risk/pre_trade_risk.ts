@@ -176,16 +176,14 @@ export class PreTradeRisk {
     const book = this.state.book;
     const cell = account * book.symbols + symbol;
     const crosses_any = order_type === OrderType.MARKET || order_type === OrderType.STOP;
+    // The best own prices are kept current as orders come and go (AccountBook.resting_prices),
+    // so this is two array reads whatever the number of open orders.
     if (side === Side.BUY) {
       if (book.resting_sells[cell] === 0) return false;
-      if (crosses_any) return true;
-      if (book.stp_stale[cell] !== 0) this.state.refreshSelfTradePrices(account, symbol);
-      return price_ticks >= book.resting_sell_min[cell];
+      return crosses_any || price_ticks >= book.bestRestingSell(cell);
     }
     if (book.resting_buys[cell] === 0) return false;
-    if (crosses_any) return true;
-    if (book.stp_stale[cell] !== 0) this.state.refreshSelfTradePrices(account, symbol);
-    return price_ticks <= book.resting_buy_max[cell];
+    return crosses_any || price_ticks <= book.bestRestingBuy(cell);
   }
 
   private note(ratio: number, warning: number): void {

@@ -6,6 +6,7 @@
  * Index of an (account, symbol) cell: account * symbols + symbol. Every array is sized
  * at start-up; nothing here allocates afterwards.
  */
+import { RestingPriceHeaps } from './resting_price_heaps.js';
 
 export class AccountBook {
   readonly accounts: number;
@@ -18,10 +19,12 @@ export class AccountBook {
   /** Number of open buy / sell orders resting as limit (or working market) orders, for self-trade checks. */
   readonly resting_buys: Int32Array;
   readonly resting_sells: Int32Array;
-  /** Highest resting buy price / lowest resting sell price in ticks; valid unless `stp_stale` is set. */
-  readonly resting_buy_max: Float64Array;
-  readonly resting_sell_min: Float64Array;
-  readonly stp_stale: Uint8Array;
+  /**
+   * The resting orders' self-trade prices, one heap per cell and side: heap 2 * cell holds
+   * the buys keyed by minus their price (so the highest buy is at the root), heap
+   * 2 * cell + 1 the sells keyed by their price.
+   */
+  readonly resting_prices: RestingPriceHeaps;
   readonly open_orders: Int32Array;
   /** Sum over open orders of leaves * ref price * notional scale, in micros. */
   readonly open_notional_micros: Float64Array;
@@ -33,7 +36,8 @@ export class AccountBook {
   readonly held_count: Int32Array;
   private readonly held_index: Int32Array;
 
-  constructor(accounts: number, symbols: number) {
+  /** @param max_open_orders the order slab's capacity (slots are the heaps' nodes). */
+  constructor(accounts: number, symbols: number, max_open_orders: number) {
     const cells = accounts * symbols;
     this.accounts = accounts;
     this.symbols = symbols;
@@ -42,9 +46,7 @@ export class AccountBook {
     this.open_sell_lots = new Float64Array(cells);
     this.resting_buys = new Int32Array(cells);
     this.resting_sells = new Int32Array(cells);
-    this.resting_buy_max = new Float64Array(cells);
-    this.resting_sell_min = new Float64Array(cells).fill(Infinity);
-    this.stp_stale = new Uint8Array(cells);
+    this.resting_prices = new RestingPriceHeaps(2 * cells, max_open_orders);
     this.open_orders = new Int32Array(accounts);
     this.open_notional_micros = new Float64Array(accounts);
     this.tokens = new Float64Array(accounts).fill(-1);
@@ -57,6 +59,34 @@ export class AccountBook {
 
   cell(account: number, symbol: number): number {
     return account * this.symbols + symbol;
+  }
+
+  /** Puts a resting order (by slot) on its cell's buy or sell heap at the price it would cross at. */
+  addResting(cell: number, slot: number, is_buy: boolean, price_ticks: number): void {
+    if (is_buy) {
+      this.resting_buys[cell]++;
+      this.resting_prices.insert(2 * cell, slot, -price_ticks);
+    } else {
+      this.resting_sells[cell]++;
+      this.resting_prices.insert(2 * cell + 1, slot, price_ticks);
+    }
+  }
+
+  removeResting(cell: number, slot: number, is_buy: boolean): void {
+    if (is_buy) this.resting_buys[cell]--;
+    else this.resting_sells[cell]--;
+    if (!this.resting_prices.remove(slot)) throw new Error(`slot ${slot} was not resting`);
+  }
+
+  /** Highest price of the cell's resting buys (Infinity for a working market buy); 0 if none. */
+  bestRestingBuy(cell: number): number {
+    const key = this.resting_prices.minKey(2 * cell);
+    return key === Infinity ? 0 : -key;
+  }
+
+  /** Lowest price of the cell's resting sells (0 for a working market sell); Infinity if none. */
+  bestRestingSell(cell: number): number {
+    return this.resting_prices.minKey(2 * cell + 1);
   }
 
   /** Adds `delta_lots` (signed) to a position and keeps the held-symbols list current. */

@@ -61,7 +61,7 @@ export class EngineState implements IsOrderOpen {
     this.slab = new OrderSlab(capacity.max_open_orders, capacity.accounts);
     this.index = new OrderIdIndex(nextPowerOfTwo(capacity.max_open_orders * 2));
     this.dedupe = new DedupeIndex(capacity.dedupe_window);
-    this.book = new AccountBook(capacity.accounts, capacity.symbols);
+    this.book = new AccountBook(capacity.accounts, capacity.symbols, capacity.max_open_orders);
     this.halted = new Uint8Array(capacity.symbols);
   }
 
@@ -247,14 +247,7 @@ export class EngineState implements IsOrderOpen {
     book.open_notional_micros[account] += leaves * slab.ref_price_ticks[slot] * this.notional_scale[symbol];
     if (slab.side[slot] === Side.BUY) book.open_buy_lots[cell] += leaves;
     else book.open_sell_lots[cell] += leaves;
-    if (this.isResting(slot)) {
-      const price = this.stpPrice(slot);
-      if (slab.side[slot] === Side.BUY) {
-        if (book.resting_buys[cell]++ === 0 || price > book.resting_buy_max[cell]) book.resting_buy_max[cell] = price;
-      } else if (book.resting_sells[cell]++ === 0 || price < book.resting_sell_min[cell]) {
-        book.resting_sell_min[cell] = price;
-      }
-    }
+    if (this.isResting(slot)) book.addResting(cell, slot, slab.side[slot] === Side.BUY, this.stpPrice(slot));
   }
 
   private removeExposure(slot: number): void {
@@ -267,43 +260,13 @@ export class EngineState implements IsOrderOpen {
     book.open_notional_micros[account] -= leaves * slab.ref_price_ticks[slot] * this.notional_scale[symbol];
     if (slab.side[slot] === Side.BUY) book.open_buy_lots[cell] -= leaves;
     else book.open_sell_lots[cell] -= leaves;
-    if (this.isResting(slot)) {
-      // stp_stale covers both sides of the cell, so one side emptying must not clear it: the
-      // other side's best price may still be stale (refreshSelfTradePrices clears it for both).
-      const price = this.stpPrice(slot);
-      if (slab.side[slot] === Side.BUY) {
-        if (--book.resting_buys[cell] === 0) book.resting_buy_max[cell] = 0;
-        else if (price >= book.resting_buy_max[cell]) book.stp_stale[cell] = 1;
-      } else if (--book.resting_sells[cell] === 0) {
-        book.resting_sell_min[cell] = Infinity;
-      } else if (price <= book.resting_sell_min[cell]) {
-        book.stp_stale[cell] = 1;
-      }
-    }
+    if (this.isResting(slot)) book.removeResting(cell, slot, slab.side[slot] === Side.BUY);
   }
 
   /** The price a resting order crosses at: its limit, or any price for a working market order. */
   stpPrice(slot: number): number {
     if (this.slab.order_type[slot] === OrderType.MARKET) return this.slab.side[slot] === Side.BUY ? Infinity : 0;
     return this.slab.price_ticks[slot];
-  }
-
-  /** Recomputes the best resting prices of one (account, symbol) after the best one left. */
-  refreshSelfTradePrices(account: number, symbol: number): void {
-    const slab = this.slab;
-    const book = this.book;
-    const cell = account * book.symbols + symbol;
-    let buy_max = 0;
-    let sell_min = Infinity;
-    for (let slot = slab.account_head[account]; slot >= 0; slot = slab.nextInAccount(slot)) {
-      if (slab.symbol[slot] !== symbol || !this.isResting(slot)) continue;
-      const price = this.stpPrice(slot);
-      if (slab.side[slot] === Side.BUY) { if (price > buy_max) buy_max = price; }
-      else if (price < sell_min) sell_min = price;
-    }
-    book.resting_buy_max[cell] = buy_max;
-    book.resting_sell_min[cell] = sell_min;
-    book.stp_stale[cell] = 0;
   }
 
   private requireSlot(order_id: number, type: number): number {

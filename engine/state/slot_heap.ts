@@ -1,6 +1,7 @@
 /**
  * A binary min-heap of (key, slot, generation) in typed arrays, for the simulated venue's
- * price queues and the expiry queue. Removal is lazy: an entry whose slot was freed
+ * price queues. (The engine's expiry queue is an IndexedSlotHeap instead: with lazy
+ * removal, orders canceled long before their expiry stayed in it.) Removal is lazy: an entry whose slot was freed
  * (generation changed) or no longer qualifies is skipped when it reaches the top, which
  * keeps cancel O(1). `compact` drops dead entries when they pile up.
  *

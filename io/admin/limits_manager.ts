@@ -2,14 +2,15 @@
  * Risk limits at run time. Limits are precomputed into the idle bank of two (off the hot
  * path, here on the io thread), then the engine is told to swap banks between two
  * commands. Operator overrides survive restarts in OMS_DATA_DIR/limits-overrides.json,
- * written atomically (temp file, fsync, rename, fsync directory).
+ * written atomically (temp file, fsync, rename, fsync directory) and asynchronously, so
+ * the io thread keeps serving orders while the disk works.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { AccountTable } from '../../engine/reference/accounts.js';
 import { InstrumentTable } from '../../engine/reference/instruments.js';
 import { buildRiskLimits, LimitOverrides, RiskLimits } from '../../engine/reference/risk_limits.js';
-import { fsyncDirectory } from '../../services/storage/fsync_directory.js';
+import { saveFileDurably } from './save_file_durably.js';
 
 const OVERRIDES_FILE = 'limits-overrides.json';
 
@@ -18,6 +19,11 @@ export class LimitsManager {
   private pending_bank = -1;
   version = 1;
   overrides: LimitOverrides = {};
+  /**
+   * The save in progress and those queued behind it, one at a time in commit order: they
+   * share a temp file, and the file must end with the last overrides committed.
+   */
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly banks: readonly [RiskLimits, RiskLimits],
@@ -51,13 +57,18 @@ export class LimitsManager {
     return { bank, version };
   }
 
-  /** The engine swapped: the new bank is live; remember the overrides. */
-  commit(overrides: LimitOverrides, version: number): void {
+  /**
+   * The engine swapped: the new bank is live; remember the overrides, and save them. The
+   * returned promise settles once they are on disk (or the save failed); the next change
+   * may be prepared at once. The save runs even if the client who asked has gone: the
+   * engine already uses these limits, so the file must follow.
+   */
+  commit(overrides: LimitOverrides, version: number): Promise<void> {
     this.active_bank = this.pending_bank;
     this.pending_bank = -1;
     this.version = version;
     this.overrides = overrides;
-    this.saveOverrides(overrides);
+    return this.saveOverrides(overrides);
   }
 
   abort(): void {
@@ -100,19 +111,13 @@ export class LimitsManager {
     }
   }
 
-  private saveOverrides(overrides: LimitOverrides): void {
-    if (this.data_dir === null) return;
-    fs.mkdirSync(this.data_dir, { recursive: true });
-    const file = path.join(this.data_dir, OVERRIDES_FILE);
-    const temp = `${file}.tmp`;
-    const fd = fs.openSync(temp, 'w');
-    try {
-      fs.writeSync(fd, JSON.stringify(overrides, null, 2));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temp, file);
-    fsyncDirectory(this.data_dir);
+  private saveOverrides(overrides: LimitOverrides): Promise<void> {
+    const data_dir = this.data_dir;
+    if (data_dir === null) return Promise.resolve();
+    const text = JSON.stringify(overrides, null, 2);
+    const saved = this.saving.then(() => saveFileDurably(data_dir, OVERRIDES_FILE, text));
+    // A failed save fails its own commit only; the next one still runs.
+    this.saving = saved.catch(() => undefined);
+    return saved;
   }
 }

@@ -2,9 +2,11 @@
  * The OMS's pino logger factory, with secrets redacted wherever they turn up:
  *  - by key, at any of the depths listed in SECRET_KEYS: API keys, the admin token,
  *    passwords, tokens, authorization headers (pino's `redact`, replaced by "[redacted]");
- *  - inside strings: credentials in URLs (`redis://user:secret@host` becomes
- *    `redis://user:[redacted]@host`) and `password=`/`token=` pairs in connection strings
- *    such as QDB_CLIENT_CONF, in the message and in every string field.
+ *  - inside strings: credentials in URLs and `password=`/`token=` pairs in connection
+ *    strings such as QDB_CLIENT_CONF, in the message and in every string field. In a URL,
+ *    `redis://user:secret@host` becomes `redis://user:[redacted]@host`, and a user part
+ *    with no password, which for NATS is the token (`nats://TOKEN@host`), goes whole:
+ *    `nats://[redacted]@host`.
  *
  * Workers call `createLogger` with their own name; everything writes JSON lines to stdout
  * synchronously (pino.destination({ sync: true })), so a worker that crashes right after
@@ -29,12 +31,24 @@ export const REDACT_PATHS: readonly string[] = [
 
 export const REDACTED = '[redacted]';
 
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@/?#\s]+)@/gi;
+/**
+ * `scheme://userinfo@`. The userinfo runs to the last '@' before the path, query or
+ * fragment, since a password may hold an unencoded '@'; it never holds characters a URL
+ * cannot (quotes, brackets...), which keeps a match inside one URL of a longer text and
+ * leaves an already redacted URL alone.
+ */
+const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^/?#\s"'<>\\{}|^`[\]]*)@/gi;
 const CONF_SECRETS = /((?:^|[;?&\s])(?:password|pass|token|secret|api_key|admin_token)=)([^;&\s]*)/gi;
 
 /** Removes credentials from URLs and key=value connection strings inside a string. */
 export function redactSecretsInText(text: string): string {
-  return text.replace(URL_CREDENTIALS, `$1${REDACTED}@`).replace(CONF_SECRETS, `$1${REDACTED}`);
+  return text.replace(URL_USERINFO, redactUserinfo).replace(CONF_SECRETS, `$1${REDACTED}`);
+}
+
+/** `user:password` keeps the user name; a user part alone is a token (NATS) or a name, and goes whole. */
+function redactUserinfo(_match: string, scheme: string, userinfo: string): string {
+  const colon = userinfo.indexOf(':');
+  return colon < 0 ? `${scheme}${REDACTED}@` : `${scheme}${userinfo.slice(0, colon)}:${REDACTED}@`;
 }
 
 export interface LoggerFactoryOptions {

@@ -9,6 +9,10 @@
  * that is the group commit. A slow disk shows as ring depth (lag on /health/workers);
  * when the ring is full the engine stops taking commands and the edge answers busy.
  * Nothing is dropped.
+ *
+ * A failed write or fsync is fatal (journal_failure.ts): the writer's JournalFailedError
+ * leaves doWork, the events it held stay unreleased and "durable up to" stays where it
+ * was; onClose then reports FAILED instead of trying the flush again.
  */
 import { Agent } from '../../engine/agent/agent.js';
 import { EV_SEQ } from '../../engine/protocol/event_layout.js';
@@ -92,9 +96,17 @@ export class JournalAgent implements Agent {
   }
 
   onClose(): void {
-    this.writer?.close();
-    this.publishProgress();
-    this.health?.setState(WorkerState.STOPPED);
+    try {
+      // After a failure this only lets go of the file; otherwise it writes and syncs the rest.
+      this.writer?.close();
+    } finally {
+      if (this.writer !== null && this.writer.failure !== null) {
+        this.health?.setState(WorkerState.FAILED);
+      } else {
+        this.publishProgress();
+        this.health?.setState(WorkerState.STOPPED);
+      }
+    }
   }
 
   get durableSeq(): number {

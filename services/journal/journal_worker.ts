@@ -2,6 +2,11 @@
  * Entry point of the journal worker thread. Runs the journal agent until the main thread
  * asks it to stop; it then drains whatever is still on the ring (the engine is stopped
  * first), closes the segment with a final fsync and exits.
+ *
+ * Fail-stop: if the journal cannot write or fsync (or cannot start), the worker marks
+ * itself FAILED in the health block and exits non-zero with the reason as its error, which
+ * the main thread logs; the OMS stops being ready and its supervisor restarts it. Nothing
+ * is retried (journal_failure.ts).
  */
 import path from 'node:path';
 import { workerData } from 'node:worker_threads';
@@ -42,20 +47,26 @@ const init = workerData as JournalWorkerInit;
 const health = new WorkerHealthBlock(init.health);
 const reporter = health.reporter(WorkerId.JOURNAL);
 reporter.setState(WorkerState.STARTING);
-const consumer = new RingConsumer(new SharedRing(init.events), init.consumer, init.wake_on_release.map((b) => new Doorbell(b)),
-  undefined, new Doorbell(init.engine_doorbell));
-let writer: JournalWriter | null = null;
-if (init.durability !== Durability.NONE) {
-  writer = new JournalWriter({
-    directory: path.join(init.data_dir, 'journal'),
-    durability: init.durability,
-    segment_bytes: init.segment_bytes,
-    buffer_records: init.buffer_records,
-  });
-  writer.open(init.last_seq + 1);
+try {
+  const consumer = new RingConsumer(new SharedRing(init.events), init.consumer, init.wake_on_release.map((b) => new Doorbell(b)),
+    undefined, new Doorbell(init.engine_doorbell));
+  let writer: JournalWriter | null = null;
+  if (init.durability !== Durability.NONE) {
+    writer = new JournalWriter({
+      directory: path.join(init.data_dir, 'journal'),
+      durability: init.durability,
+      segment_bytes: init.segment_bytes,
+      buffer_records: init.buffer_records,
+    });
+    writer.open(init.last_seq + 1);
+  }
+  const agent = new JournalAgent(consumer, writer, new SeqlockTable(init.progress), reporter, init.last_seq,
+    init.flush_log === undefined ? null : new FlushLog(init.flush_log));
+  const idle = new SpinThenParkIdleStrategy(new Doorbell(init.own_doorbell), init.spin_limit, 50);
+  // Stop only once asked and the ring is empty: the engine has stopped, so nothing more comes.
+  runAgent(agent, idle, () => reporter.stopRequested() && consumer.available() === 0);
+} catch (error) {
+  reporter.setState(WorkerState.FAILED);
+  // Rethrown: the worker exits with code 1 and the main thread receives the error.
+  throw error;
 }
-const agent = new JournalAgent(consumer, writer, new SeqlockTable(init.progress), reporter, init.last_seq,
-  init.flush_log === undefined ? null : new FlushLog(init.flush_log));
-const idle = new SpinThenParkIdleStrategy(new Doorbell(init.own_doorbell), init.spin_limit, 50);
-// Stop only once asked and the ring is empty: the engine has stopped, so nothing more comes.
-runAgent(agent, idle, () => reporter.stopRequested() && consumer.available() === 0);

@@ -6,6 +6,11 @@
  * A new segment is started when the current one would pass `segment_bytes`, and always
  * on start-up, so an append never follows a possibly torn tail. Creating a segment
  * fsyncs the directory too, or a crash could lose the file's name.
+ *
+ * The first write, fsync or segment operation that fails stops the writer for good (see
+ * journal_failure.ts): it keeps the failure, does no more I/O, and every later call throws
+ * it. Nothing buffered is written again, and durable_seq never moves past what was both
+ * written and (in fsync mode) fsync'd.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +19,7 @@ import { SlotViews } from '../../engine/protocol/slot_views.js';
 import { systemClock } from '../../engine/agent/clock.js';
 import { crc32cOf } from './crc32c.js';
 import { Durability } from './durability.js';
+import { JournalFailedError, JournalOperation } from './journal_failure.js';
 import { fsyncDirectory } from '../storage/fsync_directory.js';
 import {
   JOURNAL_EVENT_LAYOUT_VERSION, JOURNAL_FORMAT_VERSION, JOURNAL_MAGIC, RECORD_BYTES, REC_CRC, REC_PAYLOAD,
@@ -48,6 +54,8 @@ export class JournalWriter {
   last_write_start_us = 0;
   last_write_done_us = 0;
   last_sync_done_us = 0;
+  /** What stopped the writer, or null while it works. Once set, the writer does no more I/O. */
+  failure: JournalFailedError | null = null;
 
   constructor(options: JournalWriterOptions) {
     if (options.segment_bytes < SEGMENT_HEADER_BYTES + RECORD_BYTES) throw new Error('segment_bytes too small for one record');
@@ -79,6 +87,7 @@ export class JournalWriter {
 
   /** Copies one event slot into the write buffer. Sequences must arrive gap-free. */
   append(v: SlotViews, base: number): void {
+    if (this.failure !== null) throw this.failure;
     const seq = v.f64[(base + EV_SEQ) >> 3];
     if (seq !== this.next_seq) throw new Error(`journal expected sequence ${this.next_seq}, got ${seq}`);
     const segment_bytes_so_far = this.segment_size + this.buffered_bytes;
@@ -99,17 +108,29 @@ export class JournalWriter {
     this.next_seq = seq + 1;
   }
 
-  /** Writes everything buffered with one write, then fdatasyncs in fsync mode. */
+  /** Writes everything buffered with one write, then fdatasyncs in fsync mode. Throws JournalFailedError, once and for good. */
   flush(): void {
+    if (this.failure !== null) throw this.failure;
     if (this.buffered_bytes === 0) return;
     const started = performance.now();
     this.last_write_start_us = systemClock.nowUs();
     let written = 0;
-    while (written < this.buffered_bytes) {
-      written += fs.writeSync(this.fd, this.buffer, written, this.buffered_bytes - written);
+    try {
+      while (written < this.buffered_bytes) {
+        written += fs.writeSync(this.fd, this.buffer, written, this.buffered_bytes - written);
+      }
+    } catch (error) {
+      // Part of the buffer may be in the file already: writing it again would duplicate it.
+      this.fail('write', error);
     }
     this.last_write_done_us = systemClock.nowUs();
-    if (this.options.durability === 'fsync') fs.fdatasyncSync(this.fd);
+    if (this.options.durability === 'fsync') {
+      try {
+        fs.fdatasyncSync(this.fd);
+      } catch (error) {
+        this.fail('fdatasync', error);
+      }
+    }
     this.last_sync_done_us = this.options.durability === 'fsync' ? systemClock.nowUs() : this.last_write_done_us;
     this.segment_size += this.buffered_bytes;
     this.bytes_written += this.buffered_bytes;
@@ -120,12 +141,46 @@ export class JournalWriter {
     this.last_flush_us = Math.round((performance.now() - started) * 1000);
   }
 
+  /**
+   * Flushes and closes the segment. After a failure it only lets go of the file: nothing
+   * buffered is written (that would be the retry this writer never makes).
+   */
   close(): void {
+    if (this.failure !== null) {
+      this.abandon();
+      return;
+    }
     this.flush();
     this.closeSegment();
   }
 
+  /** Closes the segment's file without writing or syncing anything. */
+  private abandon(): void {
+    if (this.fd < 0) return;
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      // The failure that got us here is the one to report; a failed close adds nothing.
+    }
+    this.fd = -1;
+  }
+
+  /** Records the first failure and throws it; the writer does no more I/O. */
+  private fail(operation: JournalOperation, cause: unknown): never {
+    this.failure = new JournalFailedError(operation, cause);
+    throw this.failure;
+  }
+
   private openSegment(first_seq: number): void {
+    try {
+      this.createSegment(first_seq);
+    } catch (error) {
+      this.fail('create segment', error);
+    }
+    this.segment_size = SEGMENT_HEADER_BYTES;
+  }
+
+  private createSegment(first_seq: number): void {
     const file = path.join(this.directory, segmentFileName(first_seq));
     // 'wx': a segment name is never reused; finding one means recovery went wrong.
     this.fd = fs.openSync(file, 'wx');
@@ -137,18 +192,21 @@ export class JournalWriter {
     header.writeDoubleLE(Date.now(), SH_CREATED_AT_MS);
     header.writeUInt32LE(RECORD_BYTES, SH_RECORD_BYTES);
     header.writeUInt32LE(crc32cOf(header.subarray(0, SH_CRC_COVERS_BYTES)), SH_HEADER_CRC);
-    fs.writeSync(this.fd, header, 0, header.length);
+    if (fs.writeSync(this.fd, header, 0, header.length) !== header.length) throw new Error('short write of the segment header');
     if (this.options.durability === 'fsync') {
       fs.fsyncSync(this.fd);
       fsyncDirectory(this.directory);
     }
-    this.segment_size = SEGMENT_HEADER_BYTES;
   }
 
   private closeSegment(): void {
     if (this.fd < 0) return;
-    if (this.options.durability === 'fsync') fs.fsyncSync(this.fd);
-    fs.closeSync(this.fd);
+    try {
+      if (this.options.durability === 'fsync') fs.fsyncSync(this.fd);
+      fs.closeSync(this.fd);
+    } catch (error) {
+      this.fail('close segment', error);
+    }
     this.fd = -1;
   }
 }

@@ -145,6 +145,7 @@ function violations(h: EngineHarness, model: EventModel): string | null {
   const best_buy = new Array<number>(book.accounts * symbols).fill(0);
   const best_sell = new Array<number>(book.accounts * symbols).fill(Infinity);
   const open_ids = new Set<number>();
+  let open_with_expiry = 0;
   for (let account = 0; account < book.accounts; account++) {
     for (let slot = slab.account_head[account]; slot >= 0; slot = slab.nextInAccount(slot)) {
       const id = slab.order_id[slot];
@@ -162,6 +163,8 @@ function violations(h: EngineHarness, model: EventModel): string | null {
       if (model.final.has(id)) return `order ${id} is open in the slab but final in the events`;
       const leaves = qty - filled;
       const cell = account * symbols + slab.symbol[slot];
+      const tif = slab.time_in_force[slot];
+      if (slab.expire_at_ms[slot] > 0 && tif !== TimeInForce.IOC && tif !== TimeInForce.FOK) open_with_expiry++;
       open_orders[account]++;
       open_notional[account] += leaves * slab.ref_price_ticks[slot] * state.notional_scale[slab.symbol[slot]];
       if (slab.side[slot] === Side.BUY) open_buy[cell] += leaves;
@@ -174,6 +177,9 @@ function violations(h: EngineHarness, model: EventModel): string | null {
     }
   }
   if (open_ids.size !== slab.live) return `slab.live ${slab.live} but ${open_ids.size} orders on the account lists`;
+  if (h.engine.agent.expiry_queue_length !== open_with_expiry) {
+    return `the expiry queue holds ${h.engine.agent.expiry_queue_length} entries for ${open_with_expiry} open orders with an expiry`;
+  }
   for (const [id, status] of model.last_status) {
     if (!isFinalStatus(status) && status !== OrderStatus.REJECTED && !open_ids.has(id)) return `order ${id} is open in the events but not in the slab`;
   }
@@ -188,12 +194,12 @@ function violations(h: EngineHarness, model: EventModel): string | null {
       if (book.open_sell_lots[cell] !== open_sell[cell]) return `cell ${cell} open sells ${book.open_sell_lots[cell]} != ${open_sell[cell]}`;
       const position = model.position.get(`${account}/${symbol}`) ?? 0;
       if (book.position_lots[cell] !== position) return `cell ${cell} position ${book.position_lots[cell]} != fills ${position}`;
-      // Self-trade prevention's counts are exact; its best prices are exact unless flagged stale.
+      // Self-trade prevention's counts and best prices are exact.
       if (book.resting_buys[cell] !== resting_buys[cell] || book.resting_sells[cell] !== resting_sells[cell]) {
         return `cell ${cell} resting counts ${book.resting_buys[cell]}/${book.resting_sells[cell]} != ${resting_buys[cell]}/${resting_sells[cell]}`;
       }
-      if (book.stp_stale[cell] === 0 && (book.resting_buy_max[cell] !== best_buy[cell] || book.resting_sell_min[cell] !== best_sell[cell])) {
-        return `cell ${cell} best resting prices ${book.resting_buy_max[cell]}/${book.resting_sell_min[cell]} != ${best_buy[cell]}/${best_sell[cell]}`;
+      if (book.bestRestingBuy(cell) !== best_buy[cell] || book.bestRestingSell(cell) !== best_sell[cell]) {
+        return `cell ${cell} best resting prices ${book.bestRestingBuy(cell)}/${book.bestRestingSell(cell)} != ${best_buy[cell]}/${best_sell[cell]}`;
       }
     }
     const held = new Set<number>();

@@ -77,8 +77,10 @@ export function addAdminRoutes(router: Router, ctx: IoContext, admin: AdminState
         limits.abort();
         return sendRefusal(res, reply.code);
       }
-      limits.commit(body, prepared.version);
-      sendJson(res, 200, { success: true, ...(limits.describe() as object) });
+      const saved = limits.commit(body, prepared.version);
+      const answer = { success: true, ...(limits.describe() as object) };
+      saved.then(() => sendJson(res, 200, answer),
+        (error: Error) => sendRefusal(res, RejectCode.INTERNAL_ERROR, `the new limits are live but were not saved: ${error.message}`));
     });
     if (submitted === 'busy') {
       limits.abort();

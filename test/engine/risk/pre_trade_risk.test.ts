@@ -251,6 +251,40 @@ t.test('a stale best price is not trusted after the other side of the book empti
   t.end();
 });
 
+/**
+ * A market maker rests `resting` sells on one symbol, then `cycles` times cancels its best
+ * sell, quotes a new one behind the others and checks a buy against the new best. Returns
+ * the slots visited to keep self-trade prevention's best prices, per order that rested or
+ * was canceled: the amortized cost, which counts the orders' arrival too.
+ */
+function selfTradeCostPerOrder(t: Asserts, resting: number, cycles: number): number {
+  const h = withMarket(); // room for 4096 open orders
+  const heaps = h.state.book.resting_prices;
+  const before = heaps.slots_visited;
+  const sells: number[] = [];
+  const sellAt = (k: number) => h.order({ side: 'sell', qty: '0.01', price: (45_100 + k / 100).toFixed(2) }).reply.order_id;
+  for (let k = 0; k < resting; k++) sells.push(sellAt(k));
+  let wrong = 0;
+  for (let i = 0; i < cycles; i++) {
+    if (h.cancel(sells.shift()!).reply.code !== RejectCode.OK) wrong++;
+    sells.push(sellAt(resting + i));
+    const best = 45_100 + (i + 1) / 100;
+    // Just below the best sell passes; at it, it would trade with the account's own order.
+    if (h.check({ side: 'buy', price: (best - 0.01).toFixed(2) }).code !== RejectCode.OK) wrong++;
+    if (h.check({ side: 'buy', price: best.toFixed(2) }).code !== RejectCode.SELF_TRADE) wrong++;
+  }
+  t.equal(wrong, 0, `${resting} resting: every cancel and check answered as expected`);
+  return (heaps.slots_visited - before) / (resting + 2 * cycles);
+}
+
+t.test('self-trade prevention costs about the same per order with thousands of resting orders as with a few', (t) => {
+  const few = selfTradeCostPerOrder(t, 16, 1000);
+  const many = selfTradeCostPerOrder(t, 4000, 1000);
+  t.ok(many < 2 * Math.log2(4000), `${many.toFixed(1)} slots visited per order with 4000 resting (${few.toFixed(1)} with 16)`);
+  t.ok(many < 3 * few, 'a small multiple of the cost with few orders, not proportional to the orders');
+  t.end();
+});
+
 t.test('a filled resting order no longer blocks the other side', (t) => {
   const h = withMarket();
   const sell = accepted(t, h.order({ side: 'sell', qty: '0.5', price: '45500' }), 'sell 45500');

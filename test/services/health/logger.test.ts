@@ -49,3 +49,27 @@ t.test('errors keep their message and stack, scrubbed', async (t) => {
   t.equal(err.message, 'cannot reach redis://u:[redacted]@host:1');
   t.match(err.stack, /Error: cannot reach/);
 });
+
+t.test('a token or a lone user name in a URL is redacted whole, for NATS and Redis, alone and in server lists', async (t) => {
+  const cases: [string, string][] = [
+    ['nats://s3cretTOKEN@nats:4222', 'nats://[redacted]@nats:4222'],
+    ['tls://s3cretTOKEN@nats:4443', 'tls://[redacted]@nats:4443'],
+    ['nats://tok1@h1:4222,nats://ops:pw@h2:4222,nats://h3:4222',
+      'nats://[redacted]@h1:4222,nats://ops:[redacted]@h2:4222,nats://h3:4222'],
+    ['redis://default@cache:6379', 'redis://[redacted]@cache:6379'],
+    ['redis://:hunter2@cache:6379/0', 'redis://:[redacted]@cache:6379/0'],
+    ['rediss://app:p@ss@cache:6380/1', 'rediss://app:[redacted]@cache:6380/1'],
+    ['connect failed: nats://tok@h1:4222 (timeout)', 'connect failed: nats://[redacted]@h1:4222 (timeout)'],
+  ];
+  for (const [text, redacted] of cases) t.equal(redactSecretsInText(text), redacted, text.replace(/\/\/[^/]*@/, '//…@'));
+  for (const [, redacted] of cases) t.equal(redactSecretsInText(redacted), redacted, 'redacting twice changes nothing');
+  t.equal(redactSecretsInText('nats://h1:4222,nats://h2:4222'), 'nats://h1:4222,nats://h2:4222', 'servers without credentials are untouched');
+  t.equal(redactSecretsInText('see https://example.com/a@b'), 'see https://example.com/a@b', "an '@' in a path is not userinfo");
+
+  const { lines, log } = capture();
+  log.info({ servers: ['nats://s3cretTOKEN@nats:4222'], redis: 'redis://default@cache:6379' }, 'connecting to nats://s3cretTOKEN@nats:4222');
+  const text = JSON.stringify(lines);
+  t.notOk(text.includes('s3cretTOKEN'), 'the token appears nowhere in the line');
+  t.notOk(text.includes('default@'));
+  t.equal((lines[0] as any).msg, 'connecting to nats://[redacted]@nats:4222');
+});
