@@ -1,7 +1,7 @@
 /**
  * What the io thread's routes and sessions share: configuration, reference tables, the
  * read model, the link to the engine, and the shared tables they read. Built once in
- * oms_process.ts; routes receive it and keep no other globals.
+ * io/process/start_servers.ts; routes receive it and keep no other globals.
  */
 import { AccountTable } from '../engine/reference/accounts.js';
 import { InstrumentTable } from '../engine/reference/instruments.js';

@@ -18,6 +18,7 @@ import * as doorbell from '../../../engine/ring/doorbell_layout.js';
 import * as ring from '../../../engine/ring/ring_layout.js';
 import * as counters from '../../../engine/telemetry/engine_counters.js';
 import * as health from '../../../engine/telemetry/worker_health_layout.js';
+import * as flushLog from '../../../engine/telemetry/flush_log_layout.js';
 
 interface Field {
   readonly name: string;
@@ -56,7 +57,7 @@ t.test('the command slot is 128 bytes with pinned, aligned, non-overlapping fiel
   t.same(offsetsOf(fields), {
     qty_lots: 0, price_ticks: 8, stop_price_ticks: 16, expire_at_ms: 24, order_id: 32, arg: 40,
     request_id: 48, account: 52, symbol: 56, session_id: 60,
-    type: 64, side: 65, order_type: 66, time_in_force: 67, flag: 68, cl_ord_id_length: 69, cl_ord_id: 70, sent_at_us: 112,
+    type: 64, side: 65, order_type: 66, time_in_force: 67, flag: 68, cl_ord_id_length: 69, cl_ord_id: 70, sent_at_us: 112, trace: 120,
   });
   t.equal(cmd.commandLayoutFields.find((f) => f.name === 'cl_ord_id')?.size, cmd.CLIENT_ORDER_ID_MAX_BYTES);
   t.same([cmd.CMD_QTY_LOTS, cmd.CMD_ORDER_ID, cmd.CMD_ACCOUNT, cmd.CMD_TYPE, cmd.CMD_FLAG, cmd.CMD_CL_ORD_ID], [0, 32, 52, 64, 68, 70],
@@ -88,6 +89,7 @@ t.test('the reply slot is 64 bytes with pinned, aligned, non-overlapping fields'
   checkFields(t, 'reply', fields, rp.REPLY_SLOT_BYTES);
   t.same(offsetsOf(fields), {
     order_id: 0, last_seq: 8, arg: 16, request_id: 24, warnings: 28, code: 32, command_type: 34, risk_level: 35, flag: 36,
+    engine_in_us: 40, engine_out_us: 48,
   });
   t.equal(rp.REPLY_FLAG_DUPLICATE, 1);
   t.end();
@@ -161,11 +163,11 @@ t.test('a worker health record fits one cache line with aligned, non-overlapping
     i32('heartbeat', health.WH_HEARTBEAT_I32), i32('state', health.WH_STATE_I32), i32('restarts', health.WH_RESTARTS_I32),
     i32('stop_requested', health.WH_STOP_REQUESTED_I32), f64('heartbeat_at_ms', health.WH_HEARTBEAT_AT_MS_F64),
     f64('processed', health.WH_PROCESSED_F64), f64('lag', health.WH_LAG_F64), f64('errors', health.WH_ERRORS_F64),
-    f64('position', health.WH_POSITION_F64),
+    f64('position', health.WH_POSITION_F64), f64('os_tid', health.WH_OS_TID_F64),
   ];
   checkFields(t, 'worker_health', fields, health.WORKER_RECORD_BYTES);
   t.same(offsetsOf(fields), {
-    heartbeat: 0, state: 4, restarts: 8, stop_requested: 12, heartbeat_at_ms: 16, processed: 24, lag: 32, errors: 40, position: 48,
+    heartbeat: 0, state: 4, restarts: 8, stop_requested: 12, heartbeat_at_ms: 16, processed: 24, lag: 32, errors: 40, position: 48, os_tid: 56,
   });
   t.equal(health.WORKER_NAMES.length, health.WORKER_COUNT);
   t.end();
@@ -201,5 +203,20 @@ t.test('the engine counters have a slot for every event type, command type and r
   t.same(Object.values(counters.EngineCounter), counters.ENGINE_COUNTER_NAMES.map((_, i) => i), 'named counters are numbered 0..n-1');
   t.equal(counters.ENGINE_COUNTERS_LENGTH, counters.REJECTS_BY_CODE_OFFSET + counters.REJECT_CODE_SLOTS);
   t.equal(counters.allocateEngineCounters().length, counters.ENGINE_COUNTERS_LENGTH);
+  t.end();
+});
+
+t.test('the flush log keeps whole entries after a one-line header, its capacity a power of two', (t) => {
+  t.equal(flushLog.FLUSH_LOG_HEADER_BYTES, CACHE_LINE_BYTES);
+  t.equal(flushLog.FL_COUNT_I32, 0);
+  const fields: Field[] = [
+    { name: 'last_seq', offset: flushLog.FE_LAST_SEQ, size: 8, align: 8 },
+    { name: 'write_start_us', offset: flushLog.FE_WRITE_START_US, size: 8, align: 8 },
+    { name: 'write_done_us', offset: flushLog.FE_WRITE_DONE_US, size: 8, align: 8 },
+    { name: 'sync_done_us', offset: flushLog.FE_SYNC_DONE_US, size: 8, align: 8 },
+  ];
+  checkFields(t, 'flush_log_entry', fields, flushLog.FLUSH_LOG_ENTRY_BYTES);
+  t.equal(flushLog.FLUSH_LOG_CAPACITY & (flushLog.FLUSH_LOG_CAPACITY - 1), 0);
+  t.equal(flushLog.FLUSH_LOG_BYTES, CACHE_LINE_BYTES + flushLog.FLUSH_LOG_CAPACITY * flushLog.FLUSH_LOG_ENTRY_BYTES);
   t.end();
 });

@@ -126,6 +126,8 @@ t.test('a tour of every documented operation gets its documented success answer'
   await call('GET', '/pnl', '/pnl');
   const metrics = await call('GET', '/metrics', '/metrics', { key: null });
   t.match(metrics.text, /^# HELP oms_/m, 'Prometheus text exposition');
+  const stages = await call('GET', '/metrics/stages', '/metrics/stages', { key: null });
+  t.equal(stages.body.unit, 'us', 'stage timing as JSON');
   t.same([...documented].filter((op) => !toured.has(op)).sort(), [], 'the tour covered every documented operation');
 });
 
