@@ -103,10 +103,10 @@ function stageLines(stages: StageTable | null, sample_every: number | null): str
   const width = Math.max(5, ...names.map((n) => n.length));
   const traced = sample_every === 1 ? 'every order traced' : `1 order in ${sample_every ?? '?'} traced`;
   const lines = [`  stages (µs, ${traced}):`];
-  lines.push(`    ${'stage'.padEnd(width)} ${'count'.padStart(9)} ${'p50'.padStart(9)} ${'p90'.padStart(9)} ${'p99'.padStart(9)}`);
+  lines.push(`    ${'stage'.padEnd(width)} ${'count'.padStart(9)} ${'p50'.padStart(9)} ${'p90'.padStart(9)} ${'p99'.padStart(9)} ${'p99.9'.padStart(9)} ${'max'.padStart(9)}`);
   for (const name of names) {
     const s = stages[name];
-    lines.push(`    ${name.padEnd(width)} ${num(s.count).padStart(9)} ${us(s.p50_us).padStart(9)} ${us(s.p90_us).padStart(9)} ${us(s.p99_us).padStart(9)}`);
+    lines.push(`    ${name.padEnd(width)} ${num(s.count).padStart(9)} ${us(s.p50_us).padStart(9)} ${us(s.p90_us).padStart(9)} ${us(s.p99_us).padStart(9)} ${us(s.p999_us).padStart(9)} ${us(s.max_us).padStart(9)}`);
   }
   return lines;
 }

@@ -27,6 +27,9 @@ export interface StagePercentiles {
   readonly p50_us: number;
   readonly p90_us: number;
   readonly p99_us: number;
+  /** The tail: where a p99.9 or max outlier of the whole path was spent. */
+  readonly p999_us: number;
+  readonly max_us: number;
 }
 
 /** Stage name -> its percentiles, in path order. */
@@ -96,6 +99,8 @@ export function stageTable(window: StageHistograms): StageTable {
       p50_us: empty ? 0 : histogram.getValueAtPercentile(50),
       p90_us: empty ? 0 : histogram.getValueAtPercentile(90),
       p99_us: empty ? 0 : histogram.getValueAtPercentile(99),
+      p999_us: empty ? 0 : histogram.getValueAtPercentile(99.9),
+      max_us: empty ? 0 : histogram.maxValue,
     };
   }
   return table;

@@ -39,6 +39,14 @@ import type { SupervisedWorkerSpec } from '../../services/supervisor/worker_supe
 import type { RecoveryPlan } from '../../services/snapshot/recovery_plan.js';
 import type { VerifiedSnapshot } from '../../services/snapshot/verified_snapshot.js';
 
+/**
+ * How often an idle PnL worker looks for new durable events. The journal does not ring it
+ * on every release: on two cores each wake-up is a context switch taken from the order
+ * path, and positions and the daily-loss figure may trail the journal by a few ms. Under
+ * load it does not park at all.
+ */
+export const PNL_POLL_MS = 5;
+
 export const SERVICE_WORKER_URLS = {
   market_data: new URL('../../services/market_data/market_data_worker.js', import.meta.url),
   pnl: new URL('../../services/pnl/pnl_worker.js', import.meta.url),
@@ -103,6 +111,7 @@ export function serviceWorkerSpecs(w: ServiceWiring): ServiceWorkerSpecs {
     accounts: w.accounts.count,
     notional_scale: w.instruments.instruments.map((i) => i.notional_scale),
     session_end_utc_minutes: config.session_end_utc_minutes,
+    park_timeout_ms: PNL_POLL_MS,
   };
   // The PnL worker parks in Atomics.wait: stop() must ring its doorbell. It attaches its ring
   // position when it starts; a crashed one cannot detach, so the supervisor does.

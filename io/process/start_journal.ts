@@ -21,7 +21,10 @@ export async function startJournal(config: OmsConfig, memory: SharedMemory, reco
     events: buffers.events,
     consumer: EventConsumer.JOURNAL,
     own_doorbell: buffers.journal_doorbell,
-    wake_on_release: [buffers.io_doorbell, buffers.pnl_doorbell],
+    // The io thread waits for durable events to answer: ring it on every release. With
+    // durability none it reads behind the engine instead (engine_link.ts) and the engine
+    // rings it. The PnL worker polls (service_workers.ts PNL_POLL_MS).
+    wake_on_release: config.durability === 'none' ? [] : [buffers.io_doorbell],
     engine_doorbell: buffers.engine_doorbell,
     data_dir: config.data_dir,
     durability: config.durability,
