@@ -1,12 +1,14 @@
 # The two commands a newcomer needs on a fresh clone:
 #   make run    install, build, start the OMS on its embedded defaults
 #   make test   install, build, run every test
-# Plus: make bench (the standard benchmark suite), make clean.
+# Plus: make test-fast (every test but *.slow, *.stress and *.crash ones: end-to-end
+# suites of many seconds, stress and throughput, kill -9), make bench (the standard
+# benchmark suite), make clean.
 
 NPM ?= npm
 NODE ?= node
 
-.PHONY: all install build run test bench check-servers clean
+.PHONY: all install build run test test-fast bench check-servers clean
 
 all: build
 
@@ -31,8 +33,13 @@ check-servers:
 test: build check-servers
 	$(NPM) exec -- tap
 
+# A test file named *.slow.test.ts, *.stress.test.ts or *.crash.test.ts is left out here.
+test-fast: build check-servers
+	$(NPM) exec -- tap --exclude='dist/test/**/*.slow.test.js' --exclude='dist/test/**/*.stress.test.js' --exclude='dist/test/**/*.crash.test.js'
+
 bench: build
 	$(NODE) dist/bench/cli.js --suite standard
 
+# A build leaves compiled tests behind for sources that were moved or removed: clean first.
 clean:
 	rm -rf dist
