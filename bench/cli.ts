@@ -105,7 +105,9 @@ function buildPlan(options: BenchOptions): BenchPlan {
   const items: PlanItem[] = [];
   if (options.suite !== null) {
     for (const entry of SUITES[options.suite]) {
-      const spec = itemSpec(entry.scenario, options, mode, entry.rate_per_s);
+      const spec = { ...itemSpec(entry.scenario, options, mode, entry.rate_per_s),
+        ...(entry.connections === undefined ? {} : { connections: entry.connections }),
+        ...(entry.batch === undefined ? {} : { batch: entry.batch }) };
       items.push(...pairWithBaseline(entry.scenario, scenarioTraits(entry.scenario), spec, options.baseline, options.durability));
     }
   } else {

@@ -10,6 +10,9 @@ import { ScenarioName } from '../scenarios/scenario.js';
 export interface SuiteEntry {
   readonly scenario: ScenarioName;
   readonly rate_per_s: number;
+  /** Overrides of the scenario's load (else --connections / --batch, else its defaults). */
+  readonly connections?: number;
+  readonly batch?: number;
 }
 
 export const SUITES: Readonly<Record<string, readonly SuiteEntry[]>> = {
@@ -17,5 +20,14 @@ export const SUITES: Readonly<Record<string, readonly SuiteEntry[]>> = {
     { scenario: 'engine', rate_per_s: 100_000 },
     { scenario: 'http-json', rate_per_s: 5_000 },
     { scenario: 'ws-binary', rate_per_s: 20_000 },
+  ],
+  // The latency issue's targets: the seed's rate (1 000/s) and 5 000/s, JSON and
+  // WebSocket with one connection and one order per frame; run it with --durability fsync
+  // and none. Each beside echo / ws-echo and, with fsync or write, the durable echoes.
+  latency: [
+    { scenario: 'http-json', rate_per_s: 1_000 },
+    { scenario: 'ws-binary', rate_per_s: 1_000, connections: 1, batch: 1 },
+    { scenario: 'http-json', rate_per_s: 5_000 },
+    { scenario: 'ws-binary', rate_per_s: 5_000, connections: 1, batch: 1 },
   ],
 };
