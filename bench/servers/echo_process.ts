@@ -4,13 +4,11 @@
  * fresh temporary directory, removed on stop) make it journal every request before it
  * answers; without one it is the plain echo, started exactly as before.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Durability } from '../scenarios/scenario.js';
 import { freePort } from './free_port.js';
 import { ServerProcess } from './server_process.js';
+import { startWithDataDir } from './server_with_data_dir.js';
 
 export const ECHO_ENTRY = fileURLToPath(new URL('./echo_server.js', import.meta.url));
 
@@ -28,26 +26,13 @@ export async function startEchoServer(verbose = false, durability: Durability | 
     const server = await ServerProcess.start({ name: 'echo', entry: ECHO_ENTRY, host, port: await freePort(host), verbose });
     return { process: server, data_dir: null, stop: () => server.stop() };
   }
-  const data_dir = await mkdtemp(join(tmpdir(), 'durable-echo-'));
-  try {
-    const server = await ServerProcess.start({
-      name: 'durable-echo',
-      entry: ECHO_ENTRY,
-      host,
-      port: await freePort(host),
-      env: { ECHO_DURABILITY: durability, ECHO_DATA_DIR: data_dir },
-      verbose,
-    });
-    return {
-      process: server,
-      data_dir,
-      stop: async () => {
-        await server.stop();
-        await rm(data_dir, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    await rm(data_dir, { recursive: true, force: true });
-    throw error;
-  }
+  const started = await startWithDataDir('durable-echo-', async (data_dir) => ServerProcess.start({
+    name: 'durable-echo',
+    entry: ECHO_ENTRY,
+    host,
+    port: await freePort(host),
+    env: { ECHO_DURABILITY: durability, ECHO_DATA_DIR: data_dir },
+    verbose,
+  }));
+  return { process: started.server, data_dir: started.data_dir, stop: started.stop };
 }

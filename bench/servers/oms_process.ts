@@ -6,13 +6,11 @@
  * traced through the stages. Or, with a target URL, uses an OMS that is already running.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Durability, ScenarioName, ScenarioUnavailableError } from '../scenarios/scenario.js';
 import { freePort } from './free_port.js';
 import { isReady, ServerProcess } from './server_process.js';
+import { startWithDataDir } from './server_with_data_dir.js';
 
 export const OMS_ENTRY = fileURLToPath(new URL('../../io/main.js', import.meta.url));
 
@@ -40,28 +38,14 @@ export async function startOms(scenario: ScenarioName, durability: Durability, t
       `the OMS server ${OMS_ENTRY} does not exist yet (io/main.ts not written or not built: run npm run build), `
       + 'or pass --target-url http://host:port of a running OMS');
   }
-  const data_dir = await mkdtemp(join(tmpdir(), 'oms-bench-'));
   const host = '127.0.0.1';
-  try {
-    const server = await ServerProcess.start({
-      name: 'oms',
-      entry: OMS_ENTRY,
-      host,
-      port: await freePort(host),
-      env: { OMS_DATA_DIR: data_dir, OMS_DURABILITY: durability, OMS_STAGE_SAMPLE_EVERY: STAGE_SAMPLE_EVERY },
-      verbose,
-    });
-    return {
-      host,
-      port: server.options.port,
-      pid: server.pid ?? null,
-      stop: async () => {
-        await server.stop();
-        await rm(data_dir, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    await rm(data_dir, { recursive: true, force: true });
-    throw error;
-  }
+  const started = await startWithDataDir('oms-bench-', async (data_dir) => ServerProcess.start({
+    name: 'oms',
+    entry: OMS_ENTRY,
+    host,
+    port: await freePort(host),
+    env: { OMS_DATA_DIR: data_dir, OMS_DURABILITY: durability, OMS_STAGE_SAMPLE_EVERY: STAGE_SAMPLE_EVERY },
+    verbose,
+  }));
+  return { host, port: started.server.options.port, pid: started.server.pid ?? null, stop: started.stop };
 }

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import t from 'tap';
-import { newRunTag } from '../../../bench/harness/run_spec.js';
+import { runScenarioOnce } from '../support/scenario_run.js';
 import { DurableEchoScenario } from '../../../bench/scenarios/durable_echo_scenario.js';
 import { WsDurableEchoScenario } from '../../../bench/scenarios/ws_durable_echo_scenario.js';
 import { scanJournal } from '../../../services/journal/journal_reader.js';
@@ -18,9 +18,7 @@ const SPEC = {
 
 t.test('a durable-echo run answers every order with no error, each one journaled', async (t) => {
   const scenario = new DurableEchoScenario(SETTINGS);
-  await scenario.start();
-  t.teardown(() => scenario.stop());
-  const load = await scenario.run({ ...SPEC, id_tag: newRunTag() }, () => {});
+  const load = await runScenarioOnce(t, scenario, SPEC);
   t.equal(load.sent, 200);
   t.equal(load.completed, 200);
   t.equal(load.errors, 0);
@@ -36,10 +34,7 @@ t.test('a durable-echo run answers every order with no error, each one journaled
 });
 
 t.test('a ws-durable-echo run answers every order with no error', async (t) => {
-  const scenario = new WsDurableEchoScenario(SETTINGS);
-  await scenario.start();
-  t.teardown(() => scenario.stop());
-  const load = await scenario.run({ ...SPEC, connections: 2, id_tag: newRunTag() }, () => {});
+  const load = await runScenarioOnce(t, new WsDurableEchoScenario(SETTINGS), { ...SPEC, connections: 2 });
   t.equal(load.sent, 200);
   t.equal(load.completed, 200);
   t.equal(load.errors, 0);

@@ -4,7 +4,7 @@
  * are low on purpose: the machine is shared with other, timing-sensitive tests.
  */
 import t from 'tap';
-import { newRunTag } from '../../../bench/harness/run_spec.js';
+import { runScenarioOnce } from '../support/scenario_run.js';
 import { EchoScenario } from '../../../bench/scenarios/echo_scenario.js';
 import { WsEchoScenario } from '../../../bench/scenarios/ws_echo_scenario.js';
 
@@ -15,10 +15,7 @@ const SPEC = {
 };
 
 t.test('the echo server answers every POST /orders of an open-loop run', async (t) => {
-  const scenario = new EchoScenario(SETTINGS);
-  await scenario.start();
-  t.teardown(() => scenario.stop());
-  const load = await scenario.run({ ...SPEC, id_tag: newRunTag() }, () => {});
+  const load = await runScenarioOnce(t, new EchoScenario(SETTINGS), SPEC);
   t.equal(load.sent, 200);
   t.equal(load.completed, 200);
   t.equal(load.errors, 0);
@@ -26,19 +23,13 @@ t.test('the echo server answers every POST /orders of an open-loop run', async (
 });
 
 t.test('two generator processes share one schedule and the connections', async (t) => {
-  const scenario = new EchoScenario(SETTINGS);
-  await scenario.start();
-  t.teardown(() => scenario.stop());
-  const load = await scenario.run({ ...SPEC, generators: 2, id_tag: newRunTag() }, () => {});
+  const load = await runScenarioOnce(t, new EchoScenario(SETTINGS), { ...SPEC, generators: 2 });
   t.equal(load.sent, 200);
   t.equal(load.completed, 200);
 });
 
 t.test('the WebSocket echo answers every order, batched several per frame', async (t) => {
-  const scenario = new WsEchoScenario(SETTINGS);
-  await scenario.start();
-  t.teardown(() => scenario.stop());
-  const load = await scenario.run({ ...SPEC, id_tag: newRunTag() }, () => {});
+  const load = await runScenarioOnce(t, new WsEchoScenario(SETTINGS), SPEC);
   t.equal(load.sent, 200);
   t.equal(load.completed, 200);
   t.equal(load.errors, 0);

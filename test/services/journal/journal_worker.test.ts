@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { EV_SEQ } from '../../../engine/protocol/event_layout.js';
-import { JournalTail, listSegments, scanJournal } from '../../../services/journal/journal_reader.js';
+import { journaledSeqs } from '../support/journal_fixture.js';
+import { listSegments } from '../../../services/journal/journal_reader.js';
 import type { JournalWorkerOutcome } from '../support/journal_worker_host.js';
 
 const HOST = fileURLToPath(new URL('../support/journal_worker_host.js', import.meta.url));
@@ -38,18 +38,6 @@ function runWorker(data_dir: string, count: number, file_limit_blocks: number | 
   });
 }
 
-/** Every sequence the journal holds, in file order. */
-function journaledSeqs(journal_dir: string): number[] {
-  const scan = scanJournal(journal_dir);
-  const seqs: number[] = [];
-  const tail = new JournalTail(journal_dir);
-  tail.seek(1);
-  while (tail.nextSeq <= scan.last_seq) {
-    if (tail.read(scan.last_seq, 1000, (v, base) => seqs.push(v.f64[(base + EV_SEQ) >> 3])) === 0) break;
-  }
-  tail.close();
-  return seqs;
-}
 
 t.test('without a fault the worker journals everything, publishes it durable and stops cleanly', async (t) => {
   const dir = tempDir(t);

@@ -8,11 +8,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import { journaledSeqs } from '../support/journal_fixture.js';
 import { EventType } from '../../../engine/protocol/enums.js';
 import { EV_SEQ, EV_TYPE, EVENT_SLOT_BYTES } from '../../../engine/protocol/event_layout.js';
 import { slotViewsOver } from '../../../engine/protocol/slot_views.js';
 import { JournalFailedError } from '../../../services/journal/journal_failure.js';
-import { JournalTail, listSegments, scanJournal } from '../../../services/journal/journal_reader.js';
+import { listSegments } from '../../../services/journal/journal_reader.js';
 import { RECORD_BYTES, SEGMENT_HEADER_BYTES } from '../../../services/journal/journal_layout.js';
 import { JournalWriter } from '../../../services/journal/journal_writer.js';
 
@@ -61,17 +62,6 @@ function fillLeaving(dir: string, free_bytes: number): string {
   return filler;
 }
 
-function journaledSeqs(journal_dir: string): number[] {
-  const scan = scanJournal(journal_dir);
-  const seqs: number[] = [];
-  const tail = new JournalTail(journal_dir);
-  tail.seek(1);
-  while (tail.nextSeq <= scan.last_seq) {
-    if (tail.read(scan.last_seq, 1000, (v, base) => seqs.push(v.f64[(base + EV_SEQ) >> 3])) === 0) break;
-  }
-  tail.close();
-  return seqs;
-}
 
 t.test('a write that fails on a full disk is not retried, even after space comes back', { skip: tmpfsSkipReason() }, (t) => {
   const disk = smallTmpfs(t);

@@ -23,6 +23,7 @@ import { SlotViews, slotViewsOver } from '../../../engine/protocol/slot_views.js
 import { SeqlockTable } from '../../../engine/reference/seqlock_table.js';
 import { allocateJournalProgress, JOURNAL_PROGRESS_FIELDS, JournalProgressField } from '../../../engine/reference/journal_progress.js';
 import { JournalWriter } from '../../../services/journal/journal_writer.js';
+import { JournalTail, scanJournal } from '../../../services/journal/journal_reader.js';
 
 export type EventInput = Partial<Omit<EventRecord, 'seq'>> & { type: number };
 
@@ -253,4 +254,17 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
     if (Date.now() > deadline) throw new Error(`timed out after ${timeout_ms} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Every sequence the journal holds, in file order (reading it as a sink does). */
+export function journaledSeqs(journal_dir: string): number[] {
+  const scan = scanJournal(journal_dir);
+  const seqs: number[] = [];
+  const tail = new JournalTail(journal_dir);
+  tail.seek(1);
+  while (tail.nextSeq <= scan.last_seq) {
+    if (tail.read(scan.last_seq, 1000, (v, base) => seqs.push(v.f64[(base + EV_SEQ) >> 3])) === 0) break;
+  }
+  tail.close();
+  return seqs;
 }
