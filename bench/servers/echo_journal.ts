@@ -25,7 +25,7 @@ import type { JournalWorkerInit } from '../../services/journal/journal_worker.js
 const JOURNAL_WORKER = new URL('../../services/journal/journal_worker.js', import.meta.url);
 /** The event ring's only consumer: the journal. */
 const JOURNAL_CONSUMER = 0;
-/** Polls of the ring before the journal parks, as the OMS starts it (io/process/oms_process.ts). */
+/** Polls of the ring before the journal parks, as the OMS starts it (io/process/start_journal.ts). */
 const JOURNAL_SPIN_LIMIT = 200;
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 10_000;
