@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { engineInitFor } from '../../engine/engine_factory.js';
+import type { OmsBuffers } from '../../engine/shared_memory.js';
 import { WorkerId } from '../../engine/telemetry/worker_health_layout.js';
 import type { OmsConfig } from '../config/oms_config.js';
 import type { SharedMemory } from './allocate_shared_memory.js';
@@ -23,10 +24,21 @@ export async function startEngine(config: OmsConfig, tables: ReferenceTables, me
       accounts: tables.accounts.count,
       notional_scale: tables.instruments.instruments.map((i) => i.notional_scale),
       active_limits_bank: memory.limits.activeBank,
+      event_wake: eventWake(config, memory.buffers),
     }),
     recovery: { plan: recovery.plan, journal_dir: recovery.journal_dir },
   };
   const worker = new Worker(ENGINE_WORKER_URL, { workerData: init, name: 'engine' });
   await waitForWorker(worker, memory.health, WorkerId.ENGINE, 'engine', log);
   return worker;
+}
+
+/**
+ * Who the engine rings after publishing events. The journal always (it reads right behind
+ * the engine). With durability none the io thread reads behind the engine too, and the
+ * journal does not ring it (start_journal.ts): events that come with no reply, such as
+ * fills of resting orders when the market moves, must wake it from here.
+ */
+export function eventWake(config: Pick<OmsConfig, 'durability'>, buffers: Pick<OmsBuffers, 'journal_doorbell' | 'io_doorbell'>): SharedArrayBuffer[] {
+  return config.durability === 'none' ? [buffers.journal_doorbell, buffers.io_doorbell] : [buffers.journal_doorbell];
 }

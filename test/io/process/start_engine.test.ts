@@ -1,0 +1,23 @@
+/**
+ * Who the engine wakes after publishing events: the journal always; with durability none
+ * also the io thread, which then reads behind the engine and is not rung by the journal,
+ * so a fill with no reply (a resting order filled by a market move) still wakes it.
+ */
+import t from 'tap';
+import { allocateOmsBuffers } from '../../../engine/shared_memory.js';
+import { DEFAULT_ENGINE_CONFIG } from '../../../engine/config/engine_config.js';
+import { eventWake } from '../../../io/process/start_engine.js';
+
+const buffers = allocateOmsBuffers(DEFAULT_ENGINE_CONFIG, 2, 3);
+
+t.test('with a journal to wait for, only the journal is rung: it wakes the io thread once events are durable', async (t) => {
+  for (const durability of ['fsync', 'write'] as const) {
+    t.same(eventWake({ durability }, buffers), [buffers.journal_doorbell], durability);
+  }
+});
+
+t.test('with durability none the io thread is rung by the engine itself', async (t) => {
+  const wake = eventWake({ durability: 'none' }, buffers);
+  t.ok(wake.includes(buffers.journal_doorbell), 'the journal still releases the slots');
+  t.ok(wake.includes(buffers.io_doorbell), 'the io thread reads behind the engine');
+});
