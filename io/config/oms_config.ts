@@ -15,6 +15,7 @@
  * | OMS_SESSION_END_UTC | 00:00                   | when DAY orders expire, UTC HH:MM |
  * | OMS_MAX_BODY_BYTES  | 4096                    | largest HTTP body accepted (WebSocket: OMS_WS_MAX_PAYLOAD_BYTES) |
  * | OMS_LOG_LEVEL       | info                    | pino level |
+ * | OMS_STAGE_SAMPLE_EVERY | 16                   | stage timing: trace one request in N (0: none); GET /metrics/stages |
  * | NATS_URL, REDIS_URL, QDB_CLIENT_CONF, OMS_MARKET_DATA: see services/ |
  * | OMS_MAX_OPEN_ORDERS, OMS_DEDUPE_WINDOW, OMS_ENGINE_SPIN: see engine/config |
  */
