@@ -22,6 +22,7 @@ import { EngineCapacity, EngineState } from '../../engine/state/engine_state.js'
 import { stateHash } from '../../engine/state/state_hash.js';
 import { OrderStore } from '../read_model/order_store.js';
 import { fsyncDirectory } from '../storage/fsync_directory.js';
+import { runAtBackgroundPriority } from '../runtime/background_priority.js';
 import { listSegments } from '../journal/journal_reader.js';
 import { replayJournal } from '../journal/replay.js';
 import { SlotViews } from '../../engine/protocol/slot_views.js';
@@ -69,7 +70,14 @@ export class SnapshotVerificationError extends Error {
   }
 }
 
+/** Once per pool thread: snapshots yield the CPU to the order path (background_priority.ts). */
+let background = false;
+
 export default function takeSnapshot(input: SnapshotTaskInput): SnapshotTaskResult {
+  if (!background) {
+    runAtBackgroundPriority();
+    background = true;
+  }
   const started = performance.now();
   const journal_dir = path.join(input.data_dir, 'journal');
   const base = input.base;
