@@ -83,6 +83,9 @@ export class EngineLink {
   private traced_seen_us = 0;
   private oldest_in_flight = 1;
   private running = false;
+  /** Why the order path stopped for good (fail-stop), or null while it runs. */
+  private failure_reason: string | null = null;
+  private readonly fail_stop_listeners: ((reason: string) => void)[] = [];
   private sweep_timer: NodeJS.Timeout | undefined;
   private readonly options: EngineLinkOptions;
   /** Counters for metrics. */
@@ -90,6 +93,8 @@ export class EngineLink {
   busy_refusals = 0;
   timeouts = 0;
   events_applied = 0;
+  /** Event listeners that threw; the event still counts as delivered (see drainEvents). */
+  listener_failures = 0;
 
   constructor(options: EngineLinkOptions) {
     this.options = options;
@@ -112,6 +117,41 @@ export class EngineLink {
     this.listeners.push(listener);
   }
 
+  /** Called once, with the reason, when the order path stops for good (see failStop). */
+  onFailStop(listener: (reason: string) => void): void {
+    this.fail_stop_listeners.push(listener);
+  }
+
+  /** Why the order path stopped (fail-stop), or null while it runs. */
+  get failure(): string | null {
+    return this.failure_reason;
+  }
+
+  /**
+   * Fail-stop for the order path: the engine or journal died, or the read model could not
+   * apply a durable event. From now on nothing is drained or sent: every request in flight
+   * is answered NOT_READY at once rather than after request_timeout_ms, and so is every
+   * new one (on the next event-loop turn, through its own reply handler, so every caller
+   * answers it the way it answers any refusal). Listeners are told once; the process
+   * wiring logs the reason and exits so that the supervisor restarts it.
+   */
+  failStop(reason: string): void {
+    if (this.failure_reason !== null) return;
+    this.failure_reason = reason;
+    this.stop();
+    for (let request_id = this.oldest_in_flight; request_id !== this.next_request_id; request_id = request_id >= 0xffffffff ? 1 : request_id + 1) {
+      const index = request_id & (PENDING_SLOTS - 1);
+      const handler = this.handlers[index];
+      if (handler === undefined || this.handler_ids[index] !== request_id) continue;
+      this.handlers[index] = undefined;
+      this.traced_edge_us[index] = 0;
+      this.in_flight--;
+      handler(refusal(request_id, RejectCode.NOT_READY));
+    }
+    this.oldest_in_flight = this.next_request_id;
+    for (const listener of this.fail_stop_listeners) listener(reason);
+  }
+
   /** Called after every drain that did work: where batched output (WebSocket reports) is flushed. */
   onDrained(listener: () => void): void {
     this.drained_listeners.push(listener);
@@ -123,6 +163,10 @@ export class EngineLink {
    * full, the journal is too far behind, or too many requests are in flight.
    */
   submit(write: (writer: CommandWriter, request_id: number) => boolean, handler: ReplyHandler): SubmitResult {
+    if (this.failure_reason !== null) {
+      setImmediate(() => handler(refusal(0, RejectCode.NOT_READY)));
+      return 'ok';
+    }
     const request_id = this.next_request_id;
     const index = request_id & (PENDING_SLOTS - 1);
     if (this.handlers[index] !== undefined || this.journalLag() > this.options.busy_journal_lag) {
@@ -208,19 +252,41 @@ export class EngineLink {
     }
   }
 
+  /**
+   * Applies durable events to the read model, then hands each to the listeners, and
+   * releases them. Whatever happens, an event is applied and reported once, never again:
+   * a listener that throws (a bug in reports or metrics) is counted and reported, and the
+   * event still counts as delivered, since the read model already holds it. The read model
+   * throwing is fatal for the order path: it is the source of every answer, so the OMS
+   * stops taking orders loudly (failStop) rather than answer from a model that missed an
+   * event. The events applied before it are released either way.
+   */
   private drainEvents(): number {
     const available = this.events.available();
     if (available === 0) return 0;
     const ring = this.event_ring;
     const listeners = this.listeners;
-    for (let i = 0; i < available; i++) {
-      const base = this.events.slotAt(i);
-      this.store.apply(ring, base);
-      for (let l = 0; l < listeners.length; l++) listeners[l](ring, base);
+    let applied = 0;
+    try {
+      for (; applied < available; applied++) {
+        const base = this.events.slotAt(applied);
+        this.store.apply(ring, base);
+        for (let l = 0; l < listeners.length; l++) {
+          try {
+            listeners[l](ring, base);
+          } catch (error) {
+            this.listener_failures++;
+            process.emitWarning(`engine link event listener failed: ${(error as Error).stack ?? String(error)}`);
+          }
+        }
+      }
+    } catch (error) {
+      this.failStop(`the read model could not apply a durable event: ${(error as Error).message}`);
+    } finally {
+      this.events.release(applied);
+      this.events_applied += applied;
     }
-    this.events.release(available);
-    this.events_applied += available;
-    return available;
+    return applied;
   }
 
   private drainReplies(): number {
@@ -283,9 +349,14 @@ export class EngineLink {
         this.traced_edge_us[index] = 0;
         this.in_flight--;
         this.timeouts++;
-        handler({ request_id: this.oldest_in_flight, command_type: 0, code: RejectCode.TIMEOUT, order_id: 0, last_seq: 0, flag: 0, risk_level: 0, warnings: 0, arg: 0, engine_in_us: 0, engine_out_us: 0 });
+        handler(refusal(this.oldest_in_flight, RejectCode.TIMEOUT));
       }
       this.oldest_in_flight = this.oldest_in_flight >= 0xffffffff ? 1 : this.oldest_in_flight + 1;
     }
   }
+}
+
+/** The reply the link itself gives a request the engine did not answer. */
+function refusal(request_id: number, code: number): ReplyRecord {
+  return { request_id, command_type: 0, code, order_id: 0, last_seq: 0, flag: 0, risk_level: 0, warnings: 0, arg: 0, engine_in_us: 0, engine_out_us: 0 };
 }

@@ -220,6 +220,58 @@ t.test('event listeners see each event once it is durable and after the read mod
   t.equal(drains, drains_before + 1, 'and not after a drain that found nothing');
 });
 
+t.test('a listener that throws does not make the link apply or report the same events again', async (t) => {
+  const rig = new LinkRig();
+  t.teardown(() => rig.close());
+  const seen: number[] = [];
+  rig.link.onEvent((views, base) => seen.push(views.f64[(base + EV_SEQ) >> 3]));
+  let throws_left = 1;
+  rig.link.onEvent(() => {
+    if (throws_left-- > 0) throw new Error('a report listener failed once');
+  });
+  rig.link.start();
+  const replies: ReplyRecord[] = [];
+  rig.link.submit(marketable('m-1'), (reply) => replies.push(reply));
+  await rig.runEngine();
+  rig.makeDurable(2);
+  await waitFor(() => replies.length > 0, 5000, 'the reply');
+  // The link's loop wakes at least every 50 ms: give it several turns to re-deliver, if it would.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  t.same(seen, [1, 2], 'each event reached the listeners once, the one whose listener threw included');
+  t.equal(rig.link.events_applied, 2);
+  t.equal(rig.link.listener_failures, 1);
+  t.equal(replies.length, 1);
+  t.equal(replies[0].code, RejectCode.OK);
+
+  rig.link.submit(resting('r-1'), (reply) => replies.push(reply));
+  await rig.runEngine();
+  rig.makeDurable(1);
+  await waitFor(() => replies.length > 1, 5000, 'the next reply');
+  t.same(seen, [1, 2, 3], 'and later events flow as before');
+});
+
+t.test('after fail-stop, requests in flight and new ones are answered NOT_READY at once', async (t) => {
+  const rig = new LinkRig();
+  t.teardown(() => rig.close());
+  const reasons: string[] = [];
+  rig.link.onFailStop((reason) => reasons.push(reason));
+  const in_flight: ReplyRecord[] = [];
+  rig.link.submit(resting('r-1'), (reply) => in_flight.push(reply));
+  rig.link.failStop('the engine worker exited');
+  t.same(in_flight.map((r) => r.code), [RejectCode.NOT_READY], 'the request in flight is answered without waiting for the timeout');
+  t.equal(rig.link.in_flight, 0);
+  t.equal(rig.link.failure, 'the engine worker exited');
+  const later: ReplyRecord[] = [];
+  await new Promise<void>((resolve) => setImmediate(resolve)); // r-1's command was written, and is published this turn
+  const published = rig.commandsPublished();
+  rig.link.submit(resting('r-2'), (reply) => later.push(reply));
+  await waitFor(() => later.length > 0, 1000, 'the answer to a request after fail-stop');
+  t.equal(later[0].code, RejectCode.NOT_READY);
+  t.equal(rig.commandsPublished(), published, 'nothing reached the engine');
+  rig.link.failStop('a second reason');
+  t.same(reasons, ['the engine worker exited'], 'the listeners hear the first reason, once');
+});
+
 t.test('when the journal is more than busy_journal_lag events behind, a request is refused busy and nothing reaches the engine', async (t) => {
   const rig = new LinkRig({ busy_journal_lag: 2 });
   t.teardown(() => rig.close());
