@@ -149,6 +149,27 @@ export class OrderStore {
     return [...(this.active.get(account) ?? [])];
   }
 
+  /**
+   * One page of GET /orders: up to `limit` order ids of an account, newest first (order id
+   * descending), each below `below_order_id` (the last id of the page before; Infinity for
+   * the first page). The account's open orders, and with `with_recent` its
+   * RECENT_PER_ACCOUNT most recent ones as well. An account may hold hundreds of thousands
+   * of open orders, so they are neither copied nor sorted: one pass keeps the `limit`
+   * newest in a bounded min-heap (O(n log limit), one array of `limit` numbers).
+   */
+  newestOrders(account: number, below_order_id: number, limit: number, with_recent: boolean): number[] {
+    const heap = new PageHeap(limit);
+    for (const id of this.active.get(account) ?? []) if (id < below_order_id) heap.offer(id);
+    if (with_recent) {
+      for (const id of this.recentOrders(account)) if (id < below_order_id && !this.isActive(account, id)) heap.offer(id);
+    }
+    return heap.descending();
+  }
+
+  private isActive(account: number, order_id: number): boolean {
+    return this.active.get(account)?.has(order_id) ?? false;
+  }
+
   /** Up to RECENT_PER_ACCOUNT most recent order ids of an account, newest first. */
   recentOrders(account: number): number[] {
     const entry = this.recent.get(account);
@@ -377,4 +398,44 @@ function copyStateInto(record: OrderRecord, v: SlotViews, base: number): void {
   record.expire_at_ms = v.f64[(base + EV_EXPIRE_AT_MS) >> 3];
   record.updated_us = v.f64[(base + EV_TS_US) >> 3];
   record.last_seq = v.f64[(base + EV_SEQ) >> 3];
+}
+
+/** The `capacity` largest numbers offered so far, in a binary min-heap whose root is the smallest kept. */
+class PageHeap {
+  private readonly ids: number[] = [];
+
+  constructor(private readonly capacity: number) {}
+
+  offer(id: number): void {
+    const ids = this.ids;
+    if (ids.length < this.capacity) {
+      ids.push(id);
+      let child = ids.length - 1;
+      while (child > 0) {
+        const parent = (child - 1) >> 1;
+        if (ids[parent] <= ids[child]) break;
+        [ids[parent], ids[child]] = [ids[child], ids[parent]];
+        child = parent;
+      }
+      return;
+    }
+    if (this.capacity === 0 || id <= ids[0]) return;
+    ids[0] = id;
+    let parent = 0;
+    for (;;) {
+      const left = 2 * parent + 1;
+      const right = left + 1;
+      let smallest = parent;
+      if (left < ids.length && ids[left] < ids[smallest]) smallest = left;
+      if (right < ids.length && ids[right] < ids[smallest]) smallest = right;
+      if (smallest === parent) break;
+      [ids[parent], ids[smallest]] = [ids[smallest], ids[parent]];
+      parent = smallest;
+    }
+  }
+
+  /** What was kept, largest first (sorts at most `capacity` numbers). */
+  descending(): number[] {
+    return this.ids.sort((a, b) => b - a);
+  }
 }

@@ -59,16 +59,60 @@ function listOrders(ctx: IoContext, req: HttpRequest, res: HttpResponder): void 
     return sendRefusal(res, RejectCode.ACCOUNT_MISMATCH, 'the API key does not belong to that account');
   }
   const active_only = query.get('active_only') === 'true';
-  const ids = new Set<number>(ctx.store.activeOrders(account));
-  if (!active_only) for (const id of ctx.store.recentOrders(account)) ids.add(id);
+  const page = readPage(query, res);
+  if (page === undefined) return;
+  const ids = ctx.store.newestOrders(account, page.after_order_id, page.limit + 1, !active_only);
+  const more = ids.length > page.limit;
   const orders = [];
-  for (const id of [...ids].sort((a, b) => b - a)) {
-    const record = ctx.store.get(id);
+  for (let k = 0; k < ids.length && k < page.limit; k++) {
+    const record = ctx.store.get(ids[k]);
     if (record === undefined || record.account !== account) continue;
     if (active_only && isFinalStatus(record.status)) continue;
     orders.push(ctx.renderer.render(record));
   }
-  sendJson(res, 200, { success: true, count: orders.length, orders });
+  const body: Record<string, unknown> = { success: true, count: orders.length, orders };
+  // The next page starts below the last id of this one, whether or not that order was listed.
+  if (more) body.next_after_order_id = String(ids[page.limit - 1]);
+  sendJson(res, 200, body);
+}
+
+/** How many orders one page of GET /orders holds when the client names no limit. */
+const LIST_LIMIT_DEFAULT = 1000;
+/** The largest page: it is rendered on the io thread, which every other request waits for meanwhile. */
+const LIST_LIMIT_MAX = 10_000;
+
+/**
+ * The page GET /orders is asked for: `limit` (1 to LIST_LIMIT_MAX, default
+ * LIST_LIMIT_DEFAULT) and `after_order_id`, the cursor. The list is newest first (order id
+ * descending), so a page after an order id holds the orders with smaller ids; a client
+ * passes the previous page's `next_after_order_id`. Refuses a bad value and answers
+ * undefined.
+ */
+function readPage(query: URLSearchParams, res: HttpResponder): { limit: number; after_order_id: number } | undefined {
+  let limit = LIST_LIMIT_DEFAULT;
+  const limit_text = query.get('limit');
+  if (limit_text !== null) {
+    if (!/^\d{1,9}$/.test(limit_text)) {
+      sendRefusal(res, RejectCode.INVALID_FIELD_TYPE, 'limit must be a whole number');
+      return undefined;
+    }
+    limit = Number(limit_text);
+    if (limit < 1 || limit > LIST_LIMIT_MAX) {
+      sendRefusal(res, RejectCode.VALUE_OUT_OF_RANGE, `limit must be between 1 and ${LIST_LIMIT_MAX}`);
+      return undefined;
+    }
+  }
+  let after_order_id = Infinity;
+  const after_text = query.get('after_order_id');
+  if (after_text !== null) {
+    const parsed = parseOrderId(after_text);
+    if (parsed === undefined) {
+      sendRefusal(res, RejectCode.INVALID_FIELD_TYPE, 'after_order_id must be an order id');
+      return undefined;
+    }
+    after_order_id = parsed;
+  }
+  return { limit, after_order_id };
 }
 
 function getOrder(ctx: IoContext, req: HttpRequest, res: HttpResponder, id_text: string): void {

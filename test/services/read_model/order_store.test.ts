@@ -291,3 +291,38 @@ t.test('after any run of orders, fills, cancels and replaces, the store holds wh
   t.same(active, engine_open, 'active in the read model = open in the engine');
   for (const id of engine_open) t.notOk(isFinalStatus(store.statusOf(id)), `open order ${id} is readable and not final`);
 });
+
+t.test('newestOrders pages an account\'s orders newest first, each order on exactly one page', async (t) => {
+  const h = harnessWithMarket();
+  const feed = new StoreFeed(h, new OrderStore(1024));
+  const resting: number[] = [];
+  const refused: number[] = [];
+  for (let k = 0; k < 30; k++) {
+    resting.push(h.order({ side: 'buy', qty: '0.1', price: '44000' }).reply.order_id);
+    if (k % 3 === 0) refused.push(h.order({ side: 'buy', qty: '1000', price: '44000' }).reply.order_id);
+  }
+  const canceled = resting.filter((_, k) => k % 4 === 0);
+  for (const id of canceled) h.cancel(id);
+  feed.catchUp();
+  const alice = h.account('alice');
+  const open = resting.filter((id) => !canceled.includes(id));
+  const pages = (with_recent: boolean, limit: number) => {
+    const all: number[][] = [];
+    let after = Infinity;
+    for (;;) {
+      const page = feed.store.newestOrders(alice, after, limit, with_recent);
+      if (page.length === 0) return all;
+      t.ok(page.length <= limit, `a page holds at most ${limit}`);
+      all.push(page);
+      after = page[page.length - 1];
+    }
+  };
+  const descending = (ids: number[]) => [...ids].sort((a, b) => b - a);
+  const active_pages = pages(false, 7);
+  t.equal(active_pages.length, Math.ceil(open.length / 7));
+  t.same(active_pages.flat(), descending(open), 'the open orders, newest first, once each');
+  const recent = feed.store.recentOrders(alice);
+  t.same(pages(true, 5).flat(), descending([...new Set([...open, ...recent])]), 'with the recent ones: open and recent, once each');
+  t.same(feed.store.newestOrders(alice, Infinity, 1000, false), descending(open), 'a limit above the count answers them all');
+  t.same(feed.store.newestOrders(h.account('bob'), Infinity, 10, true), [], 'another account has none');
+});

@@ -309,6 +309,43 @@ t.test('GET /orders lists open orders with active_only=true and recent final one
   t.equal(explicit.body.count, all.body.count, 'active_only=false and the own account name change nothing');
 });
 
+t.test('GET /orders comes in pages of at most limit orders, newest first, that together hold every order once', async (t) => {
+  for (let k = 0; k < 7; k++) await oms.request('POST', '/orders', { body: restingBuy({ client_order_id: `page-${k}` }) });
+  const ids = (list: { order_id: string }[]) => list.map((o) => o.order_id);
+  for (const active_only of [true, false]) {
+    const whole = await oms.request('GET', `/orders?active_only=${active_only}&limit=10000`);
+    t.ok(whole.body.count >= 7, `${whole.body.count} orders in one page of 10000`);
+    t.notOk('next_after_order_id' in whole.body, 'and nothing after it');
+    const paged: string[] = [];
+    let cursor = '';
+    for (let page = 0; page < 100; page++) {
+      const answer = await oms.request('GET', `/orders?active_only=${active_only}&limit=3${cursor}`);
+      t.equal(answer.status, 200);
+      t.ok(answer.body.count <= 3 && answer.body.count === answer.body.orders.length, `page ${page}: ${answer.body.count} orders`);
+      paged.push(...ids(answer.body.orders));
+      if (answer.body.next_after_order_id === undefined) break;
+      t.equal(answer.body.next_after_order_id, paged[paged.length - 1], 'the cursor is the last order of the page');
+      cursor = `&after_order_id=${answer.body.next_after_order_id}`;
+    }
+    t.same(paged, ids(whole.body.orders), `active_only=${active_only}: the pages hold every order once, newest first`);
+  }
+  const first = await oms.request('GET', '/orders?limit=1');
+  t.equal(first.body.count, 1);
+  t.type(first.body.next_after_order_id, 'string');
+});
+
+t.test('GET /orders refuses a bad limit or cursor with 400 and a code', async (t) => {
+  for (const [query, code] of [
+    ['limit=0', 'VALUE_OUT_OF_RANGE'], ['limit=10001', 'VALUE_OUT_OF_RANGE'], ['limit=abc', 'INVALID_FIELD_TYPE'],
+    ['limit=-1', 'INVALID_FIELD_TYPE'], ['limit=1.5', 'INVALID_FIELD_TYPE'], ['after_order_id=x', 'INVALID_FIELD_TYPE'],
+    ['after_order_id=0', 'INVALID_FIELD_TYPE'],
+  ]) {
+    const answer = await oms.request('GET', `/orders?${query}`);
+    t.equal(answer.status, 400, `${query}: 400`);
+    t.match(answer.body, { success: false, code, reason: String }, `${query}: ${code}`);
+  }
+});
+
 t.test('a wrong method answers 405 with Allow, and an unknown route 404', async (t) => {
   for (const [method, route, allow] of [['PUT', '/orders', 'POST, GET'], ['POST', '/orders/1', 'GET, DELETE, PATCH'], ['DELETE', '/orders', 'POST, GET']]) {
     const result = await oms.request(method, route, { body: {} });
