@@ -16,6 +16,8 @@
  * | OMS_MAX_BODY_BYTES  | 4096                    | largest HTTP body accepted (WebSocket: OMS_WS_MAX_PAYLOAD_BYTES) |
  * | OMS_LOG_LEVEL       | info                    | pino level |
  * | OMS_STAGE_SAMPLE_EVERY | 16                   | stage timing: trace one request in N (0: none); GET /metrics/stages |
+ * | OMS_FAIL_STOP_EXIT_MS | 2000                  | after the engine or journal dies: refuse orders NOT_READY for this long, then exit 70 |
+ * | OMS_FAULT_ENGINE_EXIT_AFTER_COMMANDS | 0 (off) | TEST FAULT ONLY: the engine worker exits (code 99) once it has handled this many commands, to test fail-stop |
  * | NATS_URL, REDIS_URL, QDB_CLIENT_CONF, OMS_MARKET_DATA: see services/ |
  * | OMS_MAX_OPEN_ORDERS, OMS_DEDUPE_WINDOW, OMS_ENGINE_SPIN: see engine/config |
  */
@@ -50,6 +52,14 @@ export interface OmsConfig {
   /** Stage timing: one request in this many is traced through every hop (0: none). */
   readonly stage_sample_every: number;
   readonly shutdown_timeout_ms: number;
+  /** After the engine or journal died, how long the process answers NOT_READY before it exits non-zero (fail_stop.ts). */
+  readonly fail_stop_exit_ms: number;
+  /**
+   * A test fault, off (0) unless set: the engine worker exits abruptly once it has handled
+   * this many commands, so a test can see the OMS fail-stop. Read once at start; never set
+   * it in production.
+   */
+  readonly fault_engine_exit_after_commands: number;
   readonly ws_max_backpressure_bytes: number;
   readonly ws_idle_timeout_s: number;
   readonly ws_heartbeat_interval_ms: number;
@@ -122,6 +132,8 @@ export function loadOmsConfig(env: NodeJS.ProcessEnv = process.env): OmsConfig {
     request_timeout_ms: integer(env, 'OMS_REQUEST_TIMEOUT_MS', 5000, 10, 600_000),
     stage_sample_every: integer(env, 'OMS_STAGE_SAMPLE_EVERY', 16, 0, 1 << 20),
     shutdown_timeout_ms: integer(env, 'OMS_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
+    fail_stop_exit_ms: integer(env, 'OMS_FAIL_STOP_EXIT_MS', 2000, 0, 60_000),
+    fault_engine_exit_after_commands: integer(env, 'OMS_FAULT_ENGINE_EXIT_AFTER_COMMANDS', 0, 0, 1 << 30),
     ws_max_backpressure_bytes: integer(env, 'OMS_WS_MAX_BACKPRESSURE_BYTES', 1 << 20, 1024, 1 << 30),
     ws_idle_timeout_s: integer(env, 'OMS_WS_IDLE_TIMEOUT_S', 60, 8, 960),
     ws_heartbeat_interval_ms: integer(env, 'OMS_WS_HEARTBEAT_MS', 10_000, 100, 600_000),

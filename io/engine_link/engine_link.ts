@@ -149,6 +149,7 @@ export class EngineLink {
       handler(refusal(request_id, RejectCode.NOT_READY));
     }
     this.oldest_in_flight = this.next_request_id;
+    this.notifyDrained();
     for (const listener of this.fail_stop_listeners) listener(reason);
   }
 
@@ -164,7 +165,10 @@ export class EngineLink {
    */
   submit(write: (writer: CommandWriter, request_id: number) => boolean, handler: ReplyHandler): SubmitResult {
     if (this.failure_reason !== null) {
-      setImmediate(() => handler(refusal(0, RejectCode.NOT_READY)));
+      setImmediate(() => {
+        handler(refusal(0, RejectCode.NOT_READY));
+        this.notifyDrained(); // the pump no longer runs: flush batched output (WebSocket rejects) here
+      });
       return 'ok';
     }
     const request_id = this.next_request_id;
@@ -218,10 +222,14 @@ export class EngineLink {
   /** Applies durable events and releases ready replies; returns the work done. Also used at start-up. */
   drain(): number {
     const work = this.drainEvents() + this.drainReplies();
-    if (work > 0) for (const listener of this.drained_listeners) listener();
+    if (work > 0) this.notifyDrained();
     // Answers are written by now: HTTP ones in their handlers, WebSocket ones in the flush above.
     if (this.traced_delivered.length > 0) this.recordTraced();
     return work;
+  }
+
+  private notifyDrained(): void {
+    for (const listener of this.drained_listeners) listener();
   }
 
   hasWork(): boolean {

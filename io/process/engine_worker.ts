@@ -16,7 +16,11 @@ import { ColumnarFile } from '../../services/snapshot/columnar_file.js';
 import { readEngineState } from '../../services/snapshot/engine_state_codec.js';
 import { checkRecoveryPlan, RecoveryPlan } from '../../services/snapshot/recovery_plan.js';
 import { GcRecorder } from '../../engine/telemetry/gc_recorder.js';
+import { EngineCounter } from '../../engine/telemetry/engine_counters.js';
 import { WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layout.js';
+
+/** The engine worker's exit code when the test fault above ends it. */
+export const FAULT_EXIT_CODE = 99;
 
 export interface EngineWorkerData extends EngineInit {
   /**
@@ -25,6 +29,11 @@ export interface EngineWorkerData extends EngineInit {
    */
   readonly recovery?: { readonly plan: RecoveryPlan; readonly journal_dir: string } | null;
   readonly profile_gc?: boolean;
+  /**
+   * A test fault (OMS_FAULT_ENGINE_EXIT_AFTER_COMMANDS): exit abruptly, with
+   * FAULT_EXIT_CODE, once this many commands were handled. Absent or 0: never.
+   */
+  readonly fault_exit_after_commands?: number;
 }
 
 const init = workerData as EngineWorkerData;
@@ -50,7 +59,21 @@ const reporter = engine.health?.reporter(WorkerId.ENGINE) ?? null;
 reporter?.setState(WorkerState.STARTING);
 const gc = init.profile_gc === true ? new GcRecorder().start() : null;
 try {
-  runAgent(engine.agent, engine.idle, () => reporter !== null && reporter.stopRequested());
+  runAgent(engine.agent, engine.idle, faultAfter(init.fault_exit_after_commands ?? 0, () => reporter !== null && reporter.stopRequested()));
 } finally {
   if (gc !== null) parentPort?.postMessage({ type: 'gc_records', records: await gc.stop() });
+}
+
+/**
+ * The loop's stop check, with the test fault on top when it is set: the thread ends at
+ * once, skipping onClose and the STOPPED state, as a crash would. (process.exit in a worker
+ * ends that thread only.)
+ */
+function faultAfter(commands_max: number, stop: () => boolean): () => boolean {
+  if (commands_max <= 0) return stop;
+  const counters = new Float64Array(init.counters);
+  return () => {
+    if (counters[EngineCounter.COMMANDS] >= commands_max) process.exit(FAULT_EXIT_CODE);
+    return stop();
+  };
 }

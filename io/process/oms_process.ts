@@ -14,6 +14,7 @@
  *   8. the io link to the engine                                   start_engine_link.ts
  *   9. the snapshot scheduler                                      start_snapshots.ts
  *  10. HTTP and WebSocket servers                                  start_servers.ts
+ *  11. fail-stop if the engine or journal dies                    fail_stop.ts
  *
  * and stops in the reverse order (shutdown.ts), within OMS_SHUTDOWN_TIMEOUT_MS.
  */
@@ -22,6 +23,7 @@ import { disableMemoryReducer } from '../../engine/agent/quiet_heap.js';
 import type { OmsConfig } from '../config/oms_config.js';
 import type { IoContext } from '../io_context.js';
 import { allocateSharedMemory } from './allocate_shared_memory.js';
+import { failStopOnOrderPathDeath } from './fail_stop.js';
 import { rebuildReadModel } from './read_model_recovery.js';
 import { recover } from './recovery.js';
 import { loadReferenceTables } from './reference_tables.js';
@@ -53,6 +55,7 @@ export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandl
   const link = startEngineLink(config, memory, read_model);
   const snapshots = startSnapshots({ config, tables, memory, recovery, read_model, services, link, log });
   const front = await startServers({ config, tables, memory, read_model, services, link, snapshots, log });
+  failStopOnOrderPathDeath({ engine, journal, health: memory.health, link, log, exit_after_ms: config.fail_stop_exit_ms });
   const stop = shutdownSequence({ config, log, memory, read_model, engine, journal, services, link, snapshots, front });
   return { port: front.server.port, transport: front.server.transport, context: front.context, stop };
 }

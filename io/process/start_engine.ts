@@ -27,6 +27,7 @@ export async function startEngine(config: OmsConfig, tables: ReferenceTables, me
       event_wake: eventWake(config, memory.buffers),
     }),
     recovery: { plan: recovery.plan, journal_dir: recovery.journal_dir },
+    fault_exit_after_commands: config.fault_engine_exit_after_commands,
   };
   const worker = new Worker(ENGINE_WORKER_URL, { workerData: init, name: 'engine' });
   await waitForWorker(worker, memory.health, WorkerId.ENGINE, 'engine', log);

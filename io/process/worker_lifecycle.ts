@@ -1,7 +1,8 @@
 /**
  * Starting and stopping the two workers the order path cannot run without (engine and
- * journal). They are not supervised: if one dies, the OMS is fail-stop (health FAILED,
- * not ready) and its own supervisor restarts the process, where recovery takes over.
+ * journal). They are not supervised: if one dies, its health turns FAILED here and the OMS
+ * is fail-stop (fail_stop.ts: orders refused NOT_READY, health 503, exit non-zero), so its
+ * own supervisor restarts the process, where recovery takes over.
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';

@@ -119,6 +119,9 @@ export class WsOrderEntry {
       this.outbound.report(session, this.reports);
     } else if (reply.code === RejectCode.TIMEOUT) {
       this.outbound.reject(session, m.seq, reply.code, 'the engine did not answer in time', m.template_id);
+    } else if (reply.code === RejectCode.NOT_READY) {
+      // Fail-stop (the engine or journal died): the link answers for the engine.
+      this.outbound.reject(session, m.seq, reply.code, rejectInfo(reply.code).reason, m.template_id);
     }
     this.outbound.markDirty(session);
   }

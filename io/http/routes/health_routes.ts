@@ -1,6 +1,8 @@
 /**
  * Liveness, readiness and per-worker health, readable without a key.
- *  - /health/live: the process answers (200), whatever its dependencies.
+ *  - /health/live: the process answers (200), whatever its dependencies, unless the order
+ *    path failed for good (fail-stop: the engine or journal died): then 503 with the
+ *    reason, while the process waits to exit, so no probe keeps a dead OMS in rotation.
  *  - /health/ready: orders can be taken now: the engine and journal are running and keeping
  *    up, and the OMS is not shutting down (200, else 503 with the reasons).
  *  - /health/workers: each worker by name with state, heartbeat age, processed, lag, restarts.
@@ -15,9 +17,19 @@ export interface HealthProbe {
 }
 
 export function addHealthRoutes(router: Router, ctx: IoContext, probe: HealthProbe): void {
-  router.add('GET', '/health/live', (_req, res) => sendJson(res, 200, { status: 'live' }));
+  router.add('GET', '/health/live', (_req, res) => {
+    const failure = ctx.link.failure;
+    if (failure !== null) return sendJson(res, 503, { status: 'failed', reasons: [failure] });
+    sendJson(res, 200, { status: 'live' });
+  });
   router.add('GET', '/health/ready', (_req, res) => {
     const report = probe.ready();
+    const failure = ctx.link.failure;
+    if (failure !== null) {
+      report.body.reasons.push(failure);
+      report.body.status = 'not_ready';
+      report.status = 503;
+    }
     if (!ctx.accepting()) {
       report.body.reasons.push('shutting down');
       report.body.status = 'not_ready';
