@@ -19,6 +19,8 @@
  *    whichever file is newest on disk;
  *  - each sink when its setting is present (NATS_URL, REDIS_URL, QDB_CLIENT_CONF) and the
  *    journal exists (OMS_DURABILITY is not none: sinks read the journal, not the ring).
+ *    The Redis sink, which computes positions, gets a plan like the PnL worker's at every
+ *    (re)start and rebuilds from its snapshot, not from sequence 1.
  *
  * Entry files resolve relative to this compiled module, so they run from dist/ and dist-d/ alike.
  */
@@ -140,8 +142,13 @@ export function serviceWorkerSpecs(w: ServiceWiring): ServiceWorkerSpecs {
     disabled.push(WorkerId.SINK_NATS);
   }
   if (journal_exists && config.redis_url) {
-    const init: RedisSinkWorkerInit = { ...common, redis: { url: config.redis_url } };
-    enabled.push({ name: 'sink_redis', worker_id: WorkerId.SINK_REDIS, url: SERVICE_WORKER_URLS.sink_redis, workerData: init });
+    const redis = { url: config.redis_url };
+    // Like the PnL worker, the sink rebuilds positions from the latest verified snapshot at
+    // every (re)start: the journal before it may be retired.
+    enabled.push({
+      name: 'sink_redis', worker_id: WorkerId.SINK_REDIS, url: SERVICE_WORKER_URLS.sink_redis,
+      workerData: (): RedisSinkWorkerInit => ({ ...common, redis, recovery: w.verified.planFromLatest(w.recovery.to_seq) }),
+    });
   } else {
     disabled.push(WorkerId.SINK_REDIS);
   }

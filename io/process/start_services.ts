@@ -18,7 +18,11 @@ export interface Services {
   readonly supervisors: readonly WorkerSupervisor[];
   /** The service workers this configuration runs, by health name. */
   readonly names: readonly string[];
-  /** Cursor files of the enabled sinks: the snapshot task keeps the journal they still need. */
+  /**
+   * Cursor files of the enabled sinks: the snapshot task keeps the journal they still need
+   * (all of it while one is missing). Cursor files of sinks not enabled now hold the
+   * journal too, found on disk by the task (services/snapshot/journal_retention.ts).
+   */
   readonly sink_cursor_files: readonly string[];
 }
 

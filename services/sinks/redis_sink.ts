@@ -9,9 +9,11 @@
  *    absolute values (HSET of every field; null fields are written as "");
  *  - positions are computed here, in journal order, by the same PnL book the PnL worker
  *    uses (services/pnl/pnl_book.ts), and written as absolute values; never INCR. At
- *    start the book is rebuilt by replaying the journal up to the cursor, so it stands
- *    exactly where Redis stood after the last acknowledged batch. A prepared batch is
- *    kept across retries, so the book is advanced once per batch however many sends it takes.
+ *    start the book is rebuilt from the worker's recovery plan (its snapshot's book plus
+ *    the journal after it, up to the cursor: sink_position_book.ts), so it stands where
+ *    Redis stood after the last acknowledged batch; the journal before the snapshot may
+ *    be retired. A prepared batch is kept across retries, so the book is advanced once
+ *    per batch however many sends it takes.
  *
  * `oms:sink:redis:last_seq` holds the last sequence written (same transaction), for
  * operators. REDIS_URL may name a database: redis://host:6379/2.
@@ -22,11 +24,11 @@ import { EventType, Side } from '../../engine/protocol/enums.js';
 import { EventRecord } from '../../engine/protocol/event_record.js';
 import { formatRatio, formatUnits } from '../../engine/reference/decimal.js';
 import { MICRO } from '../../engine/reference/instruments.js';
-import { replayJournal } from '../journal/replay.js';
 import { PnlBook } from '../pnl/pnl_book.js';
-import { applyEventToBook } from '../pnl/pnl_events.js';
+import type { RecoveryPlan } from '../snapshot/recovery_plan.js';
 import { isoFromMicros, OrderEventJson, OrderEventMapper } from './order_event_json.js';
 import { SinkTarget } from './sink_agent.js';
+import { rebuildSinkPositionBook } from './sink_position_book.js';
 
 export interface RedisSinkOptions {
   readonly url: string;
@@ -53,6 +55,8 @@ export class RedisSinkTarget implements SinkTarget<RedisBatch> {
   readonly name = 'redis';
   private redis: Redis | null = null;
   private book: PnlBook | null = null;
+  /** Fills up to this sequence are in the book already (it was rebuilt from a snapshot ahead of the cursor). */
+  private book_through_seq = 0;
   private readonly connect_timeout_ms: number;
   private readonly command_timeout_ms: number;
   private last_error_log_ms = 0;
@@ -61,6 +65,8 @@ export class RedisSinkTarget implements SinkTarget<RedisBatch> {
     private readonly options: RedisSinkOptions,
     private readonly mapper: OrderEventMapper,
     private readonly journal_dir: string,
+    /** Which snapshot the book starts from: see sink_position_book.ts. */
+    private readonly recovery: RecoveryPlan,
     private readonly log: Logger,
   ) {
     this.connect_timeout_ms = options.connect_timeout_ms ?? 2_000;
@@ -93,8 +99,9 @@ export class RedisSinkTarget implements SinkTarget<RedisBatch> {
         commands.push(['hset', orderKey(event.orig_order_id), 'status', 'REPLACED', 'remaining_quantity', '0',
           'replaced_by', json.order_id]);
       }
-      // Advances the book's clock too; only fills return a cell.
-      const cell = applyBookEvent(book, event);
+      // Only fills return a cell. A fill the rebuilt book holds already still rewrites its
+      // position (with the book's value), but is not counted twice.
+      const cell = event.seq <= this.book_through_seq ? touchedCell(book, event) : applyBookEvent(book, event);
       if (cell >= 0) touched.set(cell, event.ts_us);
     }
     for (const [cell, ts_us] of touched) commands.push(this.positionCommand(book, cell, ts_us));
@@ -150,15 +157,13 @@ export class RedisSinkTarget implements SinkTarget<RedisBatch> {
   }
 
   private rebuildBook(cursor: number): PnlBook {
-    const book = new PnlBook({
+    const rebuilt = rebuildSinkPositionBook(this.recovery, cursor, this.journal_dir, {
       accounts: this.mapper.account_count,
       notional_scale: this.mapper.instruments.instruments.map((i) => i.notional_scale),
       session_end_utc_minutes: 0,
-    });
-    const started = performance.now();
-    const applied = replayJournal(this.journal_dir, 1, cursor, (views, base) => { applyEventToBook(book, views, base, false); });
-    this.log.info({ cursor, applied, ms: Math.round(performance.now() - started) }, 'rebuilt positions from the journal up to the cursor');
-    return book;
+    }, this.log);
+    this.book_through_seq = rebuilt.through_seq;
+    return rebuilt.book;
   }
 
   private positionCommand(book: PnlBook, cell: number, ts_us: number): string[] {
@@ -185,6 +190,11 @@ function applyBookEvent(book: PnlBook, event: EventRecord): number {
     return -1;
   }
   return book.applyFill(event.account, event.symbol, event.side === Side.BUY ? 1 : -1, event.last_fill_qty_lots, event.last_fill_price_ticks, event.seq);
+}
+
+/** The cell a fill event names (or -1 for any other event), without applying it. */
+function touchedCell(book: PnlBook, event: EventRecord): number {
+  return event.type === EventType.FILL ? book.cell(event.account, event.symbol) : -1;
 }
 
 /** The order hash's fields: every JSON field as a string, null as "". */

@@ -112,6 +112,10 @@ export class SnapshotScheduler {
       health.setState(WorkerId.SNAPSHOT, WorkerState.RUNNING);
       log.info({ seq: result.seq, bytes: result.bytes, ms: result.ms, open_orders: result.open_orders, retired_segments: result.retired_segments.length },
         'snapshot written and verified');
+      for (const hold of result.disabled_sink_holds) {
+        log.warn({ cursor_file: hold.file, cursor_seq: hold.seq, segments_held: hold.segments_held },
+          'a sink that is not enabled holds back journal segments through its cursor: delete the cursor file if that sink is not coming back (services/snapshot/RETENTION.md)');
+      }
       return result;
     } catch (error) {
       this.failures++;

@@ -11,8 +11,8 @@
  *      back, restore it and check its hash again, and only then give it its final name;
  *   4. retire snapshots older than the newest `keep_snapshots`, except the base (a damaged
  *      file can sit between the base and the new one: the base stays the fallback), and
- *      journal segments wholly below both the oldest kept snapshot and every enabled
- *      sink's cursor.
+ *      journal segments wholly below the oldest kept snapshot, every enabled sink's
+ *      cursor and every other cursor file present (journal_retention.ts).
  *
  * It runs in a piscina worker thread, so the io thread and the engine never wait for it.
  */
@@ -23,12 +23,12 @@ import { stateHash } from '../../engine/state/state_hash.js';
 import { OrderStore } from '../read_model/order_store.js';
 import { fsyncDirectory } from '../storage/fsync_directory.js';
 import { runAtBackgroundPriority } from '../runtime/background_priority.js';
-import { listSegments } from '../journal/journal_reader.js';
 import { replayJournal } from '../journal/replay.js';
 import { SlotViews } from '../../engine/protocol/slot_views.js';
 import { PnlBook, PnlBookJson } from '../pnl/pnl_book.js';
 import { applyEventToBook } from '../pnl/pnl_events.js';
 import { ColumnarFile, ColumnarWriter } from './columnar_file.js';
+import { DisabledSinkHold, retentionFloor, retireSegments } from './journal_retention.js';
 import { engineMeta, readEngineState, writeEngineSections } from './engine_state_codec.js';
 import { readOrderStore, writeOrderStoreSection } from './order_store_codec.js';
 import { listSnapshots, SnapshotRef, snapshotDirectory, snapshotFileName } from './snapshot_files.js';
@@ -44,7 +44,10 @@ export interface SnapshotTaskInput {
   readonly target_seq: number;
   /** The hash that event carries: the live state after target_seq - 1. */
   readonly expected_hash: number;
-  /** Cursor files of the sinks that are enabled; their positions hold segments back. */
+  /**
+   * Cursor files of the sinks that are enabled; their positions hold segments back (all of
+   * the journal while a file is missing). Other cursor files present hold segments back too.
+   */
   readonly sink_cursor_files: readonly string[];
   readonly keep_snapshots: number;
   /** For the PnL book the snapshot carries (its day roll). */
@@ -61,6 +64,8 @@ export interface SnapshotTaskResult {
   readonly orders_kept: number;
   readonly retired_segments: readonly string[];
   readonly retired_snapshots: readonly string[];
+  /** Cursor files of sinks not enabled now that hold back many segments (the scheduler warns). */
+  readonly disabled_sink_holds: readonly DisabledSinkHold[];
 }
 
 export class SnapshotVerificationError extends Error {
@@ -137,38 +142,13 @@ export default function takeSnapshot(input: SnapshotTaskInput): SnapshotTaskResu
     fs.rmSync(old.path, { force: true });
     retired_snapshots.push(old.path);
   }
-  const retired_segments = retireSegments(journal_dir, retentionFloor(input));
+  const retention = retentionFloor(input.data_dir, input.sink_cursor_files);
+  const retired_segments = retireSegments(journal_dir, retention.floor);
   let orders_kept = 0;
   store.forEach(() => orders_kept++);
   return {
     seq: input.target_seq, state_hash: final_hash, file: final_path, bytes, ms: Math.round(performance.now() - started),
     open_orders: state.slab.live, orders_kept, retired_segments, retired_snapshots,
+    disabled_sink_holds: retention.disabled_sink_holds,
   };
-}
-
-/** The highest sequence every reader is past: the oldest kept snapshot and every sink cursor. */
-function retentionFloor(input: SnapshotTaskInput): number {
-  const kept = listSnapshots(input.data_dir);
-  let floor = kept.length === 0 ? 0 : kept[0].seq;
-  for (const file of input.sink_cursor_files) {
-    if (!fs.existsSync(file)) return 0; // a sink that never wrote a cursor still needs everything
-    const cursor = JSON.parse(fs.readFileSync(file, 'utf8')) as { seq?: unknown };
-    const seq = typeof cursor.seq === 'number' ? cursor.seq : 0;
-    if (seq < floor) floor = seq;
-  }
-  return floor;
-}
-
-/** Deletes closed segments whose every record is at or below `floor`. */
-function retireSegments(journal_dir: string, floor: number): string[] {
-  const segments = listSegments(journal_dir);
-  const retired: string[] = [];
-  for (let i = 0; i + 1 < segments.length; i++) {
-    const last_seq = segments[i + 1].first_seq - 1;
-    if (last_seq > floor) break;
-    fs.rmSync(segments[i].path, { force: true });
-    retired.push(segments[i].path);
-  }
-  if (retired.length > 0) fsyncDirectory(journal_dir);
-  return retired;
 }

@@ -17,7 +17,14 @@ import { WorkerHealthBlock } from '../../../engine/telemetry/worker_health.js';
 import { WorkerId, WorkerState } from '../../../engine/telemetry/worker_health_layout.js';
 import { seededRandom } from '../../../services/market_data/simulated_ticker.js';
 import { isOrderEvent } from '../../../services/sinks/order_event_json.js';
+import { listSegments } from '../../../services/journal/journal_reader.js';
+import { replayJournal } from '../../../services/journal/replay.js';
+import { PnlBook } from '../../../services/pnl/pnl_book.js';
+import { applyEventToBook } from '../../../services/pnl/pnl_events.js';
 import { REDIS_LAST_SEQ_KEY } from '../../../services/sinks/redis_sink.js';
+import { ColumnarWriter } from '../../../services/snapshot/columnar_file.js';
+import { SnapshotRef, snapshotDirectory, snapshotFileName } from '../../../services/snapshot/snapshot_files.js';
+import { VerifiedSnapshot } from '../../../services/snapshot/verified_snapshot.js';
 import type { RedisSinkWorkerInit } from '../../../services/sinks/redis_sink_worker.js';
 import { WorkerSupervisor } from '../../../services/supervisor/worker_supervisor.js';
 import { ManagedServer, startRedisServer } from '../../support/servers.js';
@@ -37,6 +44,8 @@ interface Rig {
   readonly health: WorkerHealthBlock;
   readonly supervisor: WorkerSupervisor;
   readonly redis: Redis;
+  /** What the process would hold as its latest verified snapshot; the worker's plan comes from it at every start. */
+  readonly verified: VerifiedSnapshot;
 }
 
 async function rig(t: Test, seed: number): Promise<Rig> {
@@ -44,7 +53,8 @@ async function rig(t: Test, seed: number): Promise<Rig> {
   const journal = new TestJournal();
   t.teardown(() => journal.remove());
   const health = new WorkerHealthBlock();
-  const init: RedisSinkWorkerInit = {
+  const verified = new VerifiedSnapshot(null);
+  const init: Omit<RedisSinkWorkerInit, 'recovery'> = {
     data_dir: journal.data_dir,
     journal_progress: journal.progress.buffer,
     health: health.buffer,
@@ -57,13 +67,14 @@ async function rig(t: Test, seed: number): Promise<Rig> {
     redis: { url: server.url, connect_timeout_ms: 500, command_timeout_ms: 1_000 },
   };
   const supervisor = new WorkerSupervisor({
-    name: 'sink_redis', worker_id: ID, url: WORKER_URL, execArgv: FAST_THREAD, workerData: init, backoff_initial_ms: 50,
+    name: 'sink_redis', worker_id: ID, url: WORKER_URL, execArgv: FAST_THREAD, backoff_initial_ms: 50,
+    workerData: (): RedisSinkWorkerInit => ({ ...init, recovery: verified.planFromLatest(0) }),
   }, health);
   t.teardown(() => supervisor.stop());
   const redis = new Redis(server.url, { maxRetriesPerRequest: null, retryStrategy: () => 100 });
   redis.on('error', () => {});
   t.teardown(() => redis.disconnect());
-  return { server, journal, flow: new OrderFlow(seededRandom(seed), ACCOUNT_NAMES.length, BASE_TICKS), health, supervisor, redis };
+  return { server, journal, flow: new OrderFlow(seededRandom(seed), ACCOUNT_NAMES.length, BASE_TICKS), health, supervisor, redis, verified };
 }
 
 function caughtUp(r: Rig): boolean {
@@ -178,4 +189,67 @@ t.test('replaying from an older cursor rewrites the same absolute values: positi
   await waitFor(() => caughtUp(r) && r.health.view(ID).processed === r.journal.durable_seq - 250, 20_000,
     'the replay of everything after the older cursor to finish');
   await checkRedis(t, r);
+});
+
+/**
+ * Writes a snapshot at `seq` carrying the PnL book a replay of the journal builds (what
+ * the snapshot task stores for the PnL worker and the sink; the engine sections are left
+ * out: these events do not come from an engine), and records it as verified.
+ */
+function snapshotAt(r: Rig, seq: number): SnapshotRef {
+  const book = new PnlBook({ accounts: ACCOUNT_NAMES.length, notional_scale: instruments.instruments.map((i) => i.notional_scale), session_end_utc_minutes: 0 });
+  replayJournal(r.journal.journal_dir, 1, seq, (views, base) => { applyEventToBook(book, views, base, true); });
+  fs.mkdirSync(snapshotDirectory(r.journal.data_dir), { recursive: true });
+  const file = path.join(snapshotDirectory(r.journal.data_dir), snapshotFileName(seq));
+  new ColumnarWriter({ seq, pnl: book.toJSON() }).write(file);
+  const ref = { path: file, seq };
+  r.verified.advance(ref);
+  return ref;
+}
+
+/** Deletes the closed segments wholly at or below `floor`, as the snapshot task's retention does. */
+function retireSegmentsBelow(r: Rig, floor: number): number {
+  const segments = listSegments(r.journal.journal_dir);
+  let retired = 0;
+  for (let i = 0; i + 1 < segments.length && segments[i + 1].first_seq - 1 <= floor; i++) {
+    fs.rmSync(segments[i].path);
+    retired++;
+  }
+  return retired;
+}
+
+async function restartAfterRetention(t: Test, r: Rig, cursor: number): Promise<void> {
+  t.ok(listSegments(r.journal.journal_dir)[0].first_seq > 1, 'sequence 1 is no longer in the journal');
+  r.journal.append(r.flow.events(300));
+  r.supervisor.start();
+  await waitFor(() => caughtUp(r) && r.health.view(ID).processed === r.journal.durable_seq - cursor
+    && r.health.state(ID) === WorkerState.RUNNING, 20_000, 'the restarted sink to catch up, running');
+  t.equal(r.health.view(ID).errors, 0, 'no failed attempt: the book was rebuilt without sequence 1');
+  await checkRedis(t, r);
+}
+
+t.test('a sink restarts from the snapshot and the journal after it once the journal before the snapshot was retired', async (t) => {
+  const r = await rig(t, 11);
+  r.journal.append(r.flow.events(4000));
+  r.supervisor.start();
+  await waitFor(() => caughtUp(r), 30_000, 'the first run to finish');
+  await r.supervisor.stop();
+  const cursor = r.journal.durable_seq;
+  const snapshot = snapshotAt(r, cursor - 700);
+  t.ok(retireSegmentsBelow(r, snapshot.seq) > 0, 'segments below the snapshot are retired');
+  await restartAfterRetention(t, r, cursor);
+});
+
+t.test('a sink behind the latest snapshot, whose journal head was retired up to its cursor, ends with the right positions', async (t) => {
+  const r = await rig(t, 12);
+  r.journal.append(r.flow.events(2000));
+  r.supervisor.start();
+  await waitFor(() => caughtUp(r), 30_000, 'the first run to finish');
+  await r.supervisor.stop();
+  const cursor = r.journal.durable_seq;
+  r.journal.append(r.flow.events(2000));
+  snapshotAt(r, r.journal.durable_seq - 300);
+  // Retention keeps what the sink's cursor still needs, nothing before it.
+  t.ok(retireSegmentsBelow(r, cursor) > 0, 'segments below the sink\'s cursor are retired');
+  await restartAfterRetention(t, r, cursor);
 });

@@ -22,6 +22,7 @@ import { PnlBook, PnlBookJson } from '../../../services/pnl/pnl_book.js';
 import { applyEventToBook } from '../../../services/pnl/pnl_events.js';
 import { readEngineState } from '../../../services/snapshot/engine_state_codec.js';
 import { readOrderStore } from '../../../services/snapshot/order_store_codec.js';
+import { DISABLED_SINK_WARN_SEGMENTS } from '../../../services/snapshot/journal_retention.js';
 import { planRecovery, RecoveryError } from '../../../services/snapshot/recovery_plan.js';
 import { listSnapshots, SnapshotRef } from '../../../services/snapshot/snapshot_files.js';
 import takeSnapshot, { SnapshotTaskInput, SnapshotTaskResult, SnapshotVerificationError } from '../../../services/snapshot/snapshot_task.js';
@@ -191,6 +192,44 @@ t.test('snapshots chain: the second starts from the first and retires the segmen
   const scan = scanJournal(journal_dir);
   const plan = planRecovery(data_dir, scan);
   t.equal(plan.snapshot?.seq, second.reply.last_seq, 'recovery starts from the newest snapshot');
+  t.end();
+});
+
+t.test('a cursor file of a sink not enabled in this run holds the journal until an operator deletes it, with a warning', (t) => {
+  const data_dir = tempDir(t);
+  const journal_dir = path.join(data_dir, 'journal');
+  const h = new EngineHarness();
+  session(h, 30);
+  const first = h.stateHash();
+  session(h, 10);
+  const second = h.stateHash();
+  session(h, 10);
+  const third = h.stateHash();
+  session(h, 5);
+  journal(h, journal_dir, 5);
+  // The Redis sink ran once, got to sequence 3, and is switched off in this run.
+  const cursor = path.join(data_dir, 'cursors', 'redis.json');
+  fs.mkdirSync(path.dirname(cursor));
+  fs.writeFileSync(cursor, JSON.stringify({ sink: 'redis', seq: 3, updated_at: new Date().toISOString() }));
+
+  const base = takeSnapshot(taskInput(h, data_dir, first.reply.last_seq, first.reply.arg));
+  t.equal(listSegments(journal_dir)[0].first_seq, 1, 'the disabled sink\'s cursor at 3 keeps the first segment');
+  t.same(base.retired_segments, []);
+  t.ok(first.reply.last_seq / 5 > DISABLED_SINK_WARN_SEGMENTS + 2, 'the journal before the snapshot is longer than the warning bound');
+  t.equal(base.disabled_sink_holds.length, 1, 'the long hold is reported, for the scheduler to warn');
+  t.equal(base.disabled_sink_holds[0].file, cursor);
+  t.equal(base.disabled_sink_holds[0].seq, 3);
+  t.ok(base.disabled_sink_holds[0].segments_held > DISABLED_SINK_WARN_SEGMENTS);
+
+  const enabled = takeSnapshot(taskInput(h, data_dir, second.reply.last_seq, second.reply.arg, [cursor], refOf(base)));
+  t.equal(listSegments(journal_dir)[0].first_seq, 1, 'enabled, the same cursor holds the journal too');
+  t.same(enabled.disabled_sink_holds, [], 'an enabled sink\'s cursor is not warned about');
+
+  fs.rmSync(cursor);
+  const released = takeSnapshot(taskInput(h, data_dir, third.reply.last_seq, third.reply.arg, [], refOf(enabled)));
+  t.ok(released.retired_segments.length > 0, 'once the operator deletes the cursor file, the next snapshot retires the segments');
+  t.ok(listSegments(journal_dir)[0].first_seq > 3);
+  t.same(released.disabled_sink_holds, []);
   t.end();
 });
 
