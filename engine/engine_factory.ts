@@ -98,7 +98,10 @@ export function createEngine(init: EngineInit, clock: Clock = systemClock, state
   const marks = new MarkCache(init.marks === null ? null : new SeqlockTable(init.marks), symbols);
   const banks = [new RiskLimits(init.limits[0]), new RiskLimits(init.limits[1])];
   const pnl = init.pnl === null ? null : new SeqlockTable(init.pnl);
-  const risk = new PreTradeRisk(engine_state, marks, banks[init.active_limits_bank], pnl);
+  const risk = new PreTradeRisk(engine_state, marks, banks[init.active_limits_bank], pnl, {
+    max_mark_age_ms: init.config.max_mark_age_ms,
+    max_pnl_age_ms: init.config.max_pnl_age_ms,
+  });
   const venue = new SimulatedVenue(engine_state, marks);
   const doorbell = new Doorbell(init.own_doorbell);
   const health = init.health === null ? null : new WorkerHealthBlock(init.health);

@@ -16,6 +16,13 @@ export interface EngineConfig {
   readonly spin_limit: number;
   /** Longest park before the slow tick runs anyway. */
   readonly park_timeout_ms: number;
+  /**
+   * Oldest mark, by the engine's clock, that risk may check an order against; older is
+   * refused STALE_MARK. 0: no check (OMS_MAX_MARK_AGE_MS).
+   */
+  readonly max_mark_age_ms: number;
+  /** Oldest PnL figure the daily-loss check may use; older is refused STALE_PNL. 0: no check (OMS_MAX_PNL_AGE_MS). */
+  readonly max_pnl_age_ms: number;
 }
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
@@ -26,6 +33,11 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   reply_ring_capacity: 1 << 15,
   spin_limit: 2000,
   park_timeout_ms: 50,
+  // Off here: the engine alone cannot know that anyone keeps the mark and PnL tables
+  // current (the benchmark and the engine tests write them once). The OMS, which runs the
+  // market-data and PnL workers, turns both on (OMS_ENGINE_DEFAULTS in io/config/oms_config.ts).
+  max_mark_age_ms: 0,
+  max_pnl_age_ms: 0,
 };
 
 export function engineConfigFromEnv(env: NodeJS.ProcessEnv = process.env, base: EngineConfig = DEFAULT_ENGINE_CONFIG): EngineConfig {
@@ -34,6 +46,8 @@ export function engineConfigFromEnv(env: NodeJS.ProcessEnv = process.env, base: 
     max_open_orders: intFromEnv(env, 'OMS_MAX_OPEN_ORDERS', base.max_open_orders),
     dedupe_window: intFromEnv(env, 'OMS_DEDUPE_WINDOW', base.dedupe_window),
     spin_limit: intFromEnv(env, 'OMS_ENGINE_SPIN', base.spin_limit),
+    max_mark_age_ms: intFromEnv(env, 'OMS_MAX_MARK_AGE_MS', base.max_mark_age_ms),
+    max_pnl_age_ms: intFromEnv(env, 'OMS_MAX_PNL_AGE_MS', base.max_pnl_age_ms),
   };
   validateEngineConfig(config);
   return config;

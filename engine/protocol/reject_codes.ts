@@ -73,6 +73,8 @@ export const RejectCode = {
   KILL_SWITCH_ACCOUNT: 410,
   KILL_SWITCH_GLOBAL: 411,
   NO_REFERENCE_PRICE: 412,
+  STALE_MARK: 413,
+  STALE_PNL: 414,
 
   VENUE_REJECTED: 500,
 
@@ -150,6 +152,8 @@ const info: Record<RejectCodeName, [http_status: number, reason: string]> = {
   KILL_SWITCH_ACCOUNT: [422, 'the account\'s kill switch is engaged'],
   KILL_SWITCH_GLOBAL: [422, 'the global kill switch is engaged'],
   NO_REFERENCE_PRICE: [422, 'there is no market price for this symbol yet'],
+  STALE_MARK: [422, 'the symbol\'s market price is older than the OMS allows (OMS_MAX_MARK_AGE_MS); the market-data feed is behind'],
+  STALE_PNL: [422, 'the account\'s PnL figure is older than the OMS allows (OMS_MAX_PNL_AGE_MS); the daily loss cannot be checked'],
 
   VENUE_REJECTED: [422, 'the venue refused the order'],
 

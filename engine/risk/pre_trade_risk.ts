@@ -5,9 +5,15 @@
  * stops at the first rule it breaks, in this order:
  *
  *   kill switch (global, account) -> halted symbol -> message-rate throttle ->
- *   max order quantity -> reference price present -> price collar -> max order notional ->
- *   max open orders -> position limit (open orders count) -> credit (gross exposure) ->
- *   daily loss -> self-trade prevention
+ *   max order quantity -> reference price present -> mark fresh -> price collar ->
+ *   max order notional -> max open orders -> position limit (open orders count) ->
+ *   credit (gross exposure) -> PnL fresh -> daily loss -> self-trade prevention
+ *
+ * Every order needs its symbol's mark (the collar for priced orders, the touch for market
+ * ones), and every order needs its account's PnL while there is a PnL table (the daily
+ * loss). A mark or PnL figure older than its allowed age (by the engine's own clock,
+ * `book.now_ms`, which it already keeps) refuses the order STALE_MARK / STALE_PNL rather
+ * than checking it against old numbers: two subtractions of doubles already in arrays.
  *
  * A dry run computes every rule's utilisation (the highest, in basis points, and a
  * warning bit for each rule at 80% or more) and takes no throttle token.
@@ -22,6 +28,14 @@ import { MarkCache } from '../state/mark_cache.js';
 
 const WARN_AT = 0.8;
 
+/** How old an input risk may use, in ms by the engine's clock; 0 turns the check off. */
+export interface InputAgeLimits {
+  readonly max_mark_age_ms: number;
+  readonly max_pnl_age_ms: number;
+}
+
+const NO_AGE_LIMITS: InputAgeLimits = { max_mark_age_ms: 0, max_pnl_age_ms: 0 };
+
 export class PreTradeRisk {
   /** Results of the last dry run. */
   utilization_bps = 0;
@@ -29,13 +43,19 @@ export class PreTradeRisk {
   private readonly pnl_scratch = new Float64Array(PNL_FIELD_COUNT);
   /** Result of grossPositionNotional, in a field so no double is returned from a call. */
   private gross_micros = 0;
+  private readonly max_mark_age_ms: number;
+  private readonly max_pnl_age_ms: number;
 
   constructor(
     private readonly state: EngineState,
     private readonly marks: MarkCache,
     public limits: RiskLimits,
     private readonly pnl: SeqlockTable | null,
-  ) {}
+    ages: InputAgeLimits = NO_AGE_LIMITS,
+  ) {
+    this.max_mark_age_ms = ages.max_mark_age_ms;
+    this.max_pnl_age_ms = ages.max_pnl_age_ms;
+  }
 
   /** Price in ticks that values the order's open quantity: limit, stop, or the touch for market orders. */
   refPrice(symbol: number, side: number, order_type: number, price_ticks: number, stop_price_ticks: number): number {
@@ -82,6 +102,9 @@ export class PreTradeRisk {
 
     const last = this.marks.last_ticks[symbol];
     if (!(last > 0)) return RejectCode.NO_REFERENCE_PRICE;
+    if (this.max_mark_age_ms > 0 && book.now_ms - this.marks.updated_at_ms[symbol] > this.max_mark_age_ms) {
+      return RejectCode.STALE_MARK;
+    }
     const collar_ticks = (limits.collar_bps[symbol] * last) / 10_000;
     if (price_ticks > 0) {
       const distance = Math.abs(price_ticks - last);
@@ -133,6 +156,9 @@ export class PreTradeRisk {
 
     if (this.pnl !== null) {
       this.pnl.read(account, this.pnl_scratch);
+      if (this.max_pnl_age_ms > 0 && book.now_ms - this.pnl_scratch[PnlField.UPDATED_AT_MS] > this.max_pnl_age_ms) {
+        return RejectCode.STALE_PNL;
+      }
       const loss = -this.pnl_scratch[PnlField.DAILY_PNL_MICROS];
       const max_loss = limits.daily_loss_limit_micros[account];
       if (loss > 0 && loss >= max_loss) return RejectCode.DAILY_LOSS_LIMIT;

@@ -14,6 +14,8 @@ export class MarkCache {
   readonly last_ticks: Float64Array;
   readonly bid_size_lots: Float64Array;
   readonly ask_size_lots: Float64Array;
+  /** When the mark was written (epoch ms, the writer's clock; 0: never), for the stale-mark check. */
+  readonly updated_at_ms: Float64Array;
   /** Symbols whose marks changed since the venue last looked (1 = changed). */
   readonly changed: Uint8Array;
   private readonly seen_version: Int32Array;
@@ -29,6 +31,7 @@ export class MarkCache {
     this.last_ticks = new Float64Array(symbols);
     this.bid_size_lots = new Float64Array(symbols);
     this.ask_size_lots = new Float64Array(symbols);
+    this.updated_at_ms = new Float64Array(symbols);
     this.changed = new Uint8Array(symbols);
     this.seen_version = new Int32Array(symbols).fill(-1);
   }
@@ -50,19 +53,20 @@ export class MarkCache {
       if (table.recordVersion(s) === this.seen_version[s]) continue;
       this.seen_version[s] = table.read(s, this.scratch);
       this.set(s, this.scratch[MarkField.BID_TICKS], this.scratch[MarkField.ASK_TICKS], this.scratch[MarkField.LAST_TICKS],
-        this.scratch[MarkField.BID_SIZE_LOTS], this.scratch[MarkField.ASK_SIZE_LOTS]);
+        this.scratch[MarkField.BID_SIZE_LOTS], this.scratch[MarkField.ASK_SIZE_LOTS], this.scratch[MarkField.UPDATED_AT_MS]);
       changed++;
     }
     return changed;
   }
 
   /** Sets one symbol's marks directly (tests and recovery). */
-  set(symbol: number, bid: number, ask: number, last: number, bid_size: number, ask_size: number): void {
+  set(symbol: number, bid: number, ask: number, last: number, bid_size: number, ask_size: number, updated_at_ms: number): void {
     this.bid_ticks[symbol] = bid;
     this.ask_ticks[symbol] = ask;
     this.last_ticks[symbol] = last;
     this.bid_size_lots[symbol] = bid_size;
     this.ask_size_lots[symbol] = ask_size;
+    this.updated_at_ms[symbol] = updated_at_ms;
     this.changed[symbol] = 1;
     this.dirty = true;
   }

@@ -18,12 +18,14 @@
  * | OMS_STAGE_SAMPLE_EVERY | 16                   | stage timing: trace one request in N (0: none); GET /metrics/stages |
  * | OMS_FAIL_STOP_EXIT_MS | 2000                  | after the engine or journal dies: refuse orders NOT_READY for this long, then exit 70 |
  * | OMS_FAULT_ENGINE_EXIT_AFTER_COMMANDS | 0 (off) | TEST FAULT ONLY: the engine worker exits (code 99) once it has handled this many commands, to test fail-stop |
+ * | OMS_MAX_MARK_AGE_MS | 5000 (manual: 0)        | orders priced against a mark older than this are refused STALE_MARK (0: no check) |
+ * | OMS_MAX_PNL_AGE_MS  | 5000                    | orders checked against a PnL figure older than this are refused STALE_PNL (0: no check) |
  * | NATS_URL, REDIS_URL, QDB_CLIENT_CONF, OMS_MARKET_DATA: see services/ |
  * | OMS_MAX_OPEN_ORDERS, OMS_DEDUPE_WINDOW, OMS_ENGINE_SPIN: see engine/config |
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { EngineConfig, engineConfigFromEnv } from '../../engine/config/engine_config.js';
+import { DEFAULT_ENGINE_CONFIG, EngineConfig, engineConfigFromEnv } from '../../engine/config/engine_config.js';
 import { AccountLimitsSpec, AccountSpec, DEMO_ACCOUNTS, DEMO_ACCOUNT_LIMITS } from '../../engine/reference/accounts.js';
 import { DEMO_INSTRUMENTS, InstrumentSpec } from '../../engine/reference/instruments.js';
 import { isPowerOfTwo } from '../../engine/layout/layout_builder.js';
@@ -79,6 +81,17 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The engine defaults of the OMS process: it runs a market-data worker that re-writes every
+ * symbol's mark several times a second and a PnL worker that re-stamps every account's
+ * figure each second (PNL_CONFIRM_INTERVAL_MS), so 5 s without a write means a feed or a
+ * worker has stopped. With OMS_MARKET_DATA=manual the marks are what an operator set by
+ * hand and nothing re-writes them, so their age is not checked unless asked for.
+ */
+export function omsEngineDefaults(market_data: OmsConfig['market_data']): EngineConfig {
+  return { ...DEFAULT_ENGINE_CONFIG, max_mark_age_ms: market_data === 'manual' ? 0 : 5000, max_pnl_age_ms: 5000 };
+}
+
 interface AccountsFile {
   readonly defaults?: Partial<AccountLimitsSpec>;
   readonly accounts: readonly (Partial<AccountSpec> & { name: string; api_key: string })[];
@@ -106,7 +119,7 @@ export function loadOmsConfig(env: NodeJS.ProcessEnv = process.env): OmsConfig {
   let engine: EngineConfig;
   let durability: Durability;
   try {
-    engine = engineConfigFromEnv(env);
+    engine = engineConfigFromEnv(env, omsEngineDefaults(market_data as OmsConfig['market_data']));
     durability = parseDurability(env.OMS_DURABILITY);
   } catch (error) {
     throw new ConfigError((error as Error).message);

@@ -5,7 +5,12 @@
  *   /health/ready    200 only if orders can be taken now: the engine and the journal are
  *                    RUNNING, their heartbeats are younger than `max_heartbeat_age_ms`,
  *                    and the journal is at most `max_journal_lag` events behind the
- *                    engine; else 503 with every reason.
+ *                    engine; the workers whose output risk reads (PnL: the daily loss;
+ *                    market data: the marks), when the configuration runs them, are
+ *                    RUNNING, and market data has published a first mark. Else 503 with
+ *                    every reason. Without its inputs, a worker the risk check needs
+ *                    would soon (or, before its first write, at once) make every order a
+ *                    STALE_PNL, STALE_MARK or NO_REFERENCE_PRICE refusal.
  *   /health/workers  200 with every worker's line: state, heartbeat age, processed, lag,
  *                    errors, restarts; a worker the configuration turned off says
  *                    "disabled".
@@ -13,6 +18,7 @@
  * Nothing here asks a worker anything: it reads the health block, the journal progress
  * and the engine counters, which their owners keep current.
  */
+import { MarkField } from '../../engine/reference/mark_table.js';
 import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
 import { EngineCounter } from '../../engine/telemetry/engine_counters.js';
 import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
@@ -37,8 +43,18 @@ export interface ReadinessInputs {
   readonly max_heartbeat_age_ms?: number;
   /** Events the engine may be ahead of the journal (default 32768). */
   readonly max_journal_lag?: number;
+  /**
+   * Worker names the configuration runs (as for workersReport). PnL and market data count
+   * for readiness only when listed here: without the set, neither is checked.
+   */
+  readonly enabled?: ReadonlySet<string>;
+  /** The mark table, to tell whether an enabled market-data worker has published a first mark. */
+  readonly marks?: SeqlockTable | null;
   readonly now_ms?: number;
 }
+
+/** The workers whose output pre-trade risk reads, checked for readiness when enabled. */
+const RISK_INPUT_WORKERS = [WorkerId.PNL, WorkerId.MARKET_DATA] as const;
 
 export interface ReadyBody {
   readonly status: 'ready' | 'not_ready';
@@ -60,10 +76,32 @@ export function readyReport(inputs: ReadinessInputs): HealthResponse<ReadyBody> 
     if (age === null) reasons.push(`${name} has no heartbeat`);
     else if (age > max_age) reasons.push(`${name} heartbeat is ${Math.round(age)} ms old (limit ${max_age} ms)`);
   }
+  for (const worker of RISK_INPUT_WORKERS) {
+    if (!runs(inputs, worker)) continue;
+    const state = inputs.health.state(worker);
+    if (state !== WorkerState.RUNNING) reasons.push(`${WORKER_NAMES[worker]} is ${inputs.health.view(worker, now).state}, not running`);
+  }
+  if (inputs.marks && runs(inputs, WorkerId.MARKET_DATA) && !anyMarkPublished(inputs.marks)) {
+    reasons.push('market_data has published no mark yet');
+  }
   const lag = journalLag(inputs);
   if (lag !== null && lag > max_lag) reasons.push(`journal is ${lag} events behind the engine (limit ${max_lag})`);
   const ready = reasons.length === 0;
   return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'not_ready', reasons, journal_lag: lag } };
+}
+
+/** The configuration runs this worker: listed in `enabled` and not DISABLED in the block. */
+function runs(inputs: ReadinessInputs, worker: number): boolean {
+  return inputs.enabled !== undefined && inputs.enabled.has(WORKER_NAMES[worker])
+    && inputs.health.state(worker) !== WorkerState.DISABLED;
+}
+
+/** True once any symbol's mark has been written (its UPDATED_AT_MS is set). */
+function anyMarkPublished(marks: SeqlockTable): boolean {
+  for (let symbol = 0; symbol < marks.record_count; symbol++) {
+    if (marks.readField(symbol, MarkField.UPDATED_AT_MS) > 0) return true;
+  }
+  return false;
 }
 
 /** Events the engine emitted that are not durable yet; null without the inputs to tell. */

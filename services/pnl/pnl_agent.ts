@@ -4,7 +4,11 @@
  * republishes the rows they changed: the account's PnL record, which the engine's
  * daily-loss check reads, and the (account, symbol) position record, which the io thread
  * serves. The slow tick (every `tick_interval_ms`) revalues open positions when the mark
- * table moved, rolls the day at the session end and beats the heartbeat.
+ * table moved, rolls the day at the session end and beats the heartbeat; every
+ * `confirm_interval_ms` it re-publishes every account's PnL record, changed or not, so its
+ * UPDATED_AT_MS says the worker is alive and the figure current: the engine refuses orders
+ * STALE_PNL when that stamp is older than OMS_MAX_PNL_AGE_MS, which must therefore be
+ * well above the confirm interval.
  *
  * Events at or below `replayed_through_seq` were already applied from the journal at
  * start-up; the ring may still hold some of them (a restarted worker finds its old
@@ -34,7 +38,12 @@ export interface PnlAgentParts {
   readonly tick_interval_ms?: number;
   /** Events handled per doWork at most. */
   readonly max_batch?: number;
+  /** How often every account's PnL record is re-stamped, changed or not (default PNL_CONFIRM_INTERVAL_MS). */
+  readonly confirm_interval_ms?: number;
 }
+
+/** Every account's PnL record is re-stamped at least this often (see the header). */
+export const PNL_CONFIRM_INTERVAL_MS = 1000;
 
 export class PnlAgent implements Agent {
   readonly roleName = 'pnl';
@@ -48,6 +57,8 @@ export class PnlAgent implements Agent {
   private readonly now_ms: () => number;
   private readonly tick_interval_ms: number;
   private readonly max_batch: number;
+  private readonly confirm_interval_ms: number;
+  private next_confirm_ms = 0;
   private readonly dirty_cell: Uint8Array;
   private readonly dirty_cells: Int32Array;
   private dirty_cell_count = 0;
@@ -75,6 +86,7 @@ export class PnlAgent implements Agent {
     this.now_ms = parts.now_ms ?? Date.now;
     this.tick_interval_ms = parts.tick_interval_ms ?? 50;
     this.max_batch = parts.max_batch ?? 4096;
+    this.confirm_interval_ms = parts.confirm_interval_ms ?? PNL_CONFIRM_INTERVAL_MS;
     const cells = this.book.accounts * this.book.symbols;
     if (this.positions_table.record_count !== cells) throw new Error('positions table geometry differs from the book');
     if (this.pnl_table.record_count !== this.book.accounts) throw new Error('PnL table geometry differs from the book');
@@ -91,6 +103,7 @@ export class PnlAgent implements Agent {
     this.book.advanceTo(now);
     this.markAllDirty();
     this.publish(now);
+    this.next_confirm_ms = now + this.confirm_interval_ms;
     this.health?.setState(WorkerState.RUNNING);
     this.tick(now);
   }
@@ -142,6 +155,10 @@ export class PnlAgent implements Agent {
     this.next_tick_ms = now + this.tick_interval_ms;
     this.refreshMarks();
     if (this.book.advanceTo(now)) this.markAllDirty();
+    if (now >= this.next_confirm_ms) {
+      this.next_confirm_ms = now + this.confirm_interval_ms;
+      for (let a = 0; a < this.book.accounts; a++) this.markAccountDirty(a);
+    }
     this.health?.heartbeat(now);
     this.health?.progress(this.processed, this.events.available(), this.book.last_seq);
   }
@@ -184,7 +201,10 @@ export class PnlAgent implements Agent {
       this.dirty_cell[cell] = 1;
       this.dirty_cells[this.dirty_cell_count++] = cell;
     }
-    const account = Math.floor(cell / this.book.symbols);
+    this.markAccountDirty(Math.floor(cell / this.book.symbols));
+  }
+
+  private markAccountDirty(account: number): void {
     if (this.dirty_account[account] === 0) {
       this.dirty_account[account] = 1;
       this.dirty_accounts[this.dirty_account_count++] = account;

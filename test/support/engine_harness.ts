@@ -161,8 +161,10 @@ export class EngineHarness {
     return this.run();
   }
 
-  setDailyPnl(account: string, pnl_quote: number): void {
+  /** Publishes an account's daily PnL the way the PnL worker does, stamped now (the manual clock) unless told. */
+  setDailyPnl(account: string, pnl_quote: number, updated_at_ms = this.clock.now_us / 1000): void {
     this.pnl_table.writeField(this.account(account), PnlField.DAILY_PNL_MICROS, pnl_quote * 1_000_000);
+    this.pnl_table.writeField(this.account(account), PnlField.UPDATED_AT_MS, updated_at_ms);
   }
 
   nextClientOrderId(): string {

@@ -108,6 +108,27 @@ export class OmsServer {
       setTimeout(() => reject(new Error(`the OMS did not start within 60 s:\n${this.logs.slice(-3000)}`)), 60_000).unref();
     });
     this.port = await listening;
+    await this.untilReady(10_000);
+  }
+
+  /**
+   * The OMS listens before its PnL worker has published a first figure (and, with simulated
+   * market data, before the first marks): until then orders are refused STALE_PNL and
+   * /health/ready says 503. Tests start sending at once, so wait for ready here, as a load
+   * balancer would; a process that does not get ready in time is left for the test to judge.
+   */
+  private async untilReady(timeout_ms: number): Promise<void> {
+    const deadline = Date.now() + timeout_ms;
+    while (this.alive && Date.now() < deadline) {
+      try {
+        const response = await fetch(`${this.url}/health/ready`);
+        await response.arrayBuffer();
+        if (response.status === 200) return;
+      } catch {
+        // Not answering yet: try again.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   /** SIGKILL: the crash. */

@@ -24,3 +24,15 @@ t.test('sizes that cannot work are refused with the variable named', (t) => {
     /reply ring/, 'every command must be able to get its reply');
   t.end();
 });
+
+t.test('the mark and PnL age limits are off by default and read from OMS_MAX_MARK_AGE_MS / OMS_MAX_PNL_AGE_MS', (t) => {
+  t.equal(DEFAULT_ENGINE_CONFIG.max_mark_age_ms, 0);
+  t.equal(DEFAULT_ENGINE_CONFIG.max_pnl_age_ms, 0);
+  const config = engineConfigFromEnv({ OMS_MAX_MARK_AGE_MS: '1500', OMS_MAX_PNL_AGE_MS: '2500' });
+  t.equal(config.max_mark_age_ms, 1500);
+  t.equal(config.max_pnl_age_ms, 2500);
+  t.equal(engineConfigFromEnv({}, { ...DEFAULT_ENGINE_CONFIG, max_mark_age_ms: 5000 }).max_mark_age_ms, 5000, 'the base gives the default');
+  t.equal(engineConfigFromEnv({ OMS_MAX_MARK_AGE_MS: '0' }, { ...DEFAULT_ENGINE_CONFIG, max_mark_age_ms: 5000 }).max_mark_age_ms, 0, '0 turns it off');
+  t.throws(() => engineConfigFromEnv({ OMS_MAX_PNL_AGE_MS: '-1' }), /OMS_MAX_PNL_AGE_MS/);
+  t.end();
+});

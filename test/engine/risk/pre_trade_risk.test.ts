@@ -374,3 +374,46 @@ t.test('a limits swap naming a bank that does not exist is refused and changes n
   refused(t, h, h.order({ qty: '2.0001', price: '44000' }), RejectCode.MAX_ORDER_QTY, 'the old bank is still active');
   t.end();
 });
+
+t.test('a mark older than max_mark_age_ms refuses orders STALE_MARK until a fresh tick arrives', (t) => {
+  const h = withMarket({ config: { max_mark_age_ms: 5000 } });
+  accepted(t, h.order({ price: '44000' }), 'a fresh mark');
+  h.advanceMs(5000);
+  accepted(t, h.order({ price: '44000' }), 'a mark exactly at the limit');
+  h.advanceMs(1);
+  refused(t, h, h.order({ price: '44000' }), RejectCode.STALE_MARK, 'a limit order against a mark 5001 ms old');
+  refused(t, h, h.order({ side: 'sell', type: 'MARKET', tif: 'IOC', qty: '0.1' }), RejectCode.STALE_MARK, 'a market order');
+  refused(t, h, h.order({ side: 'buy', type: 'STOP', stop: '45100' }), RejectCode.STALE_MARK, 'a stop order');
+  t.equal(h.check({ price: '44000' }).code, RejectCode.STALE_MARK, 'a dry-run CHECK says so too');
+  h.setMarket('ETHUSDT', { bid: '2499', ask: '2501', last: '2500' });
+  accepted(t, h.order({ symbol: 'ETHUSDT', price: '2500' }), 'another symbol with a fresh mark');
+  h.setMarket('BTCUSDT', { bid: '44999', ask: '45001', last: '45000' });
+  accepted(t, h.order({ price: '44000' }), 'after a fresh tick');
+  t.end();
+});
+
+t.test('a PnL figure older than max_pnl_age_ms refuses orders STALE_PNL until the PnL worker writes it again', (t) => {
+  const h = withMarket({ config: { max_pnl_age_ms: 5000 } });
+  refused(t, h, h.order({ price: '44000' }), RejectCode.STALE_PNL, 'an account whose PnL was never written');
+  h.setDailyPnl('alice', 0);
+  h.setDailyPnl('bob', 0);
+  accepted(t, h.order({ price: '44000' }), 'a fresh PnL figure');
+  h.advanceMs(5000);
+  accepted(t, h.order({ price: '44000' }), 'a PnL figure exactly at the limit');
+  h.advanceMs(1);
+  // The marks are as old, but their check is off here: only the PnL age refuses.
+  refused(t, h, h.order({ price: '44000' }), RejectCode.STALE_PNL, 'a PnL figure 5001 ms old');
+  t.equal(h.check({ price: '44000' }).code, RejectCode.STALE_PNL, 'a dry-run CHECK says so too');
+  h.setDailyPnl('bob', 0);
+  accepted(t, h.order({ account: 'bob', price: '44000' }), 'bob\'s own PnL is fresh');
+  h.setDailyPnl('alice', 0);
+  accepted(t, h.order({ price: '44000' }), 'after the PnL worker wrote alice again');
+  t.end();
+});
+
+t.test('with both ages 0 (the engine default) old marks and PnL are still used', (t) => {
+  const h = withMarket();
+  h.advanceMs(24 * 3600 * 1000);
+  accepted(t, h.order({ price: '44000', tif: 'GTC' }), 'a day later, never re-written');
+  t.end();
+});

@@ -9,6 +9,7 @@ import { WorkerHealthBlock } from '../../../engine/telemetry/worker_health.js';
 import { WorkerId, WorkerState } from '../../../engine/telemetry/worker_health_layout.js';
 import { liveReport, readyReport, workersReport } from '../../../services/health/health_report.js';
 import { allocateJournalProgress, JournalProgressField } from '../../../engine/reference/journal_progress.js';
+import { allocateMarkTable, MarkField } from '../../../engine/reference/mark_table.js';
 
 const NOW = 1_800_000_000_000;
 const HEALTH_MODULE = new URL('../../../engine/telemetry/worker_health.js', import.meta.url).href;
@@ -92,4 +93,40 @@ t.test('a worker that announces STARTING from its own thread is listed with that
   t.type(journal.os_tid, 'number');
   t.not(journal.os_tid, process.pid, 'the worker thread has an id of its own');
   t.equal(body.workers.find((w) => w.name === 'engine')?.os_tid, null, 'a worker that never started has none');
+});
+
+t.test('ready waits for an enabled market-data worker\'s first mark, and names an enabled PnL or market-data worker that is not running', async (t) => {
+  const health = new WorkerHealthBlock();
+  running(health, WorkerId.ENGINE);
+  running(health, WorkerId.JOURNAL);
+  running(health, WorkerId.MARKET_DATA);
+  health.setState(WorkerId.PNL, WorkerState.STARTING);
+  const marks = allocateMarkTable(3);
+  const enabled = new Set(['engine', 'journal', 'pnl', 'market_data']);
+  const report = readyReport({ health, enabled, marks, now_ms: NOW });
+  t.equal(report.status, 503);
+  t.same(report.body.reasons, ['pnl is starting, not running', 'market_data has published no mark yet']);
+
+  running(health, WorkerId.PNL);
+  marks.writeField(2, MarkField.UPDATED_AT_MS, NOW - 50);
+  t.same(readyReport({ health, enabled, marks, now_ms: NOW }).body, { status: 'ready', reasons: [], journal_lag: 0 },
+    'ready once PnL runs and one mark is published');
+
+  health.setState(WorkerId.MARKET_DATA, WorkerState.DEGRADED);
+  t.same(readyReport({ health, enabled, marks, now_ms: NOW }).body.reasons, ['market_data is degraded, not running']);
+});
+
+t.test('market data and PnL the configuration does not run do not hold readiness back', async (t) => {
+  const health = new WorkerHealthBlock();
+  running(health, WorkerId.ENGINE);
+  running(health, WorkerId.JOURNAL);
+  health.setState(WorkerId.MARKET_DATA, WorkerState.DISABLED);
+  const marks = allocateMarkTable(3);
+  // Hand-set marks (OMS_MARKET_DATA=manual): no market-data worker, no mark yet, still ready.
+  t.equal(readyReport({ health, enabled: new Set(['engine', 'journal', 'pnl']), marks, now_ms: NOW }).status, 503,
+    'PnL is enabled and has not started');
+  running(health, WorkerId.PNL);
+  t.equal(readyReport({ health, enabled: new Set(['engine', 'journal', 'pnl']), marks, now_ms: NOW }).status, 200);
+  t.equal(readyReport({ health, enabled: new Set(['engine', 'journal', 'pnl', 'market_data']), marks, now_ms: NOW }).status, 200,
+    'DISABLED in the block counts as not run');
 });

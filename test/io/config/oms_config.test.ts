@@ -1,0 +1,28 @@
+/**
+ * The OMS's own engine defaults: its workers keep the mark and PnL tables current, so their
+ * age is checked (5 s) unless the marks are set by hand.
+ */
+import t from 'tap';
+import { loadOmsConfig } from '../../../io/config/oms_config.js';
+
+t.test('the OMS refuses orders on marks and PnL older than 5 s by default', (t) => {
+  const config = loadOmsConfig({});
+  t.equal(config.engine.max_mark_age_ms, 5000);
+  t.equal(config.engine.max_pnl_age_ms, 5000);
+  t.end();
+});
+
+t.test('with hand-set marks (OMS_MARKET_DATA=manual) their age is not checked unless asked for', (t) => {
+  t.equal(loadOmsConfig({ OMS_MARKET_DATA: 'manual' }).engine.max_mark_age_ms, 0);
+  t.equal(loadOmsConfig({ OMS_MARKET_DATA: 'manual' }).engine.max_pnl_age_ms, 5000, 'the PnL worker still runs');
+  t.equal(loadOmsConfig({ OMS_MARKET_DATA: 'manual', OMS_MAX_MARK_AGE_MS: '2000' }).engine.max_mark_age_ms, 2000);
+  t.end();
+});
+
+t.test('OMS_MAX_MARK_AGE_MS and OMS_MAX_PNL_AGE_MS set the limits; 0 turns a check off; nonsense is refused', (t) => {
+  const config = loadOmsConfig({ OMS_MAX_MARK_AGE_MS: '0', OMS_MAX_PNL_AGE_MS: '750' });
+  t.equal(config.engine.max_mark_age_ms, 0);
+  t.equal(config.engine.max_pnl_age_ms, 750);
+  t.throws(() => loadOmsConfig({ OMS_MAX_MARK_AGE_MS: 'soon' }), /OMS_MAX_MARK_AGE_MS/);
+  t.end();
+});
