@@ -53,6 +53,22 @@ function session(h: EngineHarness, rounds: number): void {
   h.killSwitch('bob', false);
 }
 
+/**
+ * A data dir and a harness that ran one session per entry of `rounds`, each followed by
+ * a STATE_HASH marker (a snapshot point), then `tail` more rounds with no marker.
+ */
+function markedSessions(t: { teardown(fn: () => void): void }, rounds: readonly number[], tail = 0) {
+  const data_dir = tempDir(t);
+  const journal_dir = path.join(data_dir, 'journal');
+  const h = new EngineHarness();
+  const markers = rounds.map((n) => {
+    session(h, n);
+    return h.stateHash();
+  });
+  if (tail > 0) session(h, tail);
+  return { data_dir, journal_dir, h, markers };
+}
+
 function journal(h: EngineHarness, dir: string, segment_records = 50): number {
   const bytes = h.journalBytes();
   const views = slotViewsOver(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
@@ -167,14 +183,7 @@ t.test('a snapshot whose replay disagrees with the engine\'s hash is refused and
 });
 
 t.test('snapshots chain: the second starts from the first and retires the segments no reader needs', (t) => {
-  const data_dir = tempDir(t);
-  const journal_dir = path.join(data_dir, 'journal');
-  const h = new EngineHarness();
-  session(h, 20);
-  const first = h.stateHash();
-  session(h, 20);
-  const second = h.stateHash();
-  session(h, 5);
+  const { data_dir, journal_dir, h, markers: [first, second] } = markedSessions(t, [20, 20], 5);
   const count = journal(h, journal_dir, 20);
   const segments_before = listSegments(journal_dir).length;
 
@@ -196,16 +205,7 @@ t.test('snapshots chain: the second starts from the first and retires the segmen
 });
 
 t.test('a cursor file of a sink not enabled in this run holds the journal until an operator deletes it, with a warning', (t) => {
-  const data_dir = tempDir(t);
-  const journal_dir = path.join(data_dir, 'journal');
-  const h = new EngineHarness();
-  session(h, 30);
-  const first = h.stateHash();
-  session(h, 10);
-  const second = h.stateHash();
-  session(h, 10);
-  const third = h.stateHash();
-  session(h, 5);
+  const { data_dir, journal_dir, h, markers: [first, second, third] } = markedSessions(t, [30, 10, 10], 5);
   journal(h, journal_dir, 5);
   // The Redis sink ran once, got to sequence 3, and is switched off in this run.
   const cursor = path.join(data_dir, 'cursors', 'redis.json');
@@ -234,13 +234,7 @@ t.test('a cursor file of a sink not enabled in this run holds the journal until 
 });
 
 t.test('recovery skips a damaged newest snapshot and uses the one before it', (t) => {
-  const data_dir = tempDir(t);
-  const journal_dir = path.join(data_dir, 'journal');
-  const h = new EngineHarness();
-  session(h, 10);
-  const first = h.stateHash();
-  session(h, 10);
-  const second = h.stateHash();
+  const { data_dir, journal_dir, h, markers: [first, second] } = markedSessions(t, [10, 10]);
   journal(h, journal_dir, 1000);
   const older = takeSnapshot(taskInput(h, data_dir, first.reply.last_seq, first.reply.arg));
   const newest = takeSnapshot(taskInput(h, data_dir, second.reply.last_seq, second.reply.arg, [], refOf(older)));
@@ -253,15 +247,7 @@ t.test('recovery skips a damaged newest snapshot and uses the one before it', (t
 });
 
 t.test('a snapshot starts from its base, not from a damaged newer file, and never retires its base', (t) => {
-  const data_dir = tempDir(t);
-  const journal_dir = path.join(data_dir, 'journal');
-  const h = new EngineHarness();
-  session(h, 10);
-  const first = h.stateHash();
-  session(h, 10);
-  const second = h.stateHash();
-  session(h, 10);
-  const third = h.stateHash();
+  const { data_dir, journal_dir, h, markers: [first, second, third] } = markedSessions(t, [10, 10, 10]);
   const count = journal(h, journal_dir, 1000);
   const whole = fullReplay(h, journal_dir, count);
   const older = takeSnapshot(taskInput(h, data_dir, first.reply.last_seq, first.reply.arg));
