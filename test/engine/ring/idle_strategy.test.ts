@@ -22,6 +22,38 @@ t.test('work resets the spin count', (t) => {
   t.end();
 });
 
+t.test('a spin that ends in a park halves the next spin, down to none', (t) => {
+  const idle = new SpinThenParkIdleStrategy(new Doorbell(), 8, 1);
+  const spinsBeforePark = (): number => {
+    const parks = idle.park_count;
+    let spins = 0;
+    while (!idle.idle(0, never)) spins++;
+    t.equal(idle.park_count, parks + 1);
+    return spins;
+  };
+  t.same([spinsBeforePark(), spinsBeforePark(), spinsBeforePark(), spinsBeforePark(), spinsBeforePark()], [8, 4, 2, 1, 0],
+    'each miss halves the budget: at a steady low rate the owner parks at once');
+  t.end();
+});
+
+t.test('work found while spinning, or a burst after a wake-up, restores the full spin', (t) => {
+  const idle = new SpinThenParkIdleStrategy(new Doorbell(), 8, 1);
+  while (!idle.idle(0, never)) { /* spin, then park: budget 4 */ }
+  t.equal(idle.budget, 4);
+  idle.idle(1, never); // the wake-up found one message: not a burst
+  t.equal(idle.budget, 4, 'a single message after a wake-up keeps the budget');
+  idle.idle(0, never);
+  idle.idle(1, never); // found while spinning
+  t.equal(idle.budget, 8, 'the spin paid: full budget');
+  while (!idle.idle(0, never)) { /* park: budget 4 */ }
+  idle.idle(0, never);
+  t.equal(idle.budget, 4, 'an empty poll after a wake-up is not a burst');
+  while (!idle.idle(0, never)) { /* park: budget 2 */ }
+  idle.idle(3, never);
+  t.equal(idle.budget, 8, 'messages piled up during the park: full budget');
+  t.end();
+});
+
 t.test('work that arrives after announcing the park cancels it', (t) => {
   const doorbell = new Doorbell();
   const idle = new SpinThenParkIdleStrategy(doorbell, 0, 60_000);
@@ -69,6 +101,7 @@ t.test('the park is bounded by the agent\'s deadline, asked for only when it par
 t.test('idle settings out of range are refused', (t) => {
   t.throws(() => new SpinThenParkIdleStrategy(new Doorbell(), -1, 1));
   t.throws(() => new SpinThenParkIdleStrategy(new Doorbell(), 1, 0));
+  t.throws(() => new SpinThenParkIdleStrategy(new Doorbell(), 1, 1, 0));
   t.throws(() => new Doorbell(new SharedArrayBuffer(64)), /too small/);
   t.end();
 });
