@@ -11,7 +11,7 @@ import { RejectCode } from '../../../engine/protocol/reject_codes.js';
 import { sessionEndAfterMs } from '../../../services/pnl/session_clock.js';
 import { IoContext } from '../../io_context.js';
 import { amendRefusal } from '../../orders/amend_rules.js';
-import { validateAmend } from '../../orders/order_validation.js';
+import { validateAmend, validateCancelBody } from '../../orders/order_validation.js';
 import { HttpRequest, HttpResponder } from '../http_types.js';
 import { sendJson, sendRefusal } from '../json_reply.js';
 import { Router } from '../router.js';
@@ -126,6 +126,8 @@ function getOrder(ctx: IoContext, req: HttpRequest, res: HttpResponder, id_text:
 function cancelOrder(ctx: IoContext, req: HttpRequest, res: HttpResponder, id_text: string): void {
   const account = authenticate(ctx, req, res);
   if (account < 0) return;
+  const body = validateCancelBody(req.body);
+  if (!body.ok) return sendRefusal(res, body.refusal.code, body.refusal.reason);
   const record = ownRecord(ctx, account, id_text);
   if (record === undefined) return sendRefusal(res, RejectCode.UNKNOWN_ORDER);
   if (isFinalStatus(record.status)) {
