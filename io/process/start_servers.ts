@@ -15,6 +15,7 @@ import type { OmsConfig } from '../config/oms_config.js';
 import type { EngineLink } from '../engine_link/engine_link.js';
 import { HttpServerHandle, startHttpServer } from '../http/http_server.js';
 import { addAccountRoutes } from '../http/routes/account_routes.js';
+import { addAccountStatusRoute } from '../http/routes/account_status_route.js';
 import { HealthProbe } from '../http/routes/health_routes.js';
 import { addManualMarketRoute } from '../http/routes/manual_market_route.js';
 import { addMetricsRoute } from '../http/routes/metrics_route.js';
@@ -101,6 +102,7 @@ export async function startServers(w: ServerWiring): Promise<FrontEnds> {
         positions: new SeqlockTable(buffers.positions), pnl: new SeqlockTable(buffers.pnl), instruments,
         account_names: accounts.accounts.map((a) => a.name),
       });
+      addAccountStatusRoute(router, context, { limits: memory.limits, admin: w.read_model.admin, pnl: new SeqlockTable(buffers.pnl) });
     },
   });
   log.info({ host: config.host, port: server.port, transport: server.transport, durability: config.durability, data_dir: config.data_dir },
