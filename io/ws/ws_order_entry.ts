@@ -18,7 +18,6 @@ import { IoContext } from '../io_context.js';
 import { amendRefusal } from '../orders/amend_rules.js';
 import { OrderRecord } from '../../services/read_model/order_store.js';
 import { ExecutionReportBuilder } from './execution_report_builder.js';
-import { WsCloseCode } from './ws_close_codes.js';
 import { WsOutbound } from './ws_outbound.js';
 import { WsSession } from './ws_session.js';
 
@@ -92,13 +91,13 @@ export class WsOrderEntry {
 
   /**
    * Submits a command for the session and counts it in flight until its reply is handled;
-   * a Logout waiting for the last reply closes the session (1000) after answering it.
+   * a close waiting for the last reply (a Logout, a protocol error) follows its answer.
    */
   private submit(session: WsSession, write: Parameters<EngineLink['submit']>[0], handler: ReplyHandler): SubmitResult {
     const submitted = this.ctx.link.submit(write, (reply) => {
       session.in_flight--;
       handler(reply);
-      if (session.logout_pending && session.in_flight === 0) this.outbound.end(session, WsCloseCode.NORMAL, 'logout');
+      this.outbound.answered(session);
     });
     if (submitted === 'ok') session.in_flight++;
     return submitted;
