@@ -141,12 +141,20 @@ export class WsGateway {
     for (const item of items) {
       if (session.closing) break;
       if (item instanceof Refusal) {
-        if (item.seq !== undefined && !this.checkSeq(session, item.seq, item.template_id ?? 0)) break;
         const reject = { ref_seq: rejectForRefusal(0, item).ref_seq, code: item.code, reason: item.reason, ref_template_id: item.template_id ?? 0 };
-        // A fatal refusal's Reject goes out with the close, after the answers to what came before it.
-        if (item.fatal) this.outbound.endAfterAnswers(session, WsCloseCode.PROTOCOL_ERROR, item.reason.slice(0, 100), reject);
+        // The order of checks (PROTOCOL.md §9): framing first, whatever the seq field says
+        // (bytes without a frame may not be a message at all); its Reject goes out with the
+        // close, after the answers to what came before it.
+        if (item.fatal) {
+          this.outbound.endAfterAnswers(session, WsCloseCode.PROTOCOL_ERROR, item.reason.slice(0, 100), reject);
+          break;
+        }
+        // Then the version: another version's header need not keep seq where version 1
+        // does, so its seq is not checked; it still counts as one message.
+        if (item.code === RejectCode.UNSUPPORTED_VERSION) session.expected_seq = (session.expected_seq + 1) >>> 0;
+        else if (item.seq !== undefined && !this.checkSeq(session, item.seq, item.template_id ?? 0)) break;
         // Before logon only a valid Logon is acceptable: anything refused ends the session.
-        else if (!session.loggedOn) this.outbound.endAfterAnswers(session, WsCloseCode.POLICY, 'not logged on', reject);
+        if (!session.loggedOn) this.outbound.endAfterAnswers(session, WsCloseCode.POLICY, 'not logged on', reject);
         else this.outbound.reject(session, reject.ref_seq, reject.code, reject.reason, reject.ref_template_id);
         continue;
       }
