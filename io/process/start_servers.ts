@@ -9,6 +9,8 @@ import { SharedRing } from '../../engine/ring/ring.js';
 import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
 import { readyReport, workersReport } from '../../services/health/health_report.js';
 import { createMetricsRegistry } from '../../services/health/metrics.js';
+import { RequestLatency } from '../request_latency.js';
+import { registerIoMetrics } from './io_metrics.js';
 import type { SnapshotScheduler } from '../../services/snapshot/snapshot_scheduler.js';
 import { Authenticator } from '../auth/authenticator.js';
 import type { OmsConfig } from '../config/oms_config.js';
@@ -74,6 +76,7 @@ export async function startServers(w: ServerWiring): Promise<FrontEnds> {
     accepting: () => accepting,
     generatedClientOrderId: makeClientOrderIdGenerator(),
     observeLatency: (operation, seconds) => metrics.order_latency.observe({ operation }, seconds),
+    latency: new RequestLatency((protocol, type) => metrics.request_latency.labels(protocol, type)),
   };
   const enabled_workers = new Set(['engine', 'journal', ...w.services.names, ...(w.snapshots === null ? [] : ['snapshot'])]);
   const probe: HealthProbe = {
@@ -90,6 +93,7 @@ export async function startServers(w: ServerWiring): Promise<FrontEnds> {
     max_payload_bytes: config.ws_max_payload_bytes,
     idle_timeout_s: config.ws_idle_timeout_s,
   }, log);
+  registerIoMetrics(metrics.registry, { link: w.link, gateway });
   const snapshots = w.snapshots;
   const server = await startHttpServer({
     context, admin: w.read_model.admin, limits: memory.limits, probe, log,

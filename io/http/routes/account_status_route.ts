@@ -16,6 +16,7 @@ import { SeqlockTable } from '../../../engine/reference/seqlock_table.js';
 import { AdminState } from '../../admin/admin_state.js';
 import { LimitsManager } from '../../admin/limits_manager.js';
 import { IoContext } from '../../io_context.js';
+import { RequestKind } from '../../request_latency.js';
 import { sendJson, sendRefusal } from '../json_reply.js';
 import { Router } from '../router.js';
 import { authenticate, queryParams } from './route_helpers.js';
@@ -29,6 +30,7 @@ export interface AccountStatusSource {
 export function addAccountStatusRoute(router: Router, ctx: IoContext, source: AccountStatusSource): void {
   const pnl_row = new Float64Array(PNL_FIELD_COUNT);
   router.add('GET', '/account', (req, res) => {
+    const started = performance.now();
     const account = authenticate(ctx, req, res);
     if (account < 0) return;
     const named = queryParams(req.query).get('account');
@@ -79,6 +81,7 @@ export function addAccountStatusRoute(router: Router, ctx: IoContext, source: Ac
           },
           limits_version: source.limits.version,
         });
+        ctx.latency.observe(RequestKind.HTTP_ACCOUNT, (performance.now() - started) / 1000);
       },
     );
     if (submitted === 'busy') sendRefusal(res, RejectCode.ENGINE_BUSY);
