@@ -32,7 +32,7 @@ import {
 } from './protocol/event_layout.js';
 import { RejectCode } from './protocol/reject_codes.js';
 import {
-  REPLY_FLAG_DUPLICATE, RP_ARG, RP_CODE, RP_COMMAND_TYPE, RP_ENGINE_IN_US, RP_ENGINE_OUT_US, RP_FLAG, RP_LAST_SEQ,
+  REPLY_FLAG_DUPLICATE, RP_AMOUNT, RP_ARG, RP_CODE, RP_COMMAND_TYPE, RP_ENGINE_IN_US, RP_ENGINE_OUT_US, RP_FLAG, RP_LAST_SEQ,
   RP_ORDER_ID, RP_REQUEST_ID, RP_RISK_LEVEL, RP_WARNINGS,
 } from './protocol/reply_layout.js';
 import { RiskLimits } from './reference/risk_limits.js';
@@ -309,6 +309,7 @@ export class EngineAgent implements Agent, ExecutionSink {
       case CommandType.SYMBOL_HALT: this.onSymbolHalt(off); break;
       case CommandType.LIMITS_SWAP: this.onLimitsSwap(off); break;
       case CommandType.STATE_HASH: this.onStateHash(off); break;
+      case CommandType.ACCOUNT_STATUS: this.onAccountStatus(off); break;
       default: this.reply(off, RejectCode.UNKNOWN_MESSAGE_TYPE, 0, 0);
     }
   }
@@ -470,6 +471,25 @@ export class EngineAgent implements Agent, ExecutionSink {
     this.rp.u8[r + RP_RISK_LEVEL] = this.risk.riskLevel(code);
     this.rp.u32[(r + RP_WARNINGS) >> 2] = this.risk.warnings;
     this.rp.f64[(r + RP_ARG) >> 3] = this.risk.utilization_bps;
+  }
+
+  /**
+   * An account's current use of its limits, as risk sees it now: open orders (warnings),
+   * message-rate tokens left (arg) and gross exposure in micros (amount). Changes nothing,
+   * takes no token; io answers it once everything the engine has done is durable.
+   */
+  private onAccountStatus(off: number): void {
+    const account = this.cmd.i32[(off + CMD_ACCOUNT) >> 2];
+    const book = this.state.book;
+    if (!(account >= 0 && account < book.accounts)) {
+      this.reply(off, RejectCode.UNKNOWN_ACCOUNT, 0, 0);
+      return;
+    }
+    const limits = this.risk.limits;
+    const r = this.beginReply(off, RejectCode.OK, 0, 0);
+    this.rp.u32[(r + RP_WARNINGS) >> 2] = book.open_orders[account];
+    this.rp.f64[(r + RP_ARG) >> 3] = book.peekTokens(account, limits.rate_per_sec[account], limits.burst[account]);
+    this.rp.f64[(r + RP_AMOUNT) >> 3] = book.open_notional_micros[account] + this.risk.grossPositionNotional(account);
   }
 
   private onMassCancel(off: number): void {

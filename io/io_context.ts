@@ -11,6 +11,7 @@ import { OmsConfig } from './config/oms_config.js';
 import { EngineLink } from './engine_link/engine_link.js';
 import { OrderRenderer } from './orders/order_json.js';
 import { OrderStore } from '../services/read_model/order_store.js';
+import { RequestLatency } from './request_latency.js';
 
 export interface IoContext {
   readonly config: OmsConfig;
@@ -27,6 +28,8 @@ export interface IoContext {
   generatedClientOrderId(): string;
   /** Records one request's latency (seconds) for /metrics. */
   observeLatency(route: string, seconds: number): void;
+  /** Request latency by protocol and type (oms_request_latency_seconds); allocation-free. */
+  readonly latency: RequestLatency;
 }
 
 let generated = 0;

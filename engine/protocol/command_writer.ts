@@ -129,6 +129,14 @@ export class CommandWriter {
     return true;
   }
 
+  /** Asks for `account`'s current use of its limits; the reply carries it (reply_layout.ts). */
+  accountStatus(request_id: number, account: number): boolean {
+    const off = this.begin(CommandType.ACCOUNT_STATUS, request_id);
+    if (off < 0) return false;
+    this.producer.ring.i32[(off + CMD_ACCOUNT) >> 2] = account;
+    return true;
+  }
+
   stateHash(request_id: number): boolean {
     return this.begin(CommandType.STATE_HASH, request_id) >= 0;
   }

@@ -62,6 +62,8 @@ export const CommandType = {
   LIMITS_SWAP: 8,
   /** Emit a STATE_HASH event at this point of the command stream. */
   STATE_HASH: 9,
+  /** Read an account's current use of its limits (open orders, exposure, rate tokens); changes nothing. */
+  ACCOUNT_STATUS: 10,
 } as const;
 export type CommandType = (typeof CommandType)[keyof typeof CommandType];
 

@@ -9,7 +9,7 @@ import {
   EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS, EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE,
 } from './event_layout.js';
 import {
-  RP_ARG, RP_CODE, RP_COMMAND_TYPE, RP_ENGINE_IN_US, RP_ENGINE_OUT_US, RP_FLAG, RP_LAST_SEQ, RP_ORDER_ID, RP_REQUEST_ID, RP_RISK_LEVEL, RP_WARNINGS,
+  RP_AMOUNT, RP_ARG, RP_CODE, RP_COMMAND_TYPE, RP_ENGINE_IN_US, RP_ENGINE_OUT_US, RP_FLAG, RP_LAST_SEQ, RP_ORDER_ID, RP_REQUEST_ID, RP_RISK_LEVEL, RP_WARNINGS,
 } from './reply_layout.js';
 import { SlotViews } from './slot_views.js';
 
@@ -93,6 +93,8 @@ export interface ReplyRecord {
   /** Stage timing of a traced command (epoch µs); meaningless for others. */
   engine_in_us: number;
   engine_out_us: number;
+  /** ACCOUNT_STATUS: gross exposure in micros; meaningless for others. */
+  amount: number;
 }
 
 export function decodeReply(v: SlotViews, base: number): ReplyRecord {
@@ -108,5 +110,6 @@ export function decodeReply(v: SlotViews, base: number): ReplyRecord {
     arg: v.f64[(base + RP_ARG) >> 3],
     engine_in_us: v.f64[(base + RP_ENGINE_IN_US) >> 3],
     engine_out_us: v.f64[(base + RP_ENGINE_OUT_US) >> 3],
+    amount: v.f64[(base + RP_AMOUNT) >> 3],
   };
 }

@@ -44,6 +44,7 @@ export const RejectCode = {
   VALUE_OUT_OF_RANGE: 119,
   UNKNOWN_ROUTE: 120,
   UNKNOWN_ACCOUNT: 121,
+  UNKNOWN_FIELD: 122,
 
   MISSING_API_KEY: 200,
   UNKNOWN_API_KEY: 201,
@@ -123,6 +124,7 @@ const info: Record<RejectCodeName, [http_status: number, reason: string]> = {
   VALUE_OUT_OF_RANGE: [400, 'a number is outside the range the system can represent exactly'],
   UNKNOWN_ROUTE: [404, 'no such route'],
   UNKNOWN_ACCOUNT: [404, 'no such account'],
+  UNKNOWN_FIELD: [400, 'the request carries a field this API does not know; nothing was done (a field is never ignored)'],
 
   MISSING_API_KEY: [401, 'the x-api-key header is required'],
   UNKNOWN_API_KEY: [401, 'the API key is not known'],
@@ -160,7 +162,7 @@ const info: Record<RejectCodeName, [http_status: number, reason: string]> = {
   ENGINE_BUSY: [503, 'the engine is busy; retry after the delay given'],
   NOT_READY: [503, 'the OMS is not ready to take orders'],
   SHUTTING_DOWN: [503, 'the OMS is shutting down'],
-  ORDER_CAPACITY_EXHAUSTED: [503, 'the OMS has reached its configured order capacity (OMS_MAX_ORDERS)'],
+  ORDER_CAPACITY_EXHAUSTED: [503, 'the OMS has reached its configured order capacity (OMS_MAX_OPEN_ORDERS)'],
   INTERNAL_ERROR: [500, 'internal error'],
   SLOW_CONSUMER: [503, 'the client is not reading fast enough'],
   TIMEOUT: [504, 'the engine did not answer in time'],

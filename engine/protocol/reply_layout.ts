@@ -17,7 +17,9 @@
  *  40  engine_in_us   f64   traced commands only (command trace = 1): when the engine took
  *  48  engine_out_us  f64   the command and when it had handled it, epoch microseconds;
  *                           other replies leave both as they were (stale)
- *  56  (padding to 64)
+ *  56  amount         f64   ACCOUNT_STATUS: gross exposure in micros (open orders plus
+ *                           positions at the last price); other replies leave it stale,
+ *                           so the hot path pays no store for it
  * ```
  */
 import { LayoutBuilder } from '../layout/layout_builder.js';
@@ -34,9 +36,10 @@ export const RP_RISK_LEVEL = b.u8('risk_level');
 export const RP_FLAG = b.u8('flag');
 export const RP_ENGINE_IN_US = b.f64('engine_in_us');
 export const RP_ENGINE_OUT_US = b.f64('engine_out_us');
+export const RP_AMOUNT = b.f64('amount');
 export const REPLY_SLOT_BYTES = b.finish(64);
 export const replyLayoutFields = b.describe();
 
 export const REPLY_FLAG_DUPLICATE = 1;
 
-if (RP_REQUEST_ID !== 24 || RP_CODE !== 32 || RP_FLAG !== 36 || RP_ENGINE_IN_US !== 40 || RP_ENGINE_OUT_US !== 48) throw new Error('reply layout moved: update the diagram');
+if (RP_REQUEST_ID !== 24 || RP_CODE !== 32 || RP_FLAG !== 36 || RP_ENGINE_IN_US !== 40 || RP_ENGINE_OUT_US !== 48 || RP_AMOUNT !== 56) throw new Error('reply layout moved: update the diagram');

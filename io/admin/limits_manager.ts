@@ -43,6 +43,11 @@ export class LimitsManager {
     return this.active_bank;
   }
 
+  /** The bank the engine checks against now (read-only for callers). */
+  activeLimits(): RiskLimits {
+    return this.banks[this.active_bank];
+  }
+
   swapInFlight(): boolean {
     return this.pending_bank >= 0;
   }

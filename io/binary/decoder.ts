@@ -2,7 +2,8 @@
  * Decoding: bytes in, decoded messages and refusals out, in wire order. Never throws.
  *
  * A WebSocket binary message carries whole protocol messages back to back. Each one is
- * framed by its length field (framing.ts), then checked in this order:
+ * framed by its length field (framing.ts), then checked in this order (the session layer,
+ * io/ws/ws_gateway.ts, checks the sequence number between steps 1 and 2):
  *
  *  1. schema_version is SCHEMA_VERSION          else UNSUPPORTED_VERSION   (skip it, go on)
  *  2. template_id is a template of this direction else UNKNOWN_MESSAGE_TYPE (skip it, go on)

@@ -366,5 +366,5 @@ export class EngineLink {
 
 /** The reply the link itself gives a request the engine did not answer. */
 function refusal(request_id: number, code: number): ReplyRecord {
-  return { request_id, command_type: 0, code, order_id: 0, last_seq: 0, flag: 0, risk_level: 0, warnings: 0, arg: 0, engine_in_us: 0, engine_out_us: 0 };
+  return { request_id, command_type: 0, code, order_id: 0, last_seq: 0, flag: 0, risk_level: 0, warnings: 0, arg: 0, engine_in_us: 0, engine_out_us: 0, amount: 0 };
 }

@@ -12,6 +12,7 @@ import { Router } from './router.js';
 import { addAdminRoutes } from './routes/admin_routes.js';
 import { addCheckRoute } from './routes/check_route.js';
 import { addHealthRoutes, HealthProbe } from './routes/health_routes.js';
+import { addInstrumentRoutes } from './routes/instrument_routes.js';
 import { addMarketRoutes } from './routes/market_routes.js';
 import { addOrderRoutes } from './routes/order_routes.js';
 import { loadUws } from './uws_loader.js';
@@ -40,6 +41,7 @@ export function buildRouter(options: HttpServerOptions): Router {
   addOrderRoutes(router, options.context);
   addCheckRoute(router, options.context);
   addMarketRoutes(router, options.context);
+  addInstrumentRoutes(router, options.context, options.admin, options.limits);
   addHealthRoutes(router, options.context, options.probe);
   addAdminRoutes(router, options.context, options.admin, options.limits);
   options.extra_routes?.(router);

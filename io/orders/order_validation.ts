@@ -8,13 +8,24 @@
  *     time_in_force?, client_order_id?, stop_price?, expire_time? }
  * Numbers may be JSON numbers or decimal strings. order_type defaults to LIMIT when a
  * price is given and MARKET otherwise; time_in_force defaults to GTC. A market order's
- * price, if sent, is ignored (it does not cap the fill).
+ * price, if sent, is ignored (it does not cap the fill). Any other field is refused
+ * (UNKNOWN_FIELD, closed_fields.ts): a field this API does not know is never ignored.
  */
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
 import { OrderType, TimeInForce } from '../../engine/protocol/enums.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { decimalOf, toUnitsFast } from '../../engine/reference/decimal.js';
 import { InstrumentTable } from '../../engine/reference/instruments.js';
+import { closedFields, unknownField } from './closed_fields.js';
+
+/** POST /orders and POST /check: every field either takes. */
+export const NEW_ORDER_FIELDS = closedFields('an order', [
+  'account', 'symbol', 'side', 'quantity', 'price', 'order_type', 'type', 'time_in_force', 'client_order_id', 'stop_price', 'expire_time',
+]);
+/** PATCH /orders/:id. */
+export const AMEND_FIELDS = closedFields('a replace', ['quantity', 'price', 'stop_price', 'client_order_id']);
+/** DELETE /orders/:id: the order is in the path; a body, if sent, must be empty or `{}`. */
+export const CANCEL_FIELDS = closedFields('a cancel', []);
 
 export interface ValidatedOrder {
   readonly symbol: number;
@@ -46,6 +57,8 @@ export function validateNewOrder(body: unknown, instruments: InstrumentTable): V
     return refuse(RejectCode.MALFORMED_BODY, 'the body must be a JSON object');
   }
   const o = body as Record<string, unknown>;
+  const unknown = unknownField(NEW_ORDER_FIELDS, o);
+  if (unknown !== null) return { ok: false, refusal: unknown };
 
   const account = optionalString(o, 'account');
   if (!account.ok) return account;
@@ -141,6 +154,8 @@ export function validateAmend(body: unknown, symbol: number, instruments: Instru
     return refuse(RejectCode.MALFORMED_BODY, 'the body must be a JSON object');
   }
   const o = body as Record<string, unknown>;
+  const unknown = unknownField(AMEND_FIELDS, o);
+  if (unknown !== null) return { ok: false, refusal: unknown };
   let qty_lots = 0;
   if (o.quantity !== undefined && o.quantity !== null) {
     const qty = quantityLots(o.quantity, symbol, instruments);
@@ -165,6 +180,23 @@ export function validateAmend(body: unknown, symbol: number, instruments: Instru
   const client_order_id = clientOrderId(o.client_order_id);
   if (!client_order_id.ok) return client_order_id;
   return { ok: true, value: { qty_lots, price_ticks, stop_price_ticks, client_order_id: client_order_id.value } };
+}
+
+/** A DELETE /orders/:id body: none, or a JSON object with no fields. */
+export function validateCancelBody(body: Buffer | null): Validation<null> {
+  if (body === null || body.length === 0) return { ok: true, value: null };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return refuse(RejectCode.MALFORMED_BODY, 'the body is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return refuse(RejectCode.MALFORMED_BODY, 'the body must be a JSON object');
+  }
+  const unknown = unknownField(CANCEL_FIELDS, parsed as Record<string, unknown>);
+  if (unknown !== null) return { ok: false, refusal: unknown };
+  return { ok: true, value: null };
 }
 
 export function parseSide(value: unknown): Validation<number> {

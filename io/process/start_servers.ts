@@ -9,12 +9,15 @@ import { SharedRing } from '../../engine/ring/ring.js';
 import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
 import { readyReport, workersReport } from '../../services/health/health_report.js';
 import { createMetricsRegistry } from '../../services/health/metrics.js';
+import { RequestLatency } from '../request_latency.js';
+import { registerIoMetrics } from './io_metrics.js';
 import type { SnapshotScheduler } from '../../services/snapshot/snapshot_scheduler.js';
 import { Authenticator } from '../auth/authenticator.js';
 import type { OmsConfig } from '../config/oms_config.js';
 import type { EngineLink } from '../engine_link/engine_link.js';
 import { HttpServerHandle, startHttpServer } from '../http/http_server.js';
 import { addAccountRoutes } from '../http/routes/account_routes.js';
+import { addAccountStatusRoute } from '../http/routes/account_status_route.js';
 import { HealthProbe } from '../http/routes/health_routes.js';
 import { addManualMarketRoute } from '../http/routes/manual_market_route.js';
 import { addMetricsRoute } from '../http/routes/metrics_route.js';
@@ -73,6 +76,7 @@ export async function startServers(w: ServerWiring): Promise<FrontEnds> {
     accepting: () => accepting,
     generatedClientOrderId: makeClientOrderIdGenerator(),
     observeLatency: (operation, seconds) => metrics.order_latency.observe({ operation }, seconds),
+    latency: new RequestLatency((protocol, type) => metrics.request_latency.labels(protocol, type)),
   };
   const enabled_workers = new Set(['engine', 'journal', ...w.services.names, ...(w.snapshots === null ? [] : ['snapshot'])]);
   const probe: HealthProbe = {
@@ -89,6 +93,7 @@ export async function startServers(w: ServerWiring): Promise<FrontEnds> {
     max_payload_bytes: config.ws_max_payload_bytes,
     idle_timeout_s: config.ws_idle_timeout_s,
   }, log);
+  registerIoMetrics(metrics.registry, { link: w.link, gateway });
   const snapshots = w.snapshots;
   const server = await startHttpServer({
     context, admin: w.read_model.admin, limits: memory.limits, probe, log,
@@ -101,6 +106,7 @@ export async function startServers(w: ServerWiring): Promise<FrontEnds> {
         positions: new SeqlockTable(buffers.positions), pnl: new SeqlockTable(buffers.pnl), instruments,
         account_names: accounts.accounts.map((a) => a.name),
       });
+      addAccountStatusRoute(router, context, { limits: memory.limits, admin: w.read_model.admin, pnl: new SeqlockTable(buffers.pnl) });
     },
   });
   log.info({ host: config.host, port: server.port, transport: server.transport, durability: config.durability, data_dir: config.data_dir },

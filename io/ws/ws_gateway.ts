@@ -129,11 +129,11 @@ export class WsGateway {
     if (session.closing) return;
     session.last_received_ms = Date.now();
     if (!is_binary) {
-      this.outbound.end(session, WsCloseCode.UNSUPPORTED_DATA, 'binary frames only');
+      this.outbound.endAfterAnswers(session, WsCloseCode.UNSUPPORTED_DATA, 'binary frames only');
       return;
     }
     if (message.byteLength > this.options.max_payload_bytes) {
-      this.outbound.end(session, WsCloseCode.MESSAGE_TOO_BIG, `messages are limited to ${this.options.max_payload_bytes} bytes`);
+      this.outbound.endAfterAnswers(session, WsCloseCode.MESSAGE_TOO_BIG, `messages are limited to ${this.options.max_payload_bytes} bytes`);
       return;
     }
     // The decoder copies what it keeps: the payload may be released when this returns.
@@ -141,17 +141,27 @@ export class WsGateway {
     for (const item of items) {
       if (session.closing) break;
       if (item instanceof Refusal) {
-        if (item.seq !== undefined && !this.checkSeq(session, item.seq, item.template_id ?? 0)) break;
-        this.outbound.reject(session, rejectForRefusal(0, item).ref_seq, item.code, item.reason, item.template_id ?? 0);
-        if (item.fatal) this.outbound.end(session, WsCloseCode.PROTOCOL_ERROR, item.reason.slice(0, 100));
+        const reject = { ref_seq: rejectForRefusal(0, item).ref_seq, code: item.code, reason: item.reason, ref_template_id: item.template_id ?? 0 };
+        // The order of checks (PROTOCOL.md §9): framing first, whatever the seq field says
+        // (bytes without a frame may not be a message at all); its Reject goes out with the
+        // close, after the answers to what came before it.
+        if (item.fatal) {
+          this.outbound.endAfterAnswers(session, WsCloseCode.PROTOCOL_ERROR, item.reason.slice(0, 100), reject);
+          break;
+        }
+        // Then the version: another version's header need not keep seq where version 1
+        // does, so its seq is not checked; it still counts as one message.
+        if (item.code === RejectCode.UNSUPPORTED_VERSION) session.expected_seq = (session.expected_seq + 1) >>> 0;
+        else if (item.seq !== undefined && !this.checkSeq(session, item.seq, item.template_id ?? 0)) break;
         // Before logon only a valid Logon is acceptable: anything refused ends the session.
-        else if (!session.loggedOn) this.outbound.end(session, WsCloseCode.POLICY, 'not logged on');
+        if (!session.loggedOn) this.outbound.endAfterAnswers(session, WsCloseCode.POLICY, 'not logged on', reject);
+        else this.outbound.reject(session, reject.ref_seq, reject.code, reject.reason, reject.ref_template_id);
         continue;
       }
       if (!this.checkSeq(session, item.seq, item.template_id)) break;
       if (!session.loggedOn && item.template_id !== TemplateId.LOGON) {
-        this.outbound.reject(session, item.seq, RejectCode.NOT_LOGGED_ON, 'send a Logon first', item.template_id);
-        this.outbound.end(session, WsCloseCode.POLICY, 'not logged on');
+        this.outbound.endAfterAnswers(session, WsCloseCode.POLICY, 'not logged on',
+          { ref_seq: item.seq, code: RejectCode.NOT_LOGGED_ON, reason: 'send a Logon first', ref_template_id: item.template_id });
         break;
       }
       switch (item.template_id) {
@@ -172,8 +182,8 @@ export class WsGateway {
       session.expected_seq = (seq + 1) >>> 0;
       return true;
     }
-    this.outbound.reject(session, seq, RejectCode.MALFORMED_BODY, `sequence gap: expected ${session.expected_seq}, got ${seq}`, template_id);
-    this.outbound.end(session, WsCloseCode.PROTOCOL_ERROR, 'sequence gap');
+    const reason = `sequence gap: expected ${session.expected_seq}, got ${seq}`;
+    this.outbound.endAfterAnswers(session, WsCloseCode.PROTOCOL_ERROR, 'sequence gap', { ref_seq: seq, code: RejectCode.MALFORMED_BODY, reason, ref_template_id: template_id });
     return false;
   }
 

@@ -15,10 +15,10 @@ import { Cancel, NewOrder, Replace } from '../binary/index.js';
 import { sessionEndAfterMs } from '../../services/pnl/session_clock.js';
 import type { EngineLink, ReplyHandler, SubmitResult } from '../engine_link/engine_link.js';
 import { IoContext } from '../io_context.js';
+import { RequestKind } from '../request_latency.js';
 import { amendRefusal } from '../orders/amend_rules.js';
 import { OrderRecord } from '../../services/read_model/order_store.js';
 import { ExecutionReportBuilder } from './execution_report_builder.js';
-import { WsCloseCode } from './ws_close_codes.js';
 import { WsOutbound } from './ws_outbound.js';
 import { WsSession } from './ws_session.js';
 
@@ -30,6 +30,7 @@ export class WsOrderEntry {
   ) {}
 
   newOrder(session: WsSession, m: NewOrder): void {
+    const started = performance.now();
     if (!this.ctx.accepting()) return this.outbound.reject(session, m.seq, RejectCode.SHUTTING_DOWN, 'the OMS is shutting down', m.template_id);
     const instruments = this.ctx.instruments;
     const symbol = instruments.indexOf(m.symbol.toUpperCase());
@@ -50,21 +51,29 @@ export class WsOrderEntry {
         qty_lots: qty, price_ticks: price, stop_price_ticks: stop, expire_at_ms, session_id: session.orderTag,
         client_order_id: m.client_order_id,
       }),
-      (reply) => this.answerNewOrder(session, m, reply),
+      (reply) => {
+        this.answerNewOrder(session, m, reply);
+        this.ctx.latency.observe(RequestKind.WS_NEW_ORDER, (performance.now() - started) / 1000);
+      },
     );
     if (submitted === 'busy') this.outbound.reject(session, m.seq, RejectCode.ENGINE_BUSY, 'the engine is busy; retry later', m.template_id);
   }
 
   cancel(session: WsSession, m: Cancel): void {
+    const started = performance.now();
     const account = session.account;
     const submitted = this.submit(session,
       (w, request_id) => w.cancel(request_id, account, m.order_id, session.orderTag),
-      (reply) => this.answerOrderChange(session, m.seq, m.template_id, m.order_id, reply),
+      (reply) => {
+        this.answerOrderChange(session, m.seq, m.template_id, m.order_id, reply);
+        this.ctx.latency.observe(RequestKind.WS_CANCEL, (performance.now() - started) / 1000);
+      },
     );
     if (submitted === 'busy') this.outbound.reject(session, m.seq, RejectCode.ENGINE_BUSY, 'the engine is busy; retry later', m.template_id);
   }
 
   replace(session: WsSession, m: Replace): void {
+    const started = performance.now();
     if (!this.ctx.accepting()) return this.outbound.reject(session, m.seq, RejectCode.SHUTTING_DOWN, 'the OMS is shutting down', m.template_id);
     const record = this.ctx.store.get(m.orig_order_id);
     if (record === undefined || record.account !== session.account) {
@@ -85,20 +94,23 @@ export class WsOrderEntry {
         request_id, account, order_id: m.orig_order_id, qty_lots: qty, price_ticks: price, stop_price_ticks: stop,
         session_id: session.orderTag, client_order_id: m.client_order_id,
       }),
-      (reply) => this.answerOrderChange(session, m.seq, m.template_id, m.orig_order_id, reply),
+      (reply) => {
+        this.answerOrderChange(session, m.seq, m.template_id, m.orig_order_id, reply);
+        this.ctx.latency.observe(RequestKind.WS_REPLACE, (performance.now() - started) / 1000);
+      },
     );
     if (submitted === 'busy') this.outbound.reject(session, m.seq, RejectCode.ENGINE_BUSY, 'the engine is busy; retry later', m.template_id);
   }
 
   /**
    * Submits a command for the session and counts it in flight until its reply is handled;
-   * a Logout waiting for the last reply closes the session (1000) after answering it.
+   * a close waiting for the last reply (a Logout, a protocol error) follows its answer.
    */
   private submit(session: WsSession, write: Parameters<EngineLink['submit']>[0], handler: ReplyHandler): SubmitResult {
     const submitted = this.ctx.link.submit(write, (reply) => {
       session.in_flight--;
       handler(reply);
-      if (session.logout_pending && session.in_flight === 0) this.outbound.end(session, WsCloseCode.NORMAL, 'logout');
+      this.outbound.answered(session);
     });
     if (submitted === 'ok') session.in_flight++;
     return submitted;

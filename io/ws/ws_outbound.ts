@@ -14,7 +14,7 @@ import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { MAX_MESSAGE_BYTES, encodeExecutionReport, encodeLogonAck, encodeReject, encodeServerHeartbeat } from '../binary/index.js';
 import { ExecutionReportBuilder } from './execution_report_builder.js';
 import { WsCloseCode } from './ws_close_codes.js';
-import { OUT_BUFFER_BYTES, WsSession } from './ws_session.js';
+import { OUT_BUFFER_BYTES, PendingReject, WsSession } from './ws_session.js';
 
 /** uWS's `send` result when it dropped the message because too much was buffered already. */
 const SEND_DROPPED = 2;
@@ -38,6 +38,7 @@ export class WsOutbound {
   }
 
   reject(session: WsSession, ref_seq: number, code: number, reason: string, ref_template_id: number): void {
+    if (session.closed) return;
     this.ensureRoom(session);
     session.out_length += encodeReject(session.out, session.out_length, {
       seq: session.takeOutSeq(), ref_seq, code: code as RejectCode, ref_template_id, reason,
@@ -62,6 +63,35 @@ export class WsOutbound {
     this.ensureRoom(session);
     session.out_length += encodeServerHeartbeat(session.out, session.out_length, session.takeOutSeq());
     this.flush(session);
+  }
+
+  /**
+   * Closes once every command the session has in flight is answered, with `reject` (the
+   * refusal that caused the close) just before the close frame: a client must not lose
+   * the reports of an order it sent before the message that ended its session, nor read
+   * the close before them. Nothing more is read meanwhile. The wait is bounded by the
+   * engine link's request timeout, which answers every command.
+   */
+  endAfterAnswers(session: WsSession, code: WsCloseCode, reason: string, reject: PendingReject | null = null): void {
+    if (session.closed || session.ws === null) return;
+    session.closing = true;
+    if (session.in_flight === 0) {
+      if (reject !== null) this.reject(session, reject.ref_seq, reject.code, reject.reason, reject.ref_template_id);
+      this.end(session, code, reason);
+      return;
+    }
+    if (session.pending_close_code !== 0) return; // the first reason to close is the one given
+    session.pending_close_code = code;
+    session.pending_close_reason = reason;
+    session.pending_close_reject = reject;
+  }
+
+  /** After each reply to the session's commands: carries out a close that was waiting for the last one. */
+  answered(session: WsSession): void {
+    if (session.in_flight !== 0 || session.pending_close_code === 0) return;
+    const reject = session.pending_close_reject;
+    if (reject !== null) this.reject(session, reject.ref_seq, reject.code, reject.reason, reject.ref_template_id);
+    this.end(session, session.pending_close_code as WsCloseCode, session.pending_close_reason);
   }
 
   /** Sends what is waiting, then the close frame; nothing for a session already closed. */

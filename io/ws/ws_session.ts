@@ -14,6 +14,13 @@ export const OUT_BUFFER_BYTES = 64 * 1024;
  */
 export const CANCEL_ON_DISCONNECT_TAG = 0x80000000;
 
+export interface PendingReject {
+  readonly ref_seq: number;
+  readonly code: number;
+  readonly reason: string;
+  readonly ref_template_id: number;
+}
+
 export interface WsUserData {
   session: WsSession;
 }
@@ -36,8 +43,15 @@ export class WsSession {
   closing = false;
   /** Commands submitted for this session whose replies have not come back yet. */
   in_flight = 0;
-  /** A Logout waiting for in_flight to reach 0 before the close (1000). */
-  logout_pending = false;
+  /**
+   * A close decided while commands were in flight (a Logout, a protocol error): it waits
+   * for in_flight to reach 0, so the answers already due (the reports of an order taken,
+   * the Reject of a Cancel refused) reach the client before the close does. 0: none.
+   */
+  pending_close_code = 0;
+  pending_close_reason = '';
+  /** The Reject that explains the pending close (a fatal message, a sequence gap), sent just before it. */
+  pending_close_reject: PendingReject | null = null;
 
   constructor(id: number) {
     this.id = id;

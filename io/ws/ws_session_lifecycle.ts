@@ -75,8 +75,8 @@ export class WsSessionLifecycle {
     }
     const auth = this.ctx.auth.account(api_key);
     if (!auth.ok) {
-      this.outbound.reject(session, seq, auth.code, rejectInfo(auth.code).reason, TemplateId.LOGON);
-      this.outbound.end(session, WsCloseCode.POLICY, 'authentication failed');
+      this.outbound.endAfterAnswers(session, WsCloseCode.POLICY, 'authentication failed',
+        { ref_seq: seq, code: auth.code, reason: rejectInfo(auth.code).reason, ref_template_id: TemplateId.LOGON });
       return;
     }
     session.account = auth.account;
@@ -90,9 +90,7 @@ export class WsSessionLifecycle {
    * closes the session when the last of them is answered.
    */
   logout(session: WsSession): void {
-    if (session.in_flight === 0) return this.outbound.end(session, WsCloseCode.NORMAL, 'logout');
-    session.closing = true;
-    session.logout_pending = true;
+    this.outbound.endAfterAnswers(session, WsCloseCode.NORMAL, 'logout');
   }
 
   closed(session: WsSession): void {

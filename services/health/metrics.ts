@@ -30,7 +30,11 @@
  *   oms_sink_errors_total{sink}                failed delivery attempts
  *   oms_sink_cursor_sequence{sink}
  *  latency (observed by the io thread)
- *   oms_order_latency_seconds{operation}       request in -> reply out, histogram
+ *   oms_order_latency_seconds{operation}       request in -> reply out, histogram (HTTP order placement: operation place_order)
+ *   oms_request_latency_seconds{protocol,type} the same for every request type on both protocols (io/request_latency.ts)
+ *  io thread (io/process/io_metrics.ts)
+ *   oms_engine_link_busy_refusals_total, oms_engine_link_timeouts_total
+ *   oms_ws_sessions_opened_total, oms_ws_sessions, oms_ws_slow_consumer_disconnects_total, oms_ws_reports_sent_total
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { CommandType, EventType } from '../../engine/protocol/enums.js';
@@ -62,6 +66,8 @@ export interface OmsMetrics {
   readonly registry: Registry;
   /** Observe in seconds: `order_latency.observe({operation: 'new_order'}, us / 1e6)`. */
   readonly order_latency: Histogram<'operation'>;
+  /** Every request type on both protocols; bind children once (`.labels(protocol, type)`), never per request. */
+  readonly request_latency: Histogram<'protocol' | 'type'>;
 }
 
 const SINKS: readonly [string, number][] = [['nats', WorkerId.SINK_NATS], ['redis', WorkerId.SINK_REDIS], ['questdb', WorkerId.SINK_QUESTDB]];
@@ -163,9 +169,17 @@ export function createMetricsRegistry(sources: MetricsSources, options: { defaul
     registers,
   });
 
+  const request_latency = new Histogram({
+    name: 'oms_request_latency_seconds',
+    help: 'Time from a request reaching the io thread to its answer, by protocol (http, ws) and request type',
+    labelNames: ['protocol', 'type'],
+    buckets: [...LATENCY_BUCKETS_SECONDS],
+    registers,
+  });
+
   if (options.default_metrics) {
     // Process metrics (CPU, heap, event loop lag) under the same prefix.
     collectDefaultMetrics({ register: registry, prefix: 'oms_process_' });
   }
-  return { registry, order_latency };
+  return { registry, order_latency, request_latency };
 }

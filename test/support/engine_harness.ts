@@ -268,6 +268,12 @@ export class EngineHarness {
     return bank;
   }
 
+  accountStatus(account: string | number): Outcome {
+    const request_id = ++this.request_id;
+    this.writer.accountStatus(request_id, typeof account === 'number' ? account : this.account(account));
+    return this.complete(request_id);
+  }
+
   stateHash(): Outcome {
     const request_id = ++this.request_id;
     this.writer.stateHash(request_id);

@@ -7,6 +7,7 @@
 import { RiskLevel, RiskWarning, nameOf } from '../../../engine/protocol/enums.js';
 import { RejectCode, rejectInfo } from '../../../engine/protocol/reject_codes.js';
 import { IoContext } from '../../io_context.js';
+import { RequestKind } from '../../request_latency.js';
 import { sendJson, sendRefusal } from '../json_reply.js';
 import { Router } from '../router.js';
 import { authenticate, readNewOrder } from './route_helpers.js';
@@ -24,6 +25,7 @@ const WARNING_TEXT: Record<number, string> = {
 
 export function addCheckRoute(router: Router, ctx: IoContext): void {
   router.add('POST', '/check', (req, res) => {
+    const started = performance.now();
     const account = authenticate(ctx, req, res);
     if (account < 0) return;
     const order = readNewOrder(ctx, account, req, res);
@@ -48,6 +50,7 @@ export function addCheckRoute(router: Router, ctx: IoContext): void {
           warnings,
           utilization_pct: reply.arg / 100,
         });
+        ctx.latency.observe(RequestKind.HTTP_CHECK, (performance.now() - started) / 1000);
       },
     );
     if (submitted === 'busy') sendRefusal(res, RejectCode.ENGINE_BUSY);

@@ -10,8 +10,9 @@ import { REPLY_FLAG_DUPLICATE } from '../../../engine/protocol/reply_layout.js';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
 import { sessionEndAfterMs } from '../../../services/pnl/session_clock.js';
 import { IoContext } from '../../io_context.js';
+import { RequestKind } from '../../request_latency.js';
 import { amendRefusal } from '../../orders/amend_rules.js';
-import { validateAmend } from '../../orders/order_validation.js';
+import { validateAmend, validateCancelBody } from '../../orders/order_validation.js';
 import { HttpRequest, HttpResponder } from '../http_types.js';
 import { sendJson, sendRefusal } from '../json_reply.js';
 import { Router } from '../router.js';
@@ -44,7 +45,9 @@ function placeOrder(ctx: IoContext, req: HttpRequest, res: HttpResponder): void 
     }),
     (reply) => {
       answerWithOrder(ctx, res, reply);
-      ctx.observeLatency('place_order', (performance.now() - started) / 1000);
+      const seconds = (performance.now() - started) / 1000;
+      ctx.observeLatency('place_order', seconds);
+      ctx.latency.observe(RequestKind.HTTP_NEW_ORDER, seconds);
     },
   );
   if (submitted === 'busy') sendRefusal(res, RejectCode.ENGINE_BUSY);
@@ -124,8 +127,11 @@ function getOrder(ctx: IoContext, req: HttpRequest, res: HttpResponder, id_text:
 }
 
 function cancelOrder(ctx: IoContext, req: HttpRequest, res: HttpResponder, id_text: string): void {
+  const started = performance.now();
   const account = authenticate(ctx, req, res);
   if (account < 0) return;
+  const body = validateCancelBody(req.body);
+  if (!body.ok) return sendRefusal(res, body.refusal.code, body.refusal.reason);
   const record = ownRecord(ctx, account, id_text);
   if (record === undefined) return sendRefusal(res, RejectCode.UNKNOWN_ORDER);
   if (isFinalStatus(record.status)) {
@@ -133,12 +139,16 @@ function cancelOrder(ctx: IoContext, req: HttpRequest, res: HttpResponder, id_te
   }
   const submitted = ctx.link.submit(
     (writer, request_id) => writer.cancel(request_id, account, record.order_id),
-    (reply) => answerWithOrder(ctx, res, reply),
+    (reply) => {
+      answerWithOrder(ctx, res, reply);
+      ctx.latency.observe(RequestKind.HTTP_CANCEL, (performance.now() - started) / 1000);
+    },
   );
   if (submitted === 'busy') sendRefusal(res, RejectCode.ENGINE_BUSY);
 }
 
 function replaceOrder(ctx: IoContext, req: HttpRequest, res: HttpResponder, id_text: string): void {
+  const started = performance.now();
   if (!ctx.accepting()) return sendRefusal(res, RejectCode.SHUTTING_DOWN);
   const account = authenticate(ctx, req, res);
   if (account < 0) return;
@@ -163,7 +173,10 @@ function replaceOrder(ctx: IoContext, req: HttpRequest, res: HttpResponder, id_t
       request_id, account, order_id: record.order_id, qty_lots: amend.qty_lots, price_ticks: amend.price_ticks,
       stop_price_ticks: amend.stop_price_ticks, session_id: 0, client_order_id,
     }),
-    (reply) => answerWithOrder(ctx, res, reply),
+    (reply) => {
+      answerWithOrder(ctx, res, reply);
+      ctx.latency.observe(RequestKind.HTTP_REPLACE, (performance.now() - started) / 1000);
+    },
   );
   if (submitted === 'busy') sendRefusal(res, RejectCode.ENGINE_BUSY);
 }

@@ -89,7 +89,7 @@ t.test('the reply slot is 64 bytes with pinned, aligned, non-overlapping fields'
   checkFields(t, 'reply', fields, rp.REPLY_SLOT_BYTES);
   t.same(offsetsOf(fields), {
     order_id: 0, last_seq: 8, arg: 16, request_id: 24, warnings: 28, code: 32, command_type: 34, risk_level: 35, flag: 36,
-    engine_in_us: 40, engine_out_us: 48,
+    engine_in_us: 40, engine_out_us: 48, amount: 56,
   });
   t.equal(rp.REPLY_FLAG_DUPLICATE, 1);
   t.end();

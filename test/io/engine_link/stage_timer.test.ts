@@ -12,7 +12,7 @@ import { STAGE_NAMES, StageTimer } from '../../../io/engine_link/stage_timer.js'
 const BUCKETS_US = [10, 100, 1000];
 
 function reply(last_seq: number, engine_in_us: number, engine_out_us: number): ReplyRecord {
-  return { request_id: 1, command_type: 1, code: 0, order_id: 1, last_seq, flag: 0, risk_level: 0, warnings: 0, arg: 0, engine_in_us, engine_out_us };
+  return { request_id: 1, command_type: 1, code: 0, order_id: 1, last_seq, flag: 0, risk_level: 0, warnings: 0, arg: 0, engine_in_us, engine_out_us, amount: 0 };
 }
 
 function p50(timer: StageTimer): Record<string, number | null> {

@@ -13,6 +13,7 @@ import t from 'tap';
 import { buildRouter, HttpServerOptions } from '../../../io/http/http_server.js';
 import { addManualMarketRoute } from '../../../io/http/routes/manual_market_route.js';
 import { addAccountRoutes } from '../../../io/http/routes/account_routes.js';
+import { addAccountStatusRoute } from '../../../io/http/routes/account_status_route.js';
 import { addMetricsRoute } from '../../../io/http/routes/metrics_route.js';
 import { addSnapshotRoute } from '../../../io/http/routes/snapshot_route.js';
 import { OmsServer } from '../../support/oms_server.js';
@@ -35,6 +36,7 @@ function registeredRoutes(): Set<string> {
       addSnapshotRoute(router, unused, unused);
       addMetricsRoute(router, unused, unused);
       addAccountRoutes(router, unused, unused);
+      addAccountStatusRoute(router, unused, unused);
     },
   };
   return new Set(buildRouter(options).list().map((r) => `${r.method} ${r.pattern.replace(/:([a-z_]+)/g, '{$1}')}`));
@@ -110,6 +112,8 @@ t.test('a tour of every documented operation gets its documented success answer'
   await call('POST', '/check', '/check', { body: restingBuy() });
   await call('GET', '/tickers', '/tickers', { key: null });
   await call('GET', '/ticker/{symbol}', '/ticker/BTCUSDT', { key: null });
+  await call('GET', '/instruments', '/instruments', { key: null });
+  await call('GET', '/account', '/account');
   await call('GET', '/health/live', '/health/live', { key: null });
   await call('GET', '/health/ready', '/health/ready', { key: null });
   await call('GET', '/health/workers', '/health/workers', { key: null });

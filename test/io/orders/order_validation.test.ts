@@ -8,7 +8,7 @@ import t from 'tap';
 import { OrderType, Side, TimeInForce } from '../../../engine/protocol/enums.js';
 import { RejectCode, rejectInfo } from '../../../engine/protocol/reject_codes.js';
 import { DEMO_INSTRUMENTS, InstrumentTable } from '../../../engine/reference/instruments.js';
-import { validateAmend, validateNewOrder } from '../../../io/orders/order_validation.js';
+import { validateAmend, validateCancelBody, validateNewOrder } from '../../../io/orders/order_validation.js';
 
 const instruments = new InstrumentTable(DEMO_INSTRUMENTS);
 const BTC = instruments.indexOf('BTCUSDT');
@@ -60,6 +60,12 @@ const NEW_ORDER_REFUSALS: readonly Case[] = [
   ['a client_order_id of 41 characters is too long', { ...limit, client_order_id: 'x'.repeat(41) }, RejectCode.INVALID_CLIENT_ORDER_ID, /^client_order_id must be 1 to 40 printable ASCII characters without spaces$/],
   ['a client_order_id with a space is invalid', { ...limit, client_order_id: 'my order' }, RejectCode.INVALID_CLIENT_ORDER_ID, /without spaces$/],
   ['an empty client_order_id is invalid', { ...limit, client_order_id: '' }, RejectCode.INVALID_CLIENT_ORDER_ID, /^client_order_id must be 1 to 40/],
+  ['a field this API does not know (post_only) refuses the order rather than being ignored, and is named', { ...limit, post_only: true }, RejectCode.UNKNOWN_FIELD, /^unknown field "post_only" in an order: its fields are account, symbol, side, quantity, price, order_type, type, time_in_force, client_order_id, stop_price, expire_time; nothing was done$/],
+  ['reduce_only is refused the same way, even when false', { ...limit, reduce_only: false }, RejectCode.UNKNOWN_FIELD, /^unknown field "reduce_only" in an order/],
+  ['an unknown field is refused before the fields it sits beside are checked', { ...limit, side: 'hold', postOnly: 1 }, RejectCode.UNKNOWN_FIELD, /^unknown field "postOnly"/],
+  ['field names are case-sensitive: Price is not price', { ...limit, Price: '1' }, RejectCode.UNKNOWN_FIELD, /^unknown field "Price"/],
+  ['a __proto__ key in the JSON is an unknown field, not a prototype', JSON.parse('{"symbol":"BTCUSDT","side":"buy","quantity":"0.5","price":"45000.10","__proto__":{"x":1}}'), RejectCode.UNKNOWN_FIELD, /^unknown field "__proto__"/],
+  ['a huge unknown field name is cut in the reason', { ...limit, ['k'.repeat(1000)]: 1 }, RejectCode.UNKNOWN_FIELD, /^unknown field "k{64}\.\.\." in an order/],
 ];
 
 const AMEND_REFUSALS: readonly Case[] = [
@@ -70,6 +76,14 @@ const AMEND_REFUSALS: readonly Case[] = [
   ['an amended price off the tick grid is refused', { price: '100.001' }, RejectCode.OFF_TICK, /^price is not a multiple of the tick size 0\.01$/],
   ['an amended stop_price that is not a decimal is invalid', { stop_price: 'soon' }, RejectCode.INVALID_PRICE, /^stop_price is not a decimal number: "soon"$/],
   ['an amend\'s client_order_id follows the same rule as a new order\'s', { price: '101', client_order_id: 'a b' }, RejectCode.INVALID_CLIENT_ORDER_ID, /without spaces$/],
+  ['an amend with a field it does not take (side) is refused and the field named', { price: '101', side: 'sell' }, RejectCode.UNKNOWN_FIELD, /^unknown field "side" in a replace: its fields are quantity, price, stop_price, client_order_id; nothing was done$/],
+  ['an amend with an unknown field is refused even when it changes nothing else', { time_in_force: 'IOC' }, RejectCode.UNKNOWN_FIELD, /^unknown field "time_in_force" in a replace/],
+];
+
+const CANCEL_REFUSALS: readonly Case[] = [
+  ['a cancel body that is not JSON is malformed', '{', RejectCode.MALFORMED_BODY, /^the body is not valid JSON$/],
+  ['a cancel body that is not an object is malformed', '[1]', RejectCode.MALFORMED_BODY, /^the body must be a JSON object$/],
+  ['a cancel body with any field is refused (the order is in the path), and the field named', '{"client_order_id":"c-9"}', RejectCode.UNKNOWN_FIELD, /^unknown field "client_order_id" in a cancel: it takes no fields; nothing was done$/],
 ];
 
 for (const [sentence, body, code, reason] of NEW_ORDER_REFUSALS) {
@@ -92,10 +106,36 @@ for (const [sentence, body, code, reason] of AMEND_REFUSALS) {
   });
 }
 
+for (const [sentence, body, code, reason] of CANCEL_REFUSALS) {
+  t.test(sentence, async (t) => {
+    const validation = validateCancelBody(Buffer.from(body as string));
+    t.equal(validation.ok, false, 'refused');
+    if (validation.ok) return;
+    t.equal(rejectInfo(validation.refusal.code).name, rejectInfo(code).name, 'with its code');
+    t.match(validation.refusal.reason, reason, 'and a reason that names the field');
+  });
+}
+
+t.test('a cancel takes no body, an empty one or an empty object', async (t) => {
+  t.same(validateCancelBody(null), { ok: true, value: null });
+  t.same(validateCancelBody(Buffer.alloc(0)), { ok: true, value: null });
+  t.same(validateCancelBody(Buffer.from('{}')), { ok: true, value: null });
+});
+
+t.test('every field the validator reads is in the closed set, so no documented field is refused', async (t) => {
+  const full = {
+    account: 'alice', symbol: 'BTCUSDT', side: 'buy', quantity: '0.5', price: '45000.10', order_type: 'STOP_LIMIT',
+    time_in_force: 'GTD', client_order_id: 'c-full', stop_price: '44000', expire_time: 1_893_553_445_000,
+  };
+  t.match(validateNewOrder(full, instruments), { ok: true });
+  t.match(validateNewOrder({ symbol: 'BTCUSDT', side: 'buy', quantity: '0.5', type: 'MARKET' }, instruments), { ok: true });
+  t.match(validateAmend({ quantity: '1', price: '101', stop_price: '99', client_order_id: 'r-2' }, SOL, instruments), { ok: true });
+});
+
 t.test('every refusal the validator can give is a 4xx client error and has a case above', async (t) => {
   const source = readFileSync(new URL('../../../../io/orders/order_validation.ts', import.meta.url), 'utf8');
   const used = new Set([...source.matchAll(/RejectCode\.([A-Z_]+)/g)].map((m) => m[1]));
-  const covered = new Set<string>([...NEW_ORDER_REFUSALS, ...AMEND_REFUSALS].map(([, , code]) => rejectInfo(code).name));
+  const covered = new Set<string>([...NEW_ORDER_REFUSALS, ...AMEND_REFUSALS, ...CANCEL_REFUSALS].map(([, , code]) => rejectInfo(code).name));
   t.ok(used.size >= 15, `the validator's codes were found in its source (${used.size})`);
   for (const name of used) {
     const info = rejectInfo(RejectCode[name as keyof typeof RejectCode]);

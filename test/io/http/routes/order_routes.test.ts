@@ -117,6 +117,26 @@ t.test('an account field naming another account is refused with 403 and nothing 
   t.equal(own.status, 200, 'naming the key\'s own account is fine');
 });
 
+t.test('a field the API does not know refuses the order, cancel or replace with 400 UNKNOWN_FIELD naming it, and nothing happens', async (t) => {
+  const before = await orderCount();
+  for (const field of ['post_only', 'reduce_only']) {
+    const result = await oms.request('POST', '/orders', { body: marketBuy({ [field]: true, client_order_id: `unknown-${field}` }) });
+    t.equal(result.status, 400, `${field}: 400`);
+    t.match(result.body, { success: false, code: 'UNKNOWN_FIELD', reject_code: 122, reason: new RegExp(`^unknown field "${field}" in an order`) });
+  }
+  t.equal(await orderCount(), before, 'no order was placed, so nothing filled');
+  const resting = await oms.request('POST', '/orders', { body: restingBuy({ client_order_id: 'unknown-field-rest' }) });
+  const id = resting.body.order_id;
+  const replace = await oms.request('PATCH', `/orders/${id}`, { body: { price: 44001, post_only: true } });
+  t.equal(replace.status, 400);
+  t.match(replace.body, { code: 'UNKNOWN_FIELD', reason: /^unknown field "post_only" in a replace/ });
+  const cancel = await oms.request('DELETE', `/orders/${id}`, { body: { client_order_id: 'someone-else' } });
+  t.equal(cancel.status, 400);
+  t.match(cancel.body, { code: 'UNKNOWN_FIELD', reason: /^unknown field "client_order_id" in a cancel: it takes no fields/ });
+  t.match((await oms.request('GET', `/orders/${id}`)).body, { status: 'ACCEPTED', price: 44000 }, 'the order was neither replaced nor canceled');
+  t.equal((await oms.request('DELETE', `/orders/${id}`, { body: {} })).status, 200, 'a cancel with an empty object is a cancel');
+});
+
 t.test('an unknown order, a malformed id and another account\'s order all answer the same 404', async (t) => {
   const theirs = await oms.request('POST', '/orders', { key: 'demo2-key', body: restingBuy({ client_order_id: 'their-secret-order' }) });
   t.equal(theirs.status, 200);

@@ -1,0 +1,89 @@
+/**
+ * GET /account: the caller's own limits beside its current use of them, so a client can
+ * see how close it is to a refusal before it gets one.
+ *
+ * The use comes from the engine itself (an ACCOUNT_STATUS command: open orders, exposure
+ * and message-rate tokens exactly as risk counts them, taking no token), answered once
+ * everything the engine had done by then is durable, like every other answer. The daily
+ * PnL comes from the shared PnL table risk reads; the limits from the bank the engine
+ * checks against now, overrides applied. Money is in the quote currency.
+ */
+import { RejectCode } from '../../../engine/protocol/reject_codes.js';
+import { formatUnits } from '../../../engine/reference/decimal.js';
+import { MICRO } from '../../../engine/reference/instruments.js';
+import { PNL_FIELD_COUNT, PnlField } from '../../../engine/reference/pnl_table.js';
+import { SeqlockTable } from '../../../engine/reference/seqlock_table.js';
+import { AdminState } from '../../admin/admin_state.js';
+import { LimitsManager } from '../../admin/limits_manager.js';
+import { IoContext } from '../../io_context.js';
+import { RequestKind } from '../../request_latency.js';
+import { sendJson, sendRefusal } from '../json_reply.js';
+import { Router } from '../router.js';
+import { authenticate, queryParams } from './route_helpers.js';
+
+export interface AccountStatusSource {
+  readonly limits: LimitsManager;
+  readonly admin: AdminState;
+  readonly pnl: SeqlockTable;
+}
+
+export function addAccountStatusRoute(router: Router, ctx: IoContext, source: AccountStatusSource): void {
+  const pnl_row = new Float64Array(PNL_FIELD_COUNT);
+  router.add('GET', '/account', (req, res) => {
+    const started = performance.now();
+    const account = authenticate(ctx, req, res);
+    if (account < 0) return;
+    const named = queryParams(req.query).get('account');
+    if (named !== null && named !== ctx.accounts.nameOf(account)) {
+      return sendRefusal(res, RejectCode.ACCOUNT_MISMATCH, 'the API key does not belong to that account');
+    }
+    const submitted = ctx.link.submit(
+      (writer, request_id) => writer.accountStatus(request_id, account),
+      (reply) => {
+        if (reply.code !== RejectCode.OK) return sendRefusal(res, reply.code);
+        const bank = source.limits.activeLimits();
+        source.pnl.read(account, pnl_row);
+        const money = (micros: number) => Number(formatUnits(Math.round(micros), MICRO));
+        const daily_pnl_micros = pnl_row[PnlField.DAILY_PNL_MICROS];
+        const daily_loss_micros = daily_pnl_micros < 0 ? -daily_pnl_micros : 0;
+        const open_orders = reply.warnings;
+        const exposure_micros = reply.amount;
+        const max_open_orders = bank.max_open_orders[account];
+        const credit_micros = bank.credit_limit_micros[account];
+        const loss_limit_micros = bank.daily_loss_limit_micros[account];
+        sendJson(res, 200, {
+          success: true,
+          account: ctx.accounts.nameOf(account),
+          quote_currency: ctx.instruments.quote_currency,
+          trading: !source.admin.global_kill && !source.admin.killed_accounts.has(account),
+          kill_switch: source.admin.killed_accounts.has(account),
+          global_kill_switch: source.admin.global_kill,
+          limits: {
+            max_open_orders,
+            credit_limit: money(credit_micros),
+            rate_per_sec: bank.rate_per_sec[account],
+            burst: bank.burst[account],
+            daily_loss_limit: money(loss_limit_micros),
+            position_limits: Object.fromEntries(ctx.instruments.instruments.map((i) => [
+              i.spec.symbol, ctx.instruments.lotsToText(i.index, bank.max_position_lots[account * ctx.instruments.count + i.index]),
+            ])),
+          },
+          usage: {
+            open_orders,
+            open_orders_left: Math.max(0, max_open_orders - open_orders),
+            exposure: money(exposure_micros),
+            credit_left: money(Math.max(0, credit_micros - exposure_micros)),
+            rate_tokens: Math.floor(reply.arg),
+            daily_pnl: money(daily_pnl_micros),
+            daily_loss: money(daily_loss_micros),
+            daily_loss_left: money(Math.max(0, loss_limit_micros - daily_loss_micros)),
+            pnl_updated_at: pnl_row[PnlField.UPDATED_AT_MS] > 0 ? new Date(pnl_row[PnlField.UPDATED_AT_MS]).toISOString() : null,
+          },
+          limits_version: source.limits.version,
+        });
+        ctx.latency.observe(RequestKind.HTTP_ACCOUNT, (performance.now() - started) / 1000);
+      },
+    );
+    if (submitted === 'busy') sendRefusal(res, RejectCode.ENGINE_BUSY);
+  });
+}

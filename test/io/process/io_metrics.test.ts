@@ -1,0 +1,50 @@
+/**
+ * The io thread's counters and the request latency of every request type on both
+ * protocols reach /metrics, against the real OMS over HTTP and a real WebSocket.
+ */
+import t from 'tap';
+import { TemplateId, ExecType } from '../../../io/binary/index.js';
+import { OmsServer } from '../../support/oms_server.js';
+import { dec, newOrder, WsClient } from '../../support/ws_client.js';
+
+const oms = await OmsServer.start();
+t.teardown(() => oms.cleanup());
+await oms.setMarket('BTCUSDT', { bid: 44999, ask: 45001, bid_size: 1000, ask_size: 1000 });
+
+/** The value of one sample line of the Prometheus text, or undefined. */
+function sample(text: string, name: string, labels = ''): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+t.test('every request type on both protocols is timed, labelled by protocol and type', async (t) => {
+  const resting = { symbol: 'BTCUSDT', side: 'buy', quantity: 0.01, price: 44000 };
+  const placed = await oms.request('POST', '/orders', { body: resting });
+  const replaced = await oms.request('PATCH', `/orders/${placed.body.order_id}`, { body: { price: 44001 } });
+  await oms.request('DELETE', `/orders/${replaced.body.order_id}`);
+  await oms.request('POST', '/check', { body: resting });
+  await oms.request('GET', '/account');
+
+  const ws = await WsClient.logon(oms.url, 'test-key');
+  ws.send(newOrder({ client_order_id: 'metrics-ws-1' }));
+  const report = await ws.waitForReport('metrics-ws-1', ExecType.NEW);
+  ws.send({ template_id: TemplateId.REPLACE, orig_order_id: report.order_id, quantity: undefined, price: dec('44002'), stop_price: undefined, client_order_id: 'metrics-ws-2' });
+  const replacement = await ws.waitForReport('metrics-ws-2', ExecType.REPLACED);
+  ws.send({ template_id: TemplateId.CANCEL, order_id: replacement.order_id });
+  await ws.waitForReport('metrics-ws-2', ExecType.CANCELED);
+
+  const text = (await oms.request('GET', '/metrics', { key: null })).text;
+  for (const [protocol, type] of [['http', 'new_order'], ['http', 'cancel'], ['http', 'replace'], ['http', 'check'], ['http', 'account'],
+    ['ws', 'new_order'], ['ws', 'cancel'], ['ws', 'replace']]) {
+    t.equal(sample(text, 'oms_request_latency_seconds_count', `{protocol="${protocol}",type="${type}"}`), 1, `${protocol} ${type}: one request timed`);
+  }
+  t.equal(sample(text, 'oms_ws_sessions_opened_total'), 1);
+  t.equal(sample(text, 'oms_ws_sessions'), 1);
+  t.ok((sample(text, 'oms_ws_reports_sent_total') ?? 0) >= 3, 'reports sent counted');
+  t.equal(sample(text, 'oms_ws_slow_consumer_disconnects_total'), 0);
+  t.equal(sample(text, 'oms_engine_link_busy_refusals_total'), 0);
+  t.equal(sample(text, 'oms_engine_link_timeouts_total'), 0);
+  await ws.close();
+  const after = (await oms.request('GET', '/metrics', { key: null })).text;
+  t.equal(sample(after, 'oms_ws_sessions'), 0, 'the closed session is gone from the gauge');
+});
