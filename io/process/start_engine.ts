@@ -35,11 +35,13 @@ export async function startEngine(config: OmsConfig, tables: ReferenceTables, me
 }
 
 /**
- * Who the engine rings after publishing events. The journal always (it reads right behind
- * the engine). With durability none the io thread reads behind the engine too, and the
- * journal does not ring it (start_journal.ts): events that come with no reply, such as
- * fills of resting orders when the market moves, must wake it from here.
+ * Who the engine rings after publishing events. With a journal to write (fsync, write),
+ * the journal: it reads right behind the engine and rings the io thread once events are
+ * durable. With durability none only the io thread, which then reads behind the engine:
+ * events that come with no reply, such as fills of resting orders when the market moves,
+ * must wake it from here. The journal then has nothing to write and only releases slots,
+ * so it polls (start_journal.ts) instead of costing a wake-up per order.
  */
 export function eventWake(config: Pick<OmsConfig, 'durability'>, buffers: Pick<OmsBuffers, 'journal_doorbell' | 'io_doorbell'>): SharedArrayBuffer[] {
-  return config.durability === 'none' ? [buffers.journal_doorbell, buffers.io_doorbell] : [buffers.journal_doorbell];
+  return config.durability === 'none' ? [buffers.io_doorbell] : [buffers.journal_doorbell];
 }

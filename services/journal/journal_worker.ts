@@ -39,6 +39,8 @@ export interface JournalWorkerInit {
   readonly progress: SharedArrayBuffer;
   readonly health: SharedArrayBuffer;
   readonly spin_limit: number;
+  /** Longest park without a ring (default 50 ms): its heartbeat, and its poll when nothing rings it. */
+  readonly park_timeout_ms?: number;
   /** The flush log (engine/telemetry/flush_log.ts), for stage timing; absent: not kept. */
   readonly flush_log?: SharedArrayBuffer;
 }
@@ -62,7 +64,7 @@ try {
   }
   const agent = new JournalAgent(consumer, writer, new SeqlockTable(init.progress), reporter, init.last_seq,
     init.flush_log === undefined ? null : new FlushLog(init.flush_log));
-  const idle = new SpinThenParkIdleStrategy(new Doorbell(init.own_doorbell), init.spin_limit, 50);
+  const idle = new SpinThenParkIdleStrategy(new Doorbell(init.own_doorbell), init.spin_limit, init.park_timeout_ms ?? 50);
   // Stop only once asked and the ring is empty: the engine has stopped, so nothing more comes.
   runAgent(agent, idle, () => reporter.stopRequested() && consumer.available() === 0);
 } catch (error) {
