@@ -35,6 +35,7 @@ export async function startJournal(config: OmsConfig, memory: SharedMemory, reco
     health: buffers.health,
     spin_limit: 200,
     flush_log: buffers.flush_log,
+    fault_exit_after_events: config.fault_worker_exit?.worker === 'journal' ? config.fault_worker_exit.after : 0,
   };
   const worker = new Worker(JOURNAL_WORKER_URL, { workerData: init, name: 'journal' });
   await waitForWorker(worker, memory.health, WorkerId.JOURNAL, 'journal', log);
