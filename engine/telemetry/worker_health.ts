@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import {
   WH_ERRORS_F64, WH_HEARTBEAT_AT_MS_F64, WH_HEARTBEAT_I32, WH_LAG_F64, WH_OS_TID_F64, WH_POSITION_F64, WH_PROCESSED_F64,
-  WH_RESTARTS_I32, WH_STATE_I32, WH_STOP_REQUESTED_I32, WORKER_COUNT, WORKER_HEALTH_BYTES, WORKER_NAMES,
+  WH_RESTARTS_I32, WH_STATE_I32, WH_STATE_SINCE_MS_F64, WH_STOP_REQUESTED_I32, WORKER_COUNT, WORKER_HEALTH_BYTES, WORKER_NAMES,
   WORKER_RECORD_BYTES, WORKER_STATE_NAMES, WorkerState,
 } from './worker_health_layout.js';
 
@@ -18,6 +18,8 @@ export interface WorkerHealthView {
   readonly restarts: number;
   /** Linux thread id of the worker's last start (null: unknown, or not a thread of its own). */
   readonly os_tid: number | null;
+  /** Wall clock (ms) when the worker entered its current state (null: never set). */
+  readonly state_since_ms: number | null;
 }
 
 /**
@@ -56,7 +58,7 @@ export class WorkerHealthBlock {
   }
 
   setState(worker: number, state: WorkerState): void {
-    Atomics.store(this.i32, this.base32(worker) + WH_STATE_I32, state);
+    storeState(this.i32, this.f64, this.base32(worker), this.base64(worker), state);
   }
 
   addRestart(worker: number): void {
@@ -86,6 +88,7 @@ export class WorkerHealthBlock {
       position: this.f64[b64 + WH_POSITION_F64],
       restarts: Atomics.load(this.i32, b32 + WH_RESTARTS_I32),
       os_tid: this.f64[b64 + WH_OS_TID_F64] > 0 ? this.f64[b64 + WH_OS_TID_F64] : null,
+      state_since_ms: this.f64[b64 + WH_STATE_SINCE_MS_F64] > 0 ? this.f64[b64 + WH_STATE_SINCE_MS_F64] : null,
     };
   }
 
@@ -123,7 +126,7 @@ export class WorkerHealthReporter {
   /** From the worker's own thread: announcing STARTING also records its OS thread id. */
   setState(state: WorkerState): void {
     if (state === WorkerState.STARTING) this.f64[this.b64 + WH_OS_TID_F64] = currentThreadId();
-    Atomics.store(this.i32, this.b32 + WH_STATE_I32, state);
+    storeState(this.i32, this.f64, this.b32, this.b64, state);
   }
 
   progress(processed: number, lag: number, position: number): void {
@@ -139,4 +142,13 @@ export class WorkerHealthReporter {
   stopRequested(): boolean {
     return Atomics.load(this.i32, this.b32 + WH_STOP_REQUESTED_I32) !== 0;
   }
+}
+
+/**
+ * Sets a worker's state and, when it changes, the time it changed. A sink re-announces
+ * RUNNING after every batch, so an unchanged state keeps its time: "degraded since" is
+ * when the outage began, not the last retry.
+ */
+function storeState(i32: Int32Array, f64: Float64Array, b32: number, b64: number, state: WorkerState): void {
+  if (Atomics.exchange(i32, b32 + WH_STATE_I32, state) !== state) f64[b64 + WH_STATE_SINCE_MS_F64] = Date.now();
 }

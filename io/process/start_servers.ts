@@ -79,9 +79,9 @@ export async function startServers(w: ServerWiring): Promise<FrontEnds> {
     ready: () => readyReport({
       health, journal_progress: memory.journal_progress, engine_counters: new Float64Array(buffers.engine_counters),
       max_heartbeat_age_ms: READY_HEARTBEAT_AGE_MS, max_journal_lag: config.busy_journal_lag,
-      enabled: enabled_workers, marks: memory.marks,
+      enabled: enabled_workers, marks: memory.marks, errors: w.services.errors,
     }),
-    workers: () => workersReport(health, enabled_workers),
+    workers: () => workersReport(health, enabled_workers, Date.now(), w.services.errors),
   };
   const gateway = new WsGateway(context, {
     heartbeat_interval_ms: config.ws_heartbeat_interval_ms,

@@ -21,6 +21,8 @@
  *   oms_journal_flushes_total, oms_journal_written_bytes_total, oms_journal_last_flush_seconds
  *  workers (engine/telemetry/worker_health*.ts), label worker = engine, journal, pnl, market_data, sink_nats, ...
  *   oms_worker_up{worker}                      1 if RUNNING
+ *   oms_worker_degraded{worker}                1 if DEGRADED: running but not doing its job (a broker or feed is down,
+ *                                              a snapshot failed); readiness stays 200 for it, so alert on this
  *   oms_worker_state{worker}                   WorkerState number (0 stopped .. 6 stopping)
  *   oms_worker_heartbeat_age_seconds{worker}   -1 before the first heartbeat
  *   oms_worker_restarts_total{worker}, oms_worker_processed_total{worker}, oms_worker_errors_total{worker}
@@ -129,6 +131,9 @@ export function createMetricsRegistry(sources: MetricsSources, options: { defaul
   const workers = Array.from({ length: WORKER_COUNT }, (_, w) => [WORKER_NAMES[w], w] as const);
   new Gauge({ name: 'oms_worker_up', help: '1 if the worker is running', labelNames: ['worker'], registers,
     collect() { for (const [worker, w] of workers) this.set({ worker }, health.state(w) === WorkerState.RUNNING ? 1 : 0); } });
+  new Gauge({ name: 'oms_worker_degraded', help: '1 if the worker is degraded: running, but its broker, feed or task is failing (see /health/workers)',
+    labelNames: ['worker'], registers,
+    collect() { for (const [worker, w] of workers) this.set({ worker }, health.state(w) === WorkerState.DEGRADED ? 1 : 0); } });
   new Gauge({ name: 'oms_worker_state', help: 'Worker state (0 stopped, 1 starting, 2 running, 3 degraded, 4 failed, 5 disabled, 6 stopping)',
     labelNames: ['worker'], registers,
     collect() { for (const [worker, w] of workers) this.set({ worker }, health.state(w)); } });

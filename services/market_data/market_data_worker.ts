@@ -10,6 +10,7 @@ import { Doorbell } from '../../engine/ring/doorbell.js';
 import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
 import { WorkerId } from '../../engine/telemetry/worker_health_layout.js';
 import { createLogger } from '../health/logger.js';
+import { reportWorkerError } from '../health/worker_errors.js';
 import { AsyncIdleStrategy } from '../runtime/async_agent.js';
 import { runAsyncAgentThread } from '../runtime/async_agent_thread.js';
 import { exitAfter } from '../runtime/test_fault.js';
@@ -44,6 +45,7 @@ const agent = new MarketDataAgent({
   source: init.source,
   nats_url: init.nats_url ?? null,
   interval_ms: init.interval_ms,
+  on_failure: reportWorkerError,
 });
 const idle = new AsyncIdleStrategy(null, 100);
 const stop = { stopRequested: exitAfter(init.fault_exit_after_marks ?? 0, () => agent.processed, () => reporter.stopRequested()) };

@@ -17,6 +17,7 @@ import { Doorbell } from '../../engine/ring/doorbell.js';
 import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
 import { WORKER_NAMES } from '../../engine/telemetry/worker_health_layout.js';
 import { createLogger, Logger } from '../health/logger.js';
+import { reportWorkerError } from '../health/worker_errors.js';
 import { AsyncIdleStrategy } from '../runtime/async_agent.js';
 import { FAULT_EXIT_CODE } from '../runtime/test_fault.js';
 import { runAsyncAgentThread } from '../runtime/async_agent_thread.js';
@@ -79,6 +80,7 @@ export function runSinkWorker<P>(
     max_batch: init.max_batch,
     retry_initial_ms: init.retry_initial_ms,
     retry_max_ms: init.retry_max_ms,
+    on_failure: reportWorkerError,
   });
   const idle = new AsyncIdleStrategy(init.doorbell ? new Doorbell(init.doorbell) : null, init.idle_ms ?? 20);
   runAsyncAgentThread(agent, idle, reporter, log, 'sink worker crashed');
