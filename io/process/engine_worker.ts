@@ -11,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { runAgent } from '../../engine/agent/agent.js';
 import { createEngine, EngineInit } from '../../engine/engine_factory.js';
 import { EngineState } from '../../engine/state/engine_state.js';
+import { StateHashMarkers } from '../../engine/state/state_hash_markers.js';
 import { replayJournal } from '../../services/journal/replay.js';
 import { ColumnarFile } from '../../services/snapshot/columnar_file.js';
 import { readEngineState } from '../../services/snapshot/engine_state_codec.js';
@@ -50,9 +51,15 @@ const snapshot = recovery?.plan.snapshot ?? null;
 const state = snapshot !== null
   ? readEngineState(new ColumnarFile(snapshot.path), capacity, init.notional_scale)
   : new EngineState(capacity, init.notional_scale);
+// Every STATE_HASH marker replayed must hash the same as when the engine emitted it.
+const markers = new StateHashMarkers();
 if (recovery !== null) {
-  replayJournal(recovery.journal_dir, recovery.plan.from_seq, recovery.plan.to_seq, (views, base) => state.apply(views, base));
+  replayJournal(recovery.journal_dir, recovery.plan.from_seq, recovery.plan.to_seq, (views, base) => {
+    markers.check(state, views, base);
+    state.apply(views, base);
+  });
 }
+markers.publish(new Float64Array(init.counters));
 const engine = createEngine(init, undefined, state);
 const reporter = engine.health?.reporter(WorkerId.ENGINE) ?? null;
 reporter?.setState(WorkerState.STARTING);
