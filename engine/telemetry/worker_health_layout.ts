@@ -21,6 +21,13 @@
  *                              read from /proc/<pid>/task/<os_tid>
  *  64  state_since_ms    f64   wall clock of the last change of state (0: never set), so
  *                              /health can say since when a worker is degraded
+ *  72  heap_used_bytes   f64   the worker thread's V8 heap in use,
+ *  80  heap_total_bytes  f64   the heap V8 has reserved for it, and
+ *  88  heap_old_bytes    f64   the part of heap_used outside the young generation (what
+ *                              survived collection: where a leak accumulates, without the
+ *                              churn of short-lived objects); all three sampled by the
+ *                              worker's own heartbeat at most once a second (0: never), so a
+ *                              long run can show every thread's memory
  * ```
  */
 import { CACHE_LINE_BYTES } from '../layout/layout_builder.js';
@@ -59,9 +66,12 @@ export const WH_ERRORS_F64 = 5;
 export const WH_POSITION_F64 = 6;
 export const WH_OS_TID_F64 = 7;
 export const WH_STATE_SINCE_MS_F64 = 8;
+export const WH_HEAP_USED_BYTES_F64 = 9;
+export const WH_HEAP_TOTAL_BYTES_F64 = 10;
+export const WH_HEAP_OLD_BYTES_F64 = 11;
 export const WORKER_HEALTH_BYTES = WORKER_COUNT * WORKER_RECORD_BYTES;
 
-if (WH_STATE_SINCE_MS_F64 * 8 + 8 > WORKER_RECORD_BYTES) throw new Error('worker health record overflows its lines');
+if (WH_HEAP_OLD_BYTES_F64 * 8 + 8 > WORKER_RECORD_BYTES) throw new Error('worker health record overflows its lines');
 if (WORKER_NAMES.length !== WORKER_COUNT || Object.keys(WorkerId).length !== WORKER_COUNT) {
   throw new Error('worker list and names disagree');
 }

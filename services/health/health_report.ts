@@ -16,7 +16,8 @@
  *                    failed, does not stop order entry (orders are durable in the journal
  *                    and a sink catches up from its cursor), but the operator must see it.
  *   /health/workers  200 with every worker's line: state and since when, heartbeat age,
- *                    processed, lag, errors, restarts, last error; a worker the
+ *                    processed, lag, errors, restarts, last error, its thread's heap;
+ *                    the process's resident memory and the io thread's heap; a worker the
  *                    configuration turned off says "disabled"; and the same `degraded`
  *                    list.
  *
@@ -31,7 +32,7 @@
 import { MarkField } from '../../engine/reference/mark_table.js';
 import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
 import { EngineCounter } from '../../engine/telemetry/engine_counters.js';
-import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
+import { heapFigures, WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
 import { WORKER_COUNT, WORKER_NAMES, WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layout.js';
 import { durableSeq } from '../../engine/reference/journal_progress.js';
 import type { WorkerErrors } from './worker_errors.js';
@@ -178,6 +179,10 @@ export interface WorkerReport {
   readonly os_tid: number | null;
   /** When it entered its current state (ISO 8601; null: unknown). */
   readonly state_since: string | null;
+  /** The worker thread's V8 heap, used, reserved, and used outside the young generation, sampled each second (null: not yet). */
+  readonly heap_used_bytes: number | null;
+  readonly heap_total_bytes: number | null;
+  readonly heap_old_bytes: number | null;
   /** The last error its supervisor heard of, whatever its state now (null if none). */
   readonly last_error: { readonly message: string; readonly at: string } | null;
 }
@@ -185,8 +190,18 @@ export interface WorkerReport {
 export interface WorkersBody {
   /** "ok" when every enabled worker is running, else "degraded". */
   readonly status: 'ok' | 'degraded';
-  /** The process, whose main thread (tid = pid) is the io thread. */
-  readonly process: { readonly pid: number; readonly io_tid: number };
+  /**
+   * The process, whose main thread (tid = pid) is the io thread: its resident memory (all
+   * threads) and the io thread's own V8 heap.
+   */
+  readonly process: {
+    readonly pid: number;
+    readonly io_tid: number;
+    readonly rss_bytes: number;
+    readonly io_heap_used_bytes: number;
+    readonly io_heap_total_bytes: number;
+    readonly io_heap_old_bytes: number;
+  };
   readonly workers: WorkerReport[];
   /** As in the readiness body: enabled workers that are degraded or failed. */
   readonly degraded: DegradedWorker[];
@@ -215,15 +230,26 @@ export function workersReport(health: WorkerHealthBlock, enabled?: ReadonlySet<s
       position: view.position,
       os_tid: view.os_tid,
       state_since: on ? isoOrNull(view.state_since_ms) : null,
+      heap_used_bytes: on ? view.heap_used_bytes : null,
+      heap_total_bytes: on ? view.heap_total_bytes : null,
+      heap_old_bytes: on ? view.heap_old_bytes : null,
       last_error: lastError(errors, w),
     });
   }
   return {
     status: 200,
     body: {
-      status: degraded ? 'degraded' : 'ok', process: { pid: process.pid, io_tid: process.pid }, workers,
+      status: degraded ? 'degraded' : 'ok', process: processMemory(), workers,
       degraded: degradedWorkers(health, enabled, errors),
     },
+  };
+}
+
+function processMemory(): WorkersBody['process'] {
+  const heap = heapFigures();
+  return {
+    pid: process.pid, io_tid: process.pid, rss_bytes: process.memoryUsage.rss(),
+    io_heap_used_bytes: heap.used_bytes, io_heap_total_bytes: heap.total_bytes, io_heap_old_bytes: heap.old_bytes,
   };
 }
 

@@ -27,6 +27,7 @@
  *   oms_worker_heartbeat_age_seconds{worker}   -1 before the first heartbeat
  *   oms_worker_restarts_total{worker}, oms_worker_processed_total{worker}, oms_worker_errors_total{worker}
  *   oms_worker_lag_events{worker}
+ *   oms_worker_heap_used_bytes{worker}         the worker thread's V8 heap in use (sampled each second; 0 before)
  *  sinks (the sink workers' lines, label sink = nats, redis, questdb)
  *   oms_sink_lag_events{sink}                  durable sequence - the sink's cursor
  *   oms_sink_errors_total{sink}                failed delivery attempts
@@ -152,6 +153,9 @@ export function createMetricsRegistry(sources: MetricsSources, options: { defaul
   perWorker('oms_worker_errors_total', 'Errors the worker counted since it started (resets when it restarts)', (w) => health.view(w).errors);
   new Gauge({ name: 'oms_worker_lag_events', help: 'Items the worker is behind its source', labelNames: ['worker'], registers,
     collect() { for (const [worker, w] of workers) this.set({ worker }, health.view(w).lag); } });
+
+  new Gauge({ name: 'oms_worker_heap_used_bytes', help: 'V8 heap in use on the worker thread (sampled each second by the worker)', labelNames: ['worker'], registers,
+    collect() { for (const [worker, w] of workers) this.set({ worker }, health.view(w).heap_used_bytes ?? 0); } });
 
   new Gauge({ name: 'oms_sink_lag_events', help: 'Durable events the sink has not delivered yet (its backlog)', labelNames: ['sink'], registers,
     collect() { for (const [sink, w] of SINKS) this.set({ sink }, health.view(w).lag); } });

@@ -189,3 +189,20 @@ t.test('a worker error keeps no credentials and no runaway text, and only worker
   t.ok(errors.receive(WorkerId.PNL, { type: 'worker_error', message: 'boom', at_ms: NOW }));
   t.same(errors.last(WorkerId.PNL), { message: 'boom', at_ms: NOW });
 });
+
+t.test('a worker\'s heartbeat records its own thread\'s heap, the main thread\'s does not, and the process block has the io heap', async (t) => {
+  const health = new WorkerHealthBlock();
+  const worker = new Worker(`
+    const { workerData } = require('node:worker_threads');
+    import(workerData.module).then(({ WorkerHealthBlock }) => {
+      new WorkerHealthBlock(workerData.buffer).reporter(workerData.id).heartbeat(Date.now());
+    });
+  `, { eval: true, workerData: { buffer: health.buffer, id: WorkerId.PNL, module: HEALTH_MODULE } });
+  await new Promise((resolve) => worker.once('exit', resolve));
+  health.reporter(WorkerId.SNAPSHOT).heartbeat(Date.now());
+  const body = workersReport(health, undefined, NOW).body;
+  const pnl = body.workers.find((w) => w.name === 'pnl')!;
+  t.ok(pnl.heap_used_bytes! > 100_000 && pnl.heap_total_bytes! >= pnl.heap_used_bytes!, `the worker thread's heap: ${pnl.heap_used_bytes} of ${pnl.heap_total_bytes} bytes`);
+  t.equal(body.workers.find((w) => w.name === 'snapshot')!.heap_used_bytes, null, 'a line the main thread beats for has no heap of its own');
+  t.ok(body.process.rss_bytes > body.process.io_heap_used_bytes && body.process.io_heap_used_bytes > 0, 'the process: resident memory and the io heap');
+});
