@@ -139,7 +139,8 @@ function runLoadWorker(config: EngineLoadConfig, on_progress: (p: GeneratorProgr
 function readCounters(buffer: SharedArrayBuffer): Record<string, number> {
   const counters = new Float64Array(buffer);
   const named: Record<string, number> = {};
-  ENGINE_COUNTER_NAMES.forEach((name, k) => { if (name !== 'state_hash') named[name] = counters[k]; });
+  // The state hash and what recovery found at start are not figures of a run.
+  ENGINE_COUNTER_NAMES.forEach((name, k) => { if (name !== 'state_hash' && !name.startsWith('recovery_')) named[name] = counters[k]; });
   return named;
 }
 

@@ -30,6 +30,8 @@ import { isPowerOfTwo } from '../layout/layout_builder.js';
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../protocol/command_layout.js';
 
 const ENTRY_BYTES = 64;
+/** Memory one remembered order takes in the window (the soak run's memory check counts it). */
+export const DEDUPE_ENTRY_BYTES = ENTRY_BYTES;
 const E_KEY_HASH_I32 = 0;
 const E_ACCOUNT_I32 = 1;
 const E_ORDER_ID_F64 = 1;

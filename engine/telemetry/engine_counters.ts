@@ -25,9 +25,19 @@ export const EngineCounter = {
   STATE_HASH: 8,
   /** Largest number of commands handled in one batch. */
   MAX_BATCH: 9,
+  /** Written once at start by recovery (engine/state/state_hash_markers.ts): STATE_HASH markers replay reproduced... */
+  RECOVERY_MARKERS_MATCHED: 10,
+  /** ...and did not (anything but 0 means the recovered state is not the one the engine had). */
+  RECOVERY_MARKERS_MISMATCHED: 11,
+  /** The last marker replayed (0: none) and the hash replay computed at it. */
+  RECOVERY_LAST_MARKER_SEQ: 12,
+  RECOVERY_LAST_MARKER_HASH: 13,
+  RECOVERY_FIRST_MISMATCH_SEQ: 14,
 } as const;
 export const ENGINE_COUNTER_NAMES = [
   'commands', 'events', 'replies', 'batches', 'output_full_waits', 'parks', 'open_orders', 'last_seq', 'state_hash', 'max_batch',
+  'recovery_markers_matched', 'recovery_markers_mismatched', 'recovery_last_marker_seq', 'recovery_last_marker_hash',
+  'recovery_first_mismatch_seq',
 ] as const;
 
 export const NAMED_COUNTERS = 16;

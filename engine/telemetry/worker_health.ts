@@ -1,8 +1,10 @@
 /** Reads and writes one worker's line of the shared health block (see worker_health_layout.ts). */
 import fs from 'node:fs';
+import v8 from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
 import {
-  WH_ERRORS_F64, WH_HEARTBEAT_AT_MS_F64, WH_HEARTBEAT_I32, WH_LAG_F64, WH_OS_TID_F64, WH_POSITION_F64, WH_PROCESSED_F64,
-  WH_RESTARTS_I32, WH_STATE_I32, WH_STOP_REQUESTED_I32, WORKER_COUNT, WORKER_HEALTH_BYTES, WORKER_NAMES,
+  WH_ERRORS_F64, WH_HEAP_OLD_BYTES_F64, WH_HEAP_TOTAL_BYTES_F64, WH_HEAP_USED_BYTES_F64, WH_HEARTBEAT_AT_MS_F64, WH_HEARTBEAT_I32, WH_LAG_F64, WH_OS_TID_F64, WH_POSITION_F64, WH_PROCESSED_F64,
+  WH_RESTARTS_I32, WH_STATE_I32, WH_STATE_SINCE_MS_F64, WH_STOP_REQUESTED_I32, WORKER_COUNT, WORKER_HEALTH_BYTES, WORKER_NAMES,
   WORKER_RECORD_BYTES, WORKER_STATE_NAMES, WorkerState,
 } from './worker_health_layout.js';
 
@@ -18,7 +20,36 @@ export interface WorkerHealthView {
   readonly restarts: number;
   /** Linux thread id of the worker's last start (null: unknown, or not a thread of its own). */
   readonly os_tid: number | null;
+  /** Wall clock (ms) when the worker entered its current state (null: never set). */
+  readonly state_since_ms: number | null;
+  /** The worker thread's V8 heap: used, reserved, and used outside the young generation (null: not sampled yet). */
+  readonly heap_used_bytes: number | null;
+  readonly heap_total_bytes: number | null;
+  readonly heap_old_bytes: number | null;
 }
+
+export interface HeapFigures {
+  readonly used_bytes: number;
+  readonly total_bytes: number;
+  /** Used outside the young generation: what survived collection. */
+  readonly old_bytes: number;
+}
+
+/** The calling thread's V8 heap, by space (one call: the young generation is told apart). */
+export function heapFigures(): HeapFigures {
+  let used_bytes = 0;
+  let total_bytes = 0;
+  let young_bytes = 0;
+  for (const space of v8.getHeapSpaceStatistics()) {
+    used_bytes += space.space_used_size;
+    total_bytes += space.space_size;
+    if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space') young_bytes += space.space_used_size;
+  }
+  return { used_bytes, total_bytes, old_bytes: used_bytes - young_bytes };
+}
+
+/** How often a worker's heartbeat samples its thread's heap. */
+export const HEAP_SAMPLE_INTERVAL_MS = 1000;
 
 /**
  * The calling thread's Linux thread id, 0 where /proc/thread-self does not exist. Read once
@@ -56,7 +87,7 @@ export class WorkerHealthBlock {
   }
 
   setState(worker: number, state: WorkerState): void {
-    Atomics.store(this.i32, this.base32(worker) + WH_STATE_I32, state);
+    storeState(this.i32, this.f64, this.base32(worker), this.base64(worker), state);
   }
 
   addRestart(worker: number): void {
@@ -86,6 +117,10 @@ export class WorkerHealthBlock {
       position: this.f64[b64 + WH_POSITION_F64],
       restarts: Atomics.load(this.i32, b32 + WH_RESTARTS_I32),
       os_tid: this.f64[b64 + WH_OS_TID_F64] > 0 ? this.f64[b64 + WH_OS_TID_F64] : null,
+      state_since_ms: this.f64[b64 + WH_STATE_SINCE_MS_F64] > 0 ? this.f64[b64 + WH_STATE_SINCE_MS_F64] : null,
+      heap_used_bytes: this.f64[b64 + WH_HEAP_USED_BYTES_F64] > 0 ? this.f64[b64 + WH_HEAP_USED_BYTES_F64] : null,
+      heap_total_bytes: this.f64[b64 + WH_HEAP_TOTAL_BYTES_F64] > 0 ? this.f64[b64 + WH_HEAP_TOTAL_BYTES_F64] : null,
+      heap_old_bytes: this.f64[b64 + WH_HEAP_OLD_BYTES_F64] > 0 ? this.f64[b64 + WH_HEAP_OLD_BYTES_F64] : null,
     };
   }
 
@@ -109,21 +144,35 @@ export class WorkerHealthBlock {
 export class WorkerHealthReporter {
   private readonly b32: number;
   private readonly b64: number;
+  private next_heap_sample_ms = 0;
 
   constructor(private readonly i32: Int32Array, private readonly f64: Float64Array, worker: number) {
     this.b32 = (worker * WORKER_RECORD_BYTES) / 4;
     this.b64 = (worker * WORKER_RECORD_BYTES) / 8;
   }
 
+  /**
+   * Beats, and once a second records the calling thread's heap. Only a worker's own thread
+   * samples: the main thread also beats for the snapshot task (which runs elsewhere), and
+   * its heap is the io thread's (/health/workers reports that one under "process").
+   * getHeapSpaceStatistics allocates a few small objects: once a second, in a slow tick.
+   */
   heartbeat(now_ms: number): void {
     this.f64[this.b64 + WH_HEARTBEAT_AT_MS_F64] = now_ms;
     Atomics.add(this.i32, this.b32 + WH_HEARTBEAT_I32, 1);
+    if (now_ms >= this.next_heap_sample_ms && !isMainThread) {
+      this.next_heap_sample_ms = now_ms + HEAP_SAMPLE_INTERVAL_MS;
+      const heap = heapFigures();
+      this.f64[this.b64 + WH_HEAP_USED_BYTES_F64] = heap.used_bytes;
+      this.f64[this.b64 + WH_HEAP_TOTAL_BYTES_F64] = heap.total_bytes;
+      this.f64[this.b64 + WH_HEAP_OLD_BYTES_F64] = heap.old_bytes;
+    }
   }
 
   /** From the worker's own thread: announcing STARTING also records its OS thread id. */
   setState(state: WorkerState): void {
     if (state === WorkerState.STARTING) this.f64[this.b64 + WH_OS_TID_F64] = currentThreadId();
-    Atomics.store(this.i32, this.b32 + WH_STATE_I32, state);
+    storeState(this.i32, this.f64, this.b32, this.b64, state);
   }
 
   progress(processed: number, lag: number, position: number): void {
@@ -139,4 +188,13 @@ export class WorkerHealthReporter {
   stopRequested(): boolean {
     return Atomics.load(this.i32, this.b32 + WH_STOP_REQUESTED_I32) !== 0;
   }
+}
+
+/**
+ * Sets a worker's state and, when it changes, the time it changed. A sink re-announces
+ * RUNNING after every batch, so an unchanged state keeps its time: "degraded since" is
+ * when the outage began, not the last retry.
+ */
+function storeState(i32: Int32Array, f64: Float64Array, b32: number, b64: number, state: WorkerState): void {
+  if (Atomics.exchange(i32, b32 + WH_STATE_I32, state) !== state) f64[b64 + WH_STATE_SINCE_MS_F64] = Date.now();
 }

@@ -1,10 +1,12 @@
 /**
- * Shared health block: one cache line per worker, each written only by that worker
- * (except RESTARTS and STATE, which the supervisor on the main thread also writes when it
- * restarts a worker). /health/* and /metrics read it without asking the workers.
+ * Shared health block: two cache lines per worker, each written only by that worker
+ * (except RESTARTS and STATE, with STATE_SINCE_MS, which the supervisor on the main thread
+ * also writes when it restarts a worker). /health/* and /metrics read it without asking
+ * the workers. The first line is what changes often (heartbeat, progress); the second,
+ * what changes rarely.
  *
  * ```
- *  per worker, 64 bytes:
+ *  per worker, 128 bytes:
  *  0   heartbeat         i32   bumped by the worker's slow tick (Atomics.add)
  *  4   state             i32   WorkerState
  *  8   restarts          i32   times the supervisor restarted it
@@ -17,6 +19,15 @@
  *  56  os_tid            f64   the worker's Linux thread id (0 = unknown), written when it
  *                              announces STARTING from its own thread: per-thread CPU is
  *                              read from /proc/<pid>/task/<os_tid>
+ *  64  state_since_ms    f64   wall clock of the last change of state (0: never set), so
+ *                              /health can say since when a worker is degraded
+ *  72  heap_used_bytes   f64   the worker thread's V8 heap in use,
+ *  80  heap_total_bytes  f64   the heap V8 has reserved for it, and
+ *  88  heap_old_bytes    f64   the part of heap_used outside the young generation (what
+ *                              survived collection: where a leak accumulates, without the
+ *                              churn of short-lived objects); all three sampled by the
+ *                              worker's own heartbeat at most once a second (0: never), so a
+ *                              long run can show every thread's memory
  * ```
  */
 import { CACHE_LINE_BYTES } from '../layout/layout_builder.js';
@@ -43,7 +54,7 @@ export const WorkerState = { STOPPED: 0, STARTING: 1, RUNNING: 2, DEGRADED: 3, F
 export type WorkerState = (typeof WorkerState)[keyof typeof WorkerState];
 export const WORKER_STATE_NAMES: readonly string[] = ['stopped', 'starting', 'running', 'degraded', 'failed', 'disabled', 'stopping'];
 
-export const WORKER_RECORD_BYTES = CACHE_LINE_BYTES;
+export const WORKER_RECORD_BYTES = 2 * CACHE_LINE_BYTES;
 export const WH_HEARTBEAT_I32 = 0;
 export const WH_STATE_I32 = 1;
 export const WH_RESTARTS_I32 = 2;
@@ -54,9 +65,13 @@ export const WH_LAG_F64 = 4;
 export const WH_ERRORS_F64 = 5;
 export const WH_POSITION_F64 = 6;
 export const WH_OS_TID_F64 = 7;
+export const WH_STATE_SINCE_MS_F64 = 8;
+export const WH_HEAP_USED_BYTES_F64 = 9;
+export const WH_HEAP_TOTAL_BYTES_F64 = 10;
+export const WH_HEAP_OLD_BYTES_F64 = 11;
 export const WORKER_HEALTH_BYTES = WORKER_COUNT * WORKER_RECORD_BYTES;
 
-if (WH_OS_TID_F64 * 8 + 8 > WORKER_RECORD_BYTES) throw new Error('worker health record overflows its line');
+if (WH_HEAP_OLD_BYTES_F64 * 8 + 8 > WORKER_RECORD_BYTES) throw new Error('worker health record overflows its lines');
 if (WORKER_NAMES.length !== WORKER_COUNT || Object.keys(WorkerId).length !== WORKER_COUNT) {
   throw new Error('worker list and names disagree');
 }

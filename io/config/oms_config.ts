@@ -18,6 +18,7 @@
  * | OMS_STAGE_SAMPLE_EVERY | 16                   | stage timing: trace one request in N (0: none); GET /metrics/stages |
  * | OMS_FAIL_STOP_EXIT_MS | 2000                  | after the engine or journal dies: refuse orders NOT_READY for this long, then exit 70 |
  * | OMS_FAULT_ENGINE_EXIT_AFTER_COMMANDS | 0 (off) | TEST FAULT ONLY: the engine worker exits (code 99) once it has handled this many commands, to test fail-stop |
+ * | OMS_FAULT_WORKER_EXIT | (off)                 | TEST FAULT ONLY: `<worker>:<count>`, the named worker (journal, pnl, market_data, sink_nats, sink_redis, sink_questdb) exits (code 99) after this many events (market data: marks) at its first start (services/runtime/test_fault.ts) |
  * | OMS_MAX_MARK_AGE_MS | 5000 (manual: 0)        | orders priced against a mark older than this are refused STALE_MARK (0: no check) |
  * | OMS_MAX_PNL_AGE_MS  | 5000                    | orders checked against a PnL figure older than this are refused STALE_PNL (0: no check) |
  * | NATS_URL, REDIS_URL, QDB_CLIENT_CONF, OMS_MARKET_DATA: see services/ |
@@ -30,6 +31,7 @@ import { AccountLimitsSpec, AccountSpec, DEMO_ACCOUNTS, DEMO_ACCOUNT_LIMITS } fr
 import { DEMO_INSTRUMENTS, InstrumentSpec } from '../../engine/reference/instruments.js';
 import { isPowerOfTwo } from '../../engine/layout/layout_builder.js';
 import { Durability, parseDurability } from '../../services/journal/durability.js';
+import { parseWorkerExitFault, WorkerExitFault } from '../../services/runtime/test_fault.js';
 
 export interface OmsConfig {
   readonly host: string;
@@ -62,6 +64,12 @@ export interface OmsConfig {
    * it in production.
    */
   readonly fault_engine_exit_after_commands: number;
+  /**
+   * A test fault, off (null) unless set: one worker's thread exits abruptly after this much
+   * work, at its first start only (a supervised worker restarted after it runs on), so a
+   * test can see the documented outcome of that worker's death. Never set it in production.
+   */
+  readonly fault_worker_exit: WorkerExitFault | null;
   readonly ws_max_backpressure_bytes: number;
   readonly ws_idle_timeout_s: number;
   readonly ws_heartbeat_interval_ms: number;
@@ -118,9 +126,11 @@ export function loadOmsConfig(env: NodeJS.ProcessEnv = process.env): OmsConfig {
   if (market_data === 'nats' && !env.NATS_URL) throw new ConfigError('OMS_MARKET_DATA=nats needs NATS_URL');
   let engine: EngineConfig;
   let durability: Durability;
+  let fault_worker_exit: WorkerExitFault | null;
   try {
     engine = engineConfigFromEnv(env, omsEngineDefaults(market_data as OmsConfig['market_data']));
     durability = parseDurability(env.OMS_DURABILITY);
+    fault_worker_exit = env.OMS_FAULT_WORKER_EXIT ? parseWorkerExitFault(env.OMS_FAULT_WORKER_EXIT) : null;
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
@@ -147,6 +157,7 @@ export function loadOmsConfig(env: NodeJS.ProcessEnv = process.env): OmsConfig {
     shutdown_timeout_ms: integer(env, 'OMS_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     fail_stop_exit_ms: integer(env, 'OMS_FAIL_STOP_EXIT_MS', 2000, 0, 60_000),
     fault_engine_exit_after_commands: integer(env, 'OMS_FAULT_ENGINE_EXIT_AFTER_COMMANDS', 0, 0, 1 << 30),
+    fault_worker_exit,
     ws_max_backpressure_bytes: integer(env, 'OMS_WS_MAX_BACKPRESSURE_BYTES', 1 << 20, 1024, 1 << 30),
     ws_idle_timeout_s: integer(env, 'OMS_WS_IDLE_TIMEOUT_S', 60, 8, 960),
     ws_heartbeat_interval_ms: integer(env, 'OMS_WS_HEARTBEAT_MS', 10_000, 100, 600_000),

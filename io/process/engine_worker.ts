@@ -11,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { runAgent } from '../../engine/agent/agent.js';
 import { createEngine, EngineInit } from '../../engine/engine_factory.js';
 import { EngineState } from '../../engine/state/engine_state.js';
+import { StateHashMarkers } from '../../engine/state/state_hash_markers.js';
 import { replayJournal } from '../../services/journal/replay.js';
 import { ColumnarFile } from '../../services/snapshot/columnar_file.js';
 import { readEngineState } from '../../services/snapshot/engine_state_codec.js';
@@ -18,9 +19,7 @@ import { checkRecoveryPlan, RecoveryPlan } from '../../services/snapshot/recover
 import { GcRecorder } from '../../engine/telemetry/gc_recorder.js';
 import { EngineCounter } from '../../engine/telemetry/engine_counters.js';
 import { WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layout.js';
-
-/** The engine worker's exit code when the test fault above ends it. */
-export const FAULT_EXIT_CODE = 99;
+import { exitAfter } from '../../services/runtime/test_fault.js';
 
 export interface EngineWorkerData extends EngineInit {
   /**
@@ -31,7 +30,8 @@ export interface EngineWorkerData extends EngineInit {
   readonly profile_gc?: boolean;
   /**
    * A test fault (OMS_FAULT_ENGINE_EXIT_AFTER_COMMANDS): exit abruptly, with
-   * FAULT_EXIT_CODE, once this many commands were handled. Absent or 0: never.
+   * FAULT_EXIT_CODE (services/runtime/test_fault.ts), once this many commands were
+   * handled. Absent or 0: never.
    */
   readonly fault_exit_after_commands?: number;
 }
@@ -51,29 +51,24 @@ const snapshot = recovery?.plan.snapshot ?? null;
 const state = snapshot !== null
   ? readEngineState(new ColumnarFile(snapshot.path), capacity, init.notional_scale)
   : new EngineState(capacity, init.notional_scale);
+// Every STATE_HASH marker replayed must hash the same as when the engine emitted it.
+const markers = new StateHashMarkers();
 if (recovery !== null) {
-  replayJournal(recovery.journal_dir, recovery.plan.from_seq, recovery.plan.to_seq, (views, base) => state.apply(views, base));
+  replayJournal(recovery.journal_dir, recovery.plan.from_seq, recovery.plan.to_seq, (views, base) => {
+    markers.check(state, views, base);
+    state.apply(views, base);
+  });
 }
+markers.publish(new Float64Array(init.counters));
 const engine = createEngine(init, undefined, state);
 const reporter = engine.health?.reporter(WorkerId.ENGINE) ?? null;
 reporter?.setState(WorkerState.STARTING);
 const gc = init.profile_gc === true ? new GcRecorder().start() : null;
 try {
-  runAgent(engine.agent, engine.idle, faultAfter(init.fault_exit_after_commands ?? 0, () => reporter !== null && reporter.stopRequested()));
+  const counters = new Float64Array(init.counters);
+  runAgent(engine.agent, engine.idle, exitAfter(init.fault_exit_after_commands ?? 0, () => counters[EngineCounter.COMMANDS],
+    () => reporter !== null && reporter.stopRequested()));
 } finally {
   if (gc !== null) parentPort?.postMessage({ type: 'gc_records', records: await gc.stop() });
 }
 
-/**
- * The loop's stop check, with the test fault on top when it is set: the thread ends at
- * once, skipping onClose and the STOPPED state, as a crash would. (process.exit in a worker
- * ends that thread only.)
- */
-function faultAfter(commands_max: number, stop: () => boolean): () => boolean {
-  if (commands_max <= 0) return stop;
-  const counters = new Float64Array(init.counters);
-  return () => {
-    if (counters[EngineCounter.COMMANDS] >= commands_max) process.exit(FAULT_EXIT_CODE);
-    return stop();
-  };
-}

@@ -22,6 +22,10 @@
  *    The Redis sink, which computes positions, gets a plan like the PnL worker's at every
  *    (re)start and rebuilds from its snapshot, not from sequence 1.
  *
+ * The test fault OMS_FAULT_WORKER_EXIT reaches the named worker at its first start only:
+ * the restarted worker runs on, as it would after a real crash (else the supervisor would
+ * see a crash loop and give up).
+ *
  * Entry files resolve relative to this compiled module, so they run from dist/ and dist-d/ alike.
  */
 import path from 'node:path';
@@ -39,6 +43,7 @@ import type { RedisSinkWorkerInit } from '../../services/sinks/redis_sink_worker
 import type { SinkWorkerCommonInit } from '../../services/sinks/sink_worker_main.js';
 import type { SupervisedWorkerSpec } from '../../services/supervisor/worker_supervisor.js';
 import type { RecoveryPlan } from '../../services/snapshot/recovery_plan.js';
+import type { FaultableWorker } from '../../services/runtime/test_fault.js';
 import type { VerifiedSnapshot } from '../../services/snapshot/verified_snapshot.js';
 
 /**
@@ -97,7 +102,11 @@ export function serviceWorkerSpecs(w: ServiceWiring): ServiceWorkerSpecs {
       nats_url: config.nats_url,
       log_level: config.log_level,
     };
-    enabled.push({ name: 'market_data', worker_id: WorkerId.MARKET_DATA, url: SERVICE_WORKER_URLS.market_data, workerData: market_data });
+    const fault = firstStartFault(config, 'market_data');
+    enabled.push({
+      name: 'market_data', worker_id: WorkerId.MARKET_DATA, url: SERVICE_WORKER_URLS.market_data,
+      workerData: (): MarketDataWorkerInit => ({ ...market_data, fault_exit_after_marks: fault() }),
+    });
   }
 
   const pnl: Omit<PnlWorkerInit, 'recovery'> = {
@@ -118,9 +127,10 @@ export function serviceWorkerSpecs(w: ServiceWiring): ServiceWorkerSpecs {
   // The PnL worker parks in Atomics.wait: stop() must ring its doorbell. It attaches its ring
   // position when it starts; a crashed one cannot detach, so the supervisor does.
   const events = new SharedRing(buffers.events);
+  const pnl_fault = firstStartFault(config, 'pnl');
   enabled.push({
     name: 'pnl', worker_id: WorkerId.PNL, url: SERVICE_WORKER_URLS.pnl, doorbell: buffers.pnl_doorbell,
-    workerData: (): PnlWorkerInit => ({ ...pnl, recovery: w.verified.planFromLatest(w.recovery.to_seq) }),
+    workerData: (): PnlWorkerInit => ({ ...pnl, recovery: w.verified.planFromLatest(w.recovery.to_seq), fault_exit_after_events: pnl_fault() }),
     onExit: () => events.detach(EventConsumer.PNL),
   });
 
@@ -137,26 +147,50 @@ export function serviceWorkerSpecs(w: ServiceWiring): ServiceWorkerSpecs {
       ...common,
       nats: { url: config.nats_url, stream: w.nats_stream ?? 'ORDERS', msg_id_prefix: w.nats_msg_id_prefix ?? 'oms' },
     };
-    enabled.push({ name: 'sink_nats', worker_id: WorkerId.SINK_NATS, url: SERVICE_WORKER_URLS.sink_nats, workerData: init });
+    const fault = firstStartFault(config, 'sink_nats');
+    enabled.push({
+      name: 'sink_nats', worker_id: WorkerId.SINK_NATS, url: SERVICE_WORKER_URLS.sink_nats,
+      workerData: (): NatsSinkWorkerInit => ({ ...init, fault_exit_after_events: fault() }),
+    });
   } else {
     disabled.push(WorkerId.SINK_NATS);
   }
   if (journal_exists && config.redis_url) {
     const redis = { url: config.redis_url };
+    const fault = firstStartFault(config, 'sink_redis');
     // Like the PnL worker, the sink rebuilds positions from the latest verified snapshot at
     // every (re)start: the journal before it may be retired.
     enabled.push({
       name: 'sink_redis', worker_id: WorkerId.SINK_REDIS, url: SERVICE_WORKER_URLS.sink_redis,
-      workerData: (): RedisSinkWorkerInit => ({ ...common, redis, recovery: w.verified.planFromLatest(w.recovery.to_seq) }),
+      workerData: (): RedisSinkWorkerInit => ({
+        ...common, redis, recovery: w.verified.planFromLatest(w.recovery.to_seq), fault_exit_after_events: fault(),
+      }),
     });
   } else {
     disabled.push(WorkerId.SINK_REDIS);
   }
   if (journal_exists && config.qdb_client_conf) {
     const init: QuestDbSinkWorkerInit = { ...common, questdb: { conf: config.qdb_client_conf, marks: buffers.marks } };
-    enabled.push({ name: 'sink_questdb', worker_id: WorkerId.SINK_QUESTDB, url: SERVICE_WORKER_URLS.sink_questdb, workerData: init });
+    const fault = firstStartFault(config, 'sink_questdb');
+    enabled.push({
+      name: 'sink_questdb', worker_id: WorkerId.SINK_QUESTDB, url: SERVICE_WORKER_URLS.sink_questdb,
+      workerData: (): QuestDbSinkWorkerInit => ({ ...init, fault_exit_after_events: fault() }),
+    });
   } else {
     disabled.push(WorkerId.SINK_QUESTDB);
   }
   return { enabled, disabled };
+}
+
+/**
+ * The test fault's count for `worker` (0: none), handed out at its first start only; see
+ * the top of this file.
+ */
+function firstStartFault(config: Pick<OmsConfig, 'fault_worker_exit'>, worker: FaultableWorker): () => number {
+  let count = config.fault_worker_exit?.worker === worker ? config.fault_worker_exit.after : 0;
+  return () => {
+    const first = count;
+    count = 0;
+    return first;
+  };
 }

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { engineInitFor } from '../../engine/engine_factory.js';
 import { EventConsumer, type OmsBuffers } from '../../engine/shared_memory.js';
+import { EngineCounter } from '../../engine/telemetry/engine_counters.js';
 import { WorkerId } from '../../engine/telemetry/worker_health_layout.js';
 import type { OmsConfig } from '../config/oms_config.js';
 import type { SharedMemory } from './allocate_shared_memory.js';
@@ -32,16 +33,45 @@ export async function startEngine(config: OmsConfig, tables: ReferenceTables, me
   };
   const worker = new Worker(ENGINE_WORKER_URL, { workerData: init, name: 'engine' });
   await waitForWorker(worker, memory.health, WorkerId.ENGINE, 'engine', log);
+  logRecoveryMarkers(new Float64Array(memory.buffers.engine_counters), log);
   return worker;
 }
 
 /**
+<<<<<<< HEAD
  * Who the engine rings after publishing events. With a journal to write (fsync, write),
  * the journal: it reads right behind the engine and rings the io thread once events are
  * durable. With durability none only the io thread, which then reads behind the engine:
  * events that come with no reply, such as fills of resting orders when the market moves,
  * must wake it from here. The journal then has nothing to write and only releases slots,
  * so it polls (start_journal.ts) instead of costing a wake-up per order.
+=======
+ * What recovery found at the STATE_HASH markers it replayed (engine/state/
+ * state_hash_markers.ts). A mismatch means the journal does not rebuild the state the
+ * engine had: logged at error and served on GET /admin/state-hash, for an operator to
+ * investigate; the OMS still starts, since refusing to would not bring that state back.
+ */
+function logRecoveryMarkers(counters: Float64Array, log: Logger): void {
+  const found = {
+    markers_matched: counters[EngineCounter.RECOVERY_MARKERS_MATCHED],
+    markers_mismatched: counters[EngineCounter.RECOVERY_MARKERS_MISMATCHED],
+    last_marker_seq: counters[EngineCounter.RECOVERY_LAST_MARKER_SEQ],
+    last_marker_hash: counters[EngineCounter.RECOVERY_LAST_MARKER_HASH],
+  };
+  if (found.markers_mismatched > 0) {
+    log.error({ ...found, first_mismatch_seq: counters[EngineCounter.RECOVERY_FIRST_MISMATCH_SEQ] },
+      'recovery did not reproduce the state hash at every marker it replayed: the recovered state differs from the one the engine had');
+  } else if (found.markers_matched > 0) {
+    log.info(found, 'recovery reproduced the state hash at every marker it replayed');
+  }
+}
+
+/**
+ * Who the engine rings after publishing events. The journal always (it reads right behind
+ * the engine). With durability none the io thread reads behind the engine too, and the
+ * journal does not ring it (start_journal.ts): events that come with no reply, such as
+ * fills of resting orders when the market moves, must wake it from here.
+>>>>>>> t12-trust
  */
 export function eventWake(config: Pick<OmsConfig, 'durability'>, buffers: Pick<OmsBuffers, 'journal_doorbell' | 'io_doorbell'>): SharedArrayBuffer[] {
   return config.durability === 'none' ? [buffers.io_doorbell] : [buffers.journal_doorbell];

@@ -47,6 +47,7 @@ export async function startJournal(config: OmsConfig, memory: SharedMemory, reco
     spin_limit: 200,
     park_timeout_ms: config.durability === 'none' ? RELEASE_POLL_MS : JOURNAL_PARK_TIMEOUT_MS,
     flush_log: buffers.flush_log,
+    fault_exit_after_events: config.fault_worker_exit?.worker === 'journal' ? config.fault_worker_exit.after : 0,
   };
   const worker = new Worker(JOURNAL_WORKER_URL, { workerData: init, name: 'journal' });
   await waitForWorker(worker, memory.health, WorkerId.JOURNAL, 'journal', log);

@@ -23,6 +23,7 @@ import { addManualMarketRoute } from '../http/routes/manual_market_route.js';
 import { addMetricsRoute } from '../http/routes/metrics_route.js';
 import { stageLatencyMetric } from '../engine_link/stage_metric.js';
 import { addSnapshotRoute } from '../http/routes/snapshot_route.js';
+import { addStateHashRoutes } from '../http/routes/state_hash_route.js';
 import { IoContext, makeClientOrderIdGenerator } from '../io_context.js';
 import { OrderRenderer } from '../orders/order_json.js';
 import { WsGateway } from '../ws/ws_gateway.js';
@@ -83,9 +84,9 @@ export async function startServers(w: ServerWiring): Promise<FrontEnds> {
     ready: () => readyReport({
       health, journal_progress: memory.journal_progress, engine_counters: new Float64Array(buffers.engine_counters),
       max_heartbeat_age_ms: READY_HEARTBEAT_AGE_MS, max_journal_lag: config.busy_journal_lag,
-      enabled: enabled_workers, marks: memory.marks,
+      enabled: enabled_workers, marks: memory.marks, errors: w.services.errors,
     }),
-    workers: () => workersReport(health, enabled_workers),
+    workers: () => workersReport(health, enabled_workers, Date.now(), w.services.errors),
   };
   const gateway = new WsGateway(context, {
     heartbeat_interval_ms: config.ws_heartbeat_interval_ms,
@@ -101,6 +102,7 @@ export async function startServers(w: ServerWiring): Promise<FrontEnds> {
     extra_routes: (router) => {
       if (config.market_data === 'manual') addManualMarketRoute(router, context, new Doorbell(buffers.engine_doorbell));
       if (snapshots !== null) addSnapshotRoute(router, context, snapshots);
+      addStateHashRoutes(router, context, new Float64Array(buffers.engine_counters));
       addMetricsRoute(router, metrics.registry, w.link.stage_timer);
       addAccountRoutes(router, context, {
         positions: new SeqlockTable(buffers.positions), pnl: new SeqlockTable(buffers.pnl), instruments,

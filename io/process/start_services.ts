@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { SharedRing } from '../../engine/ring/ring.js';
 import { EventConsumer } from '../../engine/shared_memory.js';
 import { WorkerState } from '../../engine/telemetry/worker_health_layout.js';
+import { WorkerErrors } from '../../services/health/worker_errors.js';
 import { WorkerSupervisor } from '../../services/supervisor/worker_supervisor.js';
 import type { OmsConfig } from '../config/oms_config.js';
 import type { SharedMemory } from './allocate_shared_memory.js';
@@ -24,6 +25,8 @@ export interface Services {
    * journal too, found on disk by the task (services/snapshot/journal_retention.ts).
    */
   readonly sink_cursor_files: readonly string[];
+  /** The last error of each service worker (and of the snapshot task), for /health. */
+  readonly errors: WorkerErrors;
 }
 
 export function startServices(config: OmsConfig, tables: ReferenceTables, memory: SharedMemory, recovery: Recovery, log: Logger): Services {
@@ -33,11 +36,13 @@ export function startServices(config: OmsConfig, tables: ReferenceTables, memory
   new SharedRing(buffers.events).detach(EventConsumer.PNL);
   const specs = serviceWorkerSpecs({ config, buffers, ...tables, recovery: recovery.plan, verified: recovery.verified });
   for (const id of specs.disabled) health.setState(id, WorkerState.DISABLED);
-  const supervisors = specs.enabled.map((spec) => new WorkerSupervisor(spec, health, log));
+  const errors = new WorkerErrors();
+  const supervisors = specs.enabled.map((spec) => new WorkerSupervisor(spec, health, log, errors));
   for (const supervisor of supervisors) supervisor.start();
   return {
     supervisors,
     names: specs.enabled.map((spec) => spec.name),
+    errors,
     sink_cursor_files: specs.enabled.filter((spec) => spec.name.startsWith('sink_'))
       .map((spec) => path.join(config.data_dir, 'cursors', `${spec.name.slice('sink_'.length)}.json`)),
   };

@@ -42,6 +42,7 @@ export function startSnapshots(w: SnapshotWiring): SnapshotScheduler | null {
     interval_events: config.snapshot_interval_events,
     durable_seq: () => w.read_model.store.last_seq,
     verified: w.recovery.verified,
+    errors: w.services.errors,
     task_base: {
       data_dir: config.data_dir,
       capacity: {

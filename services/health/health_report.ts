@@ -11,19 +11,31 @@
  *                    every reason. Without its inputs, a worker the risk check needs
  *                    would soon (or, before its first write, at once) make every order a
  *                    STALE_PNL, STALE_MARK or NO_REFERENCE_PRICE refusal.
- *   /health/workers  200 with every worker's line: state, heartbeat age, processed, lag,
- *                    errors, restarts; a worker the configuration turned off says
- *                    "disabled".
+ *                    Its body also names every degraded worker (`degraded`), which does
+ *                    not make it 503: a sink whose broker is down, or a snapshot that
+ *                    failed, does not stop order entry (orders are durable in the journal
+ *                    and a sink catches up from its cursor), but the operator must see it.
+ *   /health/workers  200 with every worker's line: state and since when, heartbeat age,
+ *                    processed, lag, errors, restarts, last error, its thread's heap;
+ *                    the process's resident memory and the io thread's heap; a worker the
+ *                    configuration turned off says "disabled"; and the same `degraded`
+ *                    list.
+ *
+ * A degraded worker is an enabled one in state DEGRADED (running, but not doing its job:
+ * a broker or a feed is down, a snapshot failed) or FAILED (its supervisor gave up), with
+ * the time it entered that state and its last error.
  *
  * Nothing here asks a worker anything: it reads the health block, the journal progress
- * and the engine counters, which their owners keep current.
+ * and the engine counters, which their owners keep current, and the last errors the
+ * supervisors received (worker_errors.ts).
  */
 import { MarkField } from '../../engine/reference/mark_table.js';
 import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
 import { EngineCounter } from '../../engine/telemetry/engine_counters.js';
-import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
+import { heapFigures, WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
 import { WORKER_COUNT, WORKER_NAMES, WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layout.js';
 import { durableSeq } from '../../engine/reference/journal_progress.js';
+import type { WorkerErrors } from './worker_errors.js';
 
 export interface HealthResponse<T> {
   readonly status: number;
@@ -50,6 +62,8 @@ export interface ReadinessInputs {
   readonly enabled?: ReadonlySet<string>;
   /** The mark table, to tell whether an enabled market-data worker has published a first mark. */
   readonly marks?: SeqlockTable | null;
+  /** The workers' last errors, named for degraded workers (absent: null). */
+  readonly errors?: WorkerErrors | null;
   readonly now_ms?: number;
 }
 
@@ -61,6 +75,42 @@ export interface ReadyBody {
   readonly reasons: string[];
   /** Engine's last sequence minus the durable sequence (null if unknown). */
   readonly journal_lag: number | null;
+  /** Enabled workers that are degraded or failed; readiness does not depend on this list. */
+  readonly degraded: DegradedWorker[];
+}
+
+export interface DegradedWorker {
+  readonly name: string;
+  readonly state: 'degraded' | 'failed';
+  /** When it entered that state (ISO 8601; null: unknown). */
+  readonly since: string | null;
+  /** The last error its supervisor heard of (the broker's or feed's message, or the crash), null if none. */
+  readonly last_error: string | null;
+  readonly last_error_at: string | null;
+}
+
+/** Every enabled worker in state DEGRADED or FAILED, with since when and its last error. */
+export function degradedWorkers(health: WorkerHealthBlock, enabled?: ReadonlySet<string>, errors?: WorkerErrors | null): DegradedWorker[] {
+  const degraded: DegradedWorker[] = [];
+  for (let w = 0; w < WORKER_COUNT; w++) {
+    const state = health.state(w);
+    if (state !== WorkerState.DEGRADED && state !== WorkerState.FAILED) continue;
+    if (enabled !== undefined && !enabled.has(WORKER_NAMES[w])) continue;
+    const since = health.view(w).state_since_ms;
+    const error = errors?.last(w) ?? null;
+    degraded.push({
+      name: WORKER_NAMES[w],
+      state: state === WorkerState.DEGRADED ? 'degraded' : 'failed',
+      since: isoOrNull(since),
+      last_error: error?.message ?? null,
+      last_error_at: isoOrNull(error?.at_ms ?? null),
+    });
+  }
+  return degraded;
+}
+
+function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
 }
 
 export function readyReport(inputs: ReadinessInputs): HealthResponse<ReadyBody> {
@@ -87,7 +137,8 @@ export function readyReport(inputs: ReadinessInputs): HealthResponse<ReadyBody> 
   const lag = journalLag(inputs);
   if (lag !== null && lag > max_lag) reasons.push(`journal is ${lag} events behind the engine (limit ${max_lag})`);
   const ready = reasons.length === 0;
-  return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'not_ready', reasons, journal_lag: lag } };
+  const degraded = degradedWorkers(inputs.health, inputs.enabled, inputs.errors);
+  return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'not_ready', reasons, journal_lag: lag, degraded } };
 }
 
 /** The configuration runs this worker: listed in `enabled` and not DISABLED in the block. */
@@ -126,21 +177,41 @@ export interface WorkerReport {
   readonly position: number;
   /** The worker thread's Linux thread id (its CPU time: /proc/<pid>/task/<os_tid>/schedstat). */
   readonly os_tid: number | null;
+  /** When it entered its current state (ISO 8601; null: unknown). */
+  readonly state_since: string | null;
+  /** The worker thread's V8 heap, used, reserved, and used outside the young generation, sampled each second (null: not yet). */
+  readonly heap_used_bytes: number | null;
+  readonly heap_total_bytes: number | null;
+  readonly heap_old_bytes: number | null;
+  /** The last error its supervisor heard of, whatever its state now (null if none). */
+  readonly last_error: { readonly message: string; readonly at: string } | null;
 }
 
 export interface WorkersBody {
   /** "ok" when every enabled worker is running, else "degraded". */
   readonly status: 'ok' | 'degraded';
-  /** The process, whose main thread (tid = pid) is the io thread. */
-  readonly process: { readonly pid: number; readonly io_tid: number };
+  /**
+   * The process, whose main thread (tid = pid) is the io thread: its resident memory (all
+   * threads) and the io thread's own V8 heap.
+   */
+  readonly process: {
+    readonly pid: number;
+    readonly io_tid: number;
+    readonly rss_bytes: number;
+    readonly io_heap_used_bytes: number;
+    readonly io_heap_total_bytes: number;
+    readonly io_heap_old_bytes: number;
+  };
   readonly workers: WorkerReport[];
+  /** As in the readiness body: enabled workers that are degraded or failed. */
+  readonly degraded: DegradedWorker[];
 }
 
 /**
  * @param enabled worker names the configuration runs; any other worker is reported as
  *   disabled. Omit to report every worker as enabled.
  */
-export function workersReport(health: WorkerHealthBlock, enabled?: ReadonlySet<string>, now_ms = Date.now()): HealthResponse<WorkersBody> {
+export function workersReport(health: WorkerHealthBlock, enabled?: ReadonlySet<string>, now_ms = Date.now(), errors: WorkerErrors | null = null): HealthResponse<WorkersBody> {
   const workers: WorkerReport[] = [];
   let degraded = false;
   for (let w = 0; w < WORKER_COUNT; w++) {
@@ -158,7 +229,31 @@ export function workersReport(health: WorkerHealthBlock, enabled?: ReadonlySet<s
       restarts: view.restarts,
       position: view.position,
       os_tid: view.os_tid,
+      state_since: on ? isoOrNull(view.state_since_ms) : null,
+      heap_used_bytes: on ? view.heap_used_bytes : null,
+      heap_total_bytes: on ? view.heap_total_bytes : null,
+      heap_old_bytes: on ? view.heap_old_bytes : null,
+      last_error: lastError(errors, w),
     });
   }
-  return { status: 200, body: { status: degraded ? 'degraded' : 'ok', process: { pid: process.pid, io_tid: process.pid }, workers } };
+  return {
+    status: 200,
+    body: {
+      status: degraded ? 'degraded' : 'ok', process: processMemory(), workers,
+      degraded: degradedWorkers(health, enabled, errors),
+    },
+  };
+}
+
+function processMemory(): WorkersBody['process'] {
+  const heap = heapFigures();
+  return {
+    pid: process.pid, io_tid: process.pid, rss_bytes: process.memoryUsage.rss(),
+    io_heap_used_bytes: heap.used_bytes, io_heap_total_bytes: heap.total_bytes, io_heap_old_bytes: heap.old_bytes,
+  };
+}
+
+function lastError(errors: WorkerErrors | null, worker: number): WorkerReport['last_error'] {
+  const error = errors?.last(worker) ?? null;
+  return error === null ? null : { message: error.message, at: new Date(error.at_ms).toISOString() };
 }

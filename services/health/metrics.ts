@@ -21,10 +21,13 @@
  *   oms_journal_flushes_total, oms_journal_written_bytes_total, oms_journal_last_flush_seconds
  *  workers (engine/telemetry/worker_health*.ts), label worker = engine, journal, pnl, market_data, sink_nats, ...
  *   oms_worker_up{worker}                      1 if RUNNING
+ *   oms_worker_degraded{worker}                1 if DEGRADED: running but not doing its job (a broker or feed is down,
+ *                                              a snapshot failed); readiness stays 200 for it, so alert on this
  *   oms_worker_state{worker}                   WorkerState number (0 stopped .. 6 stopping)
  *   oms_worker_heartbeat_age_seconds{worker}   -1 before the first heartbeat
  *   oms_worker_restarts_total{worker}, oms_worker_processed_total{worker}, oms_worker_errors_total{worker}
  *   oms_worker_lag_events{worker}
+ *   oms_worker_heap_used_bytes{worker}         the worker thread's V8 heap in use (sampled each second; 0 before)
  *  sinks (the sink workers' lines, label sink = nats, redis, questdb)
  *   oms_sink_lag_events{sink}                  durable sequence - the sink's cursor
  *   oms_sink_errors_total{sink}                failed delivery attempts
@@ -135,6 +138,9 @@ export function createMetricsRegistry(sources: MetricsSources, options: { defaul
   const workers = Array.from({ length: WORKER_COUNT }, (_, w) => [WORKER_NAMES[w], w] as const);
   new Gauge({ name: 'oms_worker_up', help: '1 if the worker is running', labelNames: ['worker'], registers,
     collect() { for (const [worker, w] of workers) this.set({ worker }, health.state(w) === WorkerState.RUNNING ? 1 : 0); } });
+  new Gauge({ name: 'oms_worker_degraded', help: '1 if the worker is degraded: running, but its broker, feed or task is failing (see /health/workers)',
+    labelNames: ['worker'], registers,
+    collect() { for (const [worker, w] of workers) this.set({ worker }, health.state(w) === WorkerState.DEGRADED ? 1 : 0); } });
   new Gauge({ name: 'oms_worker_state', help: 'Worker state (0 stopped, 1 starting, 2 running, 3 degraded, 4 failed, 5 disabled, 6 stopping)',
     labelNames: ['worker'], registers,
     collect() { for (const [worker, w] of workers) this.set({ worker }, health.state(w)); } });
@@ -153,6 +159,9 @@ export function createMetricsRegistry(sources: MetricsSources, options: { defaul
   perWorker('oms_worker_errors_total', 'Errors the worker counted since it started (resets when it restarts)', (w) => health.view(w).errors);
   new Gauge({ name: 'oms_worker_lag_events', help: 'Items the worker is behind its source', labelNames: ['worker'], registers,
     collect() { for (const [worker, w] of workers) this.set({ worker }, health.view(w).lag); } });
+
+  new Gauge({ name: 'oms_worker_heap_used_bytes', help: 'V8 heap in use on the worker thread (sampled each second by the worker)', labelNames: ['worker'], registers,
+    collect() { for (const [worker, w] of workers) this.set({ worker }, health.view(w).heap_used_bytes ?? 0); } });
 
   new Gauge({ name: 'oms_sink_lag_events', help: 'Durable events the sink has not delivered yet (its backlog)', labelNames: ['sink'], registers,
     collect() { for (const [sink, w] of SINKS) this.set({ sink }, health.view(w).lag); } });

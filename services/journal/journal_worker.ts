@@ -21,6 +21,7 @@ import { Durability } from './durability.js';
 import { JournalAgent } from './journal_agent.js';
 import { JournalWriter } from './journal_writer.js';
 import { FlushLog } from '../../engine/telemetry/flush_log.js';
+import { exitAfter } from '../runtime/test_fault.js';
 
 export interface JournalWorkerInit {
   readonly events: SharedArrayBuffer;
@@ -43,6 +44,8 @@ export interface JournalWorkerInit {
   readonly park_timeout_ms?: number;
   /** The flush log (engine/telemetry/flush_log.ts), for stage timing; absent: not kept. */
   readonly flush_log?: SharedArrayBuffer;
+  /** TEST FAULT ONLY (services/runtime/test_fault.ts): exit abruptly after this many events were made durable. 0 or absent: never. */
+  readonly fault_exit_after_events?: number;
 }
 
 const init = workerData as JournalWorkerInit;
@@ -66,7 +69,8 @@ try {
     init.flush_log === undefined ? null : new FlushLog(init.flush_log));
   const idle = new SpinThenParkIdleStrategy(new Doorbell(init.own_doorbell), init.spin_limit, init.park_timeout_ms ?? 50);
   // Stop only once asked and the ring is empty: the engine has stopped, so nothing more comes.
-  runAgent(agent, idle, () => reporter.stopRequested() && consumer.available() === 0);
+  runAgent(agent, idle, exitAfter(init.fault_exit_after_events ?? 0, () => agent.durableSeq - init.last_seq,
+    () => reporter.stopRequested() && consumer.available() === 0));
 } catch (error) {
   reporter.setState(WorkerState.FAILED);
   // Rethrown: the worker exits with code 1 and the main thread receives the error.

@@ -44,6 +44,8 @@ export interface MarketDataAgentOptions {
   readonly random?: () => number;
   readonly retry_initial_ms?: number;
   readonly retry_max_ms?: number;
+  /** Told why the feed is down when the agent turns DEGRADED (the worker posts it to the main thread for /health). */
+  readonly on_failure?: (error: Error) => void;
 }
 
 export class MarketDataAgent implements AsyncAgent {
@@ -227,12 +229,15 @@ export class MarketDataAgent implements AsyncAgent {
       await nc.flush();
       void (async () => {
         for await (const status of nc.status()) {
-          if (status.type === Events.Disconnect) this.health?.setState(WorkerState.DEGRADED);
-          else if (status.type === Events.Reconnect) this.health?.setState(WorkerState.RUNNING);
+          if (status.type === Events.Disconnect) {
+            this.health?.setState(WorkerState.DEGRADED);
+            this.options.on_failure?.(new Error(`market-data NATS connection lost (${String(status.data)})`));
+          } else if (status.type === Events.Reconnect) this.health?.setState(WorkerState.RUNNING);
         }
       })().catch(() => {});
       void nc.closed().then(() => {
         this.health?.setState(WorkerState.DEGRADED);
+        this.options.on_failure?.(new Error('market-data NATS connection closed'));
         this.log.warn('market-data NATS connection closed; will reconnect');
       });
       this.nc = nc;
@@ -242,6 +247,7 @@ export class MarketDataAgent implements AsyncAgent {
     } catch (error) {
       this.health?.addErrors(1);
       this.health?.setState(WorkerState.DEGRADED);
+      this.options.on_failure?.(error as Error);
       this.retry_at_ms = Date.now() + this.backoff_ms;
       this.log.warn({ err: error, retry_in_ms: this.backoff_ms }, 'could not connect to NATS for market data');
       this.backoff_ms = Math.min(this.backoff_ms * 2, this.retry_max_ms);

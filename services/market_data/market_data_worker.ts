@@ -10,8 +10,10 @@ import { Doorbell } from '../../engine/ring/doorbell.js';
 import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
 import { WorkerId } from '../../engine/telemetry/worker_health_layout.js';
 import { createLogger } from '../health/logger.js';
+import { reportWorkerError } from '../health/worker_errors.js';
 import { AsyncIdleStrategy } from '../runtime/async_agent.js';
 import { runAsyncAgentThread } from '../runtime/async_agent_thread.js';
+import { exitAfter } from '../runtime/test_fault.js';
 import { MarketDataAgent } from './market_data_agent.js';
 
 export interface MarketDataWorkerInit {
@@ -27,6 +29,8 @@ export interface MarketDataWorkerInit {
   /** Per-symbol update period of the simulated ticker (default 100 ms). */
   readonly interval_ms?: number;
   readonly log_level?: string;
+  /** TEST FAULT ONLY (services/runtime/test_fault.ts): exit abruptly after this many marks. 0 or absent: never. */
+  readonly fault_exit_after_marks?: number;
 }
 
 const init = workerData as MarketDataWorkerInit;
@@ -41,6 +45,8 @@ const agent = new MarketDataAgent({
   source: init.source,
   nats_url: init.nats_url ?? null,
   interval_ms: init.interval_ms,
+  on_failure: reportWorkerError,
 });
 const idle = new AsyncIdleStrategy(null, 100);
-runAsyncAgentThread(agent, idle, reporter, log, 'market-data worker crashed');
+const stop = { stopRequested: exitAfter(init.fault_exit_after_marks ?? 0, () => agent.processed, () => reporter.stopRequested()) };
+runAsyncAgentThread(agent, idle, stop, log, 'market-data worker crashed');

@@ -34,6 +34,7 @@ import { readSnapshotMeta } from '../snapshot/columnar_file.js';
 import { checkRecoveryPlan, RecoveryPlan } from '../snapshot/recovery_plan.js';
 import { PnlBook, PnlBookJson } from './pnl_book.js';
 import { applyEventToBook } from './pnl_events.js';
+import { exitAfter } from '../runtime/test_fault.js';
 
 export interface PnlWorkerInit {
   readonly events: SharedArrayBuffer;
@@ -60,6 +61,8 @@ export interface PnlWorkerInit {
   readonly session_end_utc_minutes: number;
   readonly spin_limit?: number;
   readonly park_timeout_ms?: number;
+  /** TEST FAULT ONLY (services/runtime/test_fault.ts): exit abruptly after this many ring events. 0 or absent: never. */
+  readonly fault_exit_after_events?: number;
 }
 
 const init = workerData as PnlWorkerInit;
@@ -101,7 +104,7 @@ const agent = new PnlAgent({
 });
 const idle = new SpinThenParkIdleStrategy(new Doorbell(init.own_doorbell), init.spin_limit ?? 100, init.park_timeout_ms ?? 50);
 try {
-  runAgent(agent, idle, () => reporter.stopRequested());
+  runAgent(agent, idle, exitAfter(init.fault_exit_after_events ?? 0, () => agent.processed, () => reporter.stopRequested()));
 } finally {
   ring.detach(EventConsumer.PNL);
 }

@@ -61,6 +61,14 @@ const F64_FIELDS = [
 const I32_FIELDS = ['account', 'symbol', 'session_id'] as const;
 const U8_FIELDS = ['side', 'order_type', 'time_in_force', 'status', 'reason', 'triggered'] as const;
 
+/**
+ * Bytes one order takes in the store's preallocated columns. The operating system commits
+ * those pages as order ids reach them, so until the ring wraps the process's resident
+ * memory grows by this much per new order (the soak run's memory check counts it).
+ */
+export const ORDER_STORE_BYTES_PER_ORDER = F64_FIELDS.length * 8 + I32_FIELDS.length * 4 + U8_FIELDS.length
+  + 2 /* reject_code */ + 1 /* cl_length */ + CLIENT_ORDER_ID_MAX_BYTES;
+
 type F64Field = (typeof F64_FIELDS)[number];
 type I32Field = (typeof I32_FIELDS)[number];
 type U8Field = (typeof U8_FIELDS)[number];

@@ -60,6 +60,8 @@ export class RedisSinkTarget implements SinkTarget<RedisBatch> {
   private readonly connect_timeout_ms: number;
   private readonly command_timeout_ms: number;
   private last_error_log_ms = 0;
+  /** The client's last connection error, to say why it is not connected (shown on /health). */
+  private connection_error: string | null = null;
 
   constructor(
     private readonly options: RedisSinkOptions,
@@ -78,7 +80,9 @@ export class RedisSinkTarget implements SinkTarget<RedisBatch> {
     if (this.redis === null || this.redis.status === 'end') this.redis = this.createClient();
     const redis = this.redis;
     if (redis.status === 'wait') await redis.connect();
-    if (redis.status !== 'ready') throw new Error(`redis is not connected (${redis.status})`);
+    if (redis.status !== 'ready') {
+      throw new Error(`redis is not connected (${redis.status})${this.connection_error === null ? '' : `: ${this.connection_error}`}`);
+    }
     return cursor;
   }
 
@@ -146,13 +150,17 @@ export class RedisSinkTarget implements SinkTarget<RedisBatch> {
       connectionName: 'oms-sink-redis',
     });
     redis.on('error', (error: Error) => {
+      this.connection_error = error.message;
       const now = Date.now();
       if (now - this.last_error_log_ms >= 5_000) {
         this.last_error_log_ms = now;
         this.log.warn({ err: error }, 'redis connection error');
       }
     });
-    redis.on('ready', () => this.log.info('connected to redis'));
+    redis.on('ready', () => {
+      this.connection_error = null;
+      this.log.info('connected to redis');
+    });
     return redis;
   }
 

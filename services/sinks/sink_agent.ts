@@ -62,6 +62,8 @@ export interface SinkAgentOptions<P> {
   readonly retry_initial_ms?: number;
   readonly retry_max_ms?: number;
   readonly heartbeat_ms?: number;
+  /** Told of every failed attempt (the worker posts it to the main thread for /health). */
+  readonly on_failure?: (error: Error, at_ms: number) => void;
 }
 
 interface PendingBatch<P> {
@@ -83,6 +85,7 @@ export class SinkAgent<P> implements AsyncAgent {
   private readonly retry_initial_ms: number;
   private readonly retry_max_ms: number;
   private readonly heartbeat_ms: number;
+  private readonly on_failure: ((error: Error, at_ms: number) => void) | null;
   private cursor = 0;
   private opened = false;
   private pending: PendingBatch<P> | null = null;
@@ -109,6 +112,7 @@ export class SinkAgent<P> implements AsyncAgent {
     this.retry_initial_ms = options.retry_initial_ms ?? 100;
     this.retry_max_ms = options.retry_max_ms ?? 5_000;
     this.heartbeat_ms = options.heartbeat_ms ?? 100;
+    this.on_failure = options.on_failure ?? null;
     this.backoff_ms = this.retry_initial_ms;
     if (!(this.max_batch >= 1)) throw new Error('max_batch must be >= 1');
   }
@@ -253,6 +257,7 @@ export class SinkAgent<P> implements AsyncAgent {
         'sink delivery failed; will retry');
     }
     this.backoff_ms = Math.min(this.backoff_ms * 2, this.retry_max_ms);
+    this.on_failure?.(error, now);
     this.heartbeat(now);
   }
 

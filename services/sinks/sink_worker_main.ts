@@ -17,7 +17,9 @@ import { Doorbell } from '../../engine/ring/doorbell.js';
 import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
 import { WORKER_NAMES } from '../../engine/telemetry/worker_health_layout.js';
 import { createLogger, Logger } from '../health/logger.js';
+import { reportWorkerError } from '../health/worker_errors.js';
 import { AsyncIdleStrategy } from '../runtime/async_agent.js';
+import { FAULT_EXIT_CODE } from '../runtime/test_fault.js';
 import { runAsyncAgentThread } from '../runtime/async_agent_thread.js';
 import { OrderEventMapper } from './order_event_json.js';
 import { SinkAgent, SinkTarget } from './sink_agent.js';
@@ -44,6 +46,11 @@ export interface SinkWorkerCommonInit {
    */
   readonly doorbell?: SharedArrayBuffer | null;
   readonly log_level?: string;
+  /**
+   * TEST FAULT ONLY (services/runtime/test_fault.ts): exit abruptly once the broker has
+   * stored this many events, before the cursor is saved. 0 or absent: never.
+   */
+  readonly fault_exit_after_events?: number;
 }
 
 export interface SinkWorkerContext {
@@ -62,7 +69,7 @@ export function runSinkWorker<P>(
   const reporter = new WorkerHealthBlock(init.health).reporter(worker_id);
   const journal_dir = path.join(init.data_dir, 'journal');
   const mapper = new OrderEventMapper(init.instruments, init.account_names);
-  const target = makeTarget({ mapper, journal_dir, log });
+  const target = exitAfterStored(init.fault_exit_after_events ?? 0, makeTarget({ mapper, journal_dir, log }));
   const agent = new SinkAgent({
     target,
     cursor: new SinkCursor(init.data_dir, target.name),
@@ -73,7 +80,28 @@ export function runSinkWorker<P>(
     max_batch: init.max_batch,
     retry_initial_ms: init.retry_initial_ms,
     retry_max_ms: init.retry_max_ms,
+    on_failure: reportWorkerError,
   });
   const idle = new AsyncIdleStrategy(init.doorbell ? new Doorbell(init.doorbell) : null, init.idle_ms ?? 20);
   runAsyncAgentThread(agent, idle, reporter, log, 'sink worker crashed');
+}
+
+/**
+ * The test fault for sinks: the thread ends right after the broker acknowledged the batch
+ * that reaches `after` events, before the agent saves its cursor. That is the worst moment
+ * for a sink to die (the broker holds events the cursor does not), so the restart shows
+ * that each target delivers them once (NATS: its tail check; Redis: absolute values;
+ * QuestDB: its tables' dedup keys).
+ */
+function exitAfterStored<P>(after: number, target: SinkTarget<P>): SinkTarget<P> {
+  if (after <= 0) return target;
+  let stored_total = 0;
+  const send = target.send.bind(target);
+  target.send = async (prepared: P, from: number): Promise<number> => {
+    const stored = await send(prepared, from);
+    stored_total += stored;
+    if (stored_total >= after) process.exit(FAULT_EXIT_CODE);
+    return stored;
+  };
+  return target;
 }

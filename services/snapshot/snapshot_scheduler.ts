@@ -15,6 +15,7 @@ import type { CommandWriter } from '../../engine/protocol/command_writer.js';
 import type { ReplyRecord } from '../../engine/protocol/event_record.js';
 import type { SnapshotTaskInput, SnapshotTaskResult } from './snapshot_task.js';
 import type { VerifiedSnapshot } from './verified_snapshot.js';
+import type { WorkerErrors } from '../health/worker_errors.js';
 
 const CHECK_INTERVAL_MS = 1000;
 
@@ -47,6 +48,8 @@ export interface SnapshotSchedulerOptions {
    * starts from it, and each snapshot the task verifies becomes it.
    */
   readonly verified: VerifiedSnapshot;
+  /** Where a failed snapshot's reason is kept for /health (absent: not kept). */
+  readonly errors?: WorkerErrors | null;
 }
 
 export class SnapshotScheduler {
@@ -121,6 +124,7 @@ export class SnapshotScheduler {
       this.failures++;
       health.reporter(WorkerId.SNAPSHOT).addErrors(1);
       health.setState(WorkerId.SNAPSHOT, WorkerState.DEGRADED);
+      this.options.errors?.record(WorkerId.SNAPSHOT, `snapshot at sequence ${marker.seq} failed: ${(error as Error).message}`);
       log.error({ err: error, seq: marker.seq }, 'snapshot failed; the journal is kept whole until one succeeds');
       throw error;
     }

@@ -15,6 +15,10 @@
  *
  * Events: 'spawn' (worker), 'crash' ({code, error, failures}), 'restart' (count),
  * 'failed' (error), 'stopped'.
+ *
+ * Errors: with a WorkerErrors table, the supervisor keeps there the last error of its
+ * worker, whether the worker reported it (services/health/worker_errors.ts: a sink that
+ * cannot deliver) or crashed with it, so /health can name it.
  */
 import { EventEmitter } from 'node:events';
 import { ResourceLimits, Worker } from 'node:worker_threads';
@@ -22,6 +26,7 @@ import type { Logger } from 'pino';
 import { Doorbell } from '../../engine/ring/doorbell.js';
 import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
 import { WorkerState } from '../../engine/telemetry/worker_health_layout.js';
+import type { WorkerErrors } from '../health/worker_errors.js';
 
 export interface SupervisedWorkerSpec {
   /** For logs and the thread's name. */
@@ -68,7 +73,7 @@ export class WorkerSupervisor extends EventEmitter {
   /** Restarts since this supervisor was created. */
   restarts = 0;
 
-  constructor(spec: SupervisedWorkerSpec, health: WorkerHealthBlock, log: Logger | null = null) {
+  constructor(spec: SupervisedWorkerSpec, health: WorkerHealthBlock, log: Logger | null = null, private readonly errors: WorkerErrors | null = null) {
     super();
     this.spec = spec;
     this.name = spec.name;
@@ -137,6 +142,7 @@ export class WorkerSupervisor extends EventEmitter {
       this.last_error = error;
       this.log?.error({ err: error, worker: this.name }, 'worker threw');
     });
+    worker.on('message', (message: unknown) => { this.errors?.receive(spec.worker_id, message); });
     worker.on('exit', (code) => {
       this.current = null;
       try {
@@ -164,6 +170,7 @@ export class WorkerSupervisor extends EventEmitter {
     this.failures = this.failures.filter((at) => now - at < window_ms);
     this.failures.push(now);
     const error = this.last_error ?? new Error(`${this.name} worker exited with code ${code} without being asked to stop`);
+    this.errors?.record(id, `crashed (exit code ${code}): ${error.message}`, now);
     this.emit('crash', { code, error, failures: this.failures.length });
     const max_failures = this.spec.max_rapid_failures ?? 5;
     if (this.failures.length >= max_failures) {

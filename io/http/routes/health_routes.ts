@@ -4,8 +4,11 @@
  *    path failed for good (fail-stop: the engine or journal died): then 503 with the
  *    reason, while the process waits to exit, so no probe keeps a dead OMS in rotation.
  *  - /health/ready: orders can be taken now: the engine and journal are running and keeping
- *    up, and the OMS is not shutting down (200, else 503 with the reasons).
- *  - /health/workers: each worker by name with state, heartbeat age, processed, lag, restarts.
+ *    up, and the OMS is not shutting down (200, else 503 with the reasons). Either way its
+ *    body names every degraded worker (`degraded`: a sink whose broker is down, a failed
+ *    snapshot), which does not stop order entry (services/health/health_report.ts).
+ *  - /health/workers: each worker by name with state and since when, heartbeat age,
+ *    processed, lag, restarts and last error, and the same `degraded` list.
  */
 import { IoContext } from '../../io_context.js';
 import { sendJson } from '../json_reply.js';

@@ -154,9 +154,9 @@ t.test('seqlock records are whole cache lines with the version first and the fie
   t.end();
 });
 
-t.test('a worker health record fits one cache line with aligned, non-overlapping fields', (t) => {
-  t.equal(health.WORKER_RECORD_BYTES, CACHE_LINE_BYTES);
-  t.equal(health.WORKER_HEALTH_BYTES, health.WORKER_COUNT * CACHE_LINE_BYTES);
+t.test('a worker health record fits two cache lines with aligned, non-overlapping fields', (t) => {
+  t.equal(health.WORKER_RECORD_BYTES, 2 * CACHE_LINE_BYTES);
+  t.equal(health.WORKER_HEALTH_BYTES, health.WORKER_COUNT * 2 * CACHE_LINE_BYTES);
   const i32 = (name: string, index: number): Field => ({ name, offset: index * 4, size: 4, align: 4 });
   const f64 = (name: string, index: number): Field => ({ name, offset: index * 8, size: 8, align: 8 });
   const fields = [
@@ -164,10 +164,13 @@ t.test('a worker health record fits one cache line with aligned, non-overlapping
     i32('stop_requested', health.WH_STOP_REQUESTED_I32), f64('heartbeat_at_ms', health.WH_HEARTBEAT_AT_MS_F64),
     f64('processed', health.WH_PROCESSED_F64), f64('lag', health.WH_LAG_F64), f64('errors', health.WH_ERRORS_F64),
     f64('position', health.WH_POSITION_F64), f64('os_tid', health.WH_OS_TID_F64),
+    f64('state_since_ms', health.WH_STATE_SINCE_MS_F64), f64('heap_used_bytes', health.WH_HEAP_USED_BYTES_F64),
+    f64('heap_total_bytes', health.WH_HEAP_TOTAL_BYTES_F64), f64('heap_old_bytes', health.WH_HEAP_OLD_BYTES_F64),
   ];
   checkFields(t, 'worker_health', fields, health.WORKER_RECORD_BYTES);
   t.same(offsetsOf(fields), {
     heartbeat: 0, state: 4, restarts: 8, stop_requested: 12, heartbeat_at_ms: 16, processed: 24, lag: 32, errors: 40, position: 48, os_tid: 56,
+    state_since_ms: 64, heap_used_bytes: 72, heap_total_bytes: 80, heap_old_bytes: 88,
   });
   t.equal(health.WORKER_NAMES.length, health.WORKER_COUNT);
   t.end();

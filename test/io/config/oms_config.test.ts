@@ -26,3 +26,12 @@ t.test('OMS_MAX_MARK_AGE_MS and OMS_MAX_PNL_AGE_MS set the limits; 0 turns a che
   t.throws(() => loadOmsConfig({ OMS_MAX_MARK_AGE_MS: 'soon' }), /OMS_MAX_MARK_AGE_MS/);
   t.end();
 });
+
+t.test('the test fault OMS_FAULT_WORKER_EXIT is off unless set, names one worker and a count, and refuses anything else', (t) => {
+  t.equal(loadOmsConfig({}).fault_worker_exit, null);
+  t.same(loadOmsConfig({ OMS_FAULT_WORKER_EXIT: 'sink_redis:300' }).fault_worker_exit, { worker: 'sink_redis', after: 300 });
+  t.throws(() => loadOmsConfig({ OMS_FAULT_WORKER_EXIT: 'engine:5' }), /OMS_FAULT_WORKER_EXIT.*journal, pnl/, 'the engine has its own variable');
+  t.throws(() => loadOmsConfig({ OMS_FAULT_WORKER_EXIT: 'pnl' }), /OMS_FAULT_WORKER_EXIT/);
+  t.throws(() => loadOmsConfig({ OMS_FAULT_WORKER_EXIT: 'pnl:0' }), /OMS_FAULT_WORKER_EXIT/);
+  t.end();
+});

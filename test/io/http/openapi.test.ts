@@ -16,6 +16,7 @@ import { addAccountRoutes } from '../../../io/http/routes/account_routes.js';
 import { addAccountStatusRoute } from '../../../io/http/routes/account_status_route.js';
 import { addMetricsRoute } from '../../../io/http/routes/metrics_route.js';
 import { addSnapshotRoute } from '../../../io/http/routes/snapshot_route.js';
+import { addStateHashRoutes } from '../../../io/http/routes/state_hash_route.js';
 import { OmsServer } from '../../support/oms_server.js';
 import { restingBuy, setKnownMarket } from './fixtures/http_fixtures.js';
 import { checkAnswers, KNOWN_GAPS, OpenApiContract, recordAnswers } from './fixtures/openapi_contract.js';
@@ -34,6 +35,7 @@ function registeredRoutes(): Set<string> {
     extra_routes: (router) => {
       addManualMarketRoute(router, unused, unused);
       addSnapshotRoute(router, unused, unused);
+      addStateHashRoutes(router, unused, unused);
       addMetricsRoute(router, unused, unused);
       addAccountRoutes(router, unused, unused);
       addAccountStatusRoute(router, unused, unused);
@@ -125,6 +127,9 @@ t.test('a tour of every documented operation gets its documented success answer'
   await call('PUT', '/admin/limits', '/admin/limits', { ...admin, body: { symbols: { SOLUSDT: { collar_bps: 500 } } } });
   await call('GET', '/admin/state', '/admin/state', admin);
   await call('POST', '/admin/snapshot', '/admin/snapshot', admin);
+  const marker = await call('POST', '/admin/state-hash', '/admin/state-hash', admin);
+  t.ok(marker.body.sequence > 0 && Number.isSafeInteger(marker.body.state_hash), 'a marker: its sequence and the hash');
+  await call('GET', '/admin/state-hash', '/admin/state-hash', admin);
   await call('POST', '/admin/market', '/admin/market', { ...admin, body: { symbol: 'SOLUSDT', bid: 99.99, ask: 100.01 } });
   await call('GET', '/positions', '/positions');
   await call('GET', '/pnl', '/pnl');

@@ -48,6 +48,19 @@ t.test('sinks run only when configured and when there is a journal; manual marke
   t.equal((none.enabled[0].workerData as () => PnlWorkerInit)().journal_dir, null);
 });
 
+t.test('the test fault OMS_FAULT_WORKER_EXIT reaches the named worker at its first start only', async (t) => {
+  const config = loadOmsConfig({ OMS_DATA_DIR: '/tmp/oms-unused', NATS_URL: 'nats://127.0.0.1:4222', OMS_FAULT_WORKER_EXIT: 'sink_nats:7' });
+  const instruments = new InstrumentTable(config.instruments);
+  const accounts = new AccountTable(config.accounts, instruments);
+  const buffers = allocateOmsBuffers(SMALL_ENGINE, accounts.count, instruments.count);
+  const specs = serviceWorkerSpecs({ config, buffers, instruments, accounts, recovery: START_EMPTY, verified: new VerifiedSnapshot(null) });
+  const start = (name: string) => (specs.enabled.find((s) => s.name === name)!.workerData as () => Record<string, unknown>)();
+  t.equal(start('sink_nats').fault_exit_after_events, 7, 'first start: the fault');
+  t.equal(start('sink_nats').fault_exit_after_events, 0, 'a restart runs on, as after a real crash');
+  t.equal(start('pnl').fault_exit_after_events, 0, 'no other worker gets it');
+  t.equal(start('market_data').fault_exit_after_marks, 0);
+});
+
 t.test('all services start from their specs, do their jobs on shared memory, and stop', async (t) => {
   const nats = await startNatsServer(t);
   const redis = await startRedisServer(t);

@@ -58,6 +58,8 @@ t.test('a scrape shows engine, ring, journal, worker and sink values from shared
   has('oms_journal_last_flush_seconds 0.00025');
   has('oms_worker_state{worker="sink_nats"} 3');
   has('oms_worker_up{worker="sink_nats"} 0');
+  has('oms_worker_degraded{worker="sink_nats"} 1');
+  has('oms_worker_degraded{worker="sink_redis"} 0');
   has('oms_worker_restarts_total{worker="sink_nats"} 1');
   has('oms_sink_lag_events{sink="nats"} 20');
   has('oms_sink_errors_total{sink="nats"} 5');
@@ -67,7 +69,10 @@ t.test('a scrape shows engine, ring, journal, worker and sink values from shared
   has('oms_order_latency_seconds_bucket{le="0.00001",operation="new_order"} 0');
 
   counters[EVENTS_BY_TYPE_OFFSET + EventType.FILL] = 43;
-  t.ok((await registry.metrics()).includes('oms_engine_events_total{type="FILL"} 43'), 'values are read again at each scrape');
+  nats.setState(WorkerState.RUNNING);
+  const again = await registry.metrics();
+  t.ok(again.includes('oms_engine_events_total{type="FILL"} 43'), 'values are read again at each scrape');
+  t.ok(again.includes('oms_worker_degraded{worker="sink_nats"} 0'), 'a worker that recovered is no longer degraded');
 });
 
 t.test('metric names follow the conventions: oms_ prefix, _total counters, base units', async (t) => {

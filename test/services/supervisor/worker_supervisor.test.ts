@@ -7,6 +7,7 @@ import t, { Test } from 'tap';
 import { WorkerHealthBlock } from '../../../engine/telemetry/worker_health.js';
 import { WorkerId, WorkerState } from '../../../engine/telemetry/worker_health_layout.js';
 import { SupervisedWorkerSpec, WorkerSupervisor } from '../../../services/supervisor/worker_supervisor.js';
+import { WorkerErrors } from '../../../services/health/worker_errors.js';
 import { waitFor } from '../support/journal_fixture.js';
 import type { FlakyWorkerInit } from './fixtures/flaky_worker.js';
 import { FAST_THREAD } from '../support/worker_flags.js';
@@ -14,14 +15,14 @@ import { FAST_THREAD } from '../support/worker_flags.js';
 const WORKER_URL = new URL('./fixtures/flaky_worker.js', import.meta.url);
 const ID = WorkerId.SINK_REDIS;
 
-function supervise(t: Test, init: Omit<FlakyWorkerInit, 'health' | 'worker_id' | 'runs'>, spec: Partial<SupervisedWorkerSpec> = {}) {
+function supervise(t: Test, init: Omit<FlakyWorkerInit, 'health' | 'worker_id' | 'runs'>, spec: Partial<SupervisedWorkerSpec> = {}, errors: WorkerErrors | null = null) {
   const health = new WorkerHealthBlock();
   const runs = new SharedArrayBuffer(4);
   const supervisor = new WorkerSupervisor({
     name: 'flaky', worker_id: ID, url: WORKER_URL, execArgv: FAST_THREAD, backoff_initial_ms: 20, backoff_max_ms: 80,
     workerData: { ...init, health: health.buffer, worker_id: ID, runs } satisfies FlakyWorkerInit,
     ...spec,
-  }, health);
+  }, health, null, errors);
   t.teardown(() => supervisor.stop());
   return { health, supervisor, runs: () => Atomics.load(new Int32Array(runs), 0) };
 }
@@ -41,6 +42,18 @@ t.test('a worker that crashes is restarted, and its restarts show in the health 
   t.equal(health.state(ID), WorkerState.STOPPED);
   t.equal(supervisor.status, 'stopped');
   t.same(exits, [1, 1, 0], 'the onExit hook ran after each crash and after the stop');
+});
+
+t.test('the supervisor keeps the last error its worker reported or crashed with, for /health', async (t) => {
+  const errors = new WorkerErrors();
+  const { health, supervisor, runs } = supervise(t, { crash_runs: 1, how: 'throw', report_error: 'broker down' }, {}, errors);
+  const at_crash: (string | undefined)[] = [];
+  supervisor.on('crash', () => at_crash.push(errors.last(ID)?.message));
+  supervisor.start();
+  await waitFor(() => runs() === 2 && errors.last(ID)?.message === 'broker down (run 2)', 10_000, 'the second run to report');
+  t.match(at_crash, [/^crashed \(exit code 1\): flaky worker crashed on run 1$/], 'a crash is the last error until the worker reports another');
+  t.equal(health.view(ID).restarts, 1);
+  t.ok(Math.abs(errors.last(ID)!.at_ms - Date.now()) < 10_000, 'with the time the worker saw it');
 });
 
 t.test('a worker that exits on its own, even with code 0, counts as a crash', async (t) => {
