@@ -22,8 +22,9 @@ install: node_modules/.package-lock.json
 build: install
 	$(NPM) exec -- tsc -p tsconfig.json
 
+# MALLOC_MMAP_THRESHOLD_: see io/process/malloc_env.ts (resident memory after snapshots).
 run: build
-	$(NODE) dist/io/main.js
+	MALLOC_MMAP_THRESHOLD_=$${MALLOC_MMAP_THRESHOLD_:-1048576} $(NODE) dist/io/main.js
 
 # Tests start their own nats-server and redis-server on free ports: both binaries must exist.
 check-servers:

@@ -6,6 +6,7 @@
 import pino from 'pino';
 import { ConfigError, loadOmsConfig } from './config/oms_config.js';
 import { startOms } from './process/oms_process.js';
+import { MALLOC_ENV, missingMallocEnv } from './process/malloc_env.js';
 
 const log = pino({
   level: process.env.OMS_LOG_LEVEL || 'info',
@@ -26,6 +27,11 @@ async function main(): Promise<void> {
   if (config.demo_mode) {
     log.warn({ accounts: config.accounts.map((a) => a.name) },
       'demo mode: no OMS_ACCOUNTS_FILE, so the demo accounts "test" (x-api-key: test-key) and "demo2" (x-api-key: demo2-key) are enabled, on loopback only');
+  }
+  const missing = missingMallocEnv();
+  if (missing.length > 0) {
+    log.warn({ missing, recommended: MALLOC_ENV },
+      'started without the recommended allocator setting: resident memory can grow after each snapshot (docs/DEPLOYMENT.md)');
   }
   const oms = await startOms(config, log);
   let signals = 0;

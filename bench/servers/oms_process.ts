@@ -7,6 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { MALLOC_ENV } from '../../io/process/malloc_env.js';
 import { Durability, ScenarioName, ScenarioUnavailableError } from '../scenarios/scenario.js';
 import { freePort } from './free_port.js';
 import { isReady, ServerProcess } from './server_process.js';
@@ -44,7 +45,7 @@ export async function startOms(scenario: ScenarioName, durability: Durability, t
     entry: OMS_ENTRY,
     host,
     port: await freePort(host),
-    env: { OMS_DATA_DIR: data_dir, OMS_DURABILITY: durability, OMS_STAGE_SAMPLE_EVERY: STAGE_SAMPLE_EVERY },
+    env: { ...MALLOC_ENV, OMS_DATA_DIR: data_dir, OMS_DURABILITY: durability, OMS_STAGE_SAMPLE_EVERY: STAGE_SAMPLE_EVERY },
     verbose,
   }));
   return { host, port: started.server.options.port, pid: started.server.pid ?? null, stop: started.stop };

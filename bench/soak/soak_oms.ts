@@ -8,6 +8,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEMO_ACCOUNT_LIMITS } from '../../engine/reference/accounts.js';
+import { MALLOC_ENV } from '../../io/process/malloc_env.js';
 import { OMS_ENTRY } from '../servers/oms_process.js';
 import { isReady } from '../servers/server_process.js';
 
@@ -56,7 +57,7 @@ export class SoakOms {
 
   async start(): Promise<void> {
     const child = spawn(process.execPath, [OMS_ENTRY], {
-      env: { ...process.env, ...this.env, OMS_HOST: this.host, OMS_PORT: String(this.port) },
+      env: { ...process.env, ...MALLOC_ENV, ...this.env, OMS_HOST: this.host, OMS_PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

@@ -52,6 +52,9 @@ export interface SnapshotSchedulerOptions {
   readonly errors?: WorkerErrors | null;
 }
 
+/** How long the snapshot task's thread outlives its last task. */
+const SNAPSHOT_THREAD_IDLE_MS = 100;
+
 export class SnapshotScheduler {
   private readonly pool: Piscina;
   private readonly options: SnapshotSchedulerOptions;
@@ -62,7 +65,12 @@ export class SnapshotScheduler {
 
   constructor(options: SnapshotSchedulerOptions) {
     this.options = options;
-    this.pool = new Piscina({ filename: new URL('./snapshot_task.js', import.meta.url).href, minThreads: 0, maxThreads: 1, idleTimeout: 30_000 });
+    // The task's thread ends as soon as it is idle: a snapshot builds two engine states
+    // (hundreds of MB of typed arrays at the default capacities) that its heap would otherwise
+    // keep, as resident memory, until a collection that an idle thread never runs. A new
+    // thread per snapshot costs tens of ms against the seconds of a journal replay (the soak
+    // run's memory check: bench/soak/README.md).
+    this.pool = new Piscina({ filename: new URL('./snapshot_task.js', import.meta.url).href, minThreads: 0, maxThreads: 1, idleTimeout: SNAPSHOT_THREAD_IDLE_MS });
     const reporter = options.health.reporter(WorkerId.SNAPSHOT);
     reporter.setState(WorkerState.RUNNING);
     reporter.progress(0, 0, options.verified.seq);
