@@ -146,6 +146,8 @@ export class OmsClient {
   private async establish(): Promise<void> {
     let acked = false;
     let refusal: { code: number; reason: string } | null = null;
+    /** Set when the session ended between its LogonAck and this function taking it up. */
+    let ended_early: OmsClientError | null = null;
     let settle!: { resolve: (ack: LogonAck) => void; reject: (error: OmsClientError) => void };
     const logon = new Promise<LogonAck>((resolve, reject) => { settle = { resolve, reject }; });
     const connection = await Connection.open(this.options.url, this.options.timeout_ms, {
@@ -159,9 +161,11 @@ export class OmsClient {
         }
       },
       closed: (code, reason, local_error) => {
-        if (acked) return this.connectionClosed(connection, code, reason, local_error);
+        if (acked && this.connection === connection) return this.connectionClosed(connection, code, reason, local_error);
         const verdict = closeVerdict({ code, reason, logon_refusal: refusal, logout_sent: false, local_error });
-        settle.reject(verdict.error ?? new ConnectionLost(`the session closed before the logon was answered (close ${code})`, code, reason));
+        const error = verdict.error ?? new ConnectionLost(`the session closed before the logon was answered (close ${code})`, code, reason);
+        if (acked) ended_early = error;
+        else settle.reject(error);
       },
     });
     const timer = setTimeout(() => {
@@ -174,6 +178,7 @@ export class OmsClient {
     } finally {
       clearTimeout(timer);
     }
+    if (ended_early !== null) throw ended_early;
     if (this.state_ === 'closed') {
       connection.close(1000, 'client closed');
       return;
