@@ -16,7 +16,7 @@
  * order id; the server answers a request it had already taken with the order's current
  * state (exec_type I), never with a second order. See PROTOCOL.md §16.
  */
-import { LogonAck, TemplateId } from '../binary/index.js';
+import { ABNORMAL_CLOSURE, LogonAck, TemplateId } from '../binary/index.js';
 import type { ServerMessage } from '../binary/index.js';
 import { reconnectDelayMs } from './backoff.js';
 import { ClientClosed, ConnectionLost, OmsClientError } from './client_errors.js';
@@ -30,13 +30,7 @@ import {
   cancelDraft, ClientOrderIds, NewOrderRequest, newOrderDraft, ReplaceRequest, replaceDraft,
 } from './order_input.js';
 import { OrderTracker, TrackedRequest } from './order_tracker.js';
-
-/**
- * Requests sent again after a reconnect with no answer yet, at most: the answers to a
- * large resend come back as fast as the server makes them, and a client that fell behind
- * reading them would be closed as a slow consumer (§12).
- */
-const RESEND_WINDOW = 512;
+import { ResendWindow } from './resend_window.js';
 
 export class OmsClient {
   private state_: ClientState = 'connecting';
@@ -44,10 +38,7 @@ export class OmsClient {
   private session_: SessionInfo | null = null;
   private readonly tracker = new OrderTracker();
   private readonly ids = new ClientOrderIds();
-  /** Requests to send again on this session, and how far the window has got. */
-  private resend_queue: TrackedRequest[] = [];
-  private resend_next = 0;
-  private resend_outstanding = 0;
+  private readonly resends = new ResendWindow(this.tracker, (request) => this.transmit(request));
   private logout_sent = false;
   private closing: Promise<void> | null = null;
   private readonly closed_with: Promise<OmsClientError | null>;
@@ -56,10 +47,6 @@ export class OmsClient {
 
   private constructor(private readonly options: ResolvedOptions) {
     this.closed_with = new Promise((resolve) => { this.resolveClosed = resolve; });
-    this.tracker.onResentAnswered = () => {
-      this.resend_outstanding--;
-      this.pumpResends();
-    };
   }
 
   /**
@@ -169,7 +156,7 @@ export class OmsClient {
       },
     });
     const timer = setTimeout(() => {
-      connection.terminate(new ConnectionLost(`no LogonAck within ${this.options.timeout_ms} ms`, 1006, 'logon timeout'));
+      connection.terminate(new ConnectionLost(`no LogonAck within ${this.options.timeout_ms} ms`, ABNORMAL_CLOSURE, 'logon timeout'));
     }, this.options.timeout_ms);
     connection.send({ template_id: TemplateId.LOGON, api_key: this.options.api_key, cancel_on_disconnect: this.options.cancel_on_disconnect });
     let ack: LogonAck;
@@ -190,19 +177,16 @@ export class OmsClient {
     };
     connection.startHeartbeats(ack.heartbeat_interval_ms);
     this.state_ = 'connected';
-    this.resend_queue = this.tracker.resendable();
-    this.resend_next = 0;
-    this.resend_outstanding = 0;
-    this.emit({ type: 'connected', session: this.session_, resent: this.resend_queue.length });
-    this.pumpResends();
+    const resend = this.tracker.resendable();
+    this.emit({ type: 'connected', session: this.session_, resent: resend.length });
+    this.resends.start(resend);
   }
 
   private connectionClosed(connection: Connection, code: number, reason: string, local_error: OmsClientError | null): void {
     if (connection !== this.connection) return;
     this.connection = null;
     this.tracker.connectionEnded();
-    this.resend_queue = [];
-    this.resend_outstanding = 0;
+    this.resends.stop();
     if (this.state_ === 'closing') {
       this.shutdown(null);
       return;
@@ -234,7 +218,7 @@ export class OmsClient {
     }
     this.shutdown(new ConnectionLost(
       `gave up after ${policy.max_attempts} reconnect attempts${last === null ? '' : `: ${last.message}`}`,
-      last instanceof ConnectionLost ? last.close_code : 1006, last instanceof ConnectionLost ? last.close_reason : '',
+      last instanceof ConnectionLost ? last.close_code : ABNORMAL_CLOSURE, last instanceof ConnectionLost ? last.close_reason : '',
     ));
   }
 
@@ -270,25 +254,8 @@ export class OmsClient {
   /** Sends a new request now, or after the resend in progress, or on the next session. */
   private dispatch(request: TrackedRequest): void {
     if (this.connection === null || this.state_ !== 'connected') return;
-    if (this.resend_next < this.resend_queue.length) {
-      this.resend_queue.push(request);
-      return;
-    }
-    this.transmit(request);
-  }
-
-  private pumpResends(): void {
-    while (this.connection !== null && this.resend_next < this.resend_queue.length && this.resend_outstanding < RESEND_WINDOW) {
-      const request = this.resend_queue[this.resend_next++];
-      if (!this.tracker.isPending(request)) continue;
-      request.resent = true;
-      this.resend_outstanding++;
-      this.transmit(request);
-    }
-    if (this.resend_next >= this.resend_queue.length) {
-      this.resend_queue = [];
-      this.resend_next = 0;
-    }
+    if (this.resends.busy) this.resends.enqueue(request);
+    else this.transmit(request);
   }
 
   private transmit(request: TrackedRequest): void {
