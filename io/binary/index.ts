@@ -58,6 +58,7 @@ export { MessageSchema } from './message_schema.js';
 export type { FieldLayout, InputOf, MessageOf } from './message_schema.js';
 
 // Wire constants, enums and decimals
+export { ABNORMAL_CLOSURE, CloseReason, WsCloseCode } from './close_codes.js';
 export {
   HEADER_BYTES, MAX_MESSAGE_BYTES, MESSAGE_ALIGNMENT_BYTES, SCHEMA_VERSION, TemplateId,
 } from './header.js';

@@ -16,11 +16,10 @@ import { EventType } from '../../engine/protocol/enums.js';
 import { EV_ACCOUNT, EV_TYPE } from '../../engine/protocol/event_layout.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { SlotViews } from '../../engine/protocol/slot_views.js';
-import { Refusal, TemplateId, decodeClientMessages, rejectForRefusal } from '../binary/index.js';
+import { CloseReason, Refusal, TemplateId, WsCloseCode, decodeClientMessages, rejectForRefusal } from '../binary/index.js';
 import { IoContext } from '../io_context.js';
 import { CancelOnDisconnect } from './cancel_on_disconnect.js';
 import { ExecutionReportBuilder } from './execution_report_builder.js';
-import { WsCloseCode } from './ws_close_codes.js';
 import { WsHeartbeats } from './ws_heartbeats.js';
 import { WsOrderEntry } from './ws_order_entry.js';
 import { WsOutbound } from './ws_outbound.js';
@@ -154,13 +153,13 @@ export class WsGateway {
         if (item.code === RejectCode.UNSUPPORTED_VERSION) session.expected_seq = (session.expected_seq + 1) >>> 0;
         else if (item.seq !== undefined && !this.checkSeq(session, item.seq, item.template_id ?? 0)) break;
         // Before logon only a valid Logon is acceptable: anything refused ends the session.
-        if (!session.loggedOn) this.outbound.endAfterAnswers(session, WsCloseCode.POLICY, 'not logged on', reject);
+        if (!session.loggedOn) this.outbound.endAfterAnswers(session, WsCloseCode.POLICY, CloseReason.NOT_LOGGED_ON, reject);
         else this.outbound.reject(session, reject.ref_seq, reject.code, reject.reason, reject.ref_template_id);
         continue;
       }
       if (!this.checkSeq(session, item.seq, item.template_id)) break;
       if (!session.loggedOn && item.template_id !== TemplateId.LOGON) {
-        this.outbound.endAfterAnswers(session, WsCloseCode.POLICY, 'not logged on',
+        this.outbound.endAfterAnswers(session, WsCloseCode.POLICY, CloseReason.NOT_LOGGED_ON,
           { ref_seq: item.seq, code: RejectCode.NOT_LOGGED_ON, reason: 'send a Logon first', ref_template_id: item.template_id });
         break;
       }

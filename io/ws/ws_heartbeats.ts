@@ -4,7 +4,7 @@
  * three intervals is closed with 1008 "heartbeat timeout". The check runs four times per
  * interval (at most every 100 ms), so a heartbeat is late by a quarter interval at most.
  */
-import { WsCloseCode } from './ws_close_codes.js';
+import { CloseReason, WsCloseCode } from '../binary/index.js';
 import { WsOutbound } from './ws_outbound.js';
 import { WsSessionRegistry } from './ws_session_registry.js';
 
@@ -37,7 +37,7 @@ export class WsHeartbeats {
     for (const session of this.sessions.all) {
       if (session.closing || session.ws === null) continue;
       if (now - session.last_received_ms > SILENT_INTERVALS_MAX * interval) {
-        this.outbound.end(session, WsCloseCode.POLICY, 'heartbeat timeout');
+        this.outbound.end(session, WsCloseCode.POLICY, CloseReason.HEARTBEAT_TIMEOUT);
         continue;
       }
       if (session.loggedOn && now - session.last_sent_ms >= interval) this.outbound.heartbeat(session);

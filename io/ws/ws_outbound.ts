@@ -11,9 +11,10 @@
  */
 import type { Logger } from 'pino';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
-import { MAX_MESSAGE_BYTES, encodeExecutionReport, encodeLogonAck, encodeReject, encodeServerHeartbeat } from '../binary/index.js';
+import {
+  CloseReason, MAX_MESSAGE_BYTES, WsCloseCode, encodeExecutionReport, encodeLogonAck, encodeReject, encodeServerHeartbeat,
+} from '../binary/index.js';
 import { ExecutionReportBuilder } from './execution_report_builder.js';
-import { WsCloseCode } from './ws_close_codes.js';
 import { OUT_BUFFER_BYTES, PendingReject, WsSession } from './ws_session.js';
 
 /** uWS's `send` result when it dropped the message because too much was buffered already. */
@@ -150,6 +151,6 @@ export class WsOutbound {
     this.slow_consumer_disconnects++;
     this.log.warn({ session: session.id, account: session.account, detail }, 'disconnecting a slow consumer');
     session.closing = true;
-    session.ws?.end(WsCloseCode.POLICY, `slow consumer: ${detail}`.slice(0, 120));
+    session.ws?.end(WsCloseCode.POLICY, `${CloseReason.SLOW_CONSUMER}: ${detail}`.slice(0, 120));
   }
 }

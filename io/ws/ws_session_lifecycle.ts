@@ -6,10 +6,9 @@
  */
 import type { HttpRequest as UwsRequest, HttpResponse, WebSocket, us_socket_context_t } from 'uWebSockets.js';
 import { RejectCode, rejectInfo } from '../../engine/protocol/reject_codes.js';
-import { TemplateId } from '../binary/index.js';
+import { CloseReason, TemplateId, WsCloseCode } from '../binary/index.js';
 import { IoContext } from '../io_context.js';
 import { CancelOnDisconnect, firstFreeSessionId } from './cancel_on_disconnect.js';
-import { WsCloseCode } from './ws_close_codes.js';
 import { WsOutbound } from './ws_outbound.js';
 import { WsSession, WsUserData } from './ws_session.js';
 import { WsSessionRegistry } from './ws_session_registry.js';
@@ -75,7 +74,7 @@ export class WsSessionLifecycle {
     }
     const auth = this.ctx.auth.account(api_key);
     if (!auth.ok) {
-      this.outbound.endAfterAnswers(session, WsCloseCode.POLICY, 'authentication failed',
+      this.outbound.endAfterAnswers(session, WsCloseCode.POLICY, CloseReason.AUTHENTICATION_FAILED,
         { ref_seq: seq, code: auth.code, reason: rejectInfo(auth.code).reason, ref_template_id: TemplateId.LOGON });
       return;
     }

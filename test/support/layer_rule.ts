@@ -8,6 +8,12 @@
  *              composition root: the one place that knows every layer)
  *   bench/     may import all three
  *
+ * One folder has a narrower rule than its layer: io/client, the binary-protocol client, is
+ * a leaf that callers outside the OMS use. It may import only itself, the protocol codec
+ * (io/binary) and the protocol's constants and decimals (engine/protocol,
+ * engine/reference/decimal.ts), never the server; and no product code may import it
+ * (bench may, and tests, which are not scanned here: they are its users).
+ *
  * A dependency is any relative module specifier: `import ... from`, `export ... from`,
  * `import '...'`, `import('...')`, and `new URL('....js', import.meta.url)` (how a worker's
  * entry file is named: starting a worker of another layer is depending on it; a URL of a
@@ -27,14 +33,29 @@ const ALLOWED: Record<Layer, readonly Layer[]> = {
   bench: ['engine', 'services', 'io'],
 };
 
+/** A folder with its own rule, narrower than its layer's. */
+interface Leaf {
+  readonly folder: string;
+  /** Paths (folders, or single files) its files may import. */
+  readonly may_import: readonly string[];
+  /** Layers whose files may import it, besides itself. */
+  readonly imported_by: readonly Layer[];
+}
+
+const LEAVES: readonly Leaf[] = [
+  { folder: 'io/client', may_import: ['io/client', 'io/binary', 'engine/protocol', 'engine/reference/decimal.ts'], imported_by: ['bench'] },
+];
+
 export interface LayerViolation {
   /** The importing file, relative to the root. */
   readonly file: string;
   readonly line: number;
   /** The specifier as written. */
   readonly specifier: string;
-  /** The top-level folder it reaches (or 'outside' for a path that leaves the layers). */
+  /** The top-level folder it reaches (or 'outside' for a path that leaves the layers); for a leaf's rule, the path reached. */
   readonly target: string;
+  /** Which rule it breaks, in words. */
+  readonly rule: string;
 }
 
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]*)\1|\bnew\s+URL\(\s*(['"])(\.{1,2}\/[^'"]*\.js)\3/g;
@@ -47,6 +68,24 @@ export function relativeSpecifiers(source: string): { specifier: string; line: n
     found.push({ specifier: match[2] ?? match[4], line });
   }
   return found;
+}
+
+function within(relative_path: string, folder_or_file: string): boolean {
+  const path_posix = relative_path.split(path.sep).join('/');
+  return path_posix === folder_or_file || path_posix.startsWith(`${folder_or_file}/`);
+}
+
+/** The leaf rule an import from `file` to `target_path` breaks, or null. Both relative to the root. */
+function leafRuleBroken(file: string, target_path: string): string | null {
+  for (const leaf of LEAVES) {
+    const from_leaf = within(file, leaf.folder);
+    if (from_leaf && !leaf.may_import.some((allowed) => within(target_path, allowed))) return `which ${leaf.folder} may not depend on`;
+    const importer_layer = layerOf(file) as Layer;
+    if (!from_leaf && within(target_path, leaf.folder) && !leaf.imported_by.includes(importer_layer)) {
+      return `which only ${[...leaf.imported_by, 'tests'].join(' and ')} may depend on`;
+    }
+  }
+  return null;
 }
 
 function layerOf(relative_path: string): string {
@@ -72,9 +111,17 @@ export function findLayerViolations(root: string): LayerViolation[] {
     for (const file of sourceFiles(path.join(root, layer))) {
       const relative_file = path.relative(root, file);
       for (const { specifier, line } of relativeSpecifiers(fs.readFileSync(file, 'utf8'))) {
-        const target = layerOf(path.relative(root, path.resolve(path.dirname(file), specifier)));
-        if (target === layer || (ALLOWED[layer] as readonly string[]).includes(target)) continue;
-        violations.push({ file: relative_file, line, specifier, target });
+        const target_path = path.relative(root, path.resolve(path.dirname(file), specifier));
+        const target = layerOf(target_path);
+        if (target !== layer && !(ALLOWED[layer] as readonly string[]).includes(target)) {
+          violations.push({ file: relative_file, line, specifier, target, rule: 'which its layer may not depend on' });
+          continue;
+        }
+        // Sources import the compiled name (.js) of a .ts file.
+        const leaf_rule = leafRuleBroken(relative_file, target_path.replace(/\.js$/, '.ts'));
+        if (leaf_rule !== null) {
+          violations.push({ file: relative_file, line, specifier, target: path.dirname(target_path).split(path.sep).join('/'), rule: leaf_rule });
+        }
       }
     }
   }
@@ -82,5 +129,5 @@ export function findLayerViolations(root: string): LayerViolation[] {
 }
 
 export function describeViolation(v: LayerViolation): string {
-  return `${v.file}:${v.line} imports '${v.specifier}' (${v.target}/), which its layer may not depend on`;
+  return `${v.file}:${v.line} imports '${v.specifier}' (${v.target}/), ${v.rule}`;
 }

@@ -82,11 +82,15 @@ export class OmsServer {
     return this.exit_code === null ? this.child?.pid : undefined;
   }
 
-  /** Starts (again) on the same data directory. */
-  async launch(): Promise<void> {
+  /**
+   * Starts (again) on the same data directory; on `port` when given (a restart that
+   * clients reconnect to), else on the port the options named (a free one by default).
+   */
+  async launch(options: { port?: number } = {}): Promise<void> {
     this.exit_code = null;
+    const port = options.port === undefined ? {} : { OMS_PORT: String(options.port) };
     const child = spawn(process.execPath, [MAIN.pathname], {
-      env: { ...process.env, ...this.env },
+      env: { ...process.env, ...this.env, ...port },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -134,6 +138,16 @@ export class OmsServer {
   /** SIGKILL: the crash. */
   async kill9(): Promise<void> {
     await this.signal('SIGKILL');
+  }
+
+  /** SIGSTOP: the process stops answering but keeps its connections open, as a hung server would. */
+  pause(): void {
+    if (this.alive) this.child!.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after pause(). */
+  resume(): void {
+    if (this.alive) this.child!.kill('SIGCONT');
   }
 
   /** SIGTERM: graceful shutdown. Resolves with the exit code. */

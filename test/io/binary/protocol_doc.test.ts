@@ -2,8 +2,9 @@
  * io/PROTOCOL.md is checked against the codec so the specification cannot drift: every
  * hex example is what the encoder writes and decodes back to the message it describes,
  * every annotated byte is where the layout puts it, every template table is the
- * template's layout, every enum table lists the enum, and the decoder's reject-code
- * table lists exactly the codes the decoder can produce.
+ * template's layout, every enum table lists the enum, the decoder's reject-code
+ * table lists exactly the codes the decoder can produce, and the close-code tables list
+ * exactly the close codes.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,7 +15,7 @@ import { RejectCode, rejectInfo } from '../../../engine/protocol/reject_codes.js
 import {
   ClientMessage, CLIENT_MESSAGE_SCHEMAS, decodeClientMessages, decodeServerMessages, encodeClientBatch,
   encodeServerBatch, ExecType, hexDump, HEADER_BYTES, OrdStatus, parseHexDump, Refusal, rejectForRefusal,
-  SERVER_MESSAGE_SCHEMAS, ServerMessage, TemplateId,
+  SERVER_MESSAGE_SCHEMAS, ServerMessage, TemplateId, WsCloseCode,
 } from '../../../io/binary/index.js';
 import { HEADER_FIELDS } from '../../../io/binary/header.js';
 import { ORDER_RULE_FAULTS } from '../../../io/binary/order_rules.js';
@@ -167,3 +168,12 @@ t.test('the decoder\'s reject-code table lists exactly the codes the decoder pro
   t.same(rows.map((r) => Number(r[0])), [...produced].sort((a, b) => a - b));
   t.end();
 });
+
+t.test('the close-code table (§12) and the client\'s table of what to do (§16.2) list exactly the close codes', (t) => {
+  const codes = Object.values(WsCloseCode).sort((a, b) => a - b);
+  t.same(tableAfter(/^## 12\. /m).map((r) => Number(r[0])), codes, '§12: one row per code');
+  const actions = [...new Set(tableAfter(/^### 16\.2 /m).map((r) => Number.parseInt(r[0], 10)).filter((n) => !Number.isNaN(n)))].sort((a, b) => a - b);
+  t.same(actions, [...codes, 1006].sort((a, b) => a - b), '§16.2: every code, and 1006 (no close frame)');
+  t.end();
+});
+

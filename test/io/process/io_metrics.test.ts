@@ -3,9 +3,8 @@
  * protocols reach /metrics, against the real OMS over HTTP and a real WebSocket.
  */
 import t from 'tap';
-import { TemplateId, ExecType } from '../../../io/binary/index.js';
+import { OmsClient, OrderType, Side, TimeInForce } from '../../../io/client/index.js';
 import { OmsServer } from '../../support/oms_server.js';
-import { dec, newOrder, WsClient } from '../../support/ws_client.js';
 
 const oms = await OmsServer.start();
 t.teardown(() => oms.cleanup());
@@ -25,13 +24,12 @@ t.test('every request type on both protocols is timed, labelled by protocol and 
   await oms.request('POST', '/check', { body: resting });
   await oms.request('GET', '/account');
 
-  const ws = await WsClient.logon(oms.url, 'test-key');
-  ws.send(newOrder({ client_order_id: 'metrics-ws-1' }));
-  const report = await ws.waitForReport('metrics-ws-1', ExecType.NEW);
-  ws.send({ template_id: TemplateId.REPLACE, orig_order_id: report.order_id, quantity: undefined, price: dec('44002'), stop_price: undefined, client_order_id: 'metrics-ws-2' });
-  const replacement = await ws.waitForReport('metrics-ws-2', ExecType.REPLACED);
-  ws.send({ template_id: TemplateId.CANCEL, order_id: replacement.order_id });
-  await ws.waitForReport('metrics-ws-2', ExecType.CANCELED);
+  const ws = await OmsClient.connect({ url: oms.url, api_key: 'test-key' });
+  const placed_ws = await ws.newOrder({
+    symbol: 'BTCUSDT', side: Side.BUY, order_type: OrderType.LIMIT, time_in_force: TimeInForce.GTC, quantity: '0.01', price: '44000',
+  });
+  const replacement = await ws.replace(placed_ws.order_id, { price: 44002 });
+  await ws.cancel(replacement.order_id);
 
   const text = (await oms.request('GET', '/metrics', { key: null })).text;
   for (const [protocol, type] of [['http', 'new_order'], ['http', 'cancel'], ['http', 'replace'], ['http', 'check'], ['http', 'account'],

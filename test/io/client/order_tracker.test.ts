@@ -1,0 +1,115 @@
+/**
+ * How the client routes what the server sends (io/client/order_tracker.ts): reports to
+ * their order by client order id, a REPLACED report also to the order it replaced, a
+ * CANCELED report to the cancels waiting on that order, Rejects by seq; and what is sent
+ * again after a reconnect. Fed reports as the server would send them, no connection.
+ */
+import t from 'tap';
+import { ClientClosed, ConnectionLost, OrderRejected } from '../../../io/client/client_errors.js';
+import { ExecType, ExecutionReport, OrdStatus } from '../../../io/client/execution_report.js';
+import { ExecReason, OrderType, RejectCode, Side, TimeInForce } from '../../../io/client/index.js';
+import { cancelDraft, newOrderDraft, replaceDraft } from '../../../io/client/order_input.js';
+import { OrderHandle } from '../../../io/client/order_handle.js';
+import { OrderTracker } from '../../../io/client/order_tracker.js';
+
+const order = (id: string) => newOrderDraft({
+  symbol: 'BTCUSDT', side: Side.BUY, order_type: OrderType.LIMIT, time_in_force: TimeInForce.GTC, quantity: '0.01', price: '44000',
+}, id);
+
+let exec_id = 0;
+function report(client_order_id: string, order_id: number, exec_type: ExecType, ord_status: OrdStatus, more: Partial<ExecutionReport> = {}): ExecutionReport {
+  return {
+    exec_type, ord_status, reject_code: 0, exec_id: ++exec_id, order_id, orig_order_id: 0, transact_time_us: 1, client_order_id,
+    symbol: 'BTCUSDT', side: Side.BUY, order_type: OrderType.LIMIT, time_in_force: TimeInForce.GTC, exec_reason: ExecReason.NONE,
+    order_qty: '0.01', price: '44000', stop_price: null, cum_qty: '0', leaves_qty: '0.01', avg_px: '0', last_qty: '0', last_px: null,
+    ...more,
+  };
+}
+
+async function settled(promise: PromiseLike<unknown>): Promise<unknown> {
+  try {
+    return await promise;
+  } catch (error) {
+    return error;
+  }
+}
+
+t.test('a REPLACED report answers the replacing order and ends the replaced one', async (t) => {
+  const tracker = new OrderTracker();
+  const original = tracker.addOrder(order('a'));
+  tracker.report(report('a', 10, ExecType.NEW, OrdStatus.NEW));
+  const replacing = tracker.addOrder(replaceDraft(10, { price: '44001' }, 'b'));
+  const replaced = report('b', 11, ExecType.REPLACED, OrdStatus.NEW, { orig_order_id: 10 });
+  t.equal(tracker.report(replaced), true);
+  t.equal(await new OrderHandle(replacing.stream), replaced);
+  t.equal(original.stream.ended, true, 'the replaced order is done');
+  t.same(original.stream.reports.map((r) => r.exec_type), [ExecType.NEW, ExecType.REPLACED]);
+  t.same(tracker.resendable(), [replacing], 'only the replacing order is left to track');
+});
+
+t.test('a cancel is answered by its order\'s CANCELED report, or refused by a Reject naming its seq', async (t) => {
+  const tracker = new OrderTracker();
+  const first = tracker.addCancel(cancelDraft(10));
+  const second = tracker.addCancel(cancelDraft(20));
+  tracker.sent(first, 5);
+  tracker.sent(second, 6);
+  tracker.report(report('x', 10, ExecType.CANCELED, OrdStatus.CANCELED));
+  t.match(await first.answer, { order_id: 10, exec_type: ExecType.CANCELED });
+  t.equal(tracker.reject(6, RejectCode.ORDER_ALREADY_FINAL, 'done already'), true);
+  const error = await settled(second.answer);
+  t.ok(error instanceof OrderRejected);
+  t.match(error, { code: RejectCode.ORDER_ALREADY_FINAL, reason: 'done already' });
+  t.equal(tracker.unansweredCount, 0);
+  t.equal(tracker.reject(5, RejectCode.ORDER_ALREADY_FINAL, 'late'), false, 'a Reject for a request already answered matches nothing');
+});
+
+t.test('once an order is answered, a Reject or a REJECTED report without an order id for its resend changes nothing', async (t) => {
+  const tracker = new OrderTracker();
+  const entry = tracker.addOrder(order('c'));
+  tracker.sent(entry, 1);
+  tracker.report(report('c', 30, ExecType.NEW, OrdStatus.NEW));
+  tracker.connectionEnded();
+  tracker.sent(entry, 1);
+  t.equal(tracker.reject(1, RejectCode.ENGINE_BUSY, 'busy'), true, 'the Reject is the resend\'s');
+  tracker.report(report('c', 0, ExecType.REJECTED, OrdStatus.REJECTED, { reject_code: RejectCode.DUPLICATE_CLIENT_ORDER_ID }));
+  t.equal(entry.stream.ended, false, 'the order is still open');
+  t.same(entry.stream.reports.map((r) => r.exec_type), [ExecType.NEW]);
+  t.same(tracker.resendable(), [entry], 'and is sent again after the next reconnect');
+});
+
+t.test('after a reconnect, open and unanswered orders and unanswered cancels are sent again, in the order they were made', async (t) => {
+  const tracker = new OrderTracker();
+  const open = tracker.addOrder(order('open'));
+  tracker.report(report('open', 1, ExecType.NEW, OrdStatus.NEW));
+  const filled = tracker.addOrder(order('filled'));
+  tracker.report(report('filled', 2, ExecType.NEW, OrdStatus.NEW));
+  tracker.report(report('filled', 2, ExecType.TRADE, OrdStatus.FILLED));
+  const cancel = tracker.addCancel(cancelDraft(1));
+  const unanswered = tracker.addOrder(order('unanswered'));
+  t.same(tracker.resendable(), [open, cancel, unanswered]);
+  t.equal(filled.stream.ended, true);
+  t.equal(tracker.unansweredCount, 2);
+});
+
+t.test('ending everything: unanswered requests fail with the cause, open orders\' streams end with it (or quietly after close())', async (t) => {
+  const tracker = new OrderTracker();
+  const open = tracker.addOrder(order('open'));
+  tracker.report(report('open', 1, ExecType.NEW, OrdStatus.NEW));
+  const unanswered = tracker.addOrder(order('unanswered'));
+  const cancel = tracker.addCancel(cancelDraft(1));
+  const lost = new ConnectionLost('gave up', 1006, '');
+  tracker.endAll(lost);
+  t.equal(await settled(new OrderHandle(unanswered.stream)), lost);
+  const cancel_error = await settled(cancel.answer);
+  t.ok(cancel_error instanceof ClientClosed);
+  t.equal((cancel_error as ClientClosed).cause_error, lost);
+  await t.rejects((async () => { for await (const _ of new OrderHandle(open.stream)); })(), lost, 'the open order\'s iteration throws the cause');
+
+  const quiet = new OrderTracker();
+  const still_open = quiet.addOrder(order('still-open'));
+  quiet.report(report('still-open', 1, ExecType.NEW, OrdStatus.NEW));
+  quiet.endAll(null);
+  const seen: string[] = [];
+  for await (const r of new OrderHandle(still_open.stream)) seen.push(r.exec_type);
+  t.same(seen, [ExecType.NEW], 'after close() the iteration just ends');
+});
