@@ -1,0 +1,114 @@
+/**
+ * The floor under every thread hop of the OMS on this machine: how long a parked thread
+ * takes to run again after another thread rings it, and what it costs.
+ *
+ *   node dist/bench/floor/wake_latency.js [--samples N] [--gap-us G]
+ *
+ * A ringer thread stores the time and calls Atomics.notify every `gap` µs (the rate of a
+ * quiet order flow); the waiter records how late it woke:
+ *  - worker -> io thread: the io thread parks with Atomics.waitAsync (its event loop must
+ *    not block), as the engine link does (engine_link.ts): the engine's and the journal's
+ *    ring to the io thread;
+ *  - worker -> worker: Atomics.wait, as the engine and the journal park (idle_strategy.ts).
+ * Each figure is a whole hop that the echo baselines never pay; an order crosses two
+ * (durability none) or three (with a journal). bench/README.md quotes them beside the
+ * stage tables.
+ */
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { newLatencyHistogram, recordLatencyUs } from '../harness/latency_histogram.js';
+
+interface RingerData {
+  readonly role: 'ringer' | 'waiter';
+  readonly shared: SharedArrayBuffer;
+  readonly samples: number;
+  readonly gap_us: number;
+}
+
+const SEQUENCE = 0;
+const STAMP_F64 = 1;
+/** Set by the main thread when it has its samples: the ringer stops. */
+const STOP = 1;
+
+function nowUs(): number {
+  return performance.timeOrigin * 1000 + performance.now() * 1000;
+}
+
+function ring(data: RingerData): void {
+  const words = new Int32Array(data.shared);
+  const stamp = new Float64Array(data.shared);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  // Rings until told to stop: under load some rings find the waiter awake and wake nobody.
+  while (Atomics.load(words, STOP) === 0) {
+    Atomics.wait(pause, 0, 0, data.gap_us / 1000);
+    stamp[STAMP_F64] = nowUs();
+    Atomics.add(words, SEQUENCE, 1);
+    Atomics.notify(words, SEQUENCE);
+  }
+}
+
+function waitSync(data: RingerData): string {
+  const words = new Int32Array(data.shared);
+  const stamp = new Float64Array(data.shared);
+  const histogram = newLatencyHistogram();
+  while (histogram.totalCount < data.samples) {
+    const seen = Atomics.load(words, SEQUENCE);
+    // Only wake-ups by a ring count (not a timeout, nor the ringer starting up).
+    if (Atomics.wait(words, SEQUENCE, seen, 1000) === 'ok' && stamp[STAMP_F64] > 0) recordLatencyUs(histogram, nowUs() - stamp[STAMP_F64]);
+  }
+  return summary(histogram);
+}
+
+async function waitAsync(shared: SharedArrayBuffer, samples: number): Promise<string> {
+  const words = new Int32Array(shared);
+  const stamp = new Float64Array(shared);
+  const histogram = newLatencyHistogram();
+  while (histogram.totalCount < samples) {
+    const seen = Atomics.load(words, SEQUENCE);
+    const waiter = Atomics.waitAsync(words, SEQUENCE, seen, 1000);
+    const outcome = waiter.async ? await waiter.value : waiter.value;
+    if (outcome === 'ok' && stamp[STAMP_F64] > 0) recordLatencyUs(histogram, nowUs() - stamp[STAMP_F64]);
+  }
+  return summary(histogram);
+}
+
+function summary(h: ReturnType<typeof newLatencyHistogram>): string {
+  const at = (p: number) => h.getValueAtPercentile(p);
+  return `p50 ${at(50)} µs, p90 ${at(90)}, p99 ${at(99)}, max ${h.maxValue} (${h.totalCount} wake-ups)`;
+}
+
+function start(data: RingerData): Worker {
+  return new Worker(new URL(import.meta.url), { workerData: data });
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const option = (name: string, fallback: number) => {
+    const at = args.indexOf(name);
+    return at >= 0 ? Number(args[at + 1]) : fallback;
+  };
+  const samples = option('--samples', 5000);
+  const gap_us = option('--gap-us', 200);
+
+  const to_io = new SharedArrayBuffer(16);
+  const ringer = start({ role: 'ringer', shared: to_io, samples, gap_us });
+  console.log(`worker -> io thread (Atomics.waitAsync): ${await waitAsync(to_io, samples)}`);
+  Atomics.store(new Int32Array(to_io), STOP, 1);
+  await ringer.terminate();
+
+  const between = new SharedArrayBuffer(16);
+  const waiter = start({ role: 'waiter', shared: between, samples, gap_us });
+  const result = new Promise<string>((resolve) => waiter.once('message', resolve));
+  const ringer2 = start({ role: 'ringer', shared: between, samples, gap_us });
+  console.log(`worker -> worker (Atomics.wait):         ${await result}`);
+  Atomics.store(new Int32Array(between), STOP, 1);
+  await ringer2.terminate();
+  await waiter.terminate();
+}
+
+if (isMainThread) {
+  await main();
+} else {
+  const data = workerData as RingerData;
+  if (data.role === 'ringer') ring(data);
+  else parentPort!.postMessage(waitSync(data));
+}

@@ -1,0 +1,19 @@
+/** The floor tools quoted in bench/README.md run and print one figure per hop or mode. */
+import t from 'tap';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const tool = (name: string) => fileURLToPath(new URL(`../../../bench/floor/${name}.js`, import.meta.url));
+
+t.test('wake_latency measures both kinds of hop', async (t) => {
+  const out = execFileSync(process.execPath, [tool('wake_latency'), '--samples', '200', '--gap-us', '100'], { encoding: 'utf8', timeout: 60_000 });
+  t.match(out, /worker -> io thread \(Atomics\.waitAsync\): p50 \d+ µs, .*\(200 wake-ups\)/);
+  t.match(out, /worker -> worker \(Atomics\.wait\): +p50 \d+ µs, .*\(200 wake-ups\)/);
+});
+
+t.test('fdatasync_cost measures appending and overwriting', async (t) => {
+  const dir = t.testdir();
+  const out = execFileSync(process.execPath, [tool('fdatasync_cost'), '--dir', dir, '--rate', '200', '--seconds', '0.5'], { encoding: 'utf8', timeout: 60_000 });
+  t.match(out, /append \+ fdatasync: +p50 \d+ µs, p99 \d+, p99\.9 \d+, max \d+/);
+  t.match(out, /overwrite \+ fdatasync: p50 \d+ µs/);
+});
