@@ -13,6 +13,7 @@
  */
 import { CommandWriter } from '../../engine/protocol/command_writer.js';
 import { decodeReply, ReplyRecord } from '../../engine/protocol/event_record.js';
+import { EV_SEQ } from '../../engine/protocol/event_layout.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { SlotViews } from '../../engine/protocol/slot_views.js';
 import { Doorbell } from '../../engine/ring/doorbell.js';
@@ -219,9 +220,17 @@ export class EngineLink {
     this.doorbell.cancelPark();
   }
 
-  /** Applies durable events and releases ready replies; returns the work done. Also used at start-up. */
+  /**
+   * Applies durable events and releases ready replies, in sequence order; returns the work
+   * done. Also used at start-up.
+   *
+   * A reply that needs events up to last_seq goes out before any later event is applied
+   * and reported: a resent order's status report (as of its last_seq) must not follow the
+   * report of a cancel that came after it, or its session would see the order come back
+   * to life after its final report.
+   */
   drain(): number {
-    const work = this.drainEvents() + this.drainReplies();
+    const work = this.takeReplies() + this.drainEvents() + this.deliverReady();
     if (work > 0) this.notifyDrained();
     // Answers are written by now: HTTP ones in their handlers, WebSocket ones in the flush above.
     if (this.traced_delivered.length > 0) this.recordTraced();
@@ -278,6 +287,7 @@ export class EngineLink {
     try {
       for (; applied < available; applied++) {
         const base = this.events.slotAt(applied);
+        if (this.waiting_head < this.waiting.length) this.deliverReady(ring.f64[(base + EV_SEQ) >> 3] - 1);
         this.store.apply(ring, base);
         for (let l = 0; l < listeners.length; l++) {
           try {
@@ -297,14 +307,18 @@ export class EngineLink {
     return applied;
   }
 
-  private drainReplies(): number {
-    let work = 0;
+  /** Moves the replies the engine published into `waiting`, in its order. */
+  private takeReplies(): number {
     const available = this.replies.available();
     for (let i = 0; i < available; i++) this.waiting.push(decodeReply(this.replies.ring, this.replies.slotAt(i)));
     this.replies.release(available);
-    work += available;
-    const applied = this.store.last_seq;
-    while (this.waiting_head < this.waiting.length && this.waiting[this.waiting_head].last_seq <= applied) {
+    return available;
+  }
+
+  /** Delivers waiting replies that need events up to `up_to_seq` at most (default: all applied). */
+  private deliverReady(up_to_seq = this.store.last_seq): number {
+    let work = 0;
+    while (this.waiting_head < this.waiting.length && this.waiting[this.waiting_head].last_seq <= up_to_seq) {
       this.deliver(this.waiting[this.waiting_head++]);
       work++;
     }

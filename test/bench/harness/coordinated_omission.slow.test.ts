@@ -31,7 +31,8 @@ t.test('closed loop with one request in flight hides the same stall from p99', a
   const server = await startTestServer({ stall_at_ms: 1000, stall_ms: STALL_MS, delay_ms: 1 });
   t.teardown(() => server.close());
   const { summary } = await httpRun(server.port, { mode: 'closed', window: 1, connections: 1, duration_s: 2, warmup_s: 0 });
-  t.ok(summary.completed > 500, `${summary.completed} requests completed`);
+  // Near 1000/s on an idle machine; a loaded one (CI beside other work) still does a few hundred.
+  t.ok(summary.completed > 200, `${summary.completed} requests completed`);
   t.ok(summary.max_us >= 0.9 * STALL_MS * 1000, `max ${summary.max_us} µs holds the stall`);
   t.ok(summary.p99_us < 50_000, `p99 ${summary.p99_us} µs does not show the 300 ms stall`);
 });

@@ -198,6 +198,29 @@ t.test('replies leave in the engine\'s order, each as soon as its own events are
   }
 });
 
+t.test('a reply goes out before any later event is reported: a resent order\'s status never follows its cancel', async (t) => {
+  const rig = new LinkRig();
+  t.teardown(() => rig.close());
+  const first: Released[] = [];
+  rig.link.submit(resting('r-1'), recorder(rig, first, 'r-1'));
+  await rig.runEngine();
+  rig.makeDurable(1);
+  rig.link.drain();
+  const order_id = first[0].reply.order_id;
+
+  // A reconnecting client sends the order again (to learn its state) and then a cancel; both
+  // are handled by the engine, and their answers become ready in the same drain.
+  const heard: string[] = [];
+  rig.link.onEvent((views, base) => heard.push(`event ${views.f64[(base + EV_SEQ) >> 3]}`));
+  rig.link.submit(resting('r-1'), (reply) => heard.push(`resend reply (needs ${reply.last_seq})`));
+  rig.link.submit((writer, request_id) => writer.cancel(request_id, ACCOUNT, order_id), (reply) => heard.push(`cancel reply (needs ${reply.last_seq})`));
+  await rig.runEngine();
+  rig.makeDurable(1);
+  rig.link.drain();
+  t.same(heard, ['resend reply (needs 1)', 'event 2', 'cancel reply (needs 2)'],
+    'the resend\'s answer (the order as of event 1) leaves before the cancel\'s event 2 is reported');
+});
+
 t.test('event listeners see each event once it is durable and after the read model applied it', async (t) => {
   const rig = new LinkRig();
   t.teardown(() => rig.close());
