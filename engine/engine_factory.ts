@@ -12,7 +12,6 @@ import { SeqlockTable } from './reference/seqlock_table.js';
 import { PreTradeRisk } from './risk/pre_trade_risk.js';
 import { Doorbell } from './ring/doorbell.js';
 import { SpinThenParkIdleStrategy } from './ring/idle_strategy.js';
-import { Wakeable, WakeWhenCaughtUp } from './ring/wake_when_caught_up.js';
 import { RingConsumer, RingProducer, SharedRing } from './ring/ring.js';
 import { EngineState } from './state/engine_state.js';
 import { MarkCache } from './state/mark_cache.js';
@@ -33,13 +32,6 @@ export interface EngineInit {
   /** Doorbells rung after events / replies are published (their readers). */
   readonly event_wake: readonly SharedArrayBuffer[];
   readonly reply_wake: readonly SharedArrayBuffer[];
-  /**
-   * The event ring's consumer whose releases answer the replies (the journal, when an
-   * answer waits for durable events; it rings the reply readers itself on each release):
-   * replies then ring their readers only while it has caught up (wake_when_caught_up.ts).
-   * Null: on every publish.
-   */
-  readonly reply_wake_gate: number | null;
   readonly marks: SharedArrayBuffer | null;
   readonly pnl: SharedArrayBuffer | null;
   readonly limits: readonly [SharedArrayBuffer, SharedArrayBuffer];
@@ -63,8 +55,6 @@ export interface EngineWiring {
    * the event ring, passes none.
    */
   readonly event_wake?: readonly SharedArrayBuffer[];
-  /** EngineInit.reply_wake_gate (default null: replies ring the io thread on every publish). */
-  readonly reply_wake_gate?: number | null;
 }
 
 /** The engine's start record over the OMS's shared buffers; replies wake the io thread. */
@@ -79,7 +69,6 @@ export function engineInitFor(buffers: OmsBuffers, wiring: EngineWiring): Engine
     own_doorbell: buffers.engine_doorbell,
     event_wake: wiring.event_wake ?? [buffers.journal_doorbell],
     reply_wake: [buffers.io_doorbell],
-    reply_wake_gate: wiring.reply_wake_gate ?? null,
     marks: buffers.marks,
     pnl: buffers.pnl,
     limits: buffers.limits,
@@ -117,9 +106,6 @@ export function createEngine(init: EngineInit, clock: Clock = systemClock, state
   const doorbell = new Doorbell(init.own_doorbell);
   const health = init.health === null ? null : new WorkerHealthBlock(init.health);
   const idle = new SpinThenParkIdleStrategy(doorbell, init.config.spin_limit, init.config.park_timeout_ms);
-  const event_ring = new SharedRing(init.events);
-  const gate = init.reply_wake_gate ?? null;
-  const replyWake = (reader: Doorbell): Wakeable => (gate === null ? reader : new WakeWhenCaughtUp(reader, event_ring, gate));
   const agent = new EngineAgent({
     state: engine_state,
     marks,
@@ -127,8 +113,8 @@ export function createEngine(init: EngineInit, clock: Clock = systemClock, state
     risk,
     limit_banks: banks,
     commands: new RingConsumer(new SharedRing(init.commands), 0),
-    events: new RingProducer(event_ring, init.event_wake.map((b) => new Doorbell(b))),
-    replies: new RingProducer(new SharedRing(init.replies), init.reply_wake.map((b) => replyWake(new Doorbell(b)))),
+    events: new RingProducer(new SharedRing(init.events), init.event_wake.map((b) => new Doorbell(b))),
+    replies: new RingProducer(new SharedRing(init.replies), init.reply_wake.map((b) => new Doorbell(b))),
     counters: new Float64Array(init.counters),
     health: health?.reporter(WorkerId.ENGINE) ?? null,
     clock,

@@ -14,8 +14,7 @@
  * A full ring is reported to the producer (`tryClaim` returns -1); nothing is ever
  * overwritten.
  */
-import type { Doorbell } from './doorbell.js';
-import type { Wakeable } from './wake_when_caught_up.js';
+import { Doorbell } from './doorbell.js';
 import {
   RING_CAPACITY_INDEX,
   RING_CONSUMER_COUNT_INDEX,
@@ -136,11 +135,11 @@ export class RingProducer {
   private published: number;
   /** Lowest consumer position last seen; refreshed only when the ring looks full. */
   private cached_gate: number;
-  private readonly wake_on_publish: Wakeable[];
+  private readonly wake_on_publish: Doorbell[];
   /** Times a claim found the ring full (counted locally; surfaced through metrics). */
   full_count = 0;
 
-  constructor(ring: SharedRing, wake_on_publish: Wakeable[] = []) {
+  constructor(ring: SharedRing, wake_on_publish: Doorbell[] = []) {
     this.ring = ring;
     this.position = ring.producerPosition();
     this.published = this.position;

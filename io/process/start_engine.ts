@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { engineInitFor } from '../../engine/engine_factory.js';
-import { EventConsumer, type OmsBuffers } from '../../engine/shared_memory.js';
+import type { OmsBuffers } from '../../engine/shared_memory.js';
 import { EngineCounter } from '../../engine/telemetry/engine_counters.js';
 import { WorkerId } from '../../engine/telemetry/worker_health_layout.js';
 import type { OmsConfig } from '../config/oms_config.js';
@@ -26,7 +26,6 @@ export async function startEngine(config: OmsConfig, tables: ReferenceTables, me
       notional_scale: tables.instruments.instruments.map((i) => i.notional_scale),
       active_limits_bank: memory.limits.activeBank,
       event_wake: eventWake(config, memory.buffers),
-      reply_wake_gate: replyWakeGate(config),
     }),
     recovery: { plan: recovery.plan, journal_dir: recovery.journal_dir },
     fault_exit_after_commands: config.fault_engine_exit_after_commands,
@@ -75,14 +74,4 @@ function logRecoveryMarkers(counters: Float64Array, log: Logger): void {
  */
 export function eventWake(config: Pick<OmsConfig, 'durability'>, buffers: Pick<OmsBuffers, 'journal_doorbell' | 'io_doorbell'>): SharedArrayBuffer[] {
   return config.durability === 'none' ? [buffers.io_doorbell] : [buffers.journal_doorbell];
-}
-
-/**
- * With a journal, replies can be answered only once their events are durable, and the
- * journal rings the io thread when they are: the engine's replies ring it only while the
- * journal has caught up (engine/ring/wake_when_caught_up.ts), instead of waking it to
- * wait. With durability none the engine's own ring is the only one.
- */
-export function replyWakeGate(config: Pick<OmsConfig, 'durability'>): number | null {
-  return config.durability === 'none' ? null : EventConsumer.JOURNAL;
 }

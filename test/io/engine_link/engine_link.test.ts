@@ -73,7 +73,7 @@ class LinkRig {
     this.engine = createEngine({
       config, accounts: accounts.count, notional_scale: instruments.instruments.map((i) => i.notional_scale),
       commands: b.commands, events: b.events, replies: b.replies, own_doorbell: b.engine_doorbell,
-      event_wake: [b.journal_doorbell], reply_wake: [b.io_doorbell], reply_wake_gate: null, marks: b.marks, pnl: b.pnl,
+      event_wake: [b.journal_doorbell], reply_wake: [b.io_doorbell], marks: b.marks, pnl: b.pnl,
       limits: b.limits, active_limits_bank: 0, health: null, counters: b.engine_counters,
     });
     this.engine.agent.onStart();

@@ -7,8 +7,7 @@
 import t from 'tap';
 import { allocateOmsBuffers } from '../../../engine/shared_memory.js';
 import { DEFAULT_ENGINE_CONFIG } from '../../../engine/config/engine_config.js';
-import { eventWake, replyWakeGate } from '../../../io/process/start_engine.js';
-import { EventConsumer } from '../../../engine/shared_memory.js';
+import { eventWake } from '../../../io/process/start_engine.js';
 
 const buffers = allocateOmsBuffers(DEFAULT_ENGINE_CONFIG, 2, 3);
 
@@ -21,10 +20,4 @@ t.test('with a journal to wait for, only the journal is rung: it wakes the io th
 t.test('with durability none the io thread is rung by the engine itself', async (t) => {
   t.same(eventWake({ durability: 'none' }, buffers), [buffers.io_doorbell],
     'the io thread reads behind the engine; the journal, with nothing to write, polls to release slots');
-});
-
-t.test('with a journal, replies wake the io thread only while the journal has caught up; with none, always', async (t) => {
-  t.equal(replyWakeGate({ durability: 'fsync' }), EventConsumer.JOURNAL);
-  t.equal(replyWakeGate({ durability: 'write' }), EventConsumer.JOURNAL);
-  t.equal(replyWakeGate({ durability: 'none' }), null);
 });
