@@ -30,8 +30,9 @@
  * zero bytes, written and fdatasync'd, before its header is written; records then
  * overwrite the zeros, so the file size never changes while it is written. An fdatasync
  * after an append also has to commit the new file size (ext4's metadata journal); after
- * an overwrite of written blocks it has only the data to flush (~40% less per group
- * commit on this project's machine). fallocate or ftruncate alone would not do: they
+ * an overwrite of written blocks it has only the data to flush (0-40% less per group
+ * commit on this project's machine, the most when other processes share the disk:
+ * bench/README.md). fallocate or ftruncate alone would not do: they
  * leave unwritten extents, whose first write is a metadata change again.
  *
  * So the end of a segment's data is not the end of its file. The rule, after the last
@@ -56,9 +57,10 @@
  * segments sees it: SPARE_PREPARING_NAME while it is being zeroed (left by a crash, it
  * is deleted at the writer's start-up), SPARE_READY_NAME once all its zeros are written
  * and fdatasync'd (kept across restarts when its size still matches). At roll-over the
- * writer renames the ready spare to the new segment's name, writes the header and fsyncs
- * file and directory. A segment whose header is all zero bytes, like all of the rest of
- * it, is a roll-over a crash interrupted before the header: recovery deletes it.
+ * writer renames the ready spare to the new segment's name, writes the header,
+ * fdatasyncs it (fsync mode) and fsyncs the directory, all before the first record. A
+ * segment whose header is all zero bytes, like all of the rest of it, is a roll-over a
+ * crash interrupted before the header: recovery deletes it.
  */
 import { EVENT_LAYOUT_VERSION, EVENT_SLOT_BYTES } from '../../engine/protocol/event_layout.js';
 

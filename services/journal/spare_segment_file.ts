@@ -19,9 +19,9 @@ import path from 'node:path';
 import { SEGMENT_HEADER_BYTES, SPARE_PREPARING_NAME, SPARE_READY_NAME } from './journal_layout.js';
 
 /**
- * Bytes written per step. A 128 KiB write of zeros to the page cache took p50 28 µs, p99
- * ~300 µs on this project's 2-core machine (256 KiB: p50 50 µs), see
- * bench/journal/spare_chunk_cost.ts.
+ * Bytes written per step. A 128 KiB write of zeros to the page cache took p50 26-33 µs,
+ * p99 under 0.1 ms, max 0.2 ms on this project's 2-core machine (256 KiB: p50 45 µs, max
+ * 0.8 ms): bench/journal/spare_chunk_cost.ts, bench/README.md.
  */
 export const SPARE_CHUNK_BYTES = 128 * 1024;
 

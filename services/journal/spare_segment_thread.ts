@@ -3,8 +3,8 @@
  * (spare_segment_worker.ts) zeroes the next segment's spare in the background.
  *
  * Why a thread and not idle slices of the journal agent: the zeros have to be fdatasync'd,
- * and on this project's machine one fdatasync of a 256 KiB chunk took p50 0.75 ms, p99
- * 4 ms, and one of a whole 64 MiB spare ~70 ms; none of that fits between two group
+ * and on this project's machine one fdatasync after a 64-256 KiB chunk took p50 0.5-1 ms,
+ * p99 4-5 ms, and one of a whole 64 MiB spare ~70 ms; none of that fits between two group
  * commits on the agent's thread. The thread parks on a shared word when it has nothing to
  * do, so it costs nothing between spares. The two sides talk only through that word
  * (spare_thread_layout.ts), because the journal agent's thread never returns to its event
