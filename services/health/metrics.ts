@@ -16,9 +16,11 @@
  *   oms_engine_open_orders, oms_engine_last_sequence
  *  rings
  *   oms_ring_depth_events{ring}                published slots not yet released by the slowest consumer
- *  journal (services/journal/journal_progress.ts)
+ *  journal (engine/reference/journal_progress.ts)
  *   oms_journal_durable_sequence, oms_journal_lag_events (engine last sequence - durable)
  *   oms_journal_flushes_total, oms_journal_written_bytes_total, oms_journal_last_flush_seconds
+ *   oms_journal_segments_total{kind}           segments started: preallocated (from a ready spare) or appended (no spare was ready)
+ *   oms_journal_spare_failures_total           spare segments that could not be prepared (a full disk?)
  *  workers (engine/telemetry/worker_health*.ts), label worker = engine, journal, pnl, market_data, sink_nats, ...
  *   oms_worker_up{worker}                      1 if RUNNING
  *   oms_worker_degraded{worker}                1 if DEGRADED: running but not doing its job (a broker or feed is down,
@@ -129,6 +131,16 @@ export function createMetricsRegistry(sources: MetricsSources, options: { defaul
       collect() { this.reset(); this.inc(field(JournalProgressField.BYTES_WRITTEN)); } });
     new Gauge({ name: 'oms_journal_last_flush_seconds', help: 'Duration of the last journal write + fsync', registers,
       collect() { this.set(field(JournalProgressField.LAST_FLUSH_US) / 1e6); } });
+    new Counter({ name: 'oms_journal_segments_total',
+      help: 'Journal segments started: preallocated (a ready spare renamed into place) or appended (no spare was ready: a burst)',
+      labelNames: ['kind'], registers,
+      collect() {
+        this.reset();
+        this.inc({ kind: 'preallocated' }, field(JournalProgressField.SEGMENTS_PREALLOCATED));
+        this.inc({ kind: 'appended' }, field(JournalProgressField.SEGMENTS_APPENDED));
+      } });
+    new Counter({ name: 'oms_journal_spare_failures_total', help: 'Spare journal segments that could not be prepared (the disk full, an I/O error)', registers,
+      collect() { this.reset(); this.inc(field(JournalProgressField.SPARE_FAILURES)); } });
     if (counters !== null) {
       new Gauge({ name: 'oms_journal_lag_events', help: 'Events the engine emitted that are not durable yet', registers,
         collect() { this.set(Math.max(0, counters[EngineCounter.LAST_SEQ] - field(JournalProgressField.DURABLE_SEQ))); } });

@@ -120,6 +120,9 @@ export class JournalAgent implements Agent {
     values[JournalProgressField.FLUSHES] = this.writer?.flushes ?? 0;
     values[JournalProgressField.BYTES_WRITTEN] = this.writer?.bytes_written ?? 0;
     values[JournalProgressField.LAST_FLUSH_US] = this.writer?.last_flush_us ?? 0;
+    values[JournalProgressField.SEGMENTS_PREALLOCATED] = this.writer?.segments_preallocated ?? 0;
+    values[JournalProgressField.SEGMENTS_APPENDED] = this.writer?.segments_appended ?? 0;
+    values[JournalProgressField.SPARE_FAILURES] = this.writer?.spare_failures ?? 0;
     this.progress.write(0, values);
   }
 

@@ -5,20 +5,26 @@
  * Fixed-size records make both simple: the record for sequence s in a segment starting
  * at f sits at SEGMENT_HEADER_BYTES + (s - f) * RECORD_BYTES.
  *
- * What counts as damage:
- *  - the last segment ending in a partial record, or in records that fail their CRC with
- *    nothing valid after them, is a torn tail: a crash interrupted a write that was never
- *    acknowledged. `scanJournal({repair: true})` cuts it at the last whole record and says so.
- *  - anything else (a bad record followed by good ones, a bad record in an older segment,
- *    a gap or repeat in sequences, a bad segment header before the last segment) is
- *    corruption: the scan throws JournalCorruptionError and the OMS refuses to start
- *    rather than guess.
+ * Segments are preallocated (journal_layout.ts): a segment's data ends at the first
+ * record slot that is not a valid record, and what follows decides what that end is:
+ *  - only zero bytes to the end of the file (or nothing): the clean end of data;
+ *  - damage (a partial record, a bad checksum) with no valid record after it, in the last
+ *    segment: a torn tail, a crash interrupted a write that was never acknowledged.
+ *    `scanJournal({repair: true})` cuts the file at the last whole record and says so;
+ *  - anything else is corruption: a valid record after the end (after zeros or after a
+ *    bad record), damage in an older segment, a gap or repeat in sequences, a bad segment
+ *    header before the last segment. The scan throws JournalCorruptionError and the OMS
+ *    refuses to start rather than guess.
+ * A last segment that is nothing but zero bytes, header included, is a roll-over a crash
+ * interrupted before its header was written (a spare renamed into place): repair deletes
+ * it, as it deletes a last segment cut short inside its header.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { EVENT_SLOT_BYTES } from '../../engine/protocol/event_layout.js';
 import { SlotViews, slotViewsOver } from '../../engine/protocol/slot_views.js';
 import { crc32cOf } from './crc32c.js';
+import { isZero } from './zero_bytes.js';
 import {
   JOURNAL_EVENT_LAYOUT_VERSION, JOURNAL_FORMAT_VERSION, JOURNAL_MAGIC, RECORD_BYTES, REC_CRC, REC_PAYLOAD,
   REC_PAYLOAD_LENGTH, REC_SEQ, SEGMENT_HEADER_BYTES, SH_CRC_COVERS_BYTES, SH_EVENT_LAYOUT, SH_FIRST_SEQ,
@@ -79,8 +85,8 @@ export function scanJournal(directory: string, options: { repair: boolean } = { 
     const size = fs.statSync(file.path).size;
     const header_problem = checkSegmentHeader(file.path, file.first_seq);
     if (header_problem !== null) {
-      if (is_last && size <= SEGMENT_HEADER_BYTES) {
-        // A crash while creating the segment: nothing was ever written to it.
+      if (is_last && (size <= SEGMENT_HEADER_BYTES || fileIsZeroFrom(file.path, 0, size, buffer))) {
+        // A crash while creating the segment: its header never made it, nor anything after.
         torn = { path: file.path, offset: 0, bytes_cut: size };
         if (options.repair) fs.unlinkSync(file.path);
         break;
@@ -92,39 +98,73 @@ export function scanJournal(directory: string, options: { repair: boolean } = { 
     }
     const fd = fs.openSync(file.path, options.repair && is_last ? 'r+' : 'r');
     try {
-      let offset = SEGMENT_HEADER_BYTES;
-      let records = 0;
-      let bad_at = -1;
-      outer: while (offset < size) {
-        const want = Math.min(buffer.length, size - offset);
-        const got = readFully(fd, buffer, want, offset);
-        let at = 0;
-        while (at + RECORD_BYTES <= got) {
-          if (!recordIsValid(buffer, at, expected)) { bad_at = offset + at; break outer; }
-          expected++;
-          records++;
-          at += RECORD_BYTES;
-        }
-        if (at < got) { bad_at = offset + at; break; } // a partial record at the end of the file
-        offset += at;
+      const end = scanSegmentRecords(fd, size, file.first_seq, buffer);
+      if (end.after === 'valid record') {
+        throw new JournalCorruptionError(`${file.path}: the data ends at byte ${end.data_end} but a valid record follows`);
       }
-      if (bad_at >= 0) {
-        if (!is_last) throw new JournalCorruptionError(`${file.path}: bad record at byte ${bad_at} in a closed segment`);
-        if (anyValidRecordAfter(fd, bad_at + RECORD_BYTES, size, buffer)) {
-          throw new JournalCorruptionError(`${file.path}: bad record at byte ${bad_at} followed by valid records`);
-        }
-        torn = { path: file.path, offset: bad_at, bytes_cut: size - bad_at };
+      if (end.after === 'damage') {
+        if (!is_last) throw new JournalCorruptionError(`${file.path}: bad record at byte ${end.data_end} in a closed segment`);
+        torn = { path: file.path, offset: end.data_end, bytes_cut: size - end.data_end };
         if (options.repair) {
-          fs.ftruncateSync(fd, bad_at);
+          fs.ftruncateSync(fd, end.data_end);
           fs.fsyncSync(fd);
         }
       }
-      segments.push({ path: file.path, first_seq: file.first_seq, last_seq: file.first_seq + records - 1, records });
+      expected += end.records;
+      segments.push({ path: file.path, first_seq: file.first_seq, last_seq: file.first_seq + end.records - 1, records: end.records });
     } finally {
       fs.closeSync(fd);
     }
   }
   return { segments, last_seq: expected - 1, torn };
+}
+
+/** Where a segment's valid records end, and what follows them. */
+interface SegmentEnd {
+  /** Valid records in sequence from the header on. */
+  readonly records: number;
+  /** The byte just after them. */
+  readonly data_end: number;
+  /**
+   * 'zeros': only zero bytes (or nothing) to the end of the file, the clean end;
+   * 'damage': bytes that are not a valid record, and no valid record after them;
+   * 'valid record': a record that passes its checksum at or after the end.
+   */
+  readonly after: 'zeros' | 'damage' | 'valid record';
+}
+
+/** Reads a whole segment once, in chunks: its records in sequence, then what lies after them. */
+function scanSegmentRecords(fd: number, size: number, first_seq: number, buffer: Buffer): SegmentEnd {
+  let expected = first_seq;
+  let offset = SEGMENT_HEADER_BYTES;
+  let data_end = -1;
+  let all_zero = true;
+  while (offset < size) {
+    const got = readFully(fd, buffer, Math.min(buffer.length, size - offset), offset);
+    if (got === 0) break;
+    let at = 0;
+    if (data_end < 0) {
+      while (at + RECORD_BYTES <= got && recordIsValid(buffer, at, expected)) {
+        expected++;
+        at += RECORD_BYTES;
+      }
+      if (at === got) {
+        offset += at;
+        continue;
+      }
+      data_end = offset + at;
+    }
+    // Past the end of data: is it all zero, and does any slot hold a record that passes its check?
+    if (all_zero && !isZero(buffer, at, got)) all_zero = false;
+    if (!all_zero) {
+      for (let slot = at; slot + RECORD_BYTES <= got; slot += RECORD_BYTES) {
+        if (recordPassesCrc(buffer, slot)) return { records: expected - first_seq, data_end, after: 'valid record' };
+      }
+    }
+    offset += got;
+  }
+  if (data_end < 0) return { records: expected - first_seq, data_end: offset, after: 'zeros' };
+  return { records: expected - first_seq, data_end, after: all_zero ? 'zeros' : 'damage' };
 }
 
 /**
@@ -165,7 +205,7 @@ export class JournalTail {
       const record_index = this.next_seq - this.segment_first_seq;
       const wanted = Math.min(up_to_seq - this.next_seq + 1, max_records - visited, CHUNK_RECORDS);
       const got = readFully(this.fd, this.buffer, wanted * RECORD_BYTES, SEGMENT_HEADER_BYTES + record_index * RECORD_BYTES);
-      const whole = Math.floor(got / RECORD_BYTES);
+      const whole = wholeRecordsBeforeZeros(this.buffer, got);
       if (whole === 0) {
         // This segment ends here: move on to the next one.
         this.closeFile();
@@ -249,13 +289,40 @@ function recordIsValid(buffer: Buffer, at: number, expected_seq: number): boolea
   return buffer.readUInt32LE(at + REC_CRC) === crc32cOf(buffer.subarray(at + REC_SEQ, at + RECORD_BYTES));
 }
 
-function anyValidRecordAfter(fd: number, from: number, size: number, buffer: Buffer): boolean {
-  for (let offset = from; offset + RECORD_BYTES <= size; offset += RECORD_BYTES) {
-    readFully(fd, buffer, RECORD_BYTES, offset);
-    if (buffer.readUInt32LE(REC_PAYLOAD_LENGTH) === EVENT_SLOT_BYTES
-      && buffer.readUInt32LE(REC_CRC) === crc32cOf(buffer.subarray(REC_SEQ, RECORD_BYTES))) return true;
+/** A record that passes its checksum, whatever its sequence. */
+function recordPassesCrc(buffer: Buffer, at: number): boolean {
+  return buffer.readUInt32LE(at + REC_PAYLOAD_LENGTH) === EVENT_SLOT_BYTES
+    && buffer.readUInt32LE(at + REC_CRC) === crc32cOf(buffer.subarray(at + REC_SEQ, at + RECORD_BYTES));
+}
+
+/**
+ * Whole records in the first `bytes` of `buffer` before the first all-zero slot: the end of
+ * a preallocated segment's data reads like the end of an appended segment's file.
+ */
+function wholeRecordsBeforeZeros(buffer: Buffer, bytes: number): number {
+  const whole = Math.floor(bytes / RECORD_BYTES);
+  for (let k = 0; k < whole; k++) {
+    const at = k * RECORD_BYTES;
+    // payload_length is never 0 in a record, so most slots are told apart by their first word.
+    if (buffer.readUInt32LE(at + REC_PAYLOAD_LENGTH) === 0 && isZero(buffer, at, at + RECORD_BYTES)) return k;
   }
-  return false;
+  return whole;
+}
+
+/** True if the file holds only zero bytes from `from` to `size`. */
+function fileIsZeroFrom(file: string, from: number, size: number, buffer: Buffer): boolean {
+  const fd = fs.openSync(file, 'r');
+  try {
+    for (let offset = from; offset < size;) {
+      const got = readFully(fd, buffer, Math.min(buffer.length, size - offset), offset);
+      if (got === 0) break;
+      if (!isZero(buffer, 0, got)) return false;
+      offset += got;
+    }
+    return true;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function readFully(fd: number, buffer: Buffer, length: number, position: number): number {

@@ -1,7 +1,8 @@
 /**
  * Entry point of the journal worker thread. Runs the journal agent until the main thread
  * asks it to stop; it then drains whatever is still on the ring (the engine is stopped
- * first), closes the segment with a final fsync and exits.
+ * first), closes the segment with a final fsync and exits. It starts one thread of its
+ * own, which zeroes the next journal segment ahead of time (spare_segment_thread.ts).
  *
  * Fail-stop: if the journal cannot write or fsync (or cannot start), the worker marks
  * itself FAILED in the health block and exits non-zero with the reason as its error, which
@@ -20,6 +21,7 @@ import { WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layo
 import { Durability } from './durability.js';
 import { JournalAgent } from './journal_agent.js';
 import { JournalWriter } from './journal_writer.js';
+import { SpareSegmentThread } from './spare_segment_thread.js';
 import { FlushLog } from '../../engine/telemetry/flush_log.js';
 import { exitAfter } from '../runtime/test_fault.js';
 
@@ -57,11 +59,14 @@ try {
     undefined, new Doorbell(init.engine_doorbell));
   let writer: JournalWriter | null = null;
   if (init.durability !== Durability.NONE) {
+    const directory = path.join(init.data_dir, 'journal');
     writer = new JournalWriter({
-      directory: path.join(init.data_dir, 'journal'),
+      directory,
       durability: init.durability,
       segment_bytes: init.segment_bytes,
       buffer_records: init.buffer_records,
+      // The next segment is zeroed on a thread of its own; the writer closes it (journal_writer.ts).
+      spares: new SpareSegmentThread(directory, init.segment_bytes),
     });
     writer.open(init.last_seq + 1);
   }

@@ -5,26 +5,30 @@
  * requests arrive in bursts over many event-loop turns, so later requests are held while
  * earlier ones are being written and synced.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { DurableAnswers } from '../../../bench/servers/durable_answers.js';
 import { EchoJournal } from '../../../bench/servers/echo_journal.js';
-import { RECORD_BYTES, SEGMENT_HEADER_BYTES } from '../../../services/journal/journal_layout.js';
-import { scanJournal } from '../../../services/journal/journal_reader.js';
+import { JournalTail, scanJournal } from '../../../services/journal/journal_reader.js';
 
 const TURNS = 40;
 const REQUESTS_PER_TURN = 25;
 const RECORDS_PER_REQUEST = 2;
 
-/** Whole records in the journal's files now (cheap enough to ask in every answer). */
-function recordsOnDisk(journal_dir: string): number {
-  let records = 0;
-  for (const name of readdirSync(journal_dir)) {
-    records += Math.floor((statSync(join(journal_dir, name)).size - SEGMENT_HEADER_BYTES) / RECORD_BYTES);
+/**
+ * True if the journal's files hold record `seq` now, whole and valid (asked in every
+ * answer). Read as a sink reads it: segments are preallocated, so a file's size says
+ * nothing about what it holds; a record not written yet is zeros, and the read throws.
+ */
+function recordOnDisk(tail: JournalTail, seq: number): boolean {
+  try {
+    tail.seek(seq);
+    return tail.read(seq, 1, () => undefined) === 1;
+  } catch {
+    return false;
   }
-  return records;
 }
 
 for (const durability of ['fsync', 'write'] as const) {
@@ -35,6 +39,8 @@ for (const durability of ['fsync', 'write'] as const) {
     const answers = new DurableAnswers(journal);
     answers.start();
     const journal_dir = join(data_dir, 'journal');
+    const tail = new JournalTail(journal_dir);
+    t.teardown(() => tail.close());
     const early: string[] = [];
     let answered = 0;
     const all_answered = new Promise<void>((resolve) => {
@@ -43,8 +49,7 @@ for (const durability of ['fsync', 'write'] as const) {
         for (let k = 0; k < REQUESTS_PER_TURN; k++) {
           const last_seq = ++request * RECORDS_PER_REQUEST;
           const held = answers.hold(RECORDS_PER_REQUEST, () => {
-            const on_disk = recordsOnDisk(journal_dir);
-            if (on_disk < last_seq) early.push(`request ${last_seq / RECORDS_PER_REQUEST} answered with ${on_disk} of its ${last_seq} records on disk`);
+            if (!recordOnDisk(tail, last_seq)) early.push(`request ${last_seq / RECORDS_PER_REQUEST} answered before its record ${last_seq} was on disk`);
             if (++answered === TURNS * REQUESTS_PER_TURN) resolve();
           });
           if (!held) early.push(`request ${request} refused`);

@@ -34,6 +34,9 @@ t.test('a scrape shows engine, ring, journal, worker and sink values from shared
   p[JournalProgressField.FLUSHES] = 12;
   p[JournalProgressField.BYTES_WRITTEN] = 4096;
   p[JournalProgressField.LAST_FLUSH_US] = 250;
+  p[JournalProgressField.SEGMENTS_PREALLOCATED] = 3;
+  p[JournalProgressField.SEGMENTS_APPENDED] = 1;
+  p[JournalProgressField.SPARE_FAILURES] = 2;
   progress.write(0, p);
   const nats = health.reporter(WorkerId.SINK_NATS);
   nats.setState(WorkerState.DEGRADED);
@@ -56,6 +59,9 @@ t.test('a scrape shows engine, ring, journal, worker and sink values from shared
   has('oms_journal_flushes_total 12');
   has('oms_journal_written_bytes_total 4096');
   has('oms_journal_last_flush_seconds 0.00025');
+  has('oms_journal_segments_total{kind="preallocated"} 3');
+  has('oms_journal_segments_total{kind="appended"} 1');
+  has('oms_journal_spare_failures_total 2');
   has('oms_worker_state{worker="sink_nats"} 3');
   has('oms_worker_up{worker="sink_nats"} 0');
   has('oms_worker_degraded{worker="sink_nats"} 1');

@@ -2,6 +2,11 @@
  * The journal on real files: what a crash can leave behind (a torn tail) is cut at the
  * last whole record; anything else (a bad record with good ones after it, damage in an
  * older segment, a sequence gap) stops recovery with a clear error rather than a guess.
+ *
+ * Segments are preallocated (journal_layout.ts), so most tests here run on both shapes a
+ * segment can have: preallocated (the data followed by zeros up to segment_bytes) and
+ * appended (the file ends with the data, as earlier builds and the no-spare fallback
+ * write it). Either shape is made from the writer's output by setting the file's size.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +16,7 @@ import { EVENT_SLOT_BYTES, EV_SEQ, EV_TYPE } from '../../../engine/protocol/even
 import { EventType } from '../../../engine/protocol/enums.js';
 import { slotViewsOver } from '../../../engine/protocol/slot_views.js';
 import { JournalCorruptionError, JournalTail, listSegments, scanJournal } from '../../../services/journal/journal_reader.js';
-import { RECORD_BYTES, SEGMENT_HEADER_BYTES } from '../../../services/journal/journal_layout.js';
+import { RECORD_BYTES, SEGMENT_HEADER_BYTES, SPARE_PREPARING_NAME, SPARE_READY_NAME } from '../../../services/journal/journal_layout.js';
 import { JournalWriter } from '../../../services/journal/journal_writer.js';
 
 function tempDir(t: { teardown(fn: () => void): void }): string {
@@ -21,7 +26,7 @@ function tempDir(t: { teardown(fn: () => void): void }): string {
 }
 
 /** Writes `count` events (sequences from..from+count-1) through the real writer. */
-function writeEvents(dir: string, from: number, count: number, segment_bytes = 1 << 20): void {
+function writeEvents(dir: string, from: number, count: number, segment_bytes = SEGMENT_BYTES): void {
   const writer = new JournalWriter({ directory: dir, durability: 'fsync', segment_bytes, buffer_records: 64 });
   writer.open(from);
   const slot = slotViewsOver(new ArrayBuffer(EVENT_SLOT_BYTES));
@@ -32,6 +37,38 @@ function writeEvents(dir: string, from: number, count: number, segment_bytes = 1
     writer.append(slot, 0);
   }
   writer.close();
+}
+
+const SEGMENT_BYTES = 1 << 20;
+const SHAPES = ['preallocated', 'appended'] as const;
+type Shape = (typeof SHAPES)[number];
+
+/** The byte after the first `records` records of a segment. */
+function dataEnd(records: number): number {
+  return SEGMENT_HEADER_BYTES + records * RECORD_BYTES;
+}
+
+/**
+ * Gives a segment whose data ends at `data_end` the given shape: zeros up to
+ * SEGMENT_BYTES (whatever was after data_end is zeroed first), or nothing after the data.
+ */
+function shape(file: string, data_end: number, as: Shape): void {
+  fs.truncateSync(file, data_end);
+  if (as === 'preallocated') fs.truncateSync(file, SEGMENT_BYTES);
+}
+
+function overwrite(file: string, at: number, bytes: Buffer): void {
+  const fd = fs.openSync(file, 'r+');
+  fs.writeSync(fd, bytes, 0, bytes.length, at);
+  fs.closeSync(fd);
+}
+
+function readRecordBytes(file: string, index: number): Buffer {
+  const bytes = Buffer.alloc(RECORD_BYTES);
+  const fd = fs.openSync(file, 'r');
+  fs.readSync(fd, bytes, 0, RECORD_BYTES, dataEnd(index));
+  fs.closeSync(fd);
+  return bytes;
 }
 
 function readAll(dir: string, from: number, to: number): number[] {
@@ -57,31 +94,139 @@ t.test('a clean journal scans whole and reads back every record across segments'
   t.end();
 });
 
-t.test('a partial last record is a torn tail: repair cuts it and keeps every whole record', (t) => {
+for (const as of SHAPES) {
+  t.test(`${as}: a partial last record is a torn tail: repair cuts it and keeps every whole record`, (t) => {
+    const dir = tempDir(t);
+    writeEvents(dir, 1, 20);
+    const [segment] = listSegments(dir);
+    // The last record's second half never made it: cut short, or zeros where it should be.
+    shape(segment.path, dataEnd(20) - RECORD_BYTES / 2, as);
+    t.throws(() => readAll(dir, 1, 20), JournalCorruptionError, 'the torn record is never handed out');
+    const scan = scanJournal(dir, { repair: true });
+    t.equal(scan.last_seq, 19);
+    t.equal(scan.torn?.offset, dataEnd(19));
+    t.equal(fs.statSync(segment.path).size, dataEnd(19), 'the file is cut at the last whole record');
+    t.same(readAll(dir, 1, 19).length, 19);
+    t.end();
+  });
+
+  t.test(`${as}: a last record with a bad checksum and nothing valid after it is also a torn tail`, (t) => {
+    const dir = tempDir(t);
+    writeEvents(dir, 1, 10);
+    const [segment] = listSegments(dir);
+    shape(segment.path, dataEnd(10), as);
+    overwrite(segment.path, dataEnd(9) + 40, Buffer.from([0xff, 0xee]));
+    const scan = scanJournal(dir, { repair: true });
+    t.equal(scan.last_seq, 9);
+    t.equal(scan.torn?.offset, dataEnd(9));
+    t.end();
+  });
+
+  t.test(`${as}: a journal that ends after its last record, in zeros or at the end of the file, ends cleanly`, (t) => {
+    const dir = tempDir(t);
+    writeEvents(dir, 1, 20);
+    const [segment] = listSegments(dir);
+    shape(segment.path, dataEnd(20), as);
+    const size = fs.statSync(segment.path).size;
+    const scan = scanJournal(dir, { repair: true });
+    t.equal(scan.last_seq, 20);
+    t.equal(scan.torn, null, 'the zero tail is not a torn tail');
+    t.equal(fs.statSync(segment.path).size, size, 'and nothing is cut');
+    t.same(readAll(dir, 1, 20).length, 20);
+    t.throws(() => readAll(dir, 1, 21), /journal ends before sequence 21/, 'reading past the end stops at the zeros');
+    t.end();
+  });
+
+  t.test(`${as}: a segment whose records were zeroed in the middle is corruption, not an end`, (t) => {
+    const dir = tempDir(t);
+    writeEvents(dir, 1, 20);
+    const [segment] = listSegments(dir);
+    shape(segment.path, dataEnd(20), as);
+    overwrite(segment.path, dataEnd(9), Buffer.alloc(RECORD_BYTES));
+    t.throws(() => scanJournal(dir, { repair: true }), /data ends at byte \d+ but a valid record follows/);
+    t.equal(fs.statSync(segment.path).size, as === 'preallocated' ? SEGMENT_BYTES : dataEnd(20), 'nothing was cut');
+    t.end();
+  });
+}
+
+t.test('a valid record far out in the zero tail is corruption', (t) => {
   const dir = tempDir(t);
   writeEvents(dir, 1, 20);
   const [segment] = listSegments(dir);
-  const size = fs.statSync(segment.path).size;
-  fs.truncateSync(segment.path, size - RECORD_BYTES / 2);
-  t.throws(() => readAll(dir, 1, 20), JournalCorruptionError, 'the torn record is never handed out');
-  const scan = scanJournal(dir, { repair: true });
-  t.equal(scan.last_seq, 19);
-  t.equal(scan.torn?.offset, SEGMENT_HEADER_BYTES + 19 * RECORD_BYTES);
-  t.equal(fs.statSync(segment.path).size, SEGMENT_HEADER_BYTES + 19 * RECORD_BYTES, 'the file is cut at the last whole record');
-  t.same(readAll(dir, 1, 19).length, 19);
+  shape(segment.path, dataEnd(20), 'preallocated');
+  overwrite(segment.path, dataEnd(4000), readRecordBytes(segment.path, 4));
+  t.throws(() => scanJournal(dir, { repair: true }), JournalCorruptionError);
+  t.equal(fs.statSync(segment.path).size, SEGMENT_BYTES, 'nothing was cut');
   t.end();
 });
 
-t.test('a last record with a bad checksum and nothing valid after it is also a torn tail', (t) => {
+t.test('a torn record, zeros, then bytes that are no record: still a torn tail', (t) => {
+  const dir = tempDir(t);
+  writeEvents(dir, 1, 20);
+  const [segment] = listSegments(dir);
+  shape(segment.path, dataEnd(20) - 100, 'preallocated');
+  // A later page of the same interrupted write reached the disk, an earlier one did not.
+  overwrite(segment.path, dataEnd(30) + 17, Buffer.alloc(300, 0x5a));
+  const scan = scanJournal(dir, { repair: true });
+  t.equal(scan.last_seq, 19);
+  t.equal(fs.statSync(segment.path).size, dataEnd(19));
+  t.end();
+});
+
+t.test('a closed segment that ends in zeros is whole when the next segment follows on', (t) => {
+  const dir = tempDir(t);
+  writeEvents(dir, 1, 300, dataEnd(100));
+  const segments = listSegments(dir);
+  t.equal(segments.length, 3);
+  for (const s of segments) shape(s.path, dataEnd(100), 'preallocated');
+  const scan = scanJournal(dir, { repair: true });
+  t.equal(scan.last_seq, 300);
+  t.equal(scan.torn, null);
+  t.same(readAll(dir, 1, 300), Array.from({ length: 300 }, (_, i) => i + 1), 'a reader crosses from the zeros to the next segment');
+  t.end();
+});
+
+t.test('records lost to zeros at the end of a closed segment show as a gap: corruption', (t) => {
+  const dir = tempDir(t);
+  writeEvents(dir, 1, 300, dataEnd(100));
+  const [first] = listSegments(dir);
+  shape(first.path, dataEnd(90), 'preallocated');
+  t.throws(() => scanJournal(dir, { repair: true }), /starts at sequence 101, expected 91/);
+  t.end();
+});
+
+t.test('a last segment of nothing but zeros (a roll-over interrupted before its header) is removed by repair', (t) => {
+  const dir = tempDir(t);
+  writeEvents(dir, 1, 10);
+  const interrupted = path.join(dir, '00000000000000000011.seg');
+  fs.writeFileSync(interrupted, Buffer.alloc(SEGMENT_BYTES));
+  const scan = scanJournal(dir, { repair: true });
+  t.equal(scan.last_seq, 10);
+  t.same(scan.torn, { path: interrupted, offset: 0, bytes_cut: SEGMENT_BYTES });
+  t.notOk(fs.existsSync(interrupted));
+  t.end();
+});
+
+t.test('a last segment with a zeroed header but data after it is corruption', (t) => {
   const dir = tempDir(t);
   writeEvents(dir, 1, 10);
   const [segment] = listSegments(dir);
-  const fd = fs.openSync(segment.path, 'r+');
-  fs.writeSync(fd, Buffer.from([0xff, 0xee]), 0, 2, SEGMENT_HEADER_BYTES + 9 * RECORD_BYTES + 40);
-  fs.closeSync(fd);
+  overwrite(segment.path, 0, Buffer.alloc(SEGMENT_HEADER_BYTES));
+  t.throws(() => scanJournal(dir, { repair: true }), /bad magic/);
+  t.ok(fs.existsSync(segment.path));
+  t.end();
+});
+
+t.test('spare segment files are not segments to the reader', (t) => {
+  const dir = tempDir(t);
+  writeEvents(dir, 1, 10);
+  fs.writeFileSync(path.join(dir, SPARE_PREPARING_NAME), Buffer.alloc(4096, 7));
+  fs.writeFileSync(path.join(dir, SPARE_READY_NAME), Buffer.alloc(4096));
+  t.same(listSegments(dir).map((s) => s.first_seq), [1]);
   const scan = scanJournal(dir, { repair: true });
-  t.equal(scan.last_seq, 9);
-  t.not(scan.torn, null);
+  t.equal(scan.last_seq, 10);
+  t.equal(scan.torn, null);
+  t.same(readAll(dir, 1, 10).length, 10);
   t.end();
 });
 

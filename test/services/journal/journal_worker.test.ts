@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { journaledSeqs } from '../support/journal_fixture.js';
 import { listSegments } from '../../../services/journal/journal_reader.js';
+import { SPARE_PREPARING_NAME } from '../../../services/journal/journal_layout.js';
 import type { JournalWorkerOutcome } from '../support/journal_worker_host.js';
 
 const HOST = fileURLToPath(new URL('../support/journal_worker_host.js', import.meta.url));
@@ -44,6 +45,9 @@ t.test('without a fault the worker journals everything, publishes it durable and
   const outcome = await runWorker(dir, 400, null);
   t.same(outcome, { exit_code: 0, state: 'stopped', durable_seq: 400, published: 400, error: null });
   t.same(journaledSeqs(path.join(dir, 'journal')), Array.from({ length: 400 }, (_, i) => i + 1));
+  const [segment] = listSegments(path.join(dir, 'journal'));
+  t.equal(fs.statSync(segment.path).size, 1 << 20, 'its segment was preallocated (the host\'s segment_bytes)');
+  t.notOk(fs.existsSync(path.join(dir, 'journal', SPARE_PREPARING_NAME)), 'its spare thread left no half-prepared spare');
 });
 
 t.test('a write that fails at the file-size limit stops the worker: FAILED, non-zero exit, no retry, no durability overstated', async (t) => {

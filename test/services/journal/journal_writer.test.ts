@@ -2,6 +2,10 @@
  * The journal writer under a real full disk (a small tmpfs): a write that fails part-way
  * is never retried, not even when space comes back before the writer is closed, since the
  * retry would append the whole buffer after the part already written.
+ *
+ * Such a write can only happen in a segment appended to (no spare could be prepared): a
+ * preallocated segment's space is taken when it is zeroed, so a full disk no longer stops
+ * writes into it.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -68,6 +72,9 @@ t.test('a write that fails on a full disk is not retried, even after space comes
   const journal_dir = path.join(disk, 'journal');
   const writer = new JournalWriter({ directory: journal_dir, durability: 'fsync', segment_bytes: 1 << 20, buffer_records: 64 });
   writer.open(1);
+  t.equal(writer.spare_failures, 1, 'a 1 MiB spare does not fit a 256 KiB disk');
+  t.equal(writer.segments_appended, 1, 'so the writer appends to a plain segment');
+  t.same(fs.readdirSync(journal_dir), ['00000000000000000001.seg'], 'and the failed spare took no space');
   const filler = fillLeaving(disk, 2 * PAGE_BYTES);
 
   const slot = slotViewsOver(new ArrayBuffer(EVENT_SLOT_BYTES));
@@ -98,5 +105,27 @@ t.test('a write that fails on a full disk is not retried, even after space comes
   t.equal(writer.durable_seq, 0);
   const whole_records = Math.floor((size_at_failure - SEGMENT_HEADER_BYTES) / RECORD_BYTES);
   t.same(journaledSeqs(journal_dir), Array.from({ length: whole_records }, (_, i) => i + 1), 'the journal holds each record once');
+  t.end();
+});
+
+t.test('a preallocated segment keeps taking records when the disk is full', { skip: tmpfsSkipReason() }, (t) => {
+  const disk = smallTmpfs(t);
+  const journal_dir = path.join(disk, 'journal');
+  const segment_bytes = SEGMENT_HEADER_BYTES + 200 * RECORD_BYTES;
+  const writer = new JournalWriter({ directory: journal_dir, durability: 'fsync', segment_bytes, buffer_records: 64 });
+  writer.open(1);
+  t.equal(writer.segments_preallocated, 1);
+  fillLeaving(disk, 0);
+
+  const slot = slotViewsOver(new ArrayBuffer(EVENT_SLOT_BYTES));
+  slot.u8[EV_TYPE] = EventType.REJECTED;
+  for (let seq = 1; seq <= 200; seq++) {
+    slot.f64[EV_SEQ >> 3] = seq;
+    writer.append(slot, 0);
+  }
+  t.doesNotThrow(() => writer.flush(), 'the records overwrite zeros already on the disk');
+  t.equal(writer.durable_seq, 200);
+  writer.close();
+  t.same(journaledSeqs(journal_dir), Array.from({ length: 200 }, (_, i) => i + 1));
   t.end();
 });
