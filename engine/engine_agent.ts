@@ -377,8 +377,11 @@ export class EngineAgent implements Agent, ExecutionSink {
   private onCancel(off: number): void {
     const c = this.cmd;
     const order_id = c.f64[(off + CMD_ORDER_ID) >> 3];
+    const account = c.i32[(off + CMD_ACCOUNT) >> 2];
+    // Counted against the modification budget, never refused by it (PreTradeRisk.countCancel).
+    this.risk.countCancel(account);
     const slot = this.state.slotOf(order_id);
-    if (slot < 0 || this.state.slab.account[slot] !== c.i32[(off + CMD_ACCOUNT) >> 2]) {
+    if (slot < 0 || this.state.slab.account[slot] !== account) {
       this.countReject(RejectCode.UNKNOWN_ORDER);
       this.reply(off, RejectCode.UNKNOWN_ORDER, order_id, 0);
       return;
@@ -475,8 +478,9 @@ export class EngineAgent implements Agent, ExecutionSink {
 
   /**
    * An account's current use of its limits, as risk sees it now: open orders (warnings),
-   * message-rate tokens left (arg) and gross exposure in micros (amount). Changes nothing,
-   * takes no token; io answers it once everything the engine has done is durable.
+   * new-order tokens left (arg), modification tokens left (order_id: this reply names no
+   * order, and the slot has no other free f64) and gross exposure in micros (amount).
+   * Changes nothing, takes no token; io answers it once everything the engine has done is durable.
    */
   private onAccountStatus(off: number): void {
     const account = this.cmd.i32[(off + CMD_ACCOUNT) >> 2];
@@ -486,7 +490,7 @@ export class EngineAgent implements Agent, ExecutionSink {
       return;
     }
     const limits = this.risk.limits;
-    const r = this.beginReply(off, RejectCode.OK, 0, 0);
+    const r = this.beginReply(off, RejectCode.OK, book.peekModifyTokens(account, limits.modify_rate_per_sec[account], limits.modify_burst[account]), 0);
     this.rp.u32[(r + RP_WARNINGS) >> 2] = book.open_orders[account];
     this.rp.f64[(r + RP_ARG) >> 3] = book.peekTokens(account, limits.rate_per_sec[account], limits.burst[account]);
     this.rp.f64[(r + RP_AMOUNT) >> 3] = book.open_notional_micros[account] + this.risk.grossPositionNotional(account);

@@ -147,7 +147,7 @@ const info: Record<RejectCodeName, [http_status: number, reason: string]> = {
   POSITION_LIMIT: [422, 'the position, counting open orders, would exceed the account\'s limit for this symbol'],
   CREDIT_LIMIT: [422, 'gross exposure would exceed the account\'s credit limit'],
   MAX_OPEN_ORDERS: [422, 'the account already has its maximum number of open orders'],
-  THROTTLED: [429, 'the account is sending messages faster than its rate limit'],
+  THROTTLED: [429, 'the account is sending new orders or replaces faster than its rate limit (each has its own; cancels are never throttled)'],
   DAILY_LOSS_LIMIT: [422, 'the account has reached its daily loss limit'],
   SYMBOL_HALTED: [422, 'trading in this symbol is halted'],
   SELF_TRADE: [422, 'the order would cross a resting order of the same account'],

@@ -5,9 +5,11 @@
  * sequence it depends on; io answers the client once that sequence is durable.
  *
  * ```
- *  0   order_id       f64   the order the request created or touched (0 = none)
+ *  0   order_id       f64   the order the request created or touched (0 = none);
+ *                           ACCOUNT_STATUS: modification-rate tokens left (it names no order)
  *  8   last_seq       f64   highest event sequence this request produced or depends on
- *  16  arg            f64   CHECK: the highest limit utilisation, in basis points
+ *  16  arg            f64   CHECK: the highest limit utilisation, in basis points;
+ *                           ACCOUNT_STATUS: new-order tokens left
  *  24  request_id     u32   echoed from the command
  *  28  warnings       u32   CHECK: RiskWarning bits
  *  32  code           u16   RejectCode (0 = OK)

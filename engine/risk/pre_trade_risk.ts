@@ -15,6 +15,12 @@
  * `book.now_ms`, which it already keeps) refuses the order STALE_MARK / STALE_PNL rather
  * than checking it against old numbers: two subtractions of doubles already in arrays.
  *
+ * The throttle has two buckets per account: new orders (and dry runs) take from the
+ * new-order bucket, replaces from the modification bucket, so an account over its
+ * new-order rate can still move its orders. A cancel is never checked here and never
+ * refused: it takes a modification token when there is one (countCancel), so a cancel
+ * storm slows the account's replaces but can never keep it from pulling an order.
+ *
  * A dry run computes every rule's utilisation (the highest, in basis points, and a
  * warning bit for each rule at 80% or more) and takes no throttle token.
  */
@@ -68,7 +74,8 @@ export class PreTradeRisk {
   /**
    * @param qty_lots      order quantity (for a replace, the new total)
    * @param leaves_lots   quantity that would be open after acceptance (qty minus what is filled)
-   * @param replacing_slot the order a replace supersedes, whose exposure is set aside; -1 for new orders
+   * @param replacing_slot the order a replace supersedes, whose exposure is set aside (and the
+   *   throttle token comes from the modification bucket); -1 for new orders and dry runs
    */
   check(
     account: number, symbol: number, side: number, order_type: number,
@@ -86,14 +93,18 @@ export class PreTradeRisk {
     if (book.kill_switch[account] !== 0) return RejectCode.KILL_SWITCH_ACCOUNT;
     if (state.halted[symbol] !== 0) return RejectCode.SYMBOL_HALTED;
 
-    const rate = limits.rate_per_sec[account];
-    const burst = limits.burst[account];
-    if (dry_run) {
-      const tokens = book.peekTokens(account, rate, burst);
-      if (tokens < 1) return RejectCode.THROTTLED;
-      this.note((burst - tokens + 1) / burst, RiskWarning.THROTTLE_NEAR_LIMIT);
-    } else if (!book.takeToken(account, rate, burst)) {
-      return RejectCode.THROTTLED;
+    if (replacing_slot >= 0) {
+      if (!book.takeModifyToken(account, limits.modify_rate_per_sec[account], limits.modify_burst[account])) return RejectCode.THROTTLED;
+    } else {
+      const rate = limits.rate_per_sec[account];
+      const burst = limits.burst[account];
+      if (dry_run) {
+        const tokens = book.peekTokens(account, rate, burst);
+        if (tokens < 1) return RejectCode.THROTTLED;
+        this.note((burst - tokens + 1) / burst, RiskWarning.THROTTLE_NEAR_LIMIT);
+      } else if (!book.takeToken(account, rate, burst)) {
+        return RejectCode.THROTTLED;
+      }
     }
 
     const max_qty = limits.max_order_qty_lots[symbol];
@@ -167,6 +178,15 @@ export class PreTradeRisk {
 
     if (this.wouldSelfTrade(account, symbol, side, order_type, price_ticks)) return RejectCode.SELF_TRADE;
     return RejectCode.OK;
+  }
+
+  /**
+   * A cancel's share of the modification budget: takes a token if one is there and never
+   * refuses (the answer is dropped on purpose). Pulling an order removes risk; a throttle
+   * that could keep an account from doing so would add it.
+   */
+  countCancel(account: number): void {
+    this.state.book.takeModifyToken(account, this.limits.modify_rate_per_sec[account], this.limits.modify_burst[account]);
   }
 
   /** Risk level for a dry run's outcome. */

@@ -63,6 +63,8 @@ export function addAccountStatusRoute(router: Router, ctx: IoContext, source: Ac
             credit_limit: money(credit_micros),
             rate_per_sec: bank.rate_per_sec[account],
             burst: bank.burst[account],
+            modify_rate_per_sec: bank.modify_rate_per_sec[account],
+            modify_burst: bank.modify_burst[account],
             daily_loss_limit: money(loss_limit_micros),
             position_limits: Object.fromEntries(ctx.instruments.instruments.map((i) => [
               i.spec.symbol, ctx.instruments.lotsToText(i.index, bank.max_position_lots[account * ctx.instruments.count + i.index]),
@@ -74,6 +76,8 @@ export function addAccountStatusRoute(router: Router, ctx: IoContext, source: Ac
             exposure: money(exposure_micros),
             credit_left: money(Math.max(0, credit_micros - exposure_micros)),
             rate_tokens: Math.floor(reply.arg),
+            // The ACCOUNT_STATUS reply carries the modification bucket in order_id (reply_layout.ts).
+            modify_rate_tokens: Math.floor(reply.order_id),
             daily_pnl: money(daily_pnl_micros),
             daily_loss: money(daily_loss_micros),
             daily_loss_left: money(Math.max(0, loss_limit_micros - daily_loss_micros)),

@@ -102,7 +102,8 @@ export function addAdminRoutes(router: Router, ctx: IoContext, admin: AdminState
 
 const SYMBOL_LIMIT_FIELDS = new Set(['max_order_qty', 'max_order_notional', 'collar_bps']);
 const ACCOUNT_LIMIT_FIELDS = new Set([
-  'credit_limit', 'max_open_orders', 'rate_per_sec', 'burst', 'daily_loss_limit', 'position_limits', 'default_position_limit',
+  'credit_limit', 'max_open_orders', 'rate_per_sec', 'burst', 'modify_rate_per_sec', 'modify_burst', 'daily_loss_limit',
+  'position_limits', 'default_position_limit',
 ]);
 
 /**
