@@ -22,13 +22,13 @@ import {
   CMD_SYMBOL, CMD_TIME_IN_FORCE, CMD_TRACE, CMD_TYPE,
 } from './protocol/command_layout.js';
 import { newOrderContentHash, replaceContentHash } from './protocol/content_hash.js';
-import { CommandType, EventType, ExecReason, OrderStatus, OrderType, TimeInForce } from './protocol/enums.js';
+import { CommandType, EventType, EXEC_INST_MASK, ExecInst, ExecReason, OrderStatus, OrderType, TimeInForce } from './protocol/enums.js';
 import {
   EV_ACCOUNT, EV_ARG, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_CONTENT_HASH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS,
   EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE,
   EV_ORIG_ORDER_ID, EV_PRICE_TICKS, EV_QTY_LOTS, EV_REASON, EV_REF_PRICE_TICKS, EV_REJECT_CODE, EV_SEQ,
   EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS, EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE,
-  EVENT_SLOT_BYTES,
+  EV_EXEC_INST, EVENT_SLOT_BYTES,
 } from './protocol/event_layout.js';
 import { RejectCode } from './protocol/reject_codes.js';
 import {
@@ -326,7 +326,8 @@ export class EngineAgent implements Agent, ExecutionSink {
     const stop = c.f64[(off + CMD_STOP_PRICE_TICKS) >> 3];
     const expire_at = c.f64[(off + CMD_EXPIRE_AT_MS) >> 3];
     const cl_length = c.u8[off + CMD_CL_ORD_ID_LENGTH];
-    const content_hash = newOrderContentHash(symbol, side, order_type, tif, qty, price, stop, expire_at);
+    const exec_inst = c.u8[off + CMD_FLAG] & EXEC_INST_MASK;
+    const content_hash = newOrderContentHash(symbol, side, order_type, tif, qty, price, stop, expire_at, exec_inst);
 
     const state = this.state;
     const entry = state.dedupe.find(account, c.u8, off + CMD_CL_ORD_ID, cl_length);
@@ -340,6 +341,10 @@ export class EngineAgent implements Agent, ExecutionSink {
     if (expire_at > 0 && expire_at <= this.now_ms) code = RejectCode.EXPIRE_TIME_IN_PAST;
     else if (state.slab.live >= state.slab.capacity) code = RejectCode.ORDER_CAPACITY_EXHAUSTED;
     else code = this.risk.check(account, symbol, side, order_type, qty, qty, price, stop, -1, false);
+    // One bit test for orders without the instruction (the edge lets it through on LIMIT orders only).
+    if (code === RejectCode.OK && (exec_inst & ExecInst.POST_ONLY) !== 0 && this.risk.wouldTake(symbol, side, price)) {
+      code = RejectCode.POST_ONLY_WOULD_TAKE;
+    }
     const ref_price = this.risk.refPrice(symbol, side, order_type, price, stop);
 
     const e = this.beginEvent(code === RejectCode.OK ? EventType.ACCEPTED : EventType.REJECTED, order_id);
@@ -359,6 +364,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     ev.u8[e + EV_SIDE] = side;
     ev.u8[e + EV_ORDER_TYPE] = order_type;
     ev.u8[e + EV_TIME_IN_FORCE] = tif;
+    ev.u8[e + EV_EXEC_INST] = exec_inst;
     ev.u8[e + EV_STATUS] = code === RejectCode.OK ? OrderStatus.ACCEPTED : OrderStatus.REJECTED;
     this.copyCommandClientOrderId(off, e);
     this.commitEvent(e);
@@ -440,6 +446,11 @@ export class EngineAgent implements Agent, ExecutionSink {
       this.refuse(off, code, orig_id);
       return;
     }
+    // A replace arrives at the venue as a new order: a post-only one must not take either.
+    if ((slab.exec_inst[slot] & ExecInst.POST_ONLY) !== 0 && this.risk.wouldTake(symbol, side, price)) {
+      this.refuse(off, RejectCode.POST_ONLY_WOULD_TAKE, orig_id);
+      return;
+    }
 
     const new_id = state.next_order_id;
     // The original leaves the book here (its slot may be reused by the new order at once).
@@ -466,10 +477,16 @@ export class EngineAgent implements Agent, ExecutionSink {
   private onCheck(off: number): void {
     const c = this.cmd;
     const qty = c.f64[(off + CMD_QTY_LOTS) >> 3];
-    const code = this.risk.check(
-      c.i32[(off + CMD_ACCOUNT) >> 2], c.i32[(off + CMD_SYMBOL) >> 2], c.u8[off + CMD_SIDE], c.u8[off + CMD_ORDER_TYPE],
-      qty, qty, c.f64[(off + CMD_PRICE_TICKS) >> 3], c.f64[(off + CMD_STOP_PRICE_TICKS) >> 3], -1, true,
+    const symbol = c.i32[(off + CMD_SYMBOL) >> 2];
+    const side = c.u8[off + CMD_SIDE];
+    const price = c.f64[(off + CMD_PRICE_TICKS) >> 3];
+    let code: number = this.risk.check(
+      c.i32[(off + CMD_ACCOUNT) >> 2], symbol, side, c.u8[off + CMD_ORDER_TYPE],
+      qty, qty, price, c.f64[(off + CMD_STOP_PRICE_TICKS) >> 3], -1, true,
     );
+    if (code === RejectCode.OK && (c.u8[off + CMD_FLAG] & ExecInst.POST_ONLY) !== 0 && this.risk.wouldTake(symbol, side, price)) {
+      code = RejectCode.POST_ONLY_WOULD_TAKE;
+    }
     const r = this.beginReply(off, code, 0, 0);
     this.rp.u8[r + RP_RISK_LEVEL] = this.risk.riskLevel(code);
     this.rp.u32[(r + RP_WARNINGS) >> 2] = this.risk.warnings;
@@ -726,6 +743,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     ev.u8[e + EV_TIME_IN_FORCE] = slab.time_in_force[slot];
     ev.u8[e + EV_STATUS] = slab.status[slot];
     ev.u8[e + EV_TRIGGERED] = slab.triggered[slot];
+    ev.u8[e + EV_EXEC_INST] = slab.exec_inst[slot];
     ev.u8[e + EV_CL_ORD_ID_LENGTH] = slab.copyClientOrderId(slot, ev.u8, e + EV_CL_ORD_ID);
   }
 

@@ -29,6 +29,8 @@ export interface OrderTerms {
   readonly session_id: number;
   /** Printable ASCII, 1..40 characters. */
   readonly client_order_id: string;
+  /** ExecInst bits (post-only, reduce-only); absent: none. */
+  readonly exec_inst?: number;
 }
 
 export interface ReplaceTerms {
@@ -165,6 +167,7 @@ export class CommandWriter {
     r.u8[off + CMD_SIDE] = t.side;
     r.u8[off + CMD_ORDER_TYPE] = t.order_type;
     r.u8[off + CMD_TIME_IN_FORCE] = t.time_in_force;
+    r.u8[off + CMD_FLAG] = t.exec_inst ?? 0;
     this.writeClientOrderId(off, t.client_order_id);
     return true;
   }

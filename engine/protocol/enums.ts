@@ -83,6 +83,15 @@ export const ExecReason = {
 } as const;
 export type ExecReason = (typeof ExecReason)[keyof typeof ExecReason];
 
+/**
+ * Order instructions, a bit set carried on the order (FIX ExecInst, tag 18). Zero: none.
+ * POST_ONLY ('6', participate don't initiate): refused rather than take liquidity on
+ * arrival. REDUCE_ONLY ('E', do not increase): may only reduce the account's position.
+ */
+export const ExecInst = { POST_ONLY: 1 << 0, REDUCE_ONLY: 1 << 1 } as const;
+export type ExecInst = (typeof ExecInst)[keyof typeof ExecInst];
+export const EXEC_INST_MASK = ExecInst.POST_ONLY | ExecInst.REDUCE_ONLY;
+
 /** Bits of a dry-run check's warnings: limits the order would bring close to their cap. */
 export const RiskWarning = {
   ORDER_QTY_NEAR_LIMIT: 1 << 0,

@@ -45,6 +45,7 @@ export const RejectCode = {
   UNKNOWN_ROUTE: 120,
   UNKNOWN_ACCOUNT: 121,
   UNKNOWN_FIELD: 122,
+  POST_ONLY_NOT_ALLOWED: 123,
 
   MISSING_API_KEY: 200,
   UNKNOWN_API_KEY: 201,
@@ -76,6 +77,7 @@ export const RejectCode = {
   NO_REFERENCE_PRICE: 412,
   STALE_MARK: 413,
   STALE_PNL: 414,
+  POST_ONLY_WOULD_TAKE: 415,
 
   VENUE_REJECTED: 500,
 
@@ -125,6 +127,7 @@ const info: Record<RejectCodeName, [http_status: number, reason: string]> = {
   UNKNOWN_ROUTE: [404, 'no such route'],
   UNKNOWN_ACCOUNT: [404, 'no such account'],
   UNKNOWN_FIELD: [400, 'the request carries a field this API does not know; nothing was done (a field is never ignored)'],
+  POST_ONLY_NOT_ALLOWED: [400, 'post_only is only allowed on LIMIT orders with time_in_force DAY, GTC or GTD'],
 
   MISSING_API_KEY: [401, 'the x-api-key header is required'],
   UNKNOWN_API_KEY: [401, 'the API key is not known'],
@@ -156,6 +159,7 @@ const info: Record<RejectCodeName, [http_status: number, reason: string]> = {
   NO_REFERENCE_PRICE: [422, 'there is no market price for this symbol yet'],
   STALE_MARK: [422, 'the symbol\'s market price is older than the OMS allows (OMS_MAX_MARK_AGE_MS); the market-data feed is behind'],
   STALE_PNL: [422, 'the account\'s PnL figure is older than the OMS allows (OMS_MAX_PNL_AGE_MS); the daily loss cannot be checked'],
+  POST_ONLY_WOULD_TAKE: [422, 'the post-only order would take liquidity on arrival (its price reaches the other side\'s touch); nothing was placed'],
 
   VENUE_REJECTED: [422, 'the venue refused the order'],
 

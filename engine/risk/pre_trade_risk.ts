@@ -189,6 +189,20 @@ export class PreTradeRisk {
     this.state.book.takeModifyToken(account, this.limits.modify_rate_per_sec[account], this.limits.modify_burst[account]);
   }
 
+  /**
+   * Would a limit order at this price take liquidity on arrival, that is cross the touch
+   * on the other side (the simulated venue fills such an order at once)? With no touch
+   * there is nothing to take. For post-only orders (ExecInst.POST_ONLY).
+   */
+  wouldTake(symbol: number, side: number, price_ticks: number): boolean {
+    if (side === Side.BUY) {
+      const ask = this.marks.ask_ticks[symbol];
+      return ask > 0 && price_ticks >= ask;
+    }
+    const bid = this.marks.bid_ticks[symbol];
+    return bid > 0 && price_ticks <= bid;
+  }
+
   /** Risk level for a dry run's outcome. */
   riskLevel(code: number): RiskLevel {
     if (code !== RejectCode.OK) return RiskLevel.CRITICAL;

@@ -13,7 +13,7 @@ import {
   EV_ACCOUNT, EV_ARG, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_CONTENT_HASH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS,
   EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE, EV_ORIG_ORDER_ID, EV_PRICE_TICKS,
   EV_QTY_LOTS, EV_REF_PRICE_TICKS, EV_SEQ, EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS, EV_SYMBOL,
-  EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TYPE,
+  EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TYPE, EV_EXEC_INST,
 } from '../protocol/event_layout.js';
 import { SlotViews } from '../protocol/slot_views.js';
 import { AccountBook } from './account_book.js';
@@ -162,6 +162,7 @@ export class EngineState implements IsOrderOpen {
     slab.time_in_force[slot] = v.u8[base + EV_TIME_IN_FORCE];
     slab.status[slot] = status;
     slab.triggered[slot] = v.u8[base + EV_TRIGGERED];
+    slab.exec_inst[slot] = v.u8[base + EV_EXEC_INST];
     slab.qty_lots[slot] = v.f64[(base + EV_QTY_LOTS) >> 3];
     slab.price_ticks[slot] = v.f64[(base + EV_PRICE_TICKS) >> 3];
     slab.stop_price_ticks[slot] = v.f64[(base + EV_STOP_PRICE_TICKS) >> 3];

@@ -24,7 +24,8 @@ export function stateHash(state: EngineState): number {
       h = mixNumber(h, account);
       h = mixNumber(h, slab.symbol[slot]);
       h = mixNumber(h, slab.side[slot] | (slab.order_type[slot] << 8) | (slab.time_in_force[slot] << 16) | (slab.status[slot] << 24));
-      h = mixNumber(h, slab.triggered[slot]);
+      // exec_inst above the triggered bit: an order without instructions hashes as before.
+      h = mixNumber(h, slab.triggered[slot] | (slab.exec_inst[slot] << 8));
       h = mixNumber(h, slab.qty_lots[slot]);
       h = mixNumber(h, slab.price_ticks[slot]);
       h = mixNumber(h, slab.stop_price_ticks[slot]);

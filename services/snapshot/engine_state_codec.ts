@@ -10,7 +10,7 @@ import { EventType } from '../../engine/protocol/enums.js';
 import {
   EV_ACCOUNT, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_CONTENT_HASH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS, EV_FILL_NOTIONAL,
   EV_ORDER_ID, EV_ORDER_TYPE, EV_PRICE_TICKS, EV_QTY_LOTS, EV_REF_PRICE_TICKS, EV_SESSION_ID, EV_SIDE, EV_STATUS,
-  EV_STOP_PRICE_TICKS, EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TYPE, EVENT_SLOT_BYTES,
+  EV_STOP_PRICE_TICKS, EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TYPE, EVENT_SLOT_BYTES, EV_EXEC_INST,
 } from '../../engine/protocol/event_layout.js';
 import { slotViewsOver } from '../../engine/protocol/slot_views.js';
 import { EngineCapacity, EngineState } from '../../engine/state/engine_state.js';
@@ -66,6 +66,7 @@ export function writeEngineSections(writer: ColumnarWriter, state: EngineState):
     .add('time_in_force', 'u8', pick8(slab.time_in_force))
     .add('status', 'u8', pick8(slab.status))
     .add('triggered', 'u8', pick8(slab.triggered))
+    .add('exec_inst', 'u8', pick8(slab.exec_inst))
     .add('cl_ord_id_length', 'u8', pick8(slab.cl_ord_id_length))
     .add('cl_ord_id', 'u8', cl);
 
@@ -127,6 +128,8 @@ export function readEngineState(file: ColumnarFile, capacity: EngineCapacity, no
     content_hash: file.i32(o, 'content_hash'), side: file.u8(o, 'side'), type: file.u8(o, 'order_type'),
     tif: file.u8(o, 'time_in_force'), status: file.u8(o, 'status'), triggered: file.u8(o, 'triggered'),
     cl_length: file.u8(o, 'cl_ord_id_length'), cl: file.u8(o, 'cl_ord_id'),
+    // Snapshots written before order instructions existed have no such column: none were set.
+    exec_inst: file.hasColumn(o, 'exec_inst') ? file.u8(o, 'exec_inst') : new Uint8Array(file.count(o)),
   };
   for (let i = 0; i < file.count(o); i++) {
     scratch.u8.fill(0);
@@ -148,6 +151,7 @@ export function readEngineState(file: ColumnarFile, capacity: EngineCapacity, no
     scratch.u8[EV_TIME_IN_FORCE] = columns.tif[i];
     scratch.u8[EV_STATUS] = columns.status[i];
     scratch.u8[EV_TRIGGERED] = columns.triggered[i];
+    scratch.u8[EV_EXEC_INST] = columns.exec_inst[i];
     scratch.u8[EV_CL_ORD_ID_LENGTH] = columns.cl_length[i];
     scratch.u8.set(columns.cl.subarray(i * CLIENT_ORDER_ID_MAX_BYTES, i * CLIENT_ORDER_ID_MAX_BYTES + columns.cl_length[i]), EV_CL_ORD_ID);
     state.restoreOpenOrder(scratch, 0);

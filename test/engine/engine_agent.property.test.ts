@@ -6,7 +6,7 @@
  */
 import t from 'tap';
 import fc from 'fast-check';
-import { isFinalStatus, OrderStatus, OrderType, Side, TimeInForce, EventType } from '../../engine/protocol/enums.js';
+import { isFinalStatus, ExecInst, OrderStatus, OrderType, Side, TimeInForce, EventType } from '../../engine/protocol/enums.js';
 import { EventRecord } from '../../engine/protocol/event_record.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { stateHash } from '../../engine/state/state_hash.js';
@@ -21,7 +21,7 @@ const STEP_TICKS = [100, 10];
 type Cmd =
   | { kind: 'order'; account: number; symbol: number; side: 'buy' | 'sell'; type: keyof typeof OrderType;
       tif: keyof typeof TimeInForce; qty_lots: number; price_steps: number; stop_steps: number; expire_ms: number;
-      session: number; id: number }
+      session: number; id: number; post_only: boolean }
   | { kind: 'cancel'; pick: number; account: number }
   | { kind: 'replace'; pick: number; account: number; qty_lots: number; price_steps: number; stop_steps: number; id: number }
   | { kind: 'tick'; symbol: number; move_steps: number; spread_steps: number; bid_lots: number; ask_lots: number; last: number }
@@ -50,6 +50,7 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
     expire_ms: fc.integer({ min: -50, max: 4_000 }),
     session: fc.integer({ min: 0, max: 2 }),
     id: idArb,
+    post_only: fc.boolean(),
   }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat(), account: accountArb }) },
   { weight: 3, arbitrary: fc.record({
@@ -229,6 +230,12 @@ function pickOrder(h: EngineHarness, pick: number, account: number, known_ids: r
   return known_ids.length === 0 ? 1 : known_ids[pick % known_ids.length];
 }
 
+/** A post-only order must never fill in the command that placed (or replaced) it. */
+function takenOnArrival(events: readonly EventRecord[], order_id: number): string | null {
+  const fill = events.find((e) => e.type === EventType.FILL && e.order_id === order_id);
+  return fill === undefined ? null : `post-only order ${order_id} filled on arrival (event ${fill.seq})`;
+}
+
 /** Runs one command; returns a violation found in the command's own answer, if any. */
 function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): string | null {
   const priceAt = (symbol: number, steps: number) => ticksText(mid[symbol] + steps * STEP_TICKS[symbol]);
@@ -239,15 +246,17 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
       const needs_price = cmd.type === 'LIMIT' || cmd.type === 'STOP_LIMIT';
       const needs_stop = cmd.type === 'STOP' || cmd.type === 'STOP_LIMIT';
       const needs_expiry = cmd.tif === 'DAY' || cmd.tif === 'GTD';
+      // The edge lets post-only through on resting LIMIT orders only (exec_inst_rules.ts).
+      const post_only = cmd.post_only && cmd.type === 'LIMIT' && cmd.tif !== 'IOC' && cmd.tif !== 'FOK';
       const outcome = h.order({
         account: ACCOUNTS[cmd.account], symbol, side: cmd.side, type: cmd.type, tif: cmd.tif, qty: lotsText(cmd.qty_lots),
         price: needs_price ? priceAt(cmd.symbol, cmd.price_steps) : undefined,
         stop: needs_stop ? priceAt(cmd.symbol, cmd.stop_steps === 0 ? 1 : cmd.stop_steps) : undefined,
         expire_at_ms: needs_expiry ? h.clock.now_us / 1000 + cmd.expire_ms : 0,
-        session_id: cmd.session, id: clientId(cmd.id),
+        session_id: cmd.session, id: clientId(cmd.id), post_only,
       });
       if (outcome.reply.code === RejectCode.OK && outcome.reply.flag === 0) known_ids.push(outcome.reply.order_id);
-      return null;
+      return post_only ? takenOnArrival(outcome.events, outcome.reply.order_id) : null;
     }
     case 'cancel': {
       const id = pickOrder(h, cmd.pick, cmd.account, known_ids);
@@ -262,6 +271,8 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
       const type = slot >= 0 ? h.state.slab.order_type[slot] : OrderType.LIMIT;
       const has_price = type === OrderType.LIMIT || type === OrderType.STOP_LIMIT;
       const has_stop = type === OrderType.STOP || type === OrderType.STOP_LIMIT;
+      // Read before the replace: the original's slot is released by it.
+      const post_only = slot >= 0 && (h.state.slab.exec_inst[slot] & ExecInst.POST_ONLY) !== 0;
       const outcome = h.replace(id, {
         account: ACCOUNTS[cmd.account], symbol: SYMBOLS[symbol], id: clientId(cmd.id),
         qty: cmd.qty_lots > 0 ? lotsText(cmd.qty_lots) : undefined,
@@ -269,7 +280,7 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
         stop: has_stop && cmd.stop_steps !== 0 ? priceAt(symbol, cmd.stop_steps) : undefined,
       });
       if (outcome.reply.code === RejectCode.OK && outcome.reply.flag === 0) known_ids.push(outcome.reply.order_id);
-      return null;
+      return post_only ? takenOnArrival(outcome.events, outcome.reply.order_id) : null;
     }
     case 'tick': {
       const step = STEP_TICKS[cmd.symbol];

@@ -75,9 +75,9 @@ t.test('the event slot is 192 bytes with pinned, aligned, non-overlapping fields
     filled_qty_lots: 56, fill_notional: 64, last_fill_qty_lots: 72, last_fill_price_ticks: 80, expire_at_ms: 88,
     ref_price_ticks: 96, arg: 104, account: 112, symbol: 116, session_id: 120, content_hash: 124, reject_code: 128,
     type: 130, side: 131, order_type: 132, time_in_force: 133, status: 134, reason: 135, triggered: 136, flag: 137,
-    cl_ord_id_length: 138, cl_ord_id: 139,
+    cl_ord_id_length: 138, cl_ord_id: 139, exec_inst: 179,
   });
-  t.same([ev.EV_SEQ, ev.EV_ACCOUNT, ev.EV_REJECT_CODE, ev.EV_TYPE, ev.EV_CL_ORD_ID], [0, 112, 128, 130, 139]);
+  t.same([ev.EV_SEQ, ev.EV_ACCOUNT, ev.EV_REJECT_CODE, ev.EV_TYPE, ev.EV_CL_ORD_ID, ev.EV_EXEC_INST], [0, 112, 128, 130, 139, 179]);
   // The engine clears a reused slot with f64.fill over 24 words: that must be the whole slot.
   t.equal(ev.EVENT_SLOT_BYTES / 8, 24);
   t.end();
