@@ -80,6 +80,8 @@ export const ExecReason = {
   FOK_NOT_FILLABLE: 5,
   TIME_IN_FORCE_EXPIRED: 6,
   SYMBOL_HALTED: 7,
+  /** A reduce-only order canceled at a fill because the position it was to reduce is gone. */
+  REDUCE_ONLY_NO_POSITION: 8,
 } as const;
 export type ExecReason = (typeof ExecReason)[keyof typeof ExecReason];
 

@@ -78,6 +78,7 @@ export const RejectCode = {
   STALE_MARK: 413,
   STALE_PNL: 414,
   POST_ONLY_WOULD_TAKE: 415,
+  REDUCE_ONLY_WOULD_INCREASE: 416,
 
   VENUE_REJECTED: 500,
 
@@ -160,6 +161,7 @@ const info: Record<RejectCodeName, [http_status: number, reason: string]> = {
   STALE_MARK: [422, 'the symbol\'s market price is older than the OMS allows (OMS_MAX_MARK_AGE_MS); the market-data feed is behind'],
   STALE_PNL: [422, 'the account\'s PnL figure is older than the OMS allows (OMS_MAX_PNL_AGE_MS); the daily loss cannot be checked'],
   POST_ONLY_WOULD_TAKE: [422, 'the post-only order would take liquidity on arrival (its price reaches the other side\'s touch); nothing was placed'],
+  REDUCE_ONLY_WOULD_INCREASE: [422, 'the reduce-only order would open or grow a position: nothing is left to reduce on that side (the position less the account\'s other open reduce-only orders)'],
 
   VENUE_REJECTED: [422, 'the venue refused the order'],
 

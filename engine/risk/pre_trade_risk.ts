@@ -21,6 +21,13 @@
  * refused: it takes a modification token when there is one (countCancel), so a cancel
  * storm slows the account's replaces but can never keep it from pulling an order.
  *
+ * A reduce-only order (ExecInst.REDUCE_ONLY; the engine has already checked and trimmed it
+ * to what the position allows) adds no risk, so the limits that guard new risk do not
+ * apply to it: max order notional, max open orders, the position limit, credit (gross
+ * exposure) and the daily loss with its PnL freshness. Everything else does: the kill
+ * switches, a halt, the throttle, max order quantity (a fat-finger guard), the reference
+ * price and its freshness, the price collar, and self-trade prevention.
+ *
  * A dry run computes every rule's utilisation (the highest, in basis points, and a
  * warning bit for each rule at 80% or more) and takes no throttle token.
  */
@@ -76,11 +83,13 @@ export class PreTradeRisk {
    * @param leaves_lots   quantity that would be open after acceptance (qty minus what is filled)
    * @param replacing_slot the order a replace supersedes, whose exposure is set aside (and the
    *   throttle token comes from the modification bucket); -1 for new orders and dry runs
+   * @param reduce_only   a reduce-only order, already sized to the position: exempt from the
+   *   limits on new risk (see the file comment)
    */
   check(
     account: number, symbol: number, side: number, order_type: number,
     qty_lots: number, leaves_lots: number, price_ticks: number, stop_price_ticks: number,
-    replacing_slot: number, dry_run: boolean,
+    replacing_slot: number, dry_run: boolean, reduce_only: boolean,
   ): number {
     const state = this.state;
     const book = state.book;
@@ -126,6 +135,11 @@ export class PreTradeRisk {
       const distance = Math.abs(stop_price_ticks - last);
       if (distance > collar_ticks) return RejectCode.PRICE_COLLAR;
       if (dry_run) this.note(distance / collar_ticks, RiskWarning.PRICE_FAR_FROM_MARK);
+    }
+
+    if (reduce_only) {
+      if (this.wouldSelfTrade(account, symbol, side, order_type, price_ticks)) return RejectCode.SELF_TRADE;
+      return RejectCode.OK;
     }
 
     const scale = state.notional_scale[symbol];

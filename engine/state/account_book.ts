@@ -17,6 +17,9 @@ export class AccountBook {
   /** Sum of the leaves quantity of open buy / sell orders. */
   readonly open_buy_lots: Float64Array;
   readonly open_sell_lots: Float64Array;
+  /** The part of open_buy_lots / open_sell_lots that is reduce-only (what is already promised to reduce the position). */
+  readonly reduce_only_buy_lots: Float64Array;
+  readonly reduce_only_sell_lots: Float64Array;
   /** Number of open buy / sell orders resting as limit (or working market) orders, for self-trade checks. */
   readonly resting_buys: Int32Array;
   readonly resting_sells: Int32Array;
@@ -49,6 +52,8 @@ export class AccountBook {
     this.position_lots = new Float64Array(cells);
     this.open_buy_lots = new Float64Array(cells);
     this.open_sell_lots = new Float64Array(cells);
+    this.reduce_only_buy_lots = new Float64Array(cells);
+    this.reduce_only_sell_lots = new Float64Array(cells);
     this.resting_buys = new Int32Array(cells);
     this.resting_sells = new Int32Array(cells);
     this.resting_prices = new RestingPriceHeaps(2 * cells, max_open_orders);
@@ -94,6 +99,16 @@ export class AccountBook {
   /** Lowest price of the cell's resting sells (0 for a working market sell); Infinity if none. */
   bestRestingSell(cell: number): number {
     return this.resting_prices.minKey(2 * cell + 1);
+  }
+
+  /**
+   * Lots a new reduce-only order on `is_buy`'s side may still take off the position: a buy
+   * reduces a short, a sell a long, less the open reduce-only orders already on that side.
+   * Zero or less: there is nothing left to reduce.
+   */
+  reducibleLots(cell: number, is_buy: boolean): number {
+    const position = this.position_lots[cell];
+    return is_buy ? -position - this.reduce_only_buy_lots[cell] : position - this.reduce_only_sell_lots[cell];
   }
 
   /** Adds `delta_lots` (signed) to a position and keeps the held-symbols list current. */

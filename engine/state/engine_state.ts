@@ -8,7 +8,7 @@
  * expiry queue) are rebuilt from the open orders after recovery, not kept here.
  */
 import { isLegalTransition } from '../lifecycle/order_lifecycle.js';
-import { EventType, OrderStatus, OrderType, Side } from '../protocol/enums.js';
+import { EventType, ExecInst, OrderStatus, OrderType, Side } from '../protocol/enums.js';
 import {
   EV_ACCOUNT, EV_ARG, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_CONTENT_HASH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS,
   EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE, EV_ORIG_ORDER_ID, EV_PRICE_TICKS,
@@ -188,11 +188,14 @@ export class EngineState implements IsOrderOpen {
     const symbol = slab.symbol[slot];
     const book = this.book;
     const cell = account * book.symbols + symbol;
+    const reduce_only = (slab.exec_inst[slot] & ExecInst.REDUCE_ONLY) !== 0;
     if (slab.side[slot] === Side.BUY) {
       book.open_buy_lots[cell] -= fill_lots;
+      if (reduce_only) book.reduce_only_buy_lots[cell] -= fill_lots;
       book.addPosition(account, symbol, fill_lots);
     } else {
       book.open_sell_lots[cell] -= fill_lots;
+      if (reduce_only) book.reduce_only_sell_lots[cell] -= fill_lots;
       book.addPosition(account, symbol, -fill_lots);
     }
     book.open_notional_micros[account] -= fill_lots * slab.ref_price_ticks[slot] * this.notional_scale[symbol];
@@ -248,6 +251,10 @@ export class EngineState implements IsOrderOpen {
     book.open_notional_micros[account] += leaves * slab.ref_price_ticks[slot] * this.notional_scale[symbol];
     if (slab.side[slot] === Side.BUY) book.open_buy_lots[cell] += leaves;
     else book.open_sell_lots[cell] += leaves;
+    if ((slab.exec_inst[slot] & ExecInst.REDUCE_ONLY) !== 0) {
+      if (slab.side[slot] === Side.BUY) book.reduce_only_buy_lots[cell] += leaves;
+      else book.reduce_only_sell_lots[cell] += leaves;
+    }
     if (this.isResting(slot)) book.addResting(cell, slot, slab.side[slot] === Side.BUY, this.stpPrice(slot));
   }
 
@@ -261,6 +268,10 @@ export class EngineState implements IsOrderOpen {
     book.open_notional_micros[account] -= leaves * slab.ref_price_ticks[slot] * this.notional_scale[symbol];
     if (slab.side[slot] === Side.BUY) book.open_buy_lots[cell] -= leaves;
     else book.open_sell_lots[cell] -= leaves;
+    if ((slab.exec_inst[slot] & ExecInst.REDUCE_ONLY) !== 0) {
+      if (slab.side[slot] === Side.BUY) book.reduce_only_buy_lots[cell] -= leaves;
+      else book.reduce_only_sell_lots[cell] -= leaves;
+    }
     if (this.isResting(slot)) book.removeResting(cell, slot, slab.side[slot] === Side.BUY);
   }
 

@@ -62,7 +62,7 @@ const new_order_fields = {
   order_type: enumU8(OrderType, RejectCode.INVALID_ORDER_TYPE),
   time_in_force: enumU8(TimeInForce, RejectCode.INVALID_TIME_IN_FORCE),
   // Was reserved (zero) before order instructions: a client that predates them sends none.
-  exec_inst: bitSetU8({ POST_ONLY: ExecInst.POST_ONLY }, RejectCode.INVALID_FIELD_TYPE),
+  exec_inst: bitSetU8({ POST_ONLY: ExecInst.POST_ONLY, REDUCE_ONLY: ExecInst.REDUCE_ONLY }, RejectCode.INVALID_FIELD_TYPE),
   expire_time_ms: u64({ min: 0, code: RejectCode.INVALID_EXPIRE_TIME, meaning: 'epoch milliseconds (0 = none)' }),
   quantity: decimal(quantity),
   price: optionalDecimal(price),

@@ -31,6 +31,7 @@ export interface OrderJson {
   last_fill_price: number | null;
   triggered: boolean;
   post_only: boolean;
+  reduce_only: boolean;
   expire_time: string | null;
   orig_order_id: string | null;
   replaced_by: string | null;
@@ -71,6 +72,7 @@ export class OrderRenderer {
       last_fill_price: r.last_fill_price_ticks > 0 ? ticks(r.last_fill_price_ticks) : null,
       triggered: r.triggered !== 0,
       post_only: (r.exec_inst & ExecInst.POST_ONLY) !== 0,
+      reduce_only: (r.exec_inst & ExecInst.REDUCE_ONLY) !== 0,
       expire_time: r.expire_at_ms > 0 ? new Date(r.expire_at_ms).toISOString() : null,
       orig_order_id: r.orig_order_id > 0 ? String(r.orig_order_id) : null,
       replaced_by: r.replaced_by > 0 ? String(r.replaced_by) : null,

@@ -5,11 +5,12 @@
  *
  * Accepted shape (seed-compatible, FIX-minded):
  *   { account?, symbol, side: "buy"|"sell", quantity, price?, order_type? | type?,
- *     time_in_force?, client_order_id?, stop_price?, expire_time?, post_only? }
+ *     time_in_force?, client_order_id?, stop_price?, expire_time?, post_only?, reduce_only? }
  * Numbers may be JSON numbers or decimal strings. order_type defaults to LIMIT when a
  * price is given and MARKET otherwise; time_in_force defaults to GTC. A market order's
  * price, if sent, is ignored (it does not cap the fill). `post_only` (a boolean, default
- * false) is allowed on LIMIT orders that may rest (exec_inst_rules.ts). Any other field is refused
+ * false) is allowed on LIMIT orders that may rest (exec_inst_rules.ts); `reduce_only` (a
+ * boolean, default false) on any order. Any other field is refused
  * (UNKNOWN_FIELD, closed_fields.ts): a field this API does not know is never ignored.
  */
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
@@ -23,7 +24,7 @@ import { disallowedExecInst } from '../../engine/protocol/exec_inst_rules.js';
 /** POST /orders and POST /check: every field either takes. */
 export const NEW_ORDER_FIELDS = closedFields('an order', [
   'account', 'symbol', 'side', 'quantity', 'price', 'order_type', 'type', 'time_in_force', 'client_order_id', 'stop_price', 'expire_time',
-  'post_only',
+  'post_only', 'reduce_only',
 ]);
 /** PATCH /orders/:id. */
 export const AMEND_FIELDS = closedFields('a replace', ['quantity', 'price', 'stop_price', 'client_order_id']);
@@ -42,7 +43,7 @@ export interface ValidatedOrder {
   readonly expire_at_ms: number;
   readonly client_order_id: string | null;
   readonly account_name: string | null;
-  /** ExecInst bits (post_only). */
+  /** ExecInst bits (post_only, reduce_only). */
   readonly exec_inst: number;
 }
 
@@ -139,7 +140,9 @@ export function validateNewOrder(body: unknown, instruments: InstrumentTable): V
 
   const post_only = optionalBoolean(o, 'post_only');
   if (!post_only.ok) return post_only;
-  const exec_inst = post_only.value ? ExecInst.POST_ONLY : 0;
+  const reduce_only = optionalBoolean(o, 'reduce_only');
+  if (!reduce_only.ok) return reduce_only;
+  const exec_inst = (post_only.value ? ExecInst.POST_ONLY : 0) | (reduce_only.value ? ExecInst.REDUCE_ONLY : 0);
   if (disallowedExecInst(exec_inst, order_type, time_in_force) !== 0) {
     return refuse(RejectCode.POST_ONLY_NOT_ALLOWED,
       `post_only is only allowed on LIMIT orders with time_in_force DAY, GTC or GTD, not ${nameOf(OrderType, order_type)} ${nameOf(TimeInForce, time_in_force)}`);

@@ -1,8 +1,9 @@
 /**
- * Random command sequences through a real engine (orders of every type and TIF on two
- * symbols and two accounts, cancels, replaces, ticks, clock advances, kill switches,
- * halts, mass cancels, dry-run checks), with the engine's invariants checked after every
- * step and a full replay checked at the end of every run.
+ * Random command sequences through a real engine (orders of every type and TIF, some
+ * post-only or reduce-only, on two symbols and two accounts, cancels, replaces, ticks,
+ * clock advances, kill switches, halts, mass cancels, dry-run checks), with the engine's
+ * invariants checked after every step and a full replay checked at the end of every run.
+ * Post-only orders never fill on arrival; reduce-only fills never grow or flip a position.
  */
 import t from 'tap';
 import fc from 'fast-check';
@@ -21,7 +22,7 @@ const STEP_TICKS = [100, 10];
 type Cmd =
   | { kind: 'order'; account: number; symbol: number; side: 'buy' | 'sell'; type: keyof typeof OrderType;
       tif: keyof typeof TimeInForce; qty_lots: number; price_steps: number; stop_steps: number; expire_ms: number;
-      session: number; id: number; post_only: boolean }
+      session: number; id: number; post_only: boolean; reduce_only: boolean }
   | { kind: 'cancel'; pick: number; account: number }
   | { kind: 'replace'; pick: number; account: number; qty_lots: number; price_steps: number; stop_steps: number; id: number }
   | { kind: 'tick'; symbol: number; move_steps: number; spread_steps: number; bid_lots: number; ask_lots: number; last: number }
@@ -51,6 +52,7 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
     session: fc.integer({ min: 0, max: 2 }),
     id: idArb,
     post_only: fc.boolean(),
+    reduce_only: fc.boolean(),
   }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat(), account: accountArb }) },
   { weight: 3, arbitrary: fc.record({
@@ -115,7 +117,13 @@ class EventModel {
         if (!(e.last_fill_qty_lots > 0)) return `fill ${e.seq} of ${e.last_fill_qty_lots}`;
         const key = `${e.account}/${e.symbol}`;
         const signed = e.side === Side.BUY ? e.last_fill_qty_lots : -e.last_fill_qty_lots;
-        this.position.set(key, (this.position.get(key) ?? 0) + signed);
+        const before = this.position.get(key) ?? 0;
+        const after = before + signed;
+        // A reduce-only order never grows a position nor flips it.
+        if ((e.exec_inst & ExecInst.REDUCE_ONLY) !== 0 && (Math.abs(after) > Math.abs(before) || after * before < 0)) {
+          return `reduce-only order ${e.order_id} moved the position from ${before} to ${after} (event ${e.seq})`;
+        }
+        this.position.set(key, after);
       }
       if (e.type === EventType.REPLACED) {
         if (this.final.has(e.orig_order_id) || !this.last_status.has(e.orig_order_id)) {
@@ -253,7 +261,7 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
         price: needs_price ? priceAt(cmd.symbol, cmd.price_steps) : undefined,
         stop: needs_stop ? priceAt(cmd.symbol, cmd.stop_steps === 0 ? 1 : cmd.stop_steps) : undefined,
         expire_at_ms: needs_expiry ? h.clock.now_us / 1000 + cmd.expire_ms : 0,
-        session_id: cmd.session, id: clientId(cmd.id), post_only,
+        session_id: cmd.session, id: clientId(cmd.id), post_only, reduce_only: cmd.reduce_only,
       });
       if (outcome.reply.code === RejectCode.OK && outcome.reply.flag === 0) known_ids.push(outcome.reply.order_id);
       return post_only ? takenOnArrival(outcome.events, outcome.reply.order_id) : null;

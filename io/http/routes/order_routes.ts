@@ -6,7 +6,8 @@
  */
 import { ReplyRecord } from '../../../engine/protocol/event_record.js';
 import { OrderStatus, TimeInForce, isFinalStatus } from '../../../engine/protocol/enums.js';
-import { REPLY_FLAG_DUPLICATE } from '../../../engine/protocol/reply_layout.js';
+import { REPLY_FLAG_DUPLICATE, REPLY_FLAG_TRIMMED } from '../../../engine/protocol/reply_layout.js';
+import { unitsToNumber } from '../../../engine/reference/decimal.js';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
 import { sessionEndAfterMs } from '../../../services/pnl/session_clock.js';
 import { IoContext } from '../../io_context.js';
@@ -189,6 +190,11 @@ export function answerWithOrder(ctx: IoContext, res: HttpResponder, reply: Reply
     if (order === undefined) return sendRefusal(res, RejectCode.INTERNAL_ERROR, 'the order is missing from the read model');
     const body: Record<string, unknown> = { success: true, ...order };
     if (reply.flag === REPLY_FLAG_DUPLICATE) body.duplicate = true;
+    if (reply.flag === REPLY_FLAG_TRIMMED && record !== undefined) {
+      // A reduce-only order asked for more than the position: say so, with what was asked.
+      body.reduce_only_trimmed = true;
+      body.requested_quantity = unitsToNumber(reply.arg, ctx.instruments.at(record.symbol).lot);
+    }
     return sendJson(res, 200, body);
   }
   if (reply.code === RejectCode.UNKNOWN_ORDER && record !== undefined && isFinalStatus(record.status)) {

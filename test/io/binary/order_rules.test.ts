@@ -62,10 +62,13 @@ t.test('post-only (exec_inst 1) is allowed on LIMIT orders that may rest, refuse
   t.ok(item instanceof Refusal, 'a bit this version does not define is refused, not ignored');
   if (item instanceof Refusal) {
     t.equal(item.code, RejectCode.INVALID_FIELD_TYPE);
-    t.match(item.reason, /exec_inst must be a sum of 1=POST_ONLY/);
+    t.match(item.reason, /exec_inst must be a sum of 1=POST_ONLY, 2=REDUCE_ONLY/);
   }
   const [decoded] = decodeClientMessages(encodeClientBatch([{ template_id: TemplateId.NEW_ORDER, ...base, exec_inst: 1 }]));
   t.match(decoded, { template_id: TemplateId.NEW_ORDER, exec_inst: 1 }, 'decoded as sent');
+  t.equal(codeOf({ exec_inst: 2, order_type: MARKET, price: undefined, time_in_force: TimeInForce.IOC }), RejectCode.OK, 'reduce-only (2) on a market IOC');
+  t.equal(codeOf({ exec_inst: 3 }), RejectCode.OK, 'both bits on a resting limit');
+  t.equal(codeOf({ exec_inst: 3, time_in_force: TimeInForce.IOC }), RejectCode.POST_ONLY_NOT_ALLOWED, 'both on an IOC: the post-only rule still holds');
   t.end();
 });
 

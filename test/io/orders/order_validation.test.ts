@@ -64,8 +64,9 @@ const NEW_ORDER_REFUSALS: readonly Case[] = [
   ['post_only on an IOC limit order is refused, naming the time in force', { ...limit, time_in_force: 'IOC', post_only: true }, RejectCode.POST_ONLY_NOT_ALLOWED, /not LIMIT IOC$/],
   ['a client_order_id with a space is invalid', { ...limit, client_order_id: 'my order' }, RejectCode.INVALID_CLIENT_ORDER_ID, /without spaces$/],
   ['an empty client_order_id is invalid', { ...limit, client_order_id: '' }, RejectCode.INVALID_CLIENT_ORDER_ID, /^client_order_id must be 1 to 40/],
-  ['a field this API does not know (iceberg_quantity) refuses the order rather than being ignored, and is named', { ...limit, iceberg_quantity: 1 }, RejectCode.UNKNOWN_FIELD, /^unknown field "iceberg_quantity" in an order: its fields are account, symbol, side, quantity, price, order_type, type, time_in_force, client_order_id, stop_price, expire_time, post_only; nothing was done$/],
-  ['reduce_only is refused the same way, even when false', { ...limit, reduce_only: false }, RejectCode.UNKNOWN_FIELD, /^unknown field "reduce_only" in an order/],
+  ['a field this API does not know (iceberg_quantity) refuses the order rather than being ignored, and is named', { ...limit, iceberg_quantity: 1 }, RejectCode.UNKNOWN_FIELD, /^unknown field "iceberg_quantity" in an order: its fields are account, symbol, side, quantity, price, order_type, type, time_in_force, client_order_id, stop_price, expire_time, post_only, reduce_only; nothing was done$/],
+  ['an unknown field is refused the same way, even when false', { ...limit, hidden: false }, RejectCode.UNKNOWN_FIELD, /^unknown field "hidden" in an order/],
+  ['a reduce_only that is not a boolean has the wrong type', { ...limit, reduce_only: 1 }, RejectCode.INVALID_FIELD_TYPE, /^reduce_only must be true or false$/],
   ['an unknown field is refused before the fields it sits beside are checked', { ...limit, side: 'hold', postOnly: 1 }, RejectCode.UNKNOWN_FIELD, /^unknown field "postOnly"/],
   ['field names are case-sensitive: Price is not price', { ...limit, Price: '1' }, RejectCode.UNKNOWN_FIELD, /^unknown field "Price"/],
   ['a __proto__ key in the JSON is an unknown field, not a prototype', JSON.parse('{"symbol":"BTCUSDT","side":"buy","quantity":"0.5","price":"45000.10","__proto__":{"x":1}}'), RejectCode.UNKNOWN_FIELD, /^unknown field "__proto__"/],
@@ -130,7 +131,7 @@ t.test('every field the validator reads is in the closed set, so no documented f
   const full = {
     account: 'alice', symbol: 'BTCUSDT', side: 'buy', quantity: '0.5', price: '45000.10', order_type: 'STOP_LIMIT',
     time_in_force: 'GTD', client_order_id: 'c-full', stop_price: '44000', expire_time: 1_893_553_445_000,
-    post_only: false,
+    post_only: false, reduce_only: true,
   };
   t.match(validateNewOrder(full, instruments), { ok: true });
   t.match(validateNewOrder({ symbol: 'BTCUSDT', side: 'buy', quantity: '0.5', type: 'MARKET' }, instruments), { ok: true });
@@ -170,6 +171,16 @@ t.test('post_only: true on a resting limit order sets the POST_ONLY instruction;
   t.match(validateNewOrder({ ...limit, post_only: false }, instruments), { ok: true, value: { exec_inst: 0 } });
   t.match(validateNewOrder({ ...limit, order_type: 'MARKET', post_only: false }, instruments), { ok: true, value: { exec_inst: 0 } },
     'post_only: false is allowed on any order');
+});
+
+t.test('reduce_only: true sets the REDUCE_ONLY instruction on any order type, alone or with post_only', async (t) => {
+  t.match(validateNewOrder({ ...limit, order_type: 'MARKET', time_in_force: 'IOC', reduce_only: true }, instruments),
+    { ok: true, value: { exec_inst: ExecInst.REDUCE_ONLY } }, 'market IOC');
+  t.match(validateNewOrder({ ...limit, order_type: 'STOP', stop_price: '44000', reduce_only: true }, instruments),
+    { ok: true, value: { exec_inst: ExecInst.REDUCE_ONLY } }, 'stop (a stop-loss)');
+  t.match(validateNewOrder({ ...limit, reduce_only: true, post_only: true }, instruments),
+    { ok: true, value: { exec_inst: ExecInst.REDUCE_ONLY | ExecInst.POST_ONLY } }, 'both on a resting limit');
+  t.match(validateNewOrder({ ...limit, reduce_only: false }, instruments), { ok: true, value: { exec_inst: 0 } });
 });
 
 t.test('numbers and decimal strings give the same integers, and names are case-insensitive', async (t) => {
