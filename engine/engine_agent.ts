@@ -22,7 +22,9 @@ import {
   CMD_SYMBOL, CMD_TIME_IN_FORCE, CMD_TRACE, CMD_TYPE,
 } from './protocol/command_layout.js';
 import { newOrderContentHash, replaceContentHash } from './protocol/content_hash.js';
-import { CommandType, EventType, EXEC_INST_MASK, ExecInst, ExecReason, OrderStatus, OrderType, Side, TimeInForce } from './protocol/enums.js';
+import {
+  CommandType, EventType, EXEC_INST_MASK, ExecInst, ExecReason, OrderStatus, OrderType, Side, TimeInForce, TradingState,
+} from './protocol/enums.js';
 import {
   EV_ACCOUNT, EV_ARG, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_CONTENT_HASH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS,
   EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE,
@@ -310,6 +312,7 @@ export class EngineAgent implements Agent, ExecutionSink {
       case CommandType.LIMITS_SWAP: this.onLimitsSwap(off); break;
       case CommandType.STATE_HASH: this.onStateHash(off); break;
       case CommandType.ACCOUNT_STATUS: this.onAccountStatus(off); break;
+      case CommandType.TRADING_STATE: this.onTradingState(off); break;
       default: this.reply(off, RejectCode.UNKNOWN_MESSAGE_TYPE, 0, 0);
     }
   }
@@ -562,6 +565,30 @@ export class EngineAgent implements Agent, ExecutionSink {
     }
     const all = account < 0;
     this.startJob(off, all ? 0 : account, all ? this.state.capacity.accounts : account + 1, 0, 0xff, ExecReason.KILL_SWITCH);
+  }
+
+  /**
+   * An operator sets an account's (account -1: every account's) trading state. Journaled
+   * as an event, so replay restores it; open orders are left as they are (the kill switch
+   * is what cancels them).
+   */
+  private onTradingState(off: number): void {
+    const account = this.cmd.i32[(off + CMD_ACCOUNT) >> 2];
+    const trading_state = this.cmd.u8[off + CMD_FLAG];
+    if (!(account >= -1 && account < this.state.book.accounts)) {
+      this.reply(off, RejectCode.UNKNOWN_ACCOUNT, 0, 0);
+      return;
+    }
+    if (trading_state !== TradingState.ACTIVE && trading_state !== TradingState.REDUCING && trading_state !== TradingState.HALTED) {
+      this.reply(off, RejectCode.VALUE_OUT_OF_RANGE, 0, 0);
+      return;
+    }
+    const e = this.beginEvent(EventType.TRADING_STATE, 0);
+    this.ev.i32[(e + EV_ACCOUNT) >> 2] = account;
+    this.ev.i32[(e + EV_SYMBOL) >> 2] = -1;
+    this.ev.u8[e + EV_FLAG] = trading_state;
+    this.commitEvent(e);
+    this.reply(off, RejectCode.OK, 0, 0);
   }
 
   private onSymbolHalt(off: number): void {

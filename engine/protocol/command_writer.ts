@@ -115,6 +115,15 @@ export class CommandWriter {
     return true;
   }
 
+  /** account -1 = the global trading state; `trading_state` a TradingState. */
+  tradingState(request_id: number, account: number, trading_state: number): boolean {
+    const off = this.begin(CommandType.TRADING_STATE, request_id);
+    if (off < 0) return false;
+    this.producer.ring.i32[(off + CMD_ACCOUNT) >> 2] = account;
+    this.producer.ring.u8[off + CMD_FLAG] = trading_state;
+    return true;
+  }
+
   symbolHalt(request_id: number, symbol: number, halt: boolean): boolean {
     const off = this.begin(CommandType.SYMBOL_HALT, request_id);
     if (off < 0) return false;

@@ -45,6 +45,8 @@ export const EventType = {
   LIMITS_SWAPPED: 10,
   /** The engine's state hash at this sequence, for snapshot verification. */
   STATE_HASH: 11,
+  /** An account's (or, account -1, the global) trading state changed; the state is in flag. */
+  TRADING_STATE: 12,
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
@@ -64,8 +66,19 @@ export const CommandType = {
   STATE_HASH: 9,
   /** Read an account's current use of its limits (open orders, exposure, rate tokens); changes nothing. */
   ACCOUNT_STATUS: 10,
+  /** Set an account's (account -1: the global) trading state (flag: TradingState). */
+  TRADING_STATE: 11,
 } as const;
 export type CommandType = (typeof CommandType)[keyof typeof CommandType];
+
+/**
+ * What an account may do, set by an operator per account and globally; the stricter of the
+ * two applies. ACTIVE: anything. REDUCING: only reduce-only orders (new risk refused
+ * TRADING_REDUCING). HALTED: only cancels (new orders and replaces refused TRADING_HALTED).
+ * Ordered by strictness, so the larger number wins.
+ */
+export const TradingState = { ACTIVE: 1, REDUCING: 2, HALTED: 3 } as const;
+export type TradingState = (typeof TradingState)[keyof typeof TradingState];
 
 export const RiskLevel = { LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 } as const;
 export type RiskLevel = (typeof RiskLevel)[keyof typeof RiskLevel];

@@ -79,6 +79,8 @@ export const RejectCode = {
   STALE_PNL: 414,
   POST_ONLY_WOULD_TAKE: 415,
   REDUCE_ONLY_WOULD_INCREASE: 416,
+  TRADING_HALTED: 417,
+  TRADING_REDUCING: 418,
 
   VENUE_REJECTED: 500,
 
@@ -162,6 +164,8 @@ const info: Record<RejectCodeName, [http_status: number, reason: string]> = {
   STALE_PNL: [422, 'the account\'s PnL figure is older than the OMS allows (OMS_MAX_PNL_AGE_MS); the daily loss cannot be checked'],
   POST_ONLY_WOULD_TAKE: [422, 'the post-only order would take liquidity on arrival (its price reaches the other side\'s touch); nothing was placed'],
   REDUCE_ONLY_WOULD_INCREASE: [422, 'the reduce-only order would open or grow a position: nothing is left to reduce on that side (the position less the account\'s other open reduce-only orders)'],
+  TRADING_HALTED: [422, 'trading is HALTED for this account or globally: only cancels are accepted'],
+  TRADING_REDUCING: [422, 'trading is REDUCING for this account or globally: only reduce-only orders are accepted'],
 
   VENUE_REJECTED: [422, 'the venue refused the order'],
 

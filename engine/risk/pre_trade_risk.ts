@@ -4,7 +4,8 @@
  * mark cache and the shared PnL table. Returns a RejectCode (0 = pass); a failed check
  * stops at the first rule it breaks, in this order:
  *
- *   kill switch (global, account) -> halted symbol -> message-rate throttle ->
+ *   kill switch (global, account) -> trading state (the stricter of global and account:
+ *   HALTED refuses everything, REDUCING all but reduce-only orders) -> halted symbol -> message-rate throttle ->
  *   max order quantity -> reference price present -> mark fresh -> price collar ->
  *   max order notional -> max open orders -> position limit (open orders count) ->
  *   credit (gross exposure) -> PnL fresh -> daily loss -> self-trade prevention
@@ -31,7 +32,7 @@
  * A dry run computes every rule's utilisation (the highest, in basis points, and a
  * warning bit for each rule at 80% or more) and takes no throttle token.
  */
-import { OrderType, RiskLevel, RiskWarning, Side } from '../protocol/enums.js';
+import { OrderType, RiskLevel, RiskWarning, Side, TradingState } from '../protocol/enums.js';
 import { RejectCode } from '../protocol/reject_codes.js';
 import { PNL_FIELD_COUNT, PnlField } from '../reference/pnl_table.js';
 import { RiskLimits } from '../reference/risk_limits.js';
@@ -100,6 +101,12 @@ export class PreTradeRisk {
 
     if (state.global_kill !== 0) return RejectCode.KILL_SWITCH_GLOBAL;
     if (book.kill_switch[account] !== 0) return RejectCode.KILL_SWITCH_ACCOUNT;
+    const account_trading = book.trading_state[account];
+    const trading = state.global_trading_state > account_trading ? state.global_trading_state : account_trading;
+    if (trading !== TradingState.ACTIVE) {
+      if (trading === TradingState.HALTED) return RejectCode.TRADING_HALTED;
+      if (!reduce_only) return RejectCode.TRADING_REDUCING;
+    }
     if (state.halted[symbol] !== 0) return RejectCode.SYMBOL_HALTED;
 
     if (replacing_slot >= 0) {

@@ -7,6 +7,7 @@
  * Index of an (account, symbol) cell: account * symbols + symbol. Every array is sized
  * at start-up; nothing here allocates afterwards.
  */
+import { TradingState } from '../protocol/enums.js';
 import { RestingPriceHeaps } from './resting_price_heaps.js';
 
 export class AccountBook {
@@ -39,6 +40,8 @@ export class AccountBook {
   readonly modify_tokens: Float64Array;
   readonly modify_tokens_at_ms: Float64Array;
   readonly kill_switch: Uint8Array;
+  /** TradingState per account (ACTIVE until an operator says otherwise). */
+  readonly trading_state: Uint8Array;
   /** Symbols with a non-zero position, per account (compact list for gross exposure). */
   readonly held_symbols: Int32Array;
   readonly held_count: Int32Array;
@@ -64,6 +67,7 @@ export class AccountBook {
     this.modify_tokens = new Float64Array(accounts).fill(-1);
     this.modify_tokens_at_ms = new Float64Array(accounts);
     this.kill_switch = new Uint8Array(accounts);
+    this.trading_state = new Uint8Array(accounts).fill(TradingState.ACTIVE);
     this.held_symbols = new Int32Array(cells);
     this.held_count = new Int32Array(accounts);
     this.held_index = new Int32Array(cells).fill(-1);

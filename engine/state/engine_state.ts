@@ -8,7 +8,7 @@
  * expiry queue) are rebuilt from the open orders after recovery, not kept here.
  */
 import { isLegalTransition } from '../lifecycle/order_lifecycle.js';
-import { EventType, ExecInst, OrderStatus, OrderType, Side } from '../protocol/enums.js';
+import { EventType, ExecInst, OrderStatus, OrderType, Side, TradingState } from '../protocol/enums.js';
 import {
   EV_ACCOUNT, EV_ARG, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_CONTENT_HASH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS,
   EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE, EV_ORIG_ORDER_ID, EV_PRICE_TICKS,
@@ -46,6 +46,8 @@ export class EngineState implements IsOrderOpen {
   readonly book: AccountBook;
   readonly halted: Uint8Array;
   global_kill = 0;
+  /** TradingState for every account at once; the stricter of it and the account's applies. */
+  global_trading_state: number = TradingState.ACTIVE;
   last_seq = 0;
   next_order_id = 1;
   limits_version = 0;
@@ -112,6 +114,12 @@ export class EngineState implements IsOrderOpen {
         break;
       case EventType.STATE_HASH:
         break;
+      case EventType.TRADING_STATE: {
+        const account = v.i32[(base + EV_ACCOUNT) >> 2];
+        if (account < 0) this.global_trading_state = v.u8[base + EV_FLAG];
+        else this.book.trading_state[account] = v.u8[base + EV_FLAG];
+        break;
+      }
       default:
         throw new StateCorruptionError(`unknown event type ${type} at sequence ${seq}`);
     }
@@ -131,11 +139,13 @@ export class EngineState implements IsOrderOpen {
   }
 
   /** Snapshot restore: the counters as they were after the snapshot's last event. */
-  restoreCounters(last_seq: number, next_order_id: number, limits_version: number, global_kill: number): void {
+  restoreCounters(last_seq: number, next_order_id: number, limits_version: number, global_kill: number,
+    global_trading_state: number = TradingState.ACTIVE): void {
     this.last_seq = last_seq;
     this.next_order_id = next_order_id;
     this.limits_version = limits_version;
     this.global_kill = global_kill;
+    this.global_trading_state = global_trading_state;
   }
 
   /**

@@ -6,7 +6,7 @@
  * equal to the one that was saved.
  */
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
-import { EventType } from '../../engine/protocol/enums.js';
+import { EventType, TradingState } from '../../engine/protocol/enums.js';
 import {
   EV_ACCOUNT, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_CONTENT_HASH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS, EV_FILL_NOTIONAL,
   EV_ORDER_ID, EV_ORDER_TYPE, EV_PRICE_TICKS, EV_QTY_LOTS, EV_REF_PRICE_TICKS, EV_SESSION_ID, EV_SIDE, EV_STATUS,
@@ -21,6 +21,8 @@ export interface EngineMeta {
   readonly next_order_id: number;
   readonly limits_version: number;
   readonly global_kill: number;
+  /** Absent in snapshots written before trading states: ACTIVE. */
+  readonly global_trading_state?: number;
   readonly capacity: EngineCapacity;
 }
 
@@ -30,6 +32,7 @@ export function engineMeta(state: EngineState): EngineMeta {
     next_order_id: state.next_order_id,
     limits_version: state.limits_version,
     global_kill: state.global_kill,
+    global_trading_state: state.global_trading_state,
     capacity: state.capacity,
   };
 }
@@ -97,7 +100,8 @@ export function writeEngineSections(writer: ColumnarWriter, state: EngineState):
     .add('position_lots', 'f64', Float64Array.from(cells, (c) => book.position_lots[c]));
   writer.section('engine.flags', 1)
     .add('kill_switch', 'u8', Uint8Array.from(book.kill_switch))
-    .add('halted', 'u8', Uint8Array.from(state.halted));
+    .add('halted', 'u8', Uint8Array.from(state.halted))
+    .add('trading_state', 'u8', Uint8Array.from(book.trading_state));
 }
 
 /** Rebuilds an EngineState from a snapshot. The capacity may grow between runs, never shrink below use. */
@@ -165,6 +169,9 @@ export function readEngineState(file: ColumnarFile, capacity: EngineCapacity, no
   }
   state.book.kill_switch.set(file.u8('engine.flags', 'kill_switch'));
   state.halted.set(file.u8('engine.flags', 'halted'));
-  state.restoreCounters(meta.last_seq, meta.next_order_id, meta.limits_version, meta.global_kill);
+  // Snapshots written before trading states have no column: every account was ACTIVE (the default).
+  if (file.hasColumn('engine.flags', 'trading_state')) state.book.trading_state.set(file.u8('engine.flags', 'trading_state'));
+  state.restoreCounters(meta.last_seq, meta.next_order_id, meta.limits_version, meta.global_kill,
+    meta.global_trading_state ?? TradingState.ACTIVE);
   return state;
 }

@@ -8,7 +8,7 @@ import { EngineState } from '../../engine/state/engine_state.js';
 import { DEFAULT_ENGINE_CONFIG, EngineConfig } from '../../engine/config/engine_config.js';
 import { createEngine, Engine, engineInitFor } from '../../engine/engine_factory.js';
 import { CommandWriter } from '../../engine/protocol/command_writer.js';
-import { ExecInst, OrderType, Side, TimeInForce } from '../../engine/protocol/enums.js';
+import { ExecInst, OrderType, Side, TimeInForce, TradingState } from '../../engine/protocol/enums.js';
 import { EVENT_SLOT_BYTES } from '../../engine/protocol/event_layout.js';
 import { decodeEvent, decodeReply, EventRecord, ReplyRecord } from '../../engine/protocol/event_record.js';
 import { slotViewsOver } from '../../engine/protocol/slot_views.js';
@@ -246,6 +246,13 @@ export class EngineHarness {
   massCancel(account: string, session_id: number, tif_mask: number): Outcome {
     const request_id = ++this.request_id;
     this.writer.massCancel(request_id, this.account(account), session_id, tif_mask);
+    return this.complete(request_id);
+  }
+
+  /** account null = the global trading state. */
+  tradingState(account: string | null, state: keyof typeof TradingState): Outcome {
+    const request_id = ++this.request_id;
+    this.writer.tradingState(request_id, account === null ? -1 : this.account(account), TradingState[state]);
     return this.complete(request_id);
   }
 

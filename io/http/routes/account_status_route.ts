@@ -8,6 +8,7 @@
  * PnL comes from the shared PnL table risk reads; the limits from the bank the engine
  * checks against now, overrides applied. Money is in the quote currency.
  */
+import { TradingState } from '../../../engine/protocol/enums.js';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
 import { formatUnits } from '../../../engine/reference/decimal.js';
 import { MICRO } from '../../../engine/reference/instruments.js';
@@ -19,6 +20,7 @@ import { IoContext } from '../../io_context.js';
 import { RequestKind } from '../../request_latency.js';
 import { sendJson, sendRefusal } from '../json_reply.js';
 import { Router } from '../router.js';
+import { tradingStateName } from './admin_routes.js';
 import { authenticate, queryParams } from './route_helpers.js';
 
 export interface AccountStatusSource {
@@ -55,7 +57,11 @@ export function addAccountStatusRoute(router: Router, ctx: IoContext, source: Ac
           success: true,
           account: ctx.accounts.nameOf(account),
           quote_currency: ctx.instruments.quote_currency,
-          trading: !source.admin.global_kill && !source.admin.killed_accounts.has(account),
+          trading: !source.admin.global_kill && !source.admin.killed_accounts.has(account)
+            && source.admin.effectiveTradingState(account) !== TradingState.HALTED,
+          trading_state: tradingStateName(source.admin.effectiveTradingState(account)),
+          account_trading_state: tradingStateName(source.admin.accountTradingState(account)),
+          global_trading_state: tradingStateName(source.admin.global_trading_state),
           kill_switch: source.admin.killed_accounts.has(account),
           global_kill_switch: source.admin.global_kill,
           limits: {
