@@ -1,13 +1,14 @@
 /**
  * Random command sequences through a real engine (orders of every type and TIF, some
  * post-only or reduce-only, on two symbols and two accounts, cancels, replaces, ticks,
- * clock advances, kill switches, halts, mass cancels, dry-run checks), with the engine's
- * invariants checked after every step and a full replay checked at the end of every run.
- * Post-only orders never fill on arrival; reduce-only fills never grow or flip a position.
+ * clock advances, kill switches, trading states, halts, mass cancels, dry-run checks),
+ * with the engine's invariants checked after every step and a full replay checked at the
+ * end of every run. Post-only orders never fill on arrival; reduce-only fills never grow
+ * or flip a position; nothing is accepted while HALTED, only reduce-only while REDUCING.
  */
 import t from 'tap';
 import fc from 'fast-check';
-import { isFinalStatus, ExecInst, OrderStatus, OrderType, Side, TimeInForce, EventType } from '../../engine/protocol/enums.js';
+import { isFinalStatus, ExecInst, OrderStatus, OrderType, Side, TimeInForce, TradingState, EventType } from '../../engine/protocol/enums.js';
 import { EventRecord } from '../../engine/protocol/event_record.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { stateHash } from '../../engine/state/state_hash.js';
@@ -32,6 +33,7 @@ type Cmd =
   | { kind: 'mass_cancel'; account: number; session: number; mask: number }
   | { kind: 'check'; account: number; symbol: number; side: 'buy' | 'sell'; qty_lots: number; price_steps: number }
   | { kind: 'state_hash' }
+  | { kind: 'trading_state'; account: number; state: keyof typeof TradingState }
   | { kind: 'swap_limits'; tight: boolean };
 
 const accountArb = fc.integer({ min: 0, max: 1 });
@@ -82,6 +84,11 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('state_hash' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('swap_limits' as const), tight: fc.boolean() }) },
+  // ACTIVE twice as likely as each restriction, so restrictions do not stay on for most of a run.
+  { weight: 1, arbitrary: fc.record({
+    kind: fc.constant('trading_state' as const), account: fc.integer({ min: -1, max: 1 }),
+    state: fc.constantFrom('ACTIVE' as const, 'ACTIVE' as const, 'REDUCING' as const, 'HALTED' as const),
+  }) },
 );
 
 const LOOSE_LIMITS = {
@@ -256,6 +263,7 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
       const needs_expiry = cmd.tif === 'DAY' || cmd.tif === 'GTD';
       // The edge lets post-only through on resting LIMIT orders only (exec_inst_rules.ts).
       const post_only = cmd.post_only && cmd.type === 'LIMIT' && cmd.tif !== 'IOC' && cmd.tif !== 'FOK';
+      const trading = Math.max(h.state.global_trading_state, h.state.book.trading_state[cmd.account]);
       const outcome = h.order({
         account: ACCOUNTS[cmd.account], symbol, side: cmd.side, type: cmd.type, tif: cmd.tif, qty: lotsText(cmd.qty_lots),
         price: needs_price ? priceAt(cmd.symbol, cmd.price_steps) : undefined,
@@ -264,6 +272,9 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
         session_id: cmd.session, id: clientId(cmd.id), post_only, reduce_only: cmd.reduce_only,
       });
       if (outcome.reply.code === RejectCode.OK && outcome.reply.flag === 0) known_ids.push(outcome.reply.order_id);
+      const accepted = outcome.events.some((e) => e.type === EventType.ACCEPTED);
+      if (accepted && trading === TradingState.HALTED) return `order ${outcome.reply.order_id} accepted while HALTED`;
+      if (accepted && trading === TradingState.REDUCING && !cmd.reduce_only) return `plain order ${outcome.reply.order_id} accepted while REDUCING`;
       return post_only ? takenOnArrival(outcome.events, outcome.reply.order_id) : null;
     }
     case 'cancel': {
@@ -324,6 +335,9 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
       if (h.all_events.length !== before || h.state.slab.live !== live) return 'a dry-run check changed something';
       return null;
     }
+    case 'trading_state':
+      return h.tradingState(cmd.account < 0 ? null : ACCOUNTS[cmd.account], cmd.state).reply.code === RejectCode.OK
+        ? null : 'a trading state change was refused';
     case 'swap_limits':
       h.swapLimits(cmd.tight ? TIGHT_LIMITS : LOOSE_LIMITS, h.state.limits_version + 1);
       return null;
