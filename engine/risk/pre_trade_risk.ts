@@ -5,10 +5,10 @@
  * stops at the first rule it breaks, in this order:
  *
  *   kill switch (global, account) -> trading state (the stricter of global and account:
- *   HALTED refuses everything, REDUCING all but reduce-only orders) -> halted symbol -> message-rate throttle ->
- *   max order quantity -> reference price present -> mark fresh -> price collar ->
- *   max order notional -> max open orders -> position limit (open orders count) ->
- *   credit (gross exposure) -> PnL fresh -> daily loss -> self-trade prevention
+ *   HALTED refuses everything, REDUCING all but reduce-only orders) -> halted symbol ->
+ *   message-rate throttle -> max order quantity -> reference price present -> mark fresh ->
+ *   price collar -> max order notional -> max open orders -> position limit (open orders
+ *   count) -> credit (gross exposure) -> PnL fresh -> daily loss -> self-trade prevention
  *
  * Every order needs its symbol's mark (the collar for priced orders, the touch for market
  * ones), and every order needs its account's PnL while there is a PnL table (the daily

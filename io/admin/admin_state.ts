@@ -3,7 +3,7 @@
  * them, for GET /admin/state and GET /account. (The engine holds the authoritative copy; this is the io thread's
  * read model of it.)
  */
-import { EventType, TradingState } from '../../engine/protocol/enums.js';
+import { EventType, nameOf, TradingState } from '../../engine/protocol/enums.js';
 import { EV_ACCOUNT, EV_ARG, EV_FLAG, EV_SYMBOL, EV_TYPE } from '../../engine/protocol/event_layout.js';
 import { SlotViews } from '../../engine/protocol/slot_views.js';
 
@@ -59,4 +59,9 @@ export class AdminState {
       else this.account_trading_states.set(account, trading_state);
     }
   }
+}
+
+/** ACTIVE, REDUCING or HALTED, as the JSON API and /admin/state name them. */
+export function tradingStateName(trading_state: number): string {
+  return String(nameOf(TradingState, trading_state) ?? trading_state);
 }

@@ -15,11 +15,11 @@
  */
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
 import { ExecInst, OrderType, TimeInForce } from '../../engine/protocol/enums.js';
+import { disallowedExecInst } from '../../engine/protocol/exec_inst_rules.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { decimalOf, toUnitsFast } from '../../engine/reference/decimal.js';
 import { InstrumentTable } from '../../engine/reference/instruments.js';
 import { closedFields, unknownField } from './closed_fields.js';
-import { disallowedExecInst } from '../../engine/protocol/exec_inst_rules.js';
 
 /** POST /orders and POST /check: every field either takes. */
 export const NEW_ORDER_FIELDS = closedFields('an order', [

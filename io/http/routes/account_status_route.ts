@@ -14,13 +14,12 @@ import { formatUnits } from '../../../engine/reference/decimal.js';
 import { MICRO } from '../../../engine/reference/instruments.js';
 import { PNL_FIELD_COUNT, PnlField } from '../../../engine/reference/pnl_table.js';
 import { SeqlockTable } from '../../../engine/reference/seqlock_table.js';
-import { AdminState } from '../../admin/admin_state.js';
+import { AdminState, tradingStateName } from '../../admin/admin_state.js';
 import { LimitsManager } from '../../admin/limits_manager.js';
 import { IoContext } from '../../io_context.js';
 import { RequestKind } from '../../request_latency.js';
 import { sendJson, sendRefusal } from '../json_reply.js';
 import { Router } from '../router.js';
-import { tradingStateName } from './admin_routes.js';
 import { authenticate, queryParams } from './route_helpers.js';
 
 export interface AccountStatusSource {

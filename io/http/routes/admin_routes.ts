@@ -4,10 +4,10 @@
  * trading states (global or per account: ACTIVE, REDUCING, HALTED), symbol halts, and
  * risk limits (read, and replace atomically).
  */
-import { nameOf, TradingState } from '../../../engine/protocol/enums.js';
+import { TradingState } from '../../../engine/protocol/enums.js';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
 import { LimitOverrides } from '../../../engine/reference/risk_limits.js';
-import { AdminState } from '../../admin/admin_state.js';
+import { AdminState, tradingStateName } from '../../admin/admin_state.js';
 import { LimitsManager } from '../../admin/limits_manager.js';
 import { IoContext } from '../../io_context.js';
 import { sendJson, sendRefusal } from '../json_reply.js';
@@ -172,10 +172,6 @@ function checkOverridesShape(body: Record<string, unknown>, ctx: IoContext): { c
     }
   }
   return null;
-}
-
-export function tradingStateName(trading_state: number): string {
-  return String(nameOf(TradingState, trading_state) ?? trading_state);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
