@@ -22,17 +22,19 @@ import {
   CMD_SYMBOL, CMD_TIME_IN_FORCE, CMD_TRACE, CMD_TYPE,
 } from './protocol/command_layout.js';
 import { newOrderContentHash, replaceContentHash } from './protocol/content_hash.js';
-import { CommandType, EventType, ExecReason, OrderStatus, OrderType, TimeInForce } from './protocol/enums.js';
+import {
+  CommandType, EventType, EXEC_INST_MASK, ExecInst, ExecReason, OrderStatus, OrderType, Side, TimeInForce, TradingState,
+} from './protocol/enums.js';
 import {
   EV_ACCOUNT, EV_ARG, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_CONTENT_HASH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS,
   EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE,
   EV_ORIG_ORDER_ID, EV_PRICE_TICKS, EV_QTY_LOTS, EV_REASON, EV_REF_PRICE_TICKS, EV_REJECT_CODE, EV_SEQ,
   EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS, EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE,
-  EVENT_SLOT_BYTES,
+  EV_EXEC_INST, EVENT_SLOT_BYTES,
 } from './protocol/event_layout.js';
 import { RejectCode } from './protocol/reject_codes.js';
 import {
-  REPLY_FLAG_DUPLICATE, RP_AMOUNT, RP_ARG, RP_CODE, RP_COMMAND_TYPE, RP_ENGINE_IN_US, RP_ENGINE_OUT_US, RP_FLAG, RP_LAST_SEQ,
+  REPLY_FLAG_DUPLICATE, REPLY_FLAG_TRIMMED, RP_AMOUNT, RP_ARG, RP_CODE, RP_COMMAND_TYPE, RP_ENGINE_IN_US, RP_ENGINE_OUT_US, RP_FLAG, RP_LAST_SEQ,
   RP_ORDER_ID, RP_REQUEST_ID, RP_RISK_LEVEL, RP_WARNINGS,
 } from './protocol/reply_layout.js';
 import { RiskLimits } from './reference/risk_limits.js';
@@ -310,6 +312,7 @@ export class EngineAgent implements Agent, ExecutionSink {
       case CommandType.LIMITS_SWAP: this.onLimitsSwap(off); break;
       case CommandType.STATE_HASH: this.onStateHash(off); break;
       case CommandType.ACCOUNT_STATUS: this.onAccountStatus(off); break;
+      case CommandType.TRADING_STATE: this.onTradingState(off); break;
       default: this.reply(off, RejectCode.UNKNOWN_MESSAGE_TYPE, 0, 0);
     }
   }
@@ -321,12 +324,14 @@ export class EngineAgent implements Agent, ExecutionSink {
     const side = c.u8[off + CMD_SIDE];
     const order_type = c.u8[off + CMD_ORDER_TYPE];
     const tif = c.u8[off + CMD_TIME_IN_FORCE];
-    const qty = c.f64[(off + CMD_QTY_LOTS) >> 3];
+    const asked_qty = c.f64[(off + CMD_QTY_LOTS) >> 3];
     const price = c.f64[(off + CMD_PRICE_TICKS) >> 3];
     const stop = c.f64[(off + CMD_STOP_PRICE_TICKS) >> 3];
     const expire_at = c.f64[(off + CMD_EXPIRE_AT_MS) >> 3];
     const cl_length = c.u8[off + CMD_CL_ORD_ID_LENGTH];
-    const content_hash = newOrderContentHash(symbol, side, order_type, tif, qty, price, stop, expire_at);
+    const exec_inst = c.u8[off + CMD_FLAG] & EXEC_INST_MASK;
+    // The terms as sent (before any trim), so a resend of the same order finds it.
+    const content_hash = newOrderContentHash(symbol, side, order_type, tif, asked_qty, price, stop, expire_at, exec_inst);
 
     const state = this.state;
     const entry = state.dedupe.find(account, c.u8, off + CMD_CL_ORD_ID, cl_length);
@@ -336,10 +341,20 @@ export class EngineAgent implements Agent, ExecutionSink {
     }
 
     const order_id = state.next_order_id;
+    // A reduce-only order larger than what is left to reduce is trimmed to it; with nothing
+    // left it is refused below (after the checks that outrank it, such as the kill switch).
+    const reduce_only = (exec_inst & ExecInst.REDUCE_ONLY) !== 0;
+    const reducible = reduce_only ? state.book.reducibleLots(state.book.cell(account, symbol), side === Side.BUY) : 0;
+    const qty = reduce_only && reducible > 0 && asked_qty > reducible ? reducible : asked_qty;
     let code: number = RejectCode.OK;
     if (expire_at > 0 && expire_at <= this.now_ms) code = RejectCode.EXPIRE_TIME_IN_PAST;
     else if (state.slab.live >= state.slab.capacity) code = RejectCode.ORDER_CAPACITY_EXHAUSTED;
-    else code = this.risk.check(account, symbol, side, order_type, qty, qty, price, stop, -1, false);
+    else code = this.risk.check(account, symbol, side, order_type, qty, qty, price, stop, -1, false, reduce_only);
+    if (code === RejectCode.OK && reduce_only && !(reducible > 0)) code = RejectCode.REDUCE_ONLY_WOULD_INCREASE;
+    // One bit test for orders without the instruction (the edge lets it through on LIMIT orders only).
+    if (code === RejectCode.OK && (exec_inst & ExecInst.POST_ONLY) !== 0 && this.risk.wouldTake(symbol, side, price)) {
+      code = RejectCode.POST_ONLY_WOULD_TAKE;
+    }
     const ref_price = this.risk.refPrice(symbol, side, order_type, price, stop);
 
     const e = this.beginEvent(code === RejectCode.OK ? EventType.ACCEPTED : EventType.REJECTED, order_id);
@@ -359,6 +374,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     ev.u8[e + EV_SIDE] = side;
     ev.u8[e + EV_ORDER_TYPE] = order_type;
     ev.u8[e + EV_TIME_IN_FORCE] = tif;
+    ev.u8[e + EV_EXEC_INST] = exec_inst;
     ev.u8[e + EV_STATUS] = code === RejectCode.OK ? OrderStatus.ACCEPTED : OrderStatus.REJECTED;
     this.copyCommandClientOrderId(off, e);
     this.commitEvent(e);
@@ -371,14 +387,22 @@ export class EngineAgent implements Agent, ExecutionSink {
     const slot = state.slotOf(order_id);
     this.venue.work(slot);
     this.armExpiry(slot);
-    this.reply(off, RejectCode.OK, order_id, 0);
+    if (qty === asked_qty) {
+      this.reply(off, RejectCode.OK, order_id, 0);
+      return;
+    }
+    const r = this.beginReply(off, RejectCode.OK, order_id, REPLY_FLAG_TRIMMED);
+    this.rp.f64[(r + RP_ARG) >> 3] = asked_qty;
   }
 
   private onCancel(off: number): void {
     const c = this.cmd;
     const order_id = c.f64[(off + CMD_ORDER_ID) >> 3];
+    const account = c.i32[(off + CMD_ACCOUNT) >> 2];
+    // Counted against the modification budget, never refused by it (PreTradeRisk.countCancel).
+    this.risk.countCancel(account);
     const slot = this.state.slotOf(order_id);
-    if (slot < 0 || this.state.slab.account[slot] !== c.i32[(off + CMD_ACCOUNT) >> 2]) {
+    if (slot < 0 || this.state.slab.account[slot] !== account) {
       this.countReject(RejectCode.UNKNOWN_ORDER);
       this.reply(off, RejectCode.UNKNOWN_ORDER, order_id, 0);
       return;
@@ -431,10 +455,25 @@ export class EngineAgent implements Agent, ExecutionSink {
     const symbol = slab.symbol[slot];
     const side = slab.side[slot];
     const limit_price = order_type === OrderType.STOP ? 0 : price;
+    const reduce_only = (slab.exec_inst[slot] & ExecInst.REDUCE_ONLY) !== 0;
     const code = this.risk.check(account, symbol, side, order_type, qty, qty - filled, limit_price, slab.triggered[slot] ? 0 : stop,
-      slot, false);
+      slot, false, reduce_only);
     if (code !== RejectCode.OK) {
       this.refuse(off, code, orig_id);
+      return;
+    }
+    // A replace is not trimmed: its new open quantity must fit what is left to reduce, this
+    // order's own open quantity counted back in.
+    if (reduce_only) {
+      const own_leaves = slab.qty_lots[slot] - filled;
+      if (qty - filled > state.book.reducibleLots(state.book.cell(account, symbol), side === Side.BUY) + own_leaves) {
+        this.refuse(off, RejectCode.REDUCE_ONLY_WOULD_INCREASE, orig_id);
+        return;
+      }
+    }
+    // A replace arrives at the venue as a new order: a post-only one must not take either.
+    if ((slab.exec_inst[slot] & ExecInst.POST_ONLY) !== 0 && this.risk.wouldTake(symbol, side, price)) {
+      this.refuse(off, RejectCode.POST_ONLY_WOULD_TAKE, orig_id);
       return;
     }
 
@@ -462,11 +501,23 @@ export class EngineAgent implements Agent, ExecutionSink {
 
   private onCheck(off: number): void {
     const c = this.cmd;
-    const qty = c.f64[(off + CMD_QTY_LOTS) >> 3];
-    const code = this.risk.check(
-      c.i32[(off + CMD_ACCOUNT) >> 2], c.i32[(off + CMD_SYMBOL) >> 2], c.u8[off + CMD_SIDE], c.u8[off + CMD_ORDER_TYPE],
-      qty, qty, c.f64[(off + CMD_PRICE_TICKS) >> 3], c.f64[(off + CMD_STOP_PRICE_TICKS) >> 3], -1, true,
+    const asked_qty = c.f64[(off + CMD_QTY_LOTS) >> 3];
+    const account = c.i32[(off + CMD_ACCOUNT) >> 2];
+    const symbol = c.i32[(off + CMD_SYMBOL) >> 2];
+    const side = c.u8[off + CMD_SIDE];
+    const price = c.f64[(off + CMD_PRICE_TICKS) >> 3];
+    const exec_inst = c.u8[off + CMD_FLAG];
+    const reduce_only = (exec_inst & ExecInst.REDUCE_ONLY) !== 0;
+    const book = this.state.book;
+    const reducible = reduce_only ? book.reducibleLots(book.cell(account, symbol), side === Side.BUY) : 0;
+    const qty = reduce_only && reducible > 0 && asked_qty > reducible ? reducible : asked_qty;
+    let code: number = this.risk.check(
+      account, symbol, side, c.u8[off + CMD_ORDER_TYPE], qty, qty, price, c.f64[(off + CMD_STOP_PRICE_TICKS) >> 3], -1, true, reduce_only,
     );
+    if (code === RejectCode.OK && (exec_inst & ExecInst.POST_ONLY) !== 0 && this.risk.wouldTake(symbol, side, price)) {
+      code = RejectCode.POST_ONLY_WOULD_TAKE;
+    }
+    if (code === RejectCode.OK && reduce_only && !(reducible > 0)) code = RejectCode.REDUCE_ONLY_WOULD_INCREASE;
     const r = this.beginReply(off, code, 0, 0);
     this.rp.u8[r + RP_RISK_LEVEL] = this.risk.riskLevel(code);
     this.rp.u32[(r + RP_WARNINGS) >> 2] = this.risk.warnings;
@@ -475,8 +526,9 @@ export class EngineAgent implements Agent, ExecutionSink {
 
   /**
    * An account's current use of its limits, as risk sees it now: open orders (warnings),
-   * message-rate tokens left (arg) and gross exposure in micros (amount). Changes nothing,
-   * takes no token; io answers it once everything the engine has done is durable.
+   * new-order tokens left (arg), modification tokens left (order_id: this reply names no
+   * order, and the slot has no other free f64) and gross exposure in micros (amount).
+   * Changes nothing, takes no token; io answers it once everything the engine has done is durable.
    */
   private onAccountStatus(off: number): void {
     const account = this.cmd.i32[(off + CMD_ACCOUNT) >> 2];
@@ -486,7 +538,7 @@ export class EngineAgent implements Agent, ExecutionSink {
       return;
     }
     const limits = this.risk.limits;
-    const r = this.beginReply(off, RejectCode.OK, 0, 0);
+    const r = this.beginReply(off, RejectCode.OK, book.peekModifyTokens(account, limits.modify_rate_per_sec[account], limits.modify_burst[account]), 0);
     this.rp.u32[(r + RP_WARNINGS) >> 2] = book.open_orders[account];
     this.rp.f64[(r + RP_ARG) >> 3] = book.peekTokens(account, limits.rate_per_sec[account], limits.burst[account]);
     this.rp.f64[(r + RP_AMOUNT) >> 3] = book.open_notional_micros[account] + this.risk.grossPositionNotional(account);
@@ -513,6 +565,30 @@ export class EngineAgent implements Agent, ExecutionSink {
     }
     const all = account < 0;
     this.startJob(off, all ? 0 : account, all ? this.state.capacity.accounts : account + 1, 0, 0xff, ExecReason.KILL_SWITCH);
+  }
+
+  /**
+   * An operator sets an account's (account -1: every account's) trading state. Journaled
+   * as an event, so replay restores it; open orders are left as they are (the kill switch
+   * is what cancels them).
+   */
+  private onTradingState(off: number): void {
+    const account = this.cmd.i32[(off + CMD_ACCOUNT) >> 2];
+    const trading_state = this.cmd.u8[off + CMD_FLAG];
+    if (!(account >= -1 && account < this.state.book.accounts)) {
+      this.reply(off, RejectCode.UNKNOWN_ACCOUNT, 0, 0);
+      return;
+    }
+    if (trading_state !== TradingState.ACTIVE && trading_state !== TradingState.REDUCING && trading_state !== TradingState.HALTED) {
+      this.reply(off, RejectCode.VALUE_OUT_OF_RANGE, 0, 0);
+      return;
+    }
+    const e = this.beginEvent(EventType.TRADING_STATE, 0);
+    this.ev.i32[(e + EV_ACCOUNT) >> 2] = account;
+    this.ev.i32[(e + EV_SYMBOL) >> 2] = -1;
+    this.ev.u8[e + EV_FLAG] = trading_state;
+    this.commitEvent(e);
+    this.reply(off, RejectCode.OK, 0, 0);
   }
 
   private onSymbolHalt(off: number): void {
@@ -639,6 +715,20 @@ export class EngineAgent implements Agent, ExecutionSink {
 
   fill(slot: number, qty_lots: number, price_ticks: number): void {
     const slab = this.state.slab;
+    // A reduce-only order never grows a position, whatever happened to the position since it
+    // was placed (other fills, other orders): it fills at most what is left of the position
+    // on its side and is canceled when nothing is. (The venue has counted the touch liquidity
+    // as used either way; the lot it loses for this tick is the conservative error.)
+    if ((slab.exec_inst[slot] & ExecInst.REDUCE_ONLY) !== 0) {
+      const book = this.state.book;
+      const position = book.position_lots[book.cell(slab.account[slot], slab.symbol[slot])];
+      const reducible = slab.side[slot] === Side.BUY ? -position : position;
+      if (!(reducible > 0)) {
+        this.closeOrder(slot, EventType.CANCELED, OrderStatus.CANCELED, ExecReason.REDUCE_ONLY_NO_POSITION);
+        return;
+      }
+      if (qty_lots > reducible) qty_lots = reducible;
+    }
     const filled = slab.filled_qty_lots[slot] + qty_lots;
     const e = this.beginEvent(EventType.FILL, slab.order_id[slot]);
     this.writeOrderFields(e, slot);
@@ -722,6 +812,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     ev.u8[e + EV_TIME_IN_FORCE] = slab.time_in_force[slot];
     ev.u8[e + EV_STATUS] = slab.status[slot];
     ev.u8[e + EV_TRIGGERED] = slab.triggered[slot];
+    ev.u8[e + EV_EXEC_INST] = slab.exec_inst[slot];
     ev.u8[e + EV_CL_ORD_ID_LENGTH] = slab.copyClientOrderId(slot, ev.u8, e + EV_CL_ORD_ID);
   }
 

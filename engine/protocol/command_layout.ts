@@ -16,7 +16,8 @@
  *  65  side                u8    Side
  *  66  order_type          u8    OrderType
  *  67  time_in_force       u8    TimeInForce
- *  68  flag                u8    command-specific flag (engage/release, limits bank, TIF mask)
+ *  68  flag                u8    command-specific flag (engage/release, limits bank, TIF mask;
+ *                                NEW_ORDER and CHECK: the ExecInst bits)
  *  69  cl_ord_id_length    u8    bytes used in cl_ord_id
  *  70  cl_ord_id           40 B  client order id, printable ASCII
  *  112 sent_at_us          f64   when the edge wrote the command, epoch microseconds: the

@@ -29,6 +29,8 @@ export interface OrderTerms {
   readonly session_id: number;
   /** Printable ASCII, 1..40 characters. */
   readonly client_order_id: string;
+  /** ExecInst bits (post-only, reduce-only); absent: none. */
+  readonly exec_inst?: number;
 }
 
 export interface ReplaceTerms {
@@ -113,6 +115,15 @@ export class CommandWriter {
     return true;
   }
 
+  /** account -1 = the global trading state; `trading_state` a TradingState. */
+  tradingState(request_id: number, account: number, trading_state: number): boolean {
+    const off = this.begin(CommandType.TRADING_STATE, request_id);
+    if (off < 0) return false;
+    this.producer.ring.i32[(off + CMD_ACCOUNT) >> 2] = account;
+    this.producer.ring.u8[off + CMD_FLAG] = trading_state;
+    return true;
+  }
+
   symbolHalt(request_id: number, symbol: number, halt: boolean): boolean {
     const off = this.begin(CommandType.SYMBOL_HALT, request_id);
     if (off < 0) return false;
@@ -165,6 +176,7 @@ export class CommandWriter {
     r.u8[off + CMD_SIDE] = t.side;
     r.u8[off + CMD_ORDER_TYPE] = t.order_type;
     r.u8[off + CMD_TIME_IN_FORCE] = t.time_in_force;
+    r.u8[off + CMD_FLAG] = t.exec_inst ?? 0;
     this.writeClientOrderId(off, t.client_order_id);
     return true;
   }

@@ -24,11 +24,12 @@ export const FNV_OFFSET = 0x811c9dc5;
 
 export function newOrderContentHash(
   symbol: number, side: number, order_type: number, time_in_force: number,
-  qty_lots: number, price_ticks: number, stop_price_ticks: number, expire_at_ms: number,
+  qty_lots: number, price_ticks: number, stop_price_ticks: number, expire_at_ms: number, exec_inst: number,
 ): number {
   let h = mixWord(FNV_OFFSET, 1);
   h = mixWord(h, symbol);
-  h = mixWord(h, side | (order_type << 8) | (time_in_force << 16));
+  // exec_inst in the top byte: 0 (no instruction) hashes as before it existed.
+  h = mixWord(h, side | (order_type << 8) | (time_in_force << 16) | (exec_inst << 24));
   h = mixNumber(h, qty_lots);
   h = mixNumber(h, price_ticks);
   h = mixNumber(h, stop_price_ticks);

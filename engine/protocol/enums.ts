@@ -45,6 +45,8 @@ export const EventType = {
   LIMITS_SWAPPED: 10,
   /** The engine's state hash at this sequence, for snapshot verification. */
   STATE_HASH: 11,
+  /** An account's (or, account -1, the global) trading state changed; the state is in flag. */
+  TRADING_STATE: 12,
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
@@ -64,8 +66,19 @@ export const CommandType = {
   STATE_HASH: 9,
   /** Read an account's current use of its limits (open orders, exposure, rate tokens); changes nothing. */
   ACCOUNT_STATUS: 10,
+  /** Set an account's (account -1: the global) trading state (flag: TradingState). */
+  TRADING_STATE: 11,
 } as const;
 export type CommandType = (typeof CommandType)[keyof typeof CommandType];
+
+/**
+ * What an account may do, set by an operator per account and globally; the stricter of the
+ * two applies. ACTIVE: anything. REDUCING: only reduce-only orders (new risk refused
+ * TRADING_REDUCING). HALTED: only cancels (new orders and replaces refused TRADING_HALTED).
+ * Ordered by strictness, so the larger number wins.
+ */
+export const TradingState = { ACTIVE: 1, REDUCING: 2, HALTED: 3 } as const;
+export type TradingState = (typeof TradingState)[keyof typeof TradingState];
 
 export const RiskLevel = { LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 } as const;
 export type RiskLevel = (typeof RiskLevel)[keyof typeof RiskLevel];
@@ -80,8 +93,19 @@ export const ExecReason = {
   FOK_NOT_FILLABLE: 5,
   TIME_IN_FORCE_EXPIRED: 6,
   SYMBOL_HALTED: 7,
+  /** A reduce-only order canceled at a fill because the position it was to reduce is gone. */
+  REDUCE_ONLY_NO_POSITION: 8,
 } as const;
 export type ExecReason = (typeof ExecReason)[keyof typeof ExecReason];
+
+/**
+ * Order instructions, a bit set carried on the order (FIX ExecInst, tag 18). Zero: none.
+ * POST_ONLY ('6', participate don't initiate): refused rather than take liquidity on
+ * arrival. REDUCE_ONLY ('E', do not increase): may only reduce the account's position.
+ */
+export const ExecInst = { POST_ONLY: 1 << 0, REDUCE_ONLY: 1 << 1 } as const;
+export type ExecInst = (typeof ExecInst)[keyof typeof ExecInst];
+export const EXEC_INST_MASK = ExecInst.POST_ONLY | ExecInst.REDUCE_ONLY;
 
 /** Bits of a dry-run check's warnings: limits the order would bring close to their cap. */
 export const RiskWarning = {

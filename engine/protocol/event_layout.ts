@@ -37,7 +37,9 @@
  *  137 flag                u8    admin events: 1 engaged, 0 released
  *  138 cl_ord_id_length    u8
  *  139 cl_ord_id           40 B
- *  179 (padding to 192)
+ *  179 exec_inst           u8    order events: ExecInst bits (post-only, reduce-only); 0 in
+ *                                records written before it existed, which is what they meant
+ *  180 (padding to 192)
  * ```
  */
 import { LayoutBuilder } from '../layout/layout_builder.js';
@@ -75,9 +77,11 @@ export const EV_TRIGGERED = b.u8('triggered');
 export const EV_FLAG = b.u8('flag');
 export const EV_CL_ORD_ID_LENGTH = b.u8('cl_ord_id_length');
 export const EV_CL_ORD_ID = b.bytes('cl_ord_id', CLIENT_ORDER_ID_MAX_BYTES);
+// Taken from the padding: older journals read 0 here (no instruction), so the version stays.
+export const EV_EXEC_INST = b.u8('exec_inst');
 export const EVENT_SLOT_BYTES = b.finish(192);
 export const eventLayoutFields = b.describe();
 
-if (EV_ACCOUNT !== 112 || EV_REJECT_CODE !== 128 || EV_TYPE !== 130 || EV_CL_ORD_ID !== 139) {
+if (EV_ACCOUNT !== 112 || EV_REJECT_CODE !== 128 || EV_TYPE !== 130 || EV_CL_ORD_ID !== 139 || EV_EXEC_INST !== 179) {
   throw new Error('event layout moved: bump EVENT_LAYOUT_VERSION and update the diagram');
 }

@@ -6,7 +6,7 @@ import {
   EV_ACCOUNT, EV_ARG, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_CONTENT_HASH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS,
   EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE,
   EV_ORIG_ORDER_ID, EV_PRICE_TICKS, EV_QTY_LOTS, EV_REASON, EV_REF_PRICE_TICKS, EV_REJECT_CODE, EV_SEQ,
-  EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS, EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE,
+  EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS, EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE, EV_EXEC_INST,
 } from './event_layout.js';
 import {
   RP_AMOUNT, RP_ARG, RP_CODE, RP_COMMAND_TYPE, RP_ENGINE_IN_US, RP_ENGINE_OUT_US, RP_FLAG, RP_LAST_SEQ, RP_ORDER_ID, RP_REQUEST_ID, RP_RISK_LEVEL, RP_WARNINGS,
@@ -30,6 +30,8 @@ export interface EventRecord {
   reject_code: number;
   triggered: number;
   flag: number;
+  /** ExecInst bits (post-only, reduce-only). */
+  exec_inst: number;
   qty_lots: number;
   price_ticks: number;
   stop_price_ticks: number;
@@ -65,6 +67,7 @@ export function decodeEvent(v: SlotViews, base: number): EventRecord {
     reject_code: v.u16[(base + EV_REJECT_CODE) >> 1],
     triggered: v.u8[base + EV_TRIGGERED],
     flag: v.u8[base + EV_FLAG],
+    exec_inst: v.u8[base + EV_EXEC_INST],
     qty_lots: v.f64[(base + EV_QTY_LOTS) >> 3],
     price_ticks: v.f64[(base + EV_PRICE_TICKS) >> 3],
     stop_price_ticks: v.f64[(base + EV_STOP_PRICE_TICKS) >> 3],

@@ -45,6 +45,7 @@ export const RejectCode = {
   UNKNOWN_ROUTE: 120,
   UNKNOWN_ACCOUNT: 121,
   UNKNOWN_FIELD: 122,
+  POST_ONLY_NOT_ALLOWED: 123,
 
   MISSING_API_KEY: 200,
   UNKNOWN_API_KEY: 201,
@@ -76,6 +77,10 @@ export const RejectCode = {
   NO_REFERENCE_PRICE: 412,
   STALE_MARK: 413,
   STALE_PNL: 414,
+  POST_ONLY_WOULD_TAKE: 415,
+  REDUCE_ONLY_WOULD_INCREASE: 416,
+  TRADING_HALTED: 417,
+  TRADING_REDUCING: 418,
 
   VENUE_REJECTED: 500,
 
@@ -125,6 +130,7 @@ const info: Record<RejectCodeName, [http_status: number, reason: string]> = {
   UNKNOWN_ROUTE: [404, 'no such route'],
   UNKNOWN_ACCOUNT: [404, 'no such account'],
   UNKNOWN_FIELD: [400, 'the request carries a field this API does not know; nothing was done (a field is never ignored)'],
+  POST_ONLY_NOT_ALLOWED: [400, 'post_only is only allowed on LIMIT orders with time_in_force DAY, GTC or GTD'],
 
   MISSING_API_KEY: [401, 'the x-api-key header is required'],
   UNKNOWN_API_KEY: [401, 'the API key is not known'],
@@ -147,7 +153,7 @@ const info: Record<RejectCodeName, [http_status: number, reason: string]> = {
   POSITION_LIMIT: [422, 'the position, counting open orders, would exceed the account\'s limit for this symbol'],
   CREDIT_LIMIT: [422, 'gross exposure would exceed the account\'s credit limit'],
   MAX_OPEN_ORDERS: [422, 'the account already has its maximum number of open orders'],
-  THROTTLED: [429, 'the account is sending messages faster than its rate limit'],
+  THROTTLED: [429, 'the account is sending new orders or replaces faster than its rate limit (each has its own; cancels are never throttled)'],
   DAILY_LOSS_LIMIT: [422, 'the account has reached its daily loss limit'],
   SYMBOL_HALTED: [422, 'trading in this symbol is halted'],
   SELF_TRADE: [422, 'the order would cross a resting order of the same account'],
@@ -156,6 +162,10 @@ const info: Record<RejectCodeName, [http_status: number, reason: string]> = {
   NO_REFERENCE_PRICE: [422, 'there is no market price for this symbol yet'],
   STALE_MARK: [422, 'the symbol\'s market price is older than the OMS allows (OMS_MAX_MARK_AGE_MS); the market-data feed is behind'],
   STALE_PNL: [422, 'the account\'s PnL figure is older than the OMS allows (OMS_MAX_PNL_AGE_MS); the daily loss cannot be checked'],
+  POST_ONLY_WOULD_TAKE: [422, 'the post-only order would take liquidity on arrival (its price reaches the other side\'s touch); nothing was placed'],
+  REDUCE_ONLY_WOULD_INCREASE: [422, 'the reduce-only order would open or grow a position: nothing is left to reduce on that side (the position less the account\'s other open reduce-only orders)'],
+  TRADING_HALTED: [422, 'trading is HALTED for this account or globally: only cancels are accepted'],
+  TRADING_REDUCING: [422, 'trading is REDUCING for this account or globally: only reduce-only orders are accepted'],
 
   VENUE_REJECTED: [422, 'the venue refused the order'],
 

@@ -8,9 +8,17 @@ export interface AccountLimitsSpec {
   /** Gross exposure cap: open order notional plus |position| at mark, in quote units. */
   readonly credit_limit: string;
   readonly max_open_orders: number;
-  /** Token bucket: sustained new orders and replaces per second, and the burst allowed. */
+  /** Token bucket for new orders (and dry-run checks): sustained orders per second, and the burst allowed. */
   readonly rate_per_sec: number;
   readonly burst: number;
+  /**
+   * A second token bucket, for modifications (replaces and cancels), so a client that has
+   * used up its new-order rate can still move and pull its orders. Absent: the same
+   * numbers as rate_per_sec and burst (a bucket of its own all the same). A cancel takes a
+   * token when there is one but is never refused (see PreTradeRisk.countCancel).
+   */
+  readonly modify_rate_per_sec?: number;
+  readonly modify_burst?: number;
   /** New orders are refused once the day's PnL is at or below minus this amount (quote units). */
   readonly daily_loss_limit: string;
   /** Absolute position cap per symbol in base units, counting open orders as exposure. */

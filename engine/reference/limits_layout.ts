@@ -17,6 +17,8 @@
  *      [A]                 burst                       per account
  *      [A]                 daily_loss_limit_micros     per account
  *      [A*S]               max_position_lots           per account and symbol (index a*S+s)
+ *      [A]                 modify_rate_per_sec         per account (replaces and cancels)
+ *      [A]                 modify_burst                per account
  * ```
  */
 
@@ -37,6 +39,8 @@ export interface LimitsOffsets {
   readonly burst: number;
   readonly daily_loss_limit_micros: number;
   readonly max_position_lots: number;
+  readonly modify_rate_per_sec: number;
+  readonly modify_burst: number;
   readonly total_f64: number;
 }
 
@@ -61,6 +65,9 @@ export function limitsOffsets({ accounts, symbols }: LimitsGeometry): LimitsOffs
     burst: take(accounts),
     daily_loss_limit_micros: take(accounts),
     max_position_lots: take(accounts * symbols),
+    // Appended, not put beside rate_per_sec: the offsets above stay where they were.
+    modify_rate_per_sec: take(accounts),
+    modify_burst: take(accounts),
     total_f64: 0,
   };
   offsets.total_f64 = at;

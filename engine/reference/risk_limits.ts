@@ -21,6 +21,8 @@ export class RiskLimits {
   readonly burst: Float64Array;
   readonly daily_loss_limit_micros: Float64Array;
   readonly max_position_lots: Float64Array;
+  readonly modify_rate_per_sec: Float64Array;
+  readonly modify_burst: Float64Array;
   private readonly header: Float64Array;
   private readonly dims: Int32Array;
 
@@ -50,6 +52,8 @@ export class RiskLimits {
     this.burst = view(o.burst, this.accounts);
     this.daily_loss_limit_micros = view(o.daily_loss_limit_micros, this.accounts);
     this.max_position_lots = view(o.max_position_lots, this.accounts * this.symbols);
+    this.modify_rate_per_sec = view(o.modify_rate_per_sec, this.accounts);
+    this.modify_burst = view(o.modify_burst, this.accounts);
   }
 
   get version(): number {
@@ -100,6 +104,8 @@ export function buildRiskLimits(
     bank.max_open_orders[a] = positiveInteger(spec.max_open_orders, `${base.name}.max_open_orders`);
     bank.rate_per_sec[a] = positiveInteger(spec.rate_per_sec, `${base.name}.rate_per_sec`);
     bank.burst[a] = positiveInteger(spec.burst, `${base.name}.burst`);
+    bank.modify_rate_per_sec[a] = positiveInteger(spec.modify_rate_per_sec ?? spec.rate_per_sec, `${base.name}.modify_rate_per_sec`);
+    bank.modify_burst[a] = positiveInteger(spec.modify_burst ?? spec.burst, `${base.name}.modify_burst`);
     bank.daily_loss_limit_micros[a] = unitsOf(spec.daily_loss_limit, MICRO, `${base.name}.daily_loss_limit`);
     for (const instrument of instruments.instruments) {
       const text = spec.position_limits[instrument.spec.symbol] ?? spec.default_position_limit;

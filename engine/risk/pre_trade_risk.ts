@@ -4,10 +4,11 @@
  * mark cache and the shared PnL table. Returns a RejectCode (0 = pass); a failed check
  * stops at the first rule it breaks, in this order:
  *
- *   kill switch (global, account) -> halted symbol -> message-rate throttle ->
- *   max order quantity -> reference price present -> mark fresh -> price collar ->
- *   max order notional -> max open orders -> position limit (open orders count) ->
- *   credit (gross exposure) -> PnL fresh -> daily loss -> self-trade prevention
+ *   kill switch (global, account) -> trading state (the stricter of global and account:
+ *   HALTED refuses everything, REDUCING all but reduce-only orders) -> halted symbol ->
+ *   message-rate throttle -> max order quantity -> reference price present -> mark fresh ->
+ *   price collar -> max order notional -> max open orders -> position limit (open orders
+ *   count) -> credit (gross exposure) -> PnL fresh -> daily loss -> self-trade prevention
  *
  * Every order needs its symbol's mark (the collar for priced orders, the touch for market
  * ones), and every order needs its account's PnL while there is a PnL table (the daily
@@ -15,10 +16,23 @@
  * `book.now_ms`, which it already keeps) refuses the order STALE_MARK / STALE_PNL rather
  * than checking it against old numbers: two subtractions of doubles already in arrays.
  *
+ * The throttle has two buckets per account: new orders (and dry runs) take from the
+ * new-order bucket, replaces from the modification bucket, so an account over its
+ * new-order rate can still move its orders. A cancel is never checked here and never
+ * refused: it takes a modification token when there is one (countCancel), so a cancel
+ * storm slows the account's replaces but can never keep it from pulling an order.
+ *
+ * A reduce-only order (ExecInst.REDUCE_ONLY; the engine has already checked and trimmed it
+ * to what the position allows) adds no risk, so the limits that guard new risk do not
+ * apply to it: max order notional, max open orders, the position limit, credit (gross
+ * exposure) and the daily loss with its PnL freshness. Everything else does: the kill
+ * switches, a halt, the throttle, max order quantity (a fat-finger guard), the reference
+ * price and its freshness, the price collar, and self-trade prevention.
+ *
  * A dry run computes every rule's utilisation (the highest, in basis points, and a
  * warning bit for each rule at 80% or more) and takes no throttle token.
  */
-import { OrderType, RiskLevel, RiskWarning, Side } from '../protocol/enums.js';
+import { OrderType, RiskLevel, RiskWarning, Side, TradingState } from '../protocol/enums.js';
 import { RejectCode } from '../protocol/reject_codes.js';
 import { PNL_FIELD_COUNT, PnlField } from '../reference/pnl_table.js';
 import { RiskLimits } from '../reference/risk_limits.js';
@@ -68,12 +82,15 @@ export class PreTradeRisk {
   /**
    * @param qty_lots      order quantity (for a replace, the new total)
    * @param leaves_lots   quantity that would be open after acceptance (qty minus what is filled)
-   * @param replacing_slot the order a replace supersedes, whose exposure is set aside; -1 for new orders
+   * @param replacing_slot the order a replace supersedes, whose exposure is set aside (and the
+   *   throttle token comes from the modification bucket); -1 for new orders and dry runs
+   * @param reduce_only   a reduce-only order, already sized to the position: exempt from the
+   *   limits on new risk (see the file comment)
    */
   check(
     account: number, symbol: number, side: number, order_type: number,
     qty_lots: number, leaves_lots: number, price_ticks: number, stop_price_ticks: number,
-    replacing_slot: number, dry_run: boolean,
+    replacing_slot: number, dry_run: boolean, reduce_only: boolean,
   ): number {
     const state = this.state;
     const book = state.book;
@@ -84,16 +101,26 @@ export class PreTradeRisk {
 
     if (state.global_kill !== 0) return RejectCode.KILL_SWITCH_GLOBAL;
     if (book.kill_switch[account] !== 0) return RejectCode.KILL_SWITCH_ACCOUNT;
+    const account_trading = book.trading_state[account];
+    const trading = state.global_trading_state > account_trading ? state.global_trading_state : account_trading;
+    if (trading !== TradingState.ACTIVE) {
+      if (trading === TradingState.HALTED) return RejectCode.TRADING_HALTED;
+      if (!reduce_only) return RejectCode.TRADING_REDUCING;
+    }
     if (state.halted[symbol] !== 0) return RejectCode.SYMBOL_HALTED;
 
-    const rate = limits.rate_per_sec[account];
-    const burst = limits.burst[account];
-    if (dry_run) {
-      const tokens = book.peekTokens(account, rate, burst);
-      if (tokens < 1) return RejectCode.THROTTLED;
-      this.note((burst - tokens + 1) / burst, RiskWarning.THROTTLE_NEAR_LIMIT);
-    } else if (!book.takeToken(account, rate, burst)) {
-      return RejectCode.THROTTLED;
+    if (replacing_slot >= 0) {
+      if (!book.takeModifyToken(account, limits.modify_rate_per_sec[account], limits.modify_burst[account])) return RejectCode.THROTTLED;
+    } else {
+      const rate = limits.rate_per_sec[account];
+      const burst = limits.burst[account];
+      if (dry_run) {
+        const tokens = book.peekTokens(account, rate, burst);
+        if (tokens < 1) return RejectCode.THROTTLED;
+        this.note((burst - tokens + 1) / burst, RiskWarning.THROTTLE_NEAR_LIMIT);
+      } else if (!book.takeToken(account, rate, burst)) {
+        return RejectCode.THROTTLED;
+      }
     }
 
     const max_qty = limits.max_order_qty_lots[symbol];
@@ -115,6 +142,11 @@ export class PreTradeRisk {
       const distance = Math.abs(stop_price_ticks - last);
       if (distance > collar_ticks) return RejectCode.PRICE_COLLAR;
       if (dry_run) this.note(distance / collar_ticks, RiskWarning.PRICE_FAR_FROM_MARK);
+    }
+
+    if (reduce_only) {
+      if (this.wouldSelfTrade(account, symbol, side, order_type, price_ticks)) return RejectCode.SELF_TRADE;
+      return RejectCode.OK;
     }
 
     const scale = state.notional_scale[symbol];
@@ -167,6 +199,29 @@ export class PreTradeRisk {
 
     if (this.wouldSelfTrade(account, symbol, side, order_type, price_ticks)) return RejectCode.SELF_TRADE;
     return RejectCode.OK;
+  }
+
+  /**
+   * A cancel's share of the modification budget: takes a token if one is there and never
+   * refuses (the answer is dropped on purpose). Pulling an order removes risk; a throttle
+   * that could keep an account from doing so would add it.
+   */
+  countCancel(account: number): void {
+    this.state.book.takeModifyToken(account, this.limits.modify_rate_per_sec[account], this.limits.modify_burst[account]);
+  }
+
+  /**
+   * Would a limit order at this price take liquidity on arrival, that is cross the touch
+   * on the other side (the simulated venue fills such an order at once)? With no touch
+   * there is nothing to take. For post-only orders (ExecInst.POST_ONLY).
+   */
+  wouldTake(symbol: number, side: number, price_ticks: number): boolean {
+    if (side === Side.BUY) {
+      const ask = this.marks.ask_ticks[symbol];
+      return ask > 0 && price_ticks >= ask;
+    }
+    const bid = this.marks.bid_ticks[symbol];
+    return bid > 0 && price_ticks <= bid;
   }
 
   /** Risk level for a dry run's outcome. */

@@ -8,12 +8,12 @@
  * expiry queue) are rebuilt from the open orders after recovery, not kept here.
  */
 import { isLegalTransition } from '../lifecycle/order_lifecycle.js';
-import { EventType, OrderStatus, OrderType, Side } from '../protocol/enums.js';
+import { EventType, ExecInst, OrderStatus, OrderType, Side, TradingState } from '../protocol/enums.js';
 import {
   EV_ACCOUNT, EV_ARG, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_CONTENT_HASH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS,
   EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE, EV_ORIG_ORDER_ID, EV_PRICE_TICKS,
   EV_QTY_LOTS, EV_REF_PRICE_TICKS, EV_SEQ, EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS, EV_SYMBOL,
-  EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TYPE,
+  EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TYPE, EV_EXEC_INST,
 } from '../protocol/event_layout.js';
 import { SlotViews } from '../protocol/slot_views.js';
 import { AccountBook } from './account_book.js';
@@ -46,6 +46,8 @@ export class EngineState implements IsOrderOpen {
   readonly book: AccountBook;
   readonly halted: Uint8Array;
   global_kill = 0;
+  /** TradingState for every account at once; the stricter of it and the account's applies. */
+  global_trading_state: number = TradingState.ACTIVE;
   last_seq = 0;
   next_order_id = 1;
   limits_version = 0;
@@ -112,6 +114,12 @@ export class EngineState implements IsOrderOpen {
         break;
       case EventType.STATE_HASH:
         break;
+      case EventType.TRADING_STATE: {
+        const account = v.i32[(base + EV_ACCOUNT) >> 2];
+        if (account < 0) this.global_trading_state = v.u8[base + EV_FLAG];
+        else this.book.trading_state[account] = v.u8[base + EV_FLAG];
+        break;
+      }
       default:
         throw new StateCorruptionError(`unknown event type ${type} at sequence ${seq}`);
     }
@@ -131,11 +139,13 @@ export class EngineState implements IsOrderOpen {
   }
 
   /** Snapshot restore: the counters as they were after the snapshot's last event. */
-  restoreCounters(last_seq: number, next_order_id: number, limits_version: number, global_kill: number): void {
+  restoreCounters(last_seq: number, next_order_id: number, limits_version: number, global_kill: number,
+    global_trading_state: number = TradingState.ACTIVE): void {
     this.last_seq = last_seq;
     this.next_order_id = next_order_id;
     this.limits_version = limits_version;
     this.global_kill = global_kill;
+    this.global_trading_state = global_trading_state;
   }
 
   /**
@@ -162,6 +172,7 @@ export class EngineState implements IsOrderOpen {
     slab.time_in_force[slot] = v.u8[base + EV_TIME_IN_FORCE];
     slab.status[slot] = status;
     slab.triggered[slot] = v.u8[base + EV_TRIGGERED];
+    slab.exec_inst[slot] = v.u8[base + EV_EXEC_INST];
     slab.qty_lots[slot] = v.f64[(base + EV_QTY_LOTS) >> 3];
     slab.price_ticks[slot] = v.f64[(base + EV_PRICE_TICKS) >> 3];
     slab.stop_price_ticks[slot] = v.f64[(base + EV_STOP_PRICE_TICKS) >> 3];
@@ -187,11 +198,14 @@ export class EngineState implements IsOrderOpen {
     const symbol = slab.symbol[slot];
     const book = this.book;
     const cell = account * book.symbols + symbol;
+    const reduce_only = (slab.exec_inst[slot] & ExecInst.REDUCE_ONLY) !== 0;
     if (slab.side[slot] === Side.BUY) {
       book.open_buy_lots[cell] -= fill_lots;
+      if (reduce_only) book.reduce_only_buy_lots[cell] -= fill_lots;
       book.addPosition(account, symbol, fill_lots);
     } else {
       book.open_sell_lots[cell] -= fill_lots;
+      if (reduce_only) book.reduce_only_sell_lots[cell] -= fill_lots;
       book.addPosition(account, symbol, -fill_lots);
     }
     book.open_notional_micros[account] -= fill_lots * slab.ref_price_ticks[slot] * this.notional_scale[symbol];
@@ -247,6 +261,10 @@ export class EngineState implements IsOrderOpen {
     book.open_notional_micros[account] += leaves * slab.ref_price_ticks[slot] * this.notional_scale[symbol];
     if (slab.side[slot] === Side.BUY) book.open_buy_lots[cell] += leaves;
     else book.open_sell_lots[cell] += leaves;
+    if ((slab.exec_inst[slot] & ExecInst.REDUCE_ONLY) !== 0) {
+      if (slab.side[slot] === Side.BUY) book.reduce_only_buy_lots[cell] += leaves;
+      else book.reduce_only_sell_lots[cell] += leaves;
+    }
     if (this.isResting(slot)) book.addResting(cell, slot, slab.side[slot] === Side.BUY, this.stpPrice(slot));
   }
 
@@ -260,6 +278,10 @@ export class EngineState implements IsOrderOpen {
     book.open_notional_micros[account] -= leaves * slab.ref_price_ticks[slot] * this.notional_scale[symbol];
     if (slab.side[slot] === Side.BUY) book.open_buy_lots[cell] -= leaves;
     else book.open_sell_lots[cell] -= leaves;
+    if ((slab.exec_inst[slot] & ExecInst.REDUCE_ONLY) !== 0) {
+      if (slab.side[slot] === Side.BUY) book.reduce_only_buy_lots[cell] -= leaves;
+      else book.reduce_only_sell_lots[cell] -= leaves;
+    }
     if (this.isResting(slot)) book.removeResting(cell, slot, slab.side[slot] === Side.BUY);
   }
 

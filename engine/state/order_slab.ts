@@ -32,6 +32,8 @@ export class OrderSlab {
   readonly time_in_force: Uint8Array;
   readonly status: Uint8Array;
   readonly triggered: Uint8Array;
+  /** ExecInst bits (post-only, reduce-only). */
+  readonly exec_inst: Uint8Array;
   readonly cl_ord_id_length: Uint8Array;
   readonly cl_ord_id: Uint8Array;
   /** Head of each account's list of open orders (slot, or -1). */
@@ -63,6 +65,7 @@ export class OrderSlab {
     this.time_in_force = new Uint8Array(capacity);
     this.status = new Uint8Array(capacity);
     this.triggered = new Uint8Array(capacity);
+    this.exec_inst = new Uint8Array(capacity);
     this.cl_ord_id_length = new Uint8Array(capacity);
     this.cl_ord_id = new Uint8Array(capacity * CLIENT_ORDER_ID_MAX_BYTES);
     this.account_head = new Int32Array(accounts).fill(NONE);

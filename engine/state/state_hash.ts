@@ -1,6 +1,6 @@
 /**
  * A hash of everything replay must reproduce: open orders, positions, open exposure,
- * idempotency entries, kill switches, halts and the sequence counters. Open orders are
+ * idempotency entries, kill switches, trading states, halts and the sequence counters. Open orders are
  * combined with order-independent sums of per-order hashes, so the hash does not depend
  * on which slab slot an order happens to occupy (a snapshot restore and a full replay may
  * lay the slab out differently); the idempotency window contributes the running sum the
@@ -11,6 +11,7 @@
  */
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../protocol/command_layout.js';
 import { FNV_OFFSET, mixNumber } from '../protocol/content_hash.js';
+import { TradingState } from '../protocol/enums.js';
 import { EngineState } from './engine_state.js';
 
 export function stateHash(state: EngineState): number {
@@ -24,7 +25,8 @@ export function stateHash(state: EngineState): number {
       h = mixNumber(h, account);
       h = mixNumber(h, slab.symbol[slot]);
       h = mixNumber(h, slab.side[slot] | (slab.order_type[slot] << 8) | (slab.time_in_force[slot] << 16) | (slab.status[slot] << 24));
-      h = mixNumber(h, slab.triggered[slot]);
+      // exec_inst above the triggered bit: an order without instructions hashes as before.
+      h = mixNumber(h, slab.triggered[slot] | (slab.exec_inst[slot] << 8));
       h = mixNumber(h, slab.qty_lots[slot]);
       h = mixNumber(h, slab.price_ticks[slot]);
       h = mixNumber(h, slab.stop_price_ticks[slot]);
@@ -59,9 +61,12 @@ export function stateHash(state: EngineState): number {
     h = mixNumber(h, book.open_orders[account]);
     h = mixNumber(h, book.open_notional_micros[account]);
     h = mixNumber(h, book.kill_switch[account]);
+    // Only a restriction is mixed in, so a state where every account is ACTIVE hashes as before trading states existed.
+    if (book.trading_state[account] !== TradingState.ACTIVE) h = mixNumber(h, 0x7500 + book.trading_state[account]);
   }
   for (let symbol = 0; symbol < state.halted.length; symbol++) h = mixNumber(h, state.halted[symbol]);
   h = mixNumber(h, state.global_kill);
+  if (state.global_trading_state !== TradingState.ACTIVE) h = mixNumber(h, 0x7600 + state.global_trading_state);
   h = mixNumber(h, state.last_seq);
   h = mixNumber(h, state.next_order_id);
   // 21 more bits from the order sum keep the result a 53-bit integer.

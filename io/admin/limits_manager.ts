@@ -97,6 +97,8 @@ export class LimitsManager {
         max_open_orders: bank.max_open_orders[index],
         rate_per_sec: bank.rate_per_sec[index],
         burst: bank.burst[index],
+        modify_rate_per_sec: bank.modify_rate_per_sec[index],
+        modify_burst: bank.modify_burst[index],
         daily_loss_limit: bank.daily_loss_limit_micros[index] / 1e6,
         position_limits: Object.fromEntries(this.instruments.instruments.map((i) => [
           i.spec.symbol, this.instruments.lotsToText(i.index, bank.max_position_lots[index * this.instruments.count + i.index]),

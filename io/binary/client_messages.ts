@@ -8,12 +8,12 @@
  * cross-field rules. Symbol lookup, tick and lot grids, expire-time-in-the-past, and
  * everything about sessions are the io layer's.
  */
-import { OrderType, Side, TimeInForce } from '../../engine/protocol/enums.js';
+import { ExecInst, OrderType, Side, TimeInForce } from '../../engine/protocol/enums.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
 import { ascii } from './ascii_schema.js';
 import { decimal, optionalDecimal } from './decimal_schema.js';
-import { boolean, enumU8 } from './enum_schemas.js';
+import { bitSetU8, boolean, enumU8 } from './enum_schemas.js';
 import { reserved } from './field_schema.js';
 import { TemplateId } from './header.js';
 import { u64 } from './integer_schemas.js';
@@ -61,7 +61,8 @@ const new_order_fields = {
   side: enumU8(Side, RejectCode.INVALID_SIDE),
   order_type: enumU8(OrderType, RejectCode.INVALID_ORDER_TYPE),
   time_in_force: enumU8(TimeInForce, RejectCode.INVALID_TIME_IN_FORCE),
-  reserved: reserved(1),
+  // Was reserved (zero) before order instructions: a client that predates them sends none.
+  exec_inst: bitSetU8({ POST_ONLY: ExecInst.POST_ONLY, REDUCE_ONLY: ExecInst.REDUCE_ONLY }, RejectCode.INVALID_FIELD_TYPE),
   expire_time_ms: u64({ min: 0, code: RejectCode.INVALID_EXPIRE_TIME, meaning: 'epoch milliseconds (0 = none)' }),
   quantity: decimal(quantity),
   price: optionalDecimal(price),

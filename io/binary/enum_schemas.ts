@@ -119,6 +119,51 @@ export class BooleanSchema extends FieldSchema<boolean> {
 
 export const boolean = new BooleanSchema();
 
+/**
+ * A u8 bit set: any combination of the given bits (0 = none), and no other bit, so a bit a
+ * later version defines is refused by this one rather than ignored.
+ */
+export class BitSetU8Schema extends FieldSchema<number, number | undefined> {
+  readonly byte_size = 1;
+  readonly alignment = 1;
+  readonly wire_type = 'u8 (bits)';
+  private readonly mask: number;
+
+  constructor(readonly bits: Readonly<Record<string, number>>, readonly code: RejectCode) {
+    super();
+    let mask = 0;
+    for (const bit of Object.values(bits)) {
+      if (!Number.isInteger(bit) || bit <= 0 || bit > 0x80 || (bit & (bit - 1)) !== 0) throw new Error(`${bit} is not a single bit of a u8`);
+      mask |= bit;
+    }
+    this.mask = mask;
+  }
+
+  override check(bytes: Uint8Array, at: number): number {
+    return (bytes[at] & ~this.mask) === 0 ? FIELD_OK : 1;
+  }
+
+  override fault(_kind: number, field: string): FieldFault {
+    const listed = Object.entries(this.bits).map(([name, v]) => `${v}=${name}`).join(', ');
+    return { code: this.code, reason: `${field} must be a sum of ${listed} (0 = none)` };
+  }
+
+  read(input: ISerialInput): number {
+    return input.readUint8();
+  }
+
+  /** Absent when encoding: no bit set (a sender that does not know the field sends 0). */
+  write(output: ISerialOutput, value: number | undefined): void {
+    const bits = value ?? 0;
+    if (!Number.isInteger(bits) || (bits & ~this.mask) !== 0 || bits < 0) throw new RangeError(`${bits} has a bit outside the set`);
+    output.writeUint8(bits);
+  }
+}
+
+export function bitSetU8(bits: Readonly<Record<string, number>>, code: RejectCode): BitSetU8Schema {
+  return new BitSetU8Schema(bits, code);
+}
+
 /** A u16 holding a code from the reject catalogue (OK = 0 allowed or not). */
 export class RejectCodeSchema extends FieldSchema<RejectCode> {
   readonly byte_size = 2;

@@ -6,11 +6,13 @@
 import { OrderType, TimeInForce } from '../../engine/protocol/enums.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import type { Decimal } from '../../engine/reference/decimal.js';
+import { disallowedExecInst } from '../../engine/protocol/exec_inst_rules.js';
 import type { FieldFault } from './field_schema.js';
 
 interface OrderTerms {
   readonly order_type: number;
   readonly time_in_force: number;
+  readonly exec_inst: number;
   readonly expire_time_ms: number;
   readonly price: Decimal | undefined;
   readonly stop_price: Decimal | undefined;
@@ -32,11 +34,13 @@ const STOP_REQUIRED = fault(RejectCode.STOP_PRICE_REQUIRED, 'stop and stop-limit
 const STOP_NOT_ALLOWED = fault(RejectCode.INVALID_PRICE, 'only stop and stop-limit orders carry a stop_price (send it absent)');
 const EXPIRE_REQUIRED = fault(RejectCode.INVALID_EXPIRE_TIME, 'GTD orders need expire_time_ms (epoch milliseconds)');
 const EXPIRE_NOT_ALLOWED = fault(RejectCode.INVALID_EXPIRE_TIME, 'only GTD orders carry expire_time_ms (send 0)');
+const POST_ONLY_NOT_ALLOWED = fault(RejectCode.POST_ONLY_NOT_ALLOWED, 'post-only (exec_inst 1) is only allowed on LIMIT orders with time_in_force DAY, GTC or GTD');
 const NOTHING_TO_AMEND = fault(RejectCode.NOTHING_TO_AMEND, 'a replace must change the quantity, the price or the stop price');
 
 /** Every fault the rules can give, for the test that pins PROTOCOL.md's code table. */
 export const ORDER_RULE_FAULTS: readonly FieldFault[] = [
-  PRICE_REQUIRED, PRICE_NOT_ALLOWED, STOP_REQUIRED, STOP_NOT_ALLOWED, EXPIRE_REQUIRED, EXPIRE_NOT_ALLOWED, NOTHING_TO_AMEND,
+  PRICE_REQUIRED, PRICE_NOT_ALLOWED, STOP_REQUIRED, STOP_NOT_ALLOWED, EXPIRE_REQUIRED, EXPIRE_NOT_ALLOWED, POST_ONLY_NOT_ALLOWED,
+  NOTHING_TO_AMEND,
 ];
 
 export function newOrderRule(m: OrderTerms): FieldFault | undefined {
@@ -50,6 +54,7 @@ export function newOrderRule(m: OrderTerms): FieldFault | undefined {
   const gtd = m.time_in_force === TimeInForce.GTD;
   if (gtd && m.expire_time_ms === 0) return EXPIRE_REQUIRED;
   if (!gtd && m.expire_time_ms !== 0) return EXPIRE_NOT_ALLOWED;
+  if (disallowedExecInst(m.exec_inst, type, m.time_in_force) !== 0) return POST_ONLY_NOT_ALLOWED;
   return undefined;
 }
 

@@ -3,9 +3,9 @@
  * `additionalProperties: false`), compiled once when the module that owns the body loads,
  * never per request.
  *
- * Why refuse rather than ignore: a client that sends `"post_only": true` or
- * `"reduce_only": true` to an API that does not know them would otherwise get an order that
- * is neither, and it would fill. An order entry API must not guess what a client meant, so
+ * Why refuse rather than ignore: a client that sends an instruction this API does not
+ * know (say `"iceberg_quantity": 1`, or `"post_only": true` before post-only existed) would
+ * otherwise get an order without it, and it would fill. An order entry API must not guess what a client meant, so
  * the first field it does not know refuses the whole request with UNKNOWN_FIELD, named.
  *
  * The check is one pass over the body's own keys with a Set lookup each: no array of keys

@@ -4,7 +4,7 @@
  * the double nearest the decimal, so 0.1 prints as 0.1); the average fill price is the
  * ratio of the fill notional to the filled quantity, rounded half-up to 8 decimals.
  */
-import { ExecReason, OrderStatus, OrderType, Side, TimeInForce, nameOf } from '../../engine/protocol/enums.js';
+import { ExecInst, ExecReason, OrderStatus, OrderType, Side, TimeInForce, nameOf } from '../../engine/protocol/enums.js';
 import { rejectInfo } from '../../engine/protocol/reject_codes.js';
 import { AccountTable } from '../../engine/reference/accounts.js';
 import { Decimal, unitsToNumber } from '../../engine/reference/decimal.js';
@@ -30,6 +30,8 @@ export interface OrderJson {
   last_fill_quantity: number | null;
   last_fill_price: number | null;
   triggered: boolean;
+  post_only: boolean;
+  reduce_only: boolean;
   expire_time: string | null;
   orig_order_id: string | null;
   replaced_by: string | null;
@@ -69,6 +71,8 @@ export class OrderRenderer {
       last_fill_quantity: r.last_fill_qty_lots > 0 ? lots(r.last_fill_qty_lots) : null,
       last_fill_price: r.last_fill_price_ticks > 0 ? ticks(r.last_fill_price_ticks) : null,
       triggered: r.triggered !== 0,
+      post_only: (r.exec_inst & ExecInst.POST_ONLY) !== 0,
+      reduce_only: (r.exec_inst & ExecInst.REDUCE_ONLY) !== 0,
       expire_time: r.expire_at_ms > 0 ? new Date(r.expire_at_ms).toISOString() : null,
       orig_order_id: r.orig_order_id > 0 ? String(r.orig_order_id) : null,
       replaced_by: r.replaced_by > 0 ? String(r.replaced_by) : null,

@@ -5,14 +5,17 @@
  *
  * Accepted shape (seed-compatible, FIX-minded):
  *   { account?, symbol, side: "buy"|"sell", quantity, price?, order_type? | type?,
- *     time_in_force?, client_order_id?, stop_price?, expire_time? }
+ *     time_in_force?, client_order_id?, stop_price?, expire_time?, post_only?, reduce_only? }
  * Numbers may be JSON numbers or decimal strings. order_type defaults to LIMIT when a
  * price is given and MARKET otherwise; time_in_force defaults to GTC. A market order's
- * price, if sent, is ignored (it does not cap the fill). Any other field is refused
+ * price, if sent, is ignored (it does not cap the fill). `post_only` (a boolean, default
+ * false) is allowed on LIMIT orders that may rest (exec_inst_rules.ts); `reduce_only` (a
+ * boolean, default false) on any order. Any other field is refused
  * (UNKNOWN_FIELD, closed_fields.ts): a field this API does not know is never ignored.
  */
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
-import { OrderType, TimeInForce } from '../../engine/protocol/enums.js';
+import { ExecInst, OrderType, TimeInForce } from '../../engine/protocol/enums.js';
+import { disallowedExecInst } from '../../engine/protocol/exec_inst_rules.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { decimalOf, toUnitsFast } from '../../engine/reference/decimal.js';
 import { InstrumentTable } from '../../engine/reference/instruments.js';
@@ -21,6 +24,7 @@ import { closedFields, unknownField } from './closed_fields.js';
 /** POST /orders and POST /check: every field either takes. */
 export const NEW_ORDER_FIELDS = closedFields('an order', [
   'account', 'symbol', 'side', 'quantity', 'price', 'order_type', 'type', 'time_in_force', 'client_order_id', 'stop_price', 'expire_time',
+  'post_only', 'reduce_only',
 ]);
 /** PATCH /orders/:id. */
 export const AMEND_FIELDS = closedFields('a replace', ['quantity', 'price', 'stop_price', 'client_order_id']);
@@ -39,6 +43,8 @@ export interface ValidatedOrder {
   readonly expire_at_ms: number;
   readonly client_order_id: string | null;
   readonly account_name: string | null;
+  /** ExecInst bits (post_only, reduce_only). */
+  readonly exec_inst: number;
 }
 
 export interface Refusal {
@@ -132,11 +138,21 @@ export function validateNewOrder(body: unknown, instruments: InstrumentTable): V
   const client_order_id = clientOrderId(o.client_order_id);
   if (!client_order_id.ok) return client_order_id;
 
+  const post_only = optionalBoolean(o, 'post_only');
+  if (!post_only.ok) return post_only;
+  const reduce_only = optionalBoolean(o, 'reduce_only');
+  if (!reduce_only.ok) return reduce_only;
+  const exec_inst = (post_only.value ? ExecInst.POST_ONLY : 0) | (reduce_only.value ? ExecInst.REDUCE_ONLY : 0);
+  if (disallowedExecInst(exec_inst, order_type, time_in_force) !== 0) {
+    return refuse(RejectCode.POST_ONLY_NOT_ALLOWED,
+      `post_only is only allowed on LIMIT orders with time_in_force DAY, GTC or GTD, not ${nameOf(OrderType, order_type)} ${nameOf(TimeInForce, time_in_force)}`);
+  }
+
   return {
     ok: true,
     value: {
       symbol, side: side.value, order_type, time_in_force, qty_lots: qty.value, price_ticks, stop_price_ticks, expire_at_ms,
-      client_order_id: client_order_id.value, account_name: account.value,
+      client_order_id: client_order_id.value, account_name: account.value, exec_inst,
     },
   };
 }
@@ -273,6 +289,13 @@ function enumField(value: unknown, table: Record<string, number>, field: string,
   const found = table[value.toUpperCase()];
   if (found === undefined) return refuse(invalid, `${field} must be one of ${Object.keys(table).join(', ')}, got ${JSON.stringify(value)}`);
   return { ok: true, value: found };
+}
+
+function optionalBoolean(o: Record<string, unknown>, field: string): Validation<boolean> {
+  const value = o[field];
+  if (value === undefined || value === null) return { ok: true, value: false };
+  if (typeof value !== 'boolean') return refuse(RejectCode.INVALID_FIELD_TYPE, `${field} must be true or false`);
+  return { ok: true, value };
 }
 
 function optionalString(o: Record<string, unknown>, field: string): Validation<string | null> {

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { replayJournal } from '../../services/journal/replay.js';
 import { OrderStore } from '../../services/read_model/order_store.js';
 import { readOrderStore } from '../../services/snapshot/order_store_codec.js';
+import { TradingState } from '../../engine/protocol/enums.js';
 import { AdminState } from '../admin/admin_state.js';
 import type { OmsConfig } from '../config/oms_config.js';
 import type { Recovery } from './recovery.js';
@@ -23,8 +24,10 @@ export function rebuildReadModel(config: OmsConfig, recovery: Recovery, log: Log
   const replay_started = performance.now();
   if (snapshot_file !== null) {
     readOrderStore(snapshot_file, store);
-    const meta = snapshot_file.meta.engine as { global_kill: number; limits_version: number };
-    admin.restore(meta.global_kill !== 0, snapshot_file.u8('engine.flags', 'kill_switch'), snapshot_file.u8('engine.flags', 'halted'), meta.limits_version);
+    const meta = snapshot_file.meta.engine as { global_kill: number; limits_version: number; global_trading_state?: number };
+    const trading_state = snapshot_file.hasColumn('engine.flags', 'trading_state') ? snapshot_file.u8('engine.flags', 'trading_state') : [];
+    admin.restore(meta.global_kill !== 0, snapshot_file.u8('engine.flags', 'kill_switch'), snapshot_file.u8('engine.flags', 'halted'), meta.limits_version,
+      meta.global_trading_state ?? TradingState.ACTIVE, trading_state);
   }
   replayJournal(recovery.journal_dir, plan.from_seq, plan.to_seq, (views, base) => {
     store.apply(views, base);

@@ -9,6 +9,7 @@ import { SharedRing } from '../../engine/ring/ring.js';
 import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
 import { readyReport, workersReport } from '../../services/health/health_report.js';
 import { createMetricsRegistry } from '../../services/health/metrics.js';
+import { registerTradingStateMetric } from '../admin/trading_state_metric.js';
 import { RequestLatency } from '../request_latency.js';
 import { registerIoMetrics } from './io_metrics.js';
 import type { SnapshotScheduler } from '../../services/snapshot/snapshot_scheduler.js';
@@ -65,6 +66,7 @@ export async function startServers(w: ServerWiring): Promise<FrontEnds> {
     rings: { commands: new SharedRing(buffers.commands), events: new SharedRing(buffers.events), replies: new SharedRing(buffers.replies) },
   });
   if (w.link.stage_timer !== null) metrics.registry.registerMetric(stageLatencyMetric(w.link.stage_timer));
+  registerTradingStateMetric(metrics.registry, w.read_model.admin, accounts);
   const context: IoContext = {
     config,
     instruments,

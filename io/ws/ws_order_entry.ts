@@ -49,7 +49,7 @@ export class WsOrderEntry {
       (w, request_id) => w.newOrder({
         request_id, account, symbol, side: m.side, order_type: m.order_type, time_in_force: m.time_in_force,
         qty_lots: qty, price_ticks: price, stop_price_ticks: stop, expire_at_ms, session_id: session.orderTag,
-        client_order_id: m.client_order_id,
+        client_order_id: m.client_order_id, exec_inst: m.exec_inst,
       }),
       (reply) => {
         this.answerNewOrder(session, m, reply);

@@ -17,7 +17,7 @@ import {
   EV_ACCOUNT, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS, EV_FILL_NOTIONAL,
   EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE, EV_ORIG_ORDER_ID, EV_PRICE_TICKS,
   EV_QTY_LOTS, EV_REASON, EV_REJECT_CODE, EV_SEQ, EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS,
-  EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE,
+  EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE, EV_EXEC_INST,
 } from '../../engine/protocol/event_layout.js';
 import { SlotViews } from '../../engine/protocol/slot_views.js';
 import { isPowerOfTwo } from '../../engine/layout/layout_builder.js';
@@ -36,6 +36,8 @@ export interface OrderRecord {
   status: number;
   reason: number;
   triggered: number;
+  /** ExecInst bits (post-only, reduce-only). */
+  exec_inst: number;
   reject_code: number;
   qty_lots: number;
   price_ticks: number;
@@ -59,7 +61,7 @@ const F64_FIELDS = [
   'fill_notional', 'last_fill_qty_lots', 'last_fill_price_ticks', 'expire_at_ms', 'created_us', 'updated_us', 'last_seq',
 ] as const;
 const I32_FIELDS = ['account', 'symbol', 'session_id'] as const;
-const U8_FIELDS = ['side', 'order_type', 'time_in_force', 'status', 'reason', 'triggered'] as const;
+const U8_FIELDS = ['side', 'order_type', 'time_in_force', 'status', 'reason', 'triggered', 'exec_inst'] as const;
 
 /**
  * Bytes one order takes in the store's preallocated columns. The operating system commits
@@ -304,6 +306,7 @@ export class OrderStore {
     u8.status[slot] = v.u8[base + EV_STATUS];
     u8.reason[slot] = v.u8[base + EV_REASON];
     u8.triggered[slot] = v.u8[base + EV_TRIGGERED];
+    u8.exec_inst[slot] = v.u8[base + EV_EXEC_INST];
     this.reject_code[slot] = v.u16[(base + EV_REJECT_CODE) >> 1];
     f64.qty_lots[slot] = v.f64[(base + EV_QTY_LOTS) >> 3];
     f64.price_ticks[slot] = v.f64[(base + EV_PRICE_TICKS) >> 3];
@@ -356,6 +359,7 @@ export class OrderStore {
       status: u8.status[slot],
       reason: u8.reason[slot],
       triggered: u8.triggered[slot],
+      exec_inst: u8.exec_inst[slot],
       reject_code: this.reject_code[slot],
       qty_lots: f64.qty_lots[slot],
       price_ticks: f64.price_ticks[slot],
@@ -393,6 +397,7 @@ function copyStateInto(record: OrderRecord, v: SlotViews, base: number): void {
   record.status = v.u8[base + EV_STATUS];
   record.reason = v.u8[base + EV_REASON];
   record.triggered = v.u8[base + EV_TRIGGERED];
+  record.exec_inst = v.u8[base + EV_EXEC_INST];
   record.reject_code = v.u16[(base + EV_REJECT_CODE) >> 1];
   record.qty_lots = v.f64[(base + EV_QTY_LOTS) >> 3];
   record.price_ticks = v.f64[(base + EV_PRICE_TICKS) >> 3];

@@ -177,6 +177,11 @@ export class ColumnarFile {
     return this.header.sections[section] !== undefined;
   }
 
+  /** For columns added after snapshots were first written: an older file lacks them. */
+  hasColumn(section: string, column: string): boolean {
+    return this.header.sections[section]?.columns.some((c) => c.name === column) ?? false;
+  }
+
   private section(name: string): SectionEntry {
     const section = this.header.sections[name];
     if (section === undefined) throw new SnapshotCorruptionError(`snapshot has no section ${name}`);

@@ -6,11 +6,11 @@
  * equal to the one that was saved.
  */
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
-import { EventType } from '../../engine/protocol/enums.js';
+import { EventType, TradingState } from '../../engine/protocol/enums.js';
 import {
   EV_ACCOUNT, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_CONTENT_HASH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS, EV_FILL_NOTIONAL,
   EV_ORDER_ID, EV_ORDER_TYPE, EV_PRICE_TICKS, EV_QTY_LOTS, EV_REF_PRICE_TICKS, EV_SESSION_ID, EV_SIDE, EV_STATUS,
-  EV_STOP_PRICE_TICKS, EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TYPE, EVENT_SLOT_BYTES,
+  EV_STOP_PRICE_TICKS, EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TYPE, EVENT_SLOT_BYTES, EV_EXEC_INST,
 } from '../../engine/protocol/event_layout.js';
 import { slotViewsOver } from '../../engine/protocol/slot_views.js';
 import { EngineCapacity, EngineState } from '../../engine/state/engine_state.js';
@@ -21,6 +21,8 @@ export interface EngineMeta {
   readonly next_order_id: number;
   readonly limits_version: number;
   readonly global_kill: number;
+  /** Absent in snapshots written before trading states: ACTIVE. */
+  readonly global_trading_state?: number;
   readonly capacity: EngineCapacity;
 }
 
@@ -30,6 +32,7 @@ export function engineMeta(state: EngineState): EngineMeta {
     next_order_id: state.next_order_id,
     limits_version: state.limits_version,
     global_kill: state.global_kill,
+    global_trading_state: state.global_trading_state,
     capacity: state.capacity,
   };
 }
@@ -66,6 +69,7 @@ export function writeEngineSections(writer: ColumnarWriter, state: EngineState):
     .add('time_in_force', 'u8', pick8(slab.time_in_force))
     .add('status', 'u8', pick8(slab.status))
     .add('triggered', 'u8', pick8(slab.triggered))
+    .add('exec_inst', 'u8', pick8(slab.exec_inst))
     .add('cl_ord_id_length', 'u8', pick8(slab.cl_ord_id_length))
     .add('cl_ord_id', 'u8', cl);
 
@@ -96,7 +100,8 @@ export function writeEngineSections(writer: ColumnarWriter, state: EngineState):
     .add('position_lots', 'f64', Float64Array.from(cells, (c) => book.position_lots[c]));
   writer.section('engine.flags', 1)
     .add('kill_switch', 'u8', Uint8Array.from(book.kill_switch))
-    .add('halted', 'u8', Uint8Array.from(state.halted));
+    .add('halted', 'u8', Uint8Array.from(state.halted))
+    .add('trading_state', 'u8', Uint8Array.from(book.trading_state));
 }
 
 /** Rebuilds an EngineState from a snapshot. The capacity may grow between runs, never shrink below use. */
@@ -127,6 +132,8 @@ export function readEngineState(file: ColumnarFile, capacity: EngineCapacity, no
     content_hash: file.i32(o, 'content_hash'), side: file.u8(o, 'side'), type: file.u8(o, 'order_type'),
     tif: file.u8(o, 'time_in_force'), status: file.u8(o, 'status'), triggered: file.u8(o, 'triggered'),
     cl_length: file.u8(o, 'cl_ord_id_length'), cl: file.u8(o, 'cl_ord_id'),
+    // Snapshots written before order instructions existed have no such column: none were set.
+    exec_inst: file.hasColumn(o, 'exec_inst') ? file.u8(o, 'exec_inst') : new Uint8Array(file.count(o)),
   };
   for (let i = 0; i < file.count(o); i++) {
     scratch.u8.fill(0);
@@ -148,6 +155,7 @@ export function readEngineState(file: ColumnarFile, capacity: EngineCapacity, no
     scratch.u8[EV_TIME_IN_FORCE] = columns.tif[i];
     scratch.u8[EV_STATUS] = columns.status[i];
     scratch.u8[EV_TRIGGERED] = columns.triggered[i];
+    scratch.u8[EV_EXEC_INST] = columns.exec_inst[i];
     scratch.u8[EV_CL_ORD_ID_LENGTH] = columns.cl_length[i];
     scratch.u8.set(columns.cl.subarray(i * CLIENT_ORDER_ID_MAX_BYTES, i * CLIENT_ORDER_ID_MAX_BYTES + columns.cl_length[i]), EV_CL_ORD_ID);
     state.restoreOpenOrder(scratch, 0);
@@ -161,6 +169,9 @@ export function readEngineState(file: ColumnarFile, capacity: EngineCapacity, no
   }
   state.book.kill_switch.set(file.u8('engine.flags', 'kill_switch'));
   state.halted.set(file.u8('engine.flags', 'halted'));
-  state.restoreCounters(meta.last_seq, meta.next_order_id, meta.limits_version, meta.global_kill);
+  // Snapshots written before trading states have no column: every account was ACTIVE (the default).
+  if (file.hasColumn('engine.flags', 'trading_state')) state.book.trading_state.set(file.u8('engine.flags', 'trading_state'));
+  state.restoreCounters(meta.last_seq, meta.next_order_id, meta.limits_version, meta.global_kill,
+    meta.global_trading_state ?? TradingState.ACTIVE);
   return state;
 }

@@ -7,6 +7,8 @@ const F64 = ['order_id', 'orig_order_id', 'replaced_by', 'qty_lots', 'price_tick
   'fill_notional', 'last_fill_qty_lots', 'last_fill_price_ticks', 'expire_at_ms', 'created_us', 'updated_us', 'last_seq'] as const;
 const I32 = ['account', 'symbol', 'session_id'] as const;
 const U8 = ['side', 'order_type', 'time_in_force', 'status', 'reason', 'triggered'] as const;
+/** Added after snapshots were first written: an older file lacks it (and its orders had none). */
+const EXEC_INST = 'exec_inst';
 const SECTION = 'orders';
 
 export function writeOrderStoreSection(writer: ColumnarWriter, store: OrderStore): void {
@@ -17,6 +19,7 @@ export function writeOrderStoreSection(writer: ColumnarWriter, store: OrderStore
   for (const field of F64) section.add(field, 'f64', Float64Array.from(records, (r) => r[field]));
   for (const field of I32) section.add(field, 'i32', Int32Array.from(records, (r) => r[field]));
   for (const field of U8) section.add(field, 'u8', Uint8Array.from(records, (r) => r[field]));
+  section.add(EXEC_INST, 'u8', Uint8Array.from(records, (r) => r.exec_inst));
   section.add('reject_code', 'u16', Uint16Array.from(records, (r) => r.reject_code));
   const cl = new Uint8Array(records.length * CLIENT_ORDER_ID_MAX_BYTES);
   records.forEach((r, i) => {
@@ -31,6 +34,7 @@ export function readOrderStore(file: ColumnarFile, store: OrderStore): void {
   const f64 = Object.fromEntries(F64.map((f) => [f, file.f64(SECTION, f)])) as Record<(typeof F64)[number], Float64Array>;
   const i32 = Object.fromEntries(I32.map((f) => [f, file.i32(SECTION, f)])) as Record<(typeof I32)[number], Int32Array>;
   const u8 = Object.fromEntries(U8.map((f) => [f, file.u8(SECTION, f)])) as Record<(typeof U8)[number], Uint8Array>;
+  const exec_inst = file.hasColumn(SECTION, EXEC_INST) ? file.u8(SECTION, EXEC_INST) : new Uint8Array(count);
   const reject = file.u16(SECTION, 'reject_code');
   const cl_length = file.u8(SECTION, 'cl_ord_id_length');
   const cl = file.u8(SECTION, 'cl_ord_id');
@@ -39,6 +43,7 @@ export function readOrderStore(file: ColumnarFile, store: OrderStore): void {
     for (const field of F64) record[field] = f64[field][i];
     for (const field of I32) record[field] = i32[field][i];
     for (const field of U8) record[field] = u8[field][i];
+    record.exec_inst = exec_inst[i];
     record.reject_code = reject[i];
     let id = '';
     for (let k = 0; k < cl_length[i]; k++) id += String.fromCharCode(cl[i * CLIENT_ORDER_ID_MAX_BYTES + k]);

@@ -22,6 +22,7 @@ t.test('an idle account has no open orders, no exposure and its whole burst of t
   t.equal(reply.warnings, 0, 'open orders');
   t.equal(reply.amount, 0, 'exposure');
   t.equal(reply.arg, DEMO_ACCOUNT_LIMITS.burst, 'tokens: the full burst');
+  t.equal(reply.order_id, DEMO_ACCOUNT_LIMITS.burst, 'modification tokens (in order_id): the full burst, which they default to');
   t.same(events, [], 'no event');
   t.end();
 });
@@ -35,6 +36,17 @@ t.test('resting orders count as open orders and as exposure at their price; each
   t.equal(reply.amount, 0.75 * 44000 * 1e6, 'no position yet: exposure is the open orders at their limit price, in micros');
   t.equal(reply.arg, DEMO_ACCOUNT_LIMITS.burst - 2, 'two tokens taken (the test clock does not move, so none refilled)');
   t.equal(h.accountStatus('bob').reply.warnings, 0, 'another account is unaffected');
+  t.end();
+});
+
+t.test('replaces and cancels take modification tokens, not new-order tokens', (t) => {
+  const h = withMarket();
+  const id = h.order({ qty: '0.5', price: '44000' }).reply.order_id;
+  const replaced = h.replace(id, { price: '44001' }).reply.order_id;
+  t.equal(h.cancel(replaced).reply.code, RejectCode.OK);
+  const { reply } = h.accountStatus('alice');
+  t.equal(reply.arg, DEMO_ACCOUNT_LIMITS.burst - 1, 'one new order, one new-order token');
+  t.equal(reply.order_id, DEMO_ACCOUNT_LIMITS.burst - 2, 'a replace and a cancel, two modification tokens');
   t.end();
 });
 

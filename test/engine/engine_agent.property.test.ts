@@ -1,12 +1,14 @@
 /**
- * Random command sequences through a real engine (orders of every type and TIF on two
- * symbols and two accounts, cancels, replaces, ticks, clock advances, kill switches,
- * halts, mass cancels, dry-run checks), with the engine's invariants checked after every
- * step and a full replay checked at the end of every run.
+ * Random command sequences through a real engine (orders of every type and TIF, some
+ * post-only or reduce-only, on two symbols and two accounts, cancels, replaces, ticks,
+ * clock advances, kill switches, trading states, halts, mass cancels, dry-run checks),
+ * with the engine's invariants checked after every step and a full replay checked at the
+ * end of every run. Post-only orders never fill on arrival; reduce-only fills never grow
+ * or flip a position; nothing is accepted while HALTED, only reduce-only while REDUCING.
  */
 import t from 'tap';
 import fc from 'fast-check';
-import { isFinalStatus, OrderStatus, OrderType, Side, TimeInForce, EventType } from '../../engine/protocol/enums.js';
+import { isFinalStatus, ExecInst, OrderStatus, OrderType, Side, TimeInForce, TradingState, EventType } from '../../engine/protocol/enums.js';
 import { EventRecord } from '../../engine/protocol/event_record.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { stateHash } from '../../engine/state/state_hash.js';
@@ -21,7 +23,7 @@ const STEP_TICKS = [100, 10];
 type Cmd =
   | { kind: 'order'; account: number; symbol: number; side: 'buy' | 'sell'; type: keyof typeof OrderType;
       tif: keyof typeof TimeInForce; qty_lots: number; price_steps: number; stop_steps: number; expire_ms: number;
-      session: number; id: number }
+      session: number; id: number; post_only: boolean; reduce_only: boolean }
   | { kind: 'cancel'; pick: number; account: number }
   | { kind: 'replace'; pick: number; account: number; qty_lots: number; price_steps: number; stop_steps: number; id: number }
   | { kind: 'tick'; symbol: number; move_steps: number; spread_steps: number; bid_lots: number; ask_lots: number; last: number }
@@ -31,6 +33,7 @@ type Cmd =
   | { kind: 'mass_cancel'; account: number; session: number; mask: number }
   | { kind: 'check'; account: number; symbol: number; side: 'buy' | 'sell'; qty_lots: number; price_steps: number }
   | { kind: 'state_hash' }
+  | { kind: 'trading_state'; account: number; state: keyof typeof TradingState }
   | { kind: 'swap_limits'; tight: boolean };
 
 const accountArb = fc.integer({ min: 0, max: 1 });
@@ -50,6 +53,8 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
     expire_ms: fc.integer({ min: -50, max: 4_000 }),
     session: fc.integer({ min: 0, max: 2 }),
     id: idArb,
+    post_only: fc.boolean(),
+    reduce_only: fc.boolean(),
   }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat(), account: accountArb }) },
   { weight: 3, arbitrary: fc.record({
@@ -79,6 +84,11 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('state_hash' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('swap_limits' as const), tight: fc.boolean() }) },
+  // ACTIVE twice as likely as each restriction, so restrictions do not stay on for most of a run.
+  { weight: 1, arbitrary: fc.record({
+    kind: fc.constant('trading_state' as const), account: fc.integer({ min: -1, max: 1 }),
+    state: fc.constantFrom('ACTIVE' as const, 'ACTIVE' as const, 'REDUCING' as const, 'HALTED' as const),
+  }) },
 );
 
 const LOOSE_LIMITS = {
@@ -114,7 +124,13 @@ class EventModel {
         if (!(e.last_fill_qty_lots > 0)) return `fill ${e.seq} of ${e.last_fill_qty_lots}`;
         const key = `${e.account}/${e.symbol}`;
         const signed = e.side === Side.BUY ? e.last_fill_qty_lots : -e.last_fill_qty_lots;
-        this.position.set(key, (this.position.get(key) ?? 0) + signed);
+        const before = this.position.get(key) ?? 0;
+        const after = before + signed;
+        // A reduce-only order never grows a position nor flips it.
+        if ((e.exec_inst & ExecInst.REDUCE_ONLY) !== 0 && (Math.abs(after) > Math.abs(before) || after * before < 0)) {
+          return `reduce-only order ${e.order_id} moved the position from ${before} to ${after} (event ${e.seq})`;
+        }
+        this.position.set(key, after);
       }
       if (e.type === EventType.REPLACED) {
         if (this.final.has(e.orig_order_id) || !this.last_status.has(e.orig_order_id)) {
@@ -229,6 +245,12 @@ function pickOrder(h: EngineHarness, pick: number, account: number, known_ids: r
   return known_ids.length === 0 ? 1 : known_ids[pick % known_ids.length];
 }
 
+/** A post-only order must never fill in the command that placed (or replaced) it. */
+function takenOnArrival(events: readonly EventRecord[], order_id: number): string | null {
+  const fill = events.find((e) => e.type === EventType.FILL && e.order_id === order_id);
+  return fill === undefined ? null : `post-only order ${order_id} filled on arrival (event ${fill.seq})`;
+}
+
 /** Runs one command; returns a violation found in the command's own answer, if any. */
 function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): string | null {
   const priceAt = (symbol: number, steps: number) => ticksText(mid[symbol] + steps * STEP_TICKS[symbol]);
@@ -239,15 +261,21 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
       const needs_price = cmd.type === 'LIMIT' || cmd.type === 'STOP_LIMIT';
       const needs_stop = cmd.type === 'STOP' || cmd.type === 'STOP_LIMIT';
       const needs_expiry = cmd.tif === 'DAY' || cmd.tif === 'GTD';
+      // The edge lets post-only through on resting LIMIT orders only (exec_inst_rules.ts).
+      const post_only = cmd.post_only && cmd.type === 'LIMIT' && cmd.tif !== 'IOC' && cmd.tif !== 'FOK';
+      const trading = Math.max(h.state.global_trading_state, h.state.book.trading_state[cmd.account]);
       const outcome = h.order({
         account: ACCOUNTS[cmd.account], symbol, side: cmd.side, type: cmd.type, tif: cmd.tif, qty: lotsText(cmd.qty_lots),
         price: needs_price ? priceAt(cmd.symbol, cmd.price_steps) : undefined,
         stop: needs_stop ? priceAt(cmd.symbol, cmd.stop_steps === 0 ? 1 : cmd.stop_steps) : undefined,
         expire_at_ms: needs_expiry ? h.clock.now_us / 1000 + cmd.expire_ms : 0,
-        session_id: cmd.session, id: clientId(cmd.id),
+        session_id: cmd.session, id: clientId(cmd.id), post_only, reduce_only: cmd.reduce_only,
       });
       if (outcome.reply.code === RejectCode.OK && outcome.reply.flag === 0) known_ids.push(outcome.reply.order_id);
-      return null;
+      const accepted = outcome.events.some((e) => e.type === EventType.ACCEPTED);
+      if (accepted && trading === TradingState.HALTED) return `order ${outcome.reply.order_id} accepted while HALTED`;
+      if (accepted && trading === TradingState.REDUCING && !cmd.reduce_only) return `plain order ${outcome.reply.order_id} accepted while REDUCING`;
+      return post_only ? takenOnArrival(outcome.events, outcome.reply.order_id) : null;
     }
     case 'cancel': {
       const id = pickOrder(h, cmd.pick, cmd.account, known_ids);
@@ -262,6 +290,8 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
       const type = slot >= 0 ? h.state.slab.order_type[slot] : OrderType.LIMIT;
       const has_price = type === OrderType.LIMIT || type === OrderType.STOP_LIMIT;
       const has_stop = type === OrderType.STOP || type === OrderType.STOP_LIMIT;
+      // Read before the replace: the original's slot is released by it.
+      const post_only = slot >= 0 && (h.state.slab.exec_inst[slot] & ExecInst.POST_ONLY) !== 0;
       const outcome = h.replace(id, {
         account: ACCOUNTS[cmd.account], symbol: SYMBOLS[symbol], id: clientId(cmd.id),
         qty: cmd.qty_lots > 0 ? lotsText(cmd.qty_lots) : undefined,
@@ -269,7 +299,7 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
         stop: has_stop && cmd.stop_steps !== 0 ? priceAt(symbol, cmd.stop_steps) : undefined,
       });
       if (outcome.reply.code === RejectCode.OK && outcome.reply.flag === 0) known_ids.push(outcome.reply.order_id);
-      return null;
+      return post_only ? takenOnArrival(outcome.events, outcome.reply.order_id) : null;
     }
     case 'tick': {
       const step = STEP_TICKS[cmd.symbol];
@@ -305,6 +335,9 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
       if (h.all_events.length !== before || h.state.slab.live !== live) return 'a dry-run check changed something';
       return null;
     }
+    case 'trading_state':
+      return h.tradingState(cmd.account < 0 ? null : ACCOUNTS[cmd.account], cmd.state).reply.code === RejectCode.OK
+        ? null : 'a trading state change was refused';
     case 'swap_limits':
       h.swapLimits(cmd.tight ? TIGHT_LIMITS : LOOSE_LIMITS, h.state.limits_version + 1);
       return null;

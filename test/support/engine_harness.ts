@@ -8,7 +8,7 @@ import { EngineState } from '../../engine/state/engine_state.js';
 import { DEFAULT_ENGINE_CONFIG, EngineConfig } from '../../engine/config/engine_config.js';
 import { createEngine, Engine, engineInitFor } from '../../engine/engine_factory.js';
 import { CommandWriter } from '../../engine/protocol/command_writer.js';
-import { OrderType, Side, TimeInForce } from '../../engine/protocol/enums.js';
+import { ExecInst, OrderType, Side, TimeInForce, TradingState } from '../../engine/protocol/enums.js';
 import { EVENT_SLOT_BYTES } from '../../engine/protocol/event_layout.js';
 import { decodeEvent, decodeReply, EventRecord, ReplyRecord } from '../../engine/protocol/event_record.js';
 import { slotViewsOver } from '../../engine/protocol/slot_views.js';
@@ -44,6 +44,9 @@ export interface OrderInput {
   readonly expire_at_ms?: number;
   readonly session_id?: number;
   readonly id?: string;
+  /** Order instructions (ExecInst). */
+  readonly post_only?: boolean;
+  readonly reduce_only?: boolean;
 }
 
 export interface Outcome {
@@ -246,6 +249,13 @@ export class EngineHarness {
     return this.complete(request_id);
   }
 
+  /** account null = the global trading state. */
+  tradingState(account: string | null, state: keyof typeof TradingState): Outcome {
+    const request_id = ++this.request_id;
+    this.writer.tradingState(request_id, account === null ? -1 : this.account(account), TradingState[state]);
+    return this.complete(request_id);
+  }
+
   halt(symbol: string, halt: boolean): Outcome {
     const request_id = ++this.request_id;
     this.writer.symbolHalt(request_id, this.symbol(symbol), halt);
@@ -334,6 +344,7 @@ export class EngineHarness {
       expire_at_ms: input.expire_at_ms ?? 0,
       session_id: input.session_id ?? 0,
       client_order_id: input.id ?? this.nextClientOrderId(),
+      exec_inst: (input.post_only ? ExecInst.POST_ONLY : 0) | (input.reduce_only ? ExecInst.REDUCE_ONLY : 0),
     };
   }
 

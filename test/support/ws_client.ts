@@ -64,6 +64,7 @@ export function newOrder(fields: Partial<Omit<NewOrderInput, 'seq' | 'quantity' 
     side: fields.side ?? Side.BUY,
     order_type,
     time_in_force: fields.time_in_force ?? TimeInForce.GTC,
+    exec_inst: fields.exec_inst ?? 0,
     expire_time_ms: fields.expire_time_ms ?? 0,
     quantity: dec(fields.quantity ?? '0.01'),
     price: price === null ? undefined : dec(price),

@@ -8,12 +8,13 @@
  * PnL comes from the shared PnL table risk reads; the limits from the bank the engine
  * checks against now, overrides applied. Money is in the quote currency.
  */
+import { TradingState } from '../../../engine/protocol/enums.js';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
 import { formatUnits } from '../../../engine/reference/decimal.js';
 import { MICRO } from '../../../engine/reference/instruments.js';
 import { PNL_FIELD_COUNT, PnlField } from '../../../engine/reference/pnl_table.js';
 import { SeqlockTable } from '../../../engine/reference/seqlock_table.js';
-import { AdminState } from '../../admin/admin_state.js';
+import { AdminState, tradingStateName } from '../../admin/admin_state.js';
 import { LimitsManager } from '../../admin/limits_manager.js';
 import { IoContext } from '../../io_context.js';
 import { RequestKind } from '../../request_latency.js';
@@ -55,7 +56,11 @@ export function addAccountStatusRoute(router: Router, ctx: IoContext, source: Ac
           success: true,
           account: ctx.accounts.nameOf(account),
           quote_currency: ctx.instruments.quote_currency,
-          trading: !source.admin.global_kill && !source.admin.killed_accounts.has(account),
+          trading: !source.admin.global_kill && !source.admin.killed_accounts.has(account)
+            && source.admin.effectiveTradingState(account) !== TradingState.HALTED,
+          trading_state: tradingStateName(source.admin.effectiveTradingState(account)),
+          account_trading_state: tradingStateName(source.admin.accountTradingState(account)),
+          global_trading_state: tradingStateName(source.admin.global_trading_state),
           kill_switch: source.admin.killed_accounts.has(account),
           global_kill_switch: source.admin.global_kill,
           limits: {
@@ -63,6 +68,8 @@ export function addAccountStatusRoute(router: Router, ctx: IoContext, source: Ac
             credit_limit: money(credit_micros),
             rate_per_sec: bank.rate_per_sec[account],
             burst: bank.burst[account],
+            modify_rate_per_sec: bank.modify_rate_per_sec[account],
+            modify_burst: bank.modify_burst[account],
             daily_loss_limit: money(loss_limit_micros),
             position_limits: Object.fromEntries(ctx.instruments.instruments.map((i) => [
               i.spec.symbol, ctx.instruments.lotsToText(i.index, bank.max_position_lots[account * ctx.instruments.count + i.index]),
@@ -74,6 +81,8 @@ export function addAccountStatusRoute(router: Router, ctx: IoContext, source: Ac
             exposure: money(exposure_micros),
             credit_left: money(Math.max(0, credit_micros - exposure_micros)),
             rate_tokens: Math.floor(reply.arg),
+            // The ACCOUNT_STATUS reply carries the modification bucket in order_id (reply_layout.ts).
+            modify_rate_tokens: Math.floor(reply.order_id),
             daily_pnl: money(daily_pnl_micros),
             daily_loss: money(daily_loss_micros),
             daily_loss_left: money(Math.max(0, loss_limit_micros - daily_loss_micros)),

@@ -1,11 +1,13 @@
 /**
  * Operator routes, all behind the admin token (OMS_ADMIN_TOKEN; without it they answer
  * 403): the kill switch (global or per account: cancels open orders, refuses new ones),
- * symbol halts, and risk limits (read, and replace atomically).
+ * trading states (global or per account: ACTIVE, REDUCING, HALTED), symbol halts, and
+ * risk limits (read, and replace atomically).
  */
+import { TradingState } from '../../../engine/protocol/enums.js';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
 import { LimitOverrides } from '../../../engine/reference/risk_limits.js';
-import { AdminState } from '../../admin/admin_state.js';
+import { AdminState, tradingStateName } from '../../admin/admin_state.js';
 import { LimitsManager } from '../../admin/limits_manager.js';
 import { IoContext } from '../../io_context.js';
 import { sendJson, sendRefusal } from '../json_reply.js';
@@ -33,6 +35,29 @@ export function addAdminRoutes(router: Router, ctx: IoContext, admin: AdminState
         engaged,
         canceled_orders: reply.arg,
       });
+    });
+    if (submitted === 'busy') sendRefusal(res, RejectCode.ENGINE_BUSY);
+  });
+
+  router.add('POST', '/admin/trading-state', (req, res) => {
+    if (!requireAdmin(ctx, req, res)) return;
+    const body = parseJsonObject(req, res);
+    if (body === undefined) return;
+    for (const key of Object.keys(body)) {
+      if (key !== 'account' && key !== 'state') return sendRefusal(res, RejectCode.UNKNOWN_FIELD, `unknown field ${JSON.stringify(key)}: the body is {account?, state}`);
+    }
+    if (body.state === undefined) return sendRefusal(res, RejectCode.MISSING_FIELD, 'state is required (ACTIVE, REDUCING or HALTED)');
+    const trading_state = typeof body.state === 'string' ? TradingState[body.state.toUpperCase() as keyof typeof TradingState] : undefined;
+    if (trading_state === undefined) return sendRefusal(res, RejectCode.VALUE_OUT_OF_RANGE, 'state must be ACTIVE, REDUCING or HALTED');
+    let account = -1;
+    if (body.account !== undefined && body.account !== null) {
+      if (typeof body.account !== 'string') return sendRefusal(res, RejectCode.INVALID_FIELD_TYPE, 'account must be a string (omit it for the global state)');
+      account = ctx.accounts.indexOf(body.account);
+      if (account < 0) return sendRefusal(res, RejectCode.UNKNOWN_ACCOUNT, `unknown account ${JSON.stringify(body.account)}`);
+    }
+    const submitted = ctx.link.submit((w, id) => w.tradingState(id, account, trading_state), (reply) => {
+      if (reply.code !== RejectCode.OK) return sendRefusal(res, reply.code);
+      sendJson(res, 200, { success: true, scope: account < 0 ? 'global' : ctx.accounts.nameOf(account), state: tradingStateName(trading_state) });
     });
     if (submitted === 'busy') sendRefusal(res, RejectCode.ENGINE_BUSY);
   });
@@ -95,6 +120,8 @@ export function addAdminRoutes(router: Router, ctx: IoContext, admin: AdminState
       global_kill_switch: admin.global_kill,
       killed_accounts: [...admin.killed_accounts].map((a) => ctx.accounts.nameOf(a)),
       halted_symbols: [...admin.halted_symbols].map((s) => ctx.instruments.at(s).spec.symbol),
+      global_trading_state: tradingStateName(admin.global_trading_state),
+      account_trading_states: Object.fromEntries([...admin.account_trading_states].map(([a, s]) => [ctx.accounts.nameOf(a), tradingStateName(s)])),
       limits_version: limits.version,
     });
   });
@@ -102,7 +129,8 @@ export function addAdminRoutes(router: Router, ctx: IoContext, admin: AdminState
 
 const SYMBOL_LIMIT_FIELDS = new Set(['max_order_qty', 'max_order_notional', 'collar_bps']);
 const ACCOUNT_LIMIT_FIELDS = new Set([
-  'credit_limit', 'max_open_orders', 'rate_per_sec', 'burst', 'daily_loss_limit', 'position_limits', 'default_position_limit',
+  'credit_limit', 'max_open_orders', 'rate_per_sec', 'burst', 'modify_rate_per_sec', 'modify_burst', 'daily_loss_limit',
+  'position_limits', 'default_position_limit',
 ]);
 
 /**

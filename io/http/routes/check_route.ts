@@ -35,6 +35,7 @@ export function addCheckRoute(router: Router, ctx: IoContext): void {
         request_id, account, symbol: order.symbol, side: order.side, order_type: order.order_type,
         time_in_force: order.time_in_force, qty_lots: order.qty_lots, price_ticks: order.price_ticks,
         stop_price_ticks: order.stop_price_ticks, expire_at_ms: 0, session_id: 0, client_order_id: 'check',
+        exec_inst: order.exec_inst,
       }),
       (reply) => {
         if (reply.code === RejectCode.TIMEOUT) return sendRefusal(res, RejectCode.TIMEOUT);

@@ -6,7 +6,8 @@
  */
 import { ReplyRecord } from '../../../engine/protocol/event_record.js';
 import { OrderStatus, TimeInForce, isFinalStatus } from '../../../engine/protocol/enums.js';
-import { REPLY_FLAG_DUPLICATE } from '../../../engine/protocol/reply_layout.js';
+import { REPLY_FLAG_DUPLICATE, REPLY_FLAG_TRIMMED } from '../../../engine/protocol/reply_layout.js';
+import { unitsToNumber } from '../../../engine/reference/decimal.js';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
 import { sessionEndAfterMs } from '../../../services/pnl/session_clock.js';
 import { IoContext } from '../../io_context.js';
@@ -41,7 +42,7 @@ function placeOrder(ctx: IoContext, req: HttpRequest, res: HttpResponder): void 
     (writer, request_id) => writer.newOrder({
       request_id, account, symbol: order.symbol, side: order.side, order_type: order.order_type,
       time_in_force: order.time_in_force, qty_lots: order.qty_lots, price_ticks: order.price_ticks,
-      stop_price_ticks: order.stop_price_ticks, expire_at_ms, session_id: 0, client_order_id,
+      stop_price_ticks: order.stop_price_ticks, expire_at_ms, session_id: 0, client_order_id, exec_inst: order.exec_inst,
     }),
     (reply) => {
       answerWithOrder(ctx, res, reply);
@@ -189,6 +190,11 @@ export function answerWithOrder(ctx: IoContext, res: HttpResponder, reply: Reply
     if (order === undefined) return sendRefusal(res, RejectCode.INTERNAL_ERROR, 'the order is missing from the read model');
     const body: Record<string, unknown> = { success: true, ...order };
     if (reply.flag === REPLY_FLAG_DUPLICATE) body.duplicate = true;
+    if (reply.flag === REPLY_FLAG_TRIMMED && record !== undefined) {
+      // A reduce-only order asked for more than the position: say so, with what was asked.
+      body.reduce_only_trimmed = true;
+      body.requested_quantity = unitsToNumber(reply.arg, ctx.instruments.at(record.symbol).lot);
+    }
     return sendJson(res, 200, body);
   }
   if (reply.code === RejectCode.UNKNOWN_ORDER && record !== undefined && isFinalStatus(record.status)) {

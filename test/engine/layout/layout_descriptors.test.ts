@@ -75,9 +75,9 @@ t.test('the event slot is 192 bytes with pinned, aligned, non-overlapping fields
     filled_qty_lots: 56, fill_notional: 64, last_fill_qty_lots: 72, last_fill_price_ticks: 80, expire_at_ms: 88,
     ref_price_ticks: 96, arg: 104, account: 112, symbol: 116, session_id: 120, content_hash: 124, reject_code: 128,
     type: 130, side: 131, order_type: 132, time_in_force: 133, status: 134, reason: 135, triggered: 136, flag: 137,
-    cl_ord_id_length: 138, cl_ord_id: 139,
+    cl_ord_id_length: 138, cl_ord_id: 139, exec_inst: 179,
   });
-  t.same([ev.EV_SEQ, ev.EV_ACCOUNT, ev.EV_REJECT_CODE, ev.EV_TYPE, ev.EV_CL_ORD_ID], [0, 112, 128, 130, 139]);
+  t.same([ev.EV_SEQ, ev.EV_ACCOUNT, ev.EV_REJECT_CODE, ev.EV_TYPE, ev.EV_CL_ORD_ID, ev.EV_EXEC_INST], [0, 112, 128, 130, 139, 179]);
   // The engine clears a reused slot with f64.fill over 24 words: that must be the whole slot.
   t.equal(ev.EVENT_SLOT_BYTES / 8, 24);
   t.end();
@@ -189,10 +189,12 @@ t.test('a limits bank lays its tables out back to back after the header', (t) =>
     { name: 'burst', offset: o.burst * 8, size: 3 * 8, align: 8 },
     { name: 'daily_loss_limit_micros', offset: o.daily_loss_limit_micros * 8, size: 3 * 8, align: 8 },
     { name: 'max_position_lots', offset: o.max_position_lots * 8, size: 15 * 8, align: 8 },
+    { name: 'modify_rate_per_sec', offset: o.modify_rate_per_sec * 8, size: 3 * 8, align: 8 },
+    { name: 'modify_burst', offset: o.modify_burst * 8, size: 3 * 8, align: 8 },
   ];
   checkFields(t, 'limits', tables, limitsBankBytes(geometry));
   t.equal(o.max_order_qty_lots, LIMITS_HEADER_F64);
-  t.equal(o.total_f64, LIMITS_HEADER_F64 + 3 * 5 + 5 * 3 + 15, 'no gaps between tables');
+  t.equal(o.total_f64, LIMITS_HEADER_F64 + 3 * 5 + 7 * 3 + 15, 'no gaps between tables');
   t.equal(limitsBankBytes(geometry), o.total_f64 * 8);
   t.throws(() => limitsOffsets({ accounts: 0, symbols: 1 }));
   t.end();

@@ -12,6 +12,7 @@ const PINNED: Record<string, number> = {
   STOP_PRICE_REQUIRED: 110, OFF_TICK: 111, OFF_LOT: 112, INVALID_CLIENT_ORDER_ID: 113, INVALID_EXPIRE_TIME: 114,
   BODY_TOO_LARGE: 115, UNSUPPORTED_VERSION: 116, UNKNOWN_MESSAGE_TYPE: 117, NOTHING_TO_AMEND: 118,
   VALUE_OUT_OF_RANGE: 119, UNKNOWN_ROUTE: 120, UNKNOWN_ACCOUNT: 121, UNKNOWN_FIELD: 122,
+  POST_ONLY_NOT_ALLOWED: 123,
   MISSING_API_KEY: 200, UNKNOWN_API_KEY: 201, ACCOUNT_MISMATCH: 202, ADMIN_TOKEN_REQUIRED: 203, NOT_LOGGED_ON: 204,
   ALREADY_LOGGED_ON: 205,
   DUPLICATE_CLIENT_ORDER_ID: 300, UNKNOWN_ORDER: 301, ORDER_ALREADY_FINAL: 302, ILLEGAL_TRANSITION: 303,
@@ -19,7 +20,8 @@ const PINNED: Record<string, number> = {
   MAX_ORDER_QTY: 400, MAX_ORDER_NOTIONAL: 401, PRICE_COLLAR: 402, POSITION_LIMIT: 403, CREDIT_LIMIT: 404,
   MAX_OPEN_ORDERS: 405, THROTTLED: 406, DAILY_LOSS_LIMIT: 407, SYMBOL_HALTED: 408, SELF_TRADE: 409,
   KILL_SWITCH_ACCOUNT: 410, KILL_SWITCH_GLOBAL: 411, NO_REFERENCE_PRICE: 412,
-  STALE_MARK: 413, STALE_PNL: 414,
+  STALE_MARK: 413, STALE_PNL: 414, POST_ONLY_WOULD_TAKE: 415, REDUCE_ONLY_WOULD_INCREASE: 416,
+  TRADING_HALTED: 417, TRADING_REDUCING: 418,
   VENUE_REJECTED: 500,
   ENGINE_BUSY: 600, NOT_READY: 601, SHUTTING_DOWN: 602, ORDER_CAPACITY_EXHAUSTED: 603, INTERNAL_ERROR: 604,
   SLOW_CONSUMER: 605, TIMEOUT: 606,
@@ -29,7 +31,7 @@ const STAGE_OF_BAND = ['ok', 'edge', 'auth', 'lifecycle', 'risk', 'venue', 'syst
 
 t.test('the catalogue has every pinned name at its pinned number, and nothing else', (t) => {
   t.same({ ...RejectCode }, PINNED);
-  t.equal(allRejectCodes().length, 60);
+  t.equal(allRejectCodes().length, 65);
   t.end();
 });
 
@@ -41,7 +43,7 @@ t.test('reject codes are unique and each one is looked up to itself', (t) => {
     t.equal(RejectCode[info.name], info.code);
     t.ok(isRejectCode(info.code));
   }
-  t.notOk(isRejectCode(123));
+  t.notOk(isRejectCode(199));
   t.throws(() => rejectInfo(999), /unknown reject code/);
   t.end();
 });

@@ -76,5 +76,7 @@ t.test('a limits bank is built from the specs and overrides, in integer units', 
   t.throws(() => buildRiskLimits(idle, instruments, accounts, 6, { symbols: { BTCUSDT: { max_order_qty: '0.00001' } } }),
     /BTCUSDT.max_order_qty/);
   t.throws(() => buildRiskLimits(idle, instruments, accounts, 6, { accounts: { alice: { burst: 0 } } }), /alice.burst/);
+  t.throws(() => buildRiskLimits(idle, instruments, accounts, 6, { accounts: { alice: { modify_burst: 0 } } }), /alice.modify_burst/);
+  t.throws(() => buildRiskLimits(idle, instruments, accounts, 6, { accounts: { alice: { modify_rate_per_sec: 1.5 } } }), /alice.modify_rate_per_sec/);
   t.end();
 });

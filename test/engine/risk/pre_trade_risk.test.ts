@@ -96,15 +96,61 @@ t.test('the throttle allows a burst, then refills at its rate over time', (t) =>
   t.end();
 });
 
-t.test('a replace takes a throttle token and a dry-run check does not', (t) => {
-  const h = withMarket({ overrides: { accounts: { alice: { rate_per_sec: 1, burst: 3 } } } });
-  const id = accepted(t, h.order({ price: '44000' }), 'first order');
+t.test('a dry-run check takes no throttle token but reports an empty bucket', (t) => {
+  const h = withMarket({ overrides: { accounts: { alice: { rate_per_sec: 1, burst: 2 } } } });
+  accepted(t, h.order({ price: '44000' }), 'first order');
   for (let i = 0; i < 5; i++) t.equal(h.check({ price: '44000' }).code, RejectCode.OK, `check ${i + 1} is approved`);
-  const replaced = h.replace(id, { price: '44001' });
-  t.equal(replaced.reply.code, RejectCode.OK, 'the replace used the second token');
-  accepted(t, h.order({ price: '44000' }), 'the third token is still there after five checks');
+  accepted(t, h.order({ price: '44000' }), 'the second token is still there after five checks');
   t.equal(h.check({ price: '44000' }).code, RejectCode.THROTTLED, 'a check reports the empty bucket');
-  t.equal(h.replace(replaced.reply.order_id, { price: '44002' }).reply.code, RejectCode.THROTTLED, 'a replace is throttled too');
+  t.end();
+});
+
+t.test('replaces take from a modification bucket of their own, so an account over its new-order rate can still move its orders', (t) => {
+  const h = withMarket({ overrides: { accounts: { alice: { rate_per_sec: 1, burst: 1, modify_rate_per_sec: 1, modify_burst: 2 } } } });
+  const id = accepted(t, h.order({ price: '44000' }), 'the one new-order token');
+  refused(t, h, h.order({ price: '44000' }), RejectCode.THROTTLED, 'a second new order');
+  const first = h.replace(id, { price: '44001' });
+  t.equal(first.reply.code, RejectCode.OK, 'a replace while the new-order bucket is empty');
+  const second = h.replace(first.reply.order_id, { price: '44002' });
+  t.equal(second.reply.code, RejectCode.OK, 'the second modification token');
+  t.equal(h.replace(second.reply.order_id, { price: '44003' }).reply.code, RejectCode.THROTTLED, 'the modification bucket is empty now');
+  refused(t, h, h.order({ price: '44000' }), RejectCode.THROTTLED, 'replaces gave the new-order bucket nothing back');
+  h.advanceMs(1000);
+  t.equal(h.replace(second.reply.order_id, { price: '44003' }).reply.code, RejectCode.OK, 'each bucket refills at its own rate');
+  t.end();
+});
+
+t.test('a cancel is never throttled, with both buckets empty, and it counts against the modification budget', (t) => {
+  const h = withMarket({ overrides: { accounts: { alice: { rate_per_sec: 1, burst: 3, modify_rate_per_sec: 1, modify_burst: 1 } } } });
+  const ids = [0, 1, 2].map((i) => accepted(t, h.order({ price: '44000' }), `order ${i + 1}`));
+  refused(t, h, h.order({ price: '44000' }), RejectCode.THROTTLED, 'the new-order bucket is empty');
+  const alice = h.account('alice');
+  for (const id of ids) {
+    const canceled = h.cancel(id);
+    t.equal(canceled.reply.code, RejectCode.OK, `cancel of ${id} passes`);
+    t.same(canceled.events.map((e) => [e.type, e.reason]), [[EventType.CANCELED, ExecReason.CLIENT_CANCEL]]);
+  }
+  t.equal(h.state.book.modify_tokens[alice], 0, 'the first cancel took the one modification token; the others found none and passed anyway');
+  t.equal(h.state.slab.live, 0, 'every order is gone');
+  t.equal(h.cancel(ids[0]).reply.code, RejectCode.UNKNOWN_ORDER, 'a cancel of a gone order is refused for that, not for the rate');
+  h.advanceMs(1000);
+  const again = accepted(t, h.order({ price: '44000' }), 'a new order after a refill');
+  const replaced = h.replace(again, { price: '44001' });
+  t.equal(replaced.reply.code, RejectCode.OK, 'the modification bucket refilled too');
+  t.equal(h.cancel(replaced.reply.order_id).reply.code, RejectCode.OK, 'and a cancel with it empty again still passes');
+  t.end();
+});
+
+t.test('without modification limits the bucket takes the new-order numbers, and is still a bucket of its own', (t) => {
+  const h = withMarket({ overrides: { accounts: { alice: { rate_per_sec: 1, burst: 2 } } } });
+  const alice = h.account('alice');
+  t.equal(h.banks[0].modify_rate_per_sec[alice], 1);
+  t.equal(h.banks[0].modify_burst[alice], 2);
+  const id = accepted(t, h.order({ price: '44000' }), 'first');
+  accepted(t, h.order({ price: '44000' }), 'second');
+  const one = h.replace(id, { price: '44001' });
+  t.equal(one.reply.code, RejectCode.OK);
+  t.equal(h.replace(one.reply.order_id, { price: '44002' }).reply.code, RejectCode.OK, 'two replaces: modify_burst defaulted to burst');
   t.end();
 });
 

@@ -49,6 +49,12 @@ function busyDay(h: EngineHarness, step: () => void = () => {}): void {
     () => h.killSwitch(null, true),
     () => h.killSwitch(null, false),
     () => h.order({ qty: '0.1', price: '44000' }),
+    () => h.tradingState('bob', 'REDUCING'),
+    () => h.order({ account: 'bob', qty: '0.1', price: '44000' }),
+    () => h.order({ account: 'bob', side: 'buy', qty: '1', price: '44000', reduce_only: true, post_only: true }),
+    () => h.tradingState(null, 'HALTED'),
+    () => h.tradingState(null, 'ACTIVE'),
+    () => h.tradingState('bob', 'ACTIVE'),
   ];
   for (const action of actions) {
     action();

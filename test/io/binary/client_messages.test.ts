@@ -51,9 +51,9 @@ t.test('a limit order decodes with exact decimal quantity and price', (t) => {
   const [order] = decodeClientMessages(bytes);
   t.same(order, {
     template_id: TemplateId.NEW_ORDER, seq: 2, side: Side.BUY, order_type: OrderType.LIMIT,
-    time_in_force: TimeInForce.GTC, expire_time_ms: 0, quantity: { mantissa: 5n, scale: 1 },
+    time_in_force: TimeInForce.GTC, exec_inst: 0, expire_time_ms: 0, quantity: { mantissa: 5n, scale: 1 },
     price: { mantissa: 4500012n, scale: 2 }, stop_price: undefined, symbol: 'BTCUSDT', client_order_id: 'order-0001',
-  });
+  }, 'exec_inst left out when encoding decodes as 0, no instruction');
   t.end();
 });
 

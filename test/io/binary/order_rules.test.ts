@@ -44,6 +44,34 @@ t.test('only GTD orders carry an expire time, and GTD orders must', (t) => {
   t.end();
 });
 
+t.test('post-only (exec_inst 1) is allowed on LIMIT orders that may rest, refused elsewhere, and an unknown bit is refused', (t) => {
+  const { MARKET, LIMIT, STOP, STOP_LIMIT } = OrderType;
+  t.equal(codeOf({ exec_inst: 1 }), RejectCode.OK, 'limit DAY');
+  t.equal(codeOf({ exec_inst: 1, time_in_force: TimeInForce.GTC }), RejectCode.OK, 'limit GTC');
+  t.equal(codeOf({ exec_inst: 1, time_in_force: TimeInForce.IOC }), RejectCode.POST_ONLY_NOT_ALLOWED, 'limit IOC');
+  t.equal(codeOf({ exec_inst: 1, time_in_force: TimeInForce.FOK }), RejectCode.POST_ONLY_NOT_ALLOWED, 'limit FOK');
+  t.equal(codeOf({ exec_inst: 1, order_type: MARKET, price: undefined }), RejectCode.POST_ONLY_NOT_ALLOWED, 'market');
+  t.equal(codeOf({ exec_inst: 1, order_type: STOP, price: undefined, stop_price: px }), RejectCode.POST_ONLY_NOT_ALLOWED, 'stop');
+  t.equal(codeOf({ exec_inst: 1, order_type: STOP_LIMIT, stop_price: px }), RejectCode.POST_ONLY_NOT_ALLOWED, 'stop-limit');
+  t.equal(codeOf({ exec_inst: 0, order_type: MARKET, price: undefined }), RejectCode.OK, 'no instruction on a market order');
+  t.equal(codeOf({ order_type: LIMIT }), RejectCode.OK, 'left out when encoding: none');
+  // The encoder refuses a bit outside the set, so write the byte by hand (offset 15 of NewOrder).
+  const bytes = encodeClientBatch([{ template_id: TemplateId.NEW_ORDER, ...base }]);
+  bytes[15] = 0x80;
+  const [item] = decodeClientMessages(bytes);
+  t.ok(item instanceof Refusal, 'a bit this version does not define is refused, not ignored');
+  if (item instanceof Refusal) {
+    t.equal(item.code, RejectCode.INVALID_FIELD_TYPE);
+    t.match(item.reason, /exec_inst must be a sum of 1=POST_ONLY, 2=REDUCE_ONLY/);
+  }
+  const [decoded] = decodeClientMessages(encodeClientBatch([{ template_id: TemplateId.NEW_ORDER, ...base, exec_inst: 1 }]));
+  t.match(decoded, { template_id: TemplateId.NEW_ORDER, exec_inst: 1 }, 'decoded as sent');
+  t.equal(codeOf({ exec_inst: 2, order_type: MARKET, price: undefined, time_in_force: TimeInForce.IOC }), RejectCode.OK, 'reduce-only (2) on a market IOC');
+  t.equal(codeOf({ exec_inst: 3 }), RejectCode.OK, 'both bits on a resting limit');
+  t.equal(codeOf({ exec_inst: 3, time_in_force: TimeInForce.IOC }), RejectCode.POST_ONLY_NOT_ALLOWED, 'both on an IOC: the post-only rule still holds');
+  t.end();
+});
+
 t.test('a replace that changes nothing is NOTHING_TO_AMEND; any one change is enough', (t) => {
   const replace = (m: Partial<ReplaceInput>) => {
     const input = { template_id: TemplateId.REPLACE, seq: 1, orig_order_id: 5, client_order_id: 'c2', ...m };

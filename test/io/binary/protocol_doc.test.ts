@@ -52,7 +52,7 @@ const examples: Record<string, ClientMessage | ServerMessage> = {
   logon: { template_id: TemplateId.LOGON, seq: 1, cancel_on_disconnect: true, api_key: 'k3y-7d1f0a9c2b' },
   new_order: {
     template_id: TemplateId.NEW_ORDER, seq: 2, side: Side.BUY, order_type: OrderType.LIMIT,
-    time_in_force: TimeInForce.GTC, expire_time_ms: 0, quantity: { mantissa: 5n, scale: 1 },
+    time_in_force: TimeInForce.GTC, exec_inst: 0, expire_time_ms: 0, quantity: { mantissa: 5n, scale: 1 },
     price: { mantissa: 4500012n, scale: 2 }, stop_price: undefined, symbol: 'BTCUSDT', client_order_id: 'ord-0001',
   },
   cancel: { template_id: TemplateId.CANCEL, seq: 3, order_id: 1001 },

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { OrderType, Side, TimeInForce } from '../../../engine/protocol/enums.js';
+import { ExecInst, OrderType, Side, TimeInForce } from '../../../engine/protocol/enums.js';
 import { RejectCode, rejectInfo } from '../../../engine/protocol/reject_codes.js';
 import { DEMO_INSTRUMENTS, InstrumentTable } from '../../../engine/reference/instruments.js';
 import { validateAmend, validateCancelBody, validateNewOrder } from '../../../io/orders/order_validation.js';
@@ -58,10 +58,15 @@ const NEW_ORDER_REFUSALS: readonly Case[] = [
   ['an expire_time on an order that is not GTD is refused', { ...limit, expire_time: 1_893_553_445_000 }, RejectCode.INVALID_EXPIRE_TIME, /^expire_time is only allowed with time_in_force GTD$/],
   ['a client_order_id that is not a string has the wrong type', { ...limit, client_order_id: 12 }, RejectCode.INVALID_FIELD_TYPE, /^client_order_id must be a string$/],
   ['a client_order_id of 41 characters is too long', { ...limit, client_order_id: 'x'.repeat(41) }, RejectCode.INVALID_CLIENT_ORDER_ID, /^client_order_id must be 1 to 40 printable ASCII characters without spaces$/],
+  ['a post_only that is not a boolean has the wrong type', { ...limit, post_only: 'yes' }, RejectCode.INVALID_FIELD_TYPE, /^post_only must be true or false$/],
+  ['post_only on a market order is refused, naming the type', { ...limit, order_type: 'MARKET', post_only: true }, RejectCode.POST_ONLY_NOT_ALLOWED, /^post_only is only allowed on LIMIT orders .*, not MARKET GTC$/],
+  ['post_only on a stop-limit order is refused', { ...limit, order_type: 'STOP_LIMIT', stop_price: '44000', post_only: true }, RejectCode.POST_ONLY_NOT_ALLOWED, /not STOP_LIMIT GTC$/],
+  ['post_only on an IOC limit order is refused, naming the time in force', { ...limit, time_in_force: 'IOC', post_only: true }, RejectCode.POST_ONLY_NOT_ALLOWED, /not LIMIT IOC$/],
   ['a client_order_id with a space is invalid', { ...limit, client_order_id: 'my order' }, RejectCode.INVALID_CLIENT_ORDER_ID, /without spaces$/],
   ['an empty client_order_id is invalid', { ...limit, client_order_id: '' }, RejectCode.INVALID_CLIENT_ORDER_ID, /^client_order_id must be 1 to 40/],
-  ['a field this API does not know (post_only) refuses the order rather than being ignored, and is named', { ...limit, post_only: true }, RejectCode.UNKNOWN_FIELD, /^unknown field "post_only" in an order: its fields are account, symbol, side, quantity, price, order_type, type, time_in_force, client_order_id, stop_price, expire_time; nothing was done$/],
-  ['reduce_only is refused the same way, even when false', { ...limit, reduce_only: false }, RejectCode.UNKNOWN_FIELD, /^unknown field "reduce_only" in an order/],
+  ['a field this API does not know (iceberg_quantity) refuses the order rather than being ignored, and is named', { ...limit, iceberg_quantity: 1 }, RejectCode.UNKNOWN_FIELD, /^unknown field "iceberg_quantity" in an order: its fields are account, symbol, side, quantity, price, order_type, type, time_in_force, client_order_id, stop_price, expire_time, post_only, reduce_only; nothing was done$/],
+  ['an unknown field is refused the same way, even when false', { ...limit, hidden: false }, RejectCode.UNKNOWN_FIELD, /^unknown field "hidden" in an order/],
+  ['a reduce_only that is not a boolean has the wrong type', { ...limit, reduce_only: 1 }, RejectCode.INVALID_FIELD_TYPE, /^reduce_only must be true or false$/],
   ['an unknown field is refused before the fields it sits beside are checked', { ...limit, side: 'hold', postOnly: 1 }, RejectCode.UNKNOWN_FIELD, /^unknown field "postOnly"/],
   ['field names are case-sensitive: Price is not price', { ...limit, Price: '1' }, RejectCode.UNKNOWN_FIELD, /^unknown field "Price"/],
   ['a __proto__ key in the JSON is an unknown field, not a prototype', JSON.parse('{"symbol":"BTCUSDT","side":"buy","quantity":"0.5","price":"45000.10","__proto__":{"x":1}}'), RejectCode.UNKNOWN_FIELD, /^unknown field "__proto__"/],
@@ -126,6 +131,7 @@ t.test('every field the validator reads is in the closed set, so no documented f
   const full = {
     account: 'alice', symbol: 'BTCUSDT', side: 'buy', quantity: '0.5', price: '45000.10', order_type: 'STOP_LIMIT',
     time_in_force: 'GTD', client_order_id: 'c-full', stop_price: '44000', expire_time: 1_893_553_445_000,
+    post_only: false, reduce_only: true,
   };
   t.match(validateNewOrder(full, instruments), { ok: true });
   t.match(validateNewOrder({ symbol: 'BTCUSDT', side: 'buy', quantity: '0.5', type: 'MARKET' }, instruments), { ok: true });
@@ -151,9 +157,30 @@ t.test('a valid limit order becomes the exact integers the engine trusts', async
     value: {
       symbol: BTC, side: Side.BUY, order_type: OrderType.LIMIT, time_in_force: TimeInForce.GTC,
       qty_lots: 5000, price_ticks: 4_500_010, stop_price_ticks: 0, expire_at_ms: 0,
-      client_order_id: 'c-1', account_name: 'alice',
+      client_order_id: 'c-1', account_name: 'alice', exec_inst: 0,
     },
   });
+});
+
+t.test('post_only: true on a resting limit order sets the POST_ONLY instruction; false or absent sets none', async (t) => {
+  for (const tif of ['GTC', 'DAY']) {
+    t.match(validateNewOrder({ ...limit, time_in_force: tif, post_only: true }, instruments), { ok: true, value: { exec_inst: ExecInst.POST_ONLY } }, tif);
+  }
+  t.match(validateNewOrder({ ...limit, time_in_force: 'GTD', expire_time: 1_893_553_445_000, post_only: true }, instruments),
+    { ok: true, value: { exec_inst: ExecInst.POST_ONLY } }, 'GTD');
+  t.match(validateNewOrder({ ...limit, post_only: false }, instruments), { ok: true, value: { exec_inst: 0 } });
+  t.match(validateNewOrder({ ...limit, order_type: 'MARKET', post_only: false }, instruments), { ok: true, value: { exec_inst: 0 } },
+    'post_only: false is allowed on any order');
+});
+
+t.test('reduce_only: true sets the REDUCE_ONLY instruction on any order type, alone or with post_only', async (t) => {
+  t.match(validateNewOrder({ ...limit, order_type: 'MARKET', time_in_force: 'IOC', reduce_only: true }, instruments),
+    { ok: true, value: { exec_inst: ExecInst.REDUCE_ONLY } }, 'market IOC');
+  t.match(validateNewOrder({ ...limit, order_type: 'STOP', stop_price: '44000', reduce_only: true }, instruments),
+    { ok: true, value: { exec_inst: ExecInst.REDUCE_ONLY } }, 'stop (a stop-loss)');
+  t.match(validateNewOrder({ ...limit, reduce_only: true, post_only: true }, instruments),
+    { ok: true, value: { exec_inst: ExecInst.REDUCE_ONLY | ExecInst.POST_ONLY } }, 'both on a resting limit');
+  t.match(validateNewOrder({ ...limit, reduce_only: false }, instruments), { ok: true, value: { exec_inst: 0 } });
 });
 
 t.test('numbers and decimal strings give the same integers, and names are case-insensitive', async (t) => {

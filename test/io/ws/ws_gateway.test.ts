@@ -4,7 +4,7 @@
  * every session of an account, and sequence numbers. One OMS serves the whole file.
  */
 import t from 'tap';
-import { ExecReason, OrderType, Side, TimeInForce } from '../../../engine/protocol/enums.js';
+import { ExecInst, ExecReason, OrderType, Side, TimeInForce } from '../../../engine/protocol/enums.js';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
 import { ExecType, OrdStatus, TemplateId } from '../../../io/binary/index.js';
 import type { ExecutionReport } from '../../../io/binary/index.js';
@@ -175,6 +175,24 @@ t.test('orders', async (t) => {
     t.ok(report.order_id > 0, 'a risk-rejected order has an order id');
     t.equal(text(report.leaves_qty), '0');
     t.equal(client.rejects.length, 0, 'not a Reject message');
+  });
+
+  t.test('post-only (exec_inst 1): one that would take is an ExecutionReport with exec_type 8 POST_ONLY_WOULD_TAKE; one that rests is NEW; on a market order a Reject', async (t) => {
+    const client = await logon();
+    client.send(newOrder({ client_order_id: 'po-take-1', price: '45001.37', exec_inst: ExecInst.POST_ONLY }));
+    const refused = await client.waitForReport('po-take-1', ExecType.REJECTED);
+    t.equal(refused.reject_code, RejectCode.POST_ONLY_WOULD_TAKE, 'at the ask: would take');
+    client.send(newOrder({ client_order_id: 'po-rest-1', price: '45001.36', exec_inst: ExecInst.POST_ONLY }));
+    const rested = await client.waitForReport('po-rest-1', ExecType.NEW);
+    t.equal(rested.ord_status, OrdStatus.NEW, 'one tick below the ask rests');
+    const [seq] = client.send(newOrder({ client_order_id: 'po-mkt-1', order_type: OrderType.MARKET, price: null, exec_inst: ExecInst.POST_ONLY }));
+    const reject = await client.waitForReject(seq);
+    t.equal(reject.code, RejectCode.POST_ONLY_NOT_ALLOWED, 'refused while decoding: a Reject, no order');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    t.equal(client.reportsFor('po-rest-1').length, 1, 'the resting post-only order took nothing');
+    // Pulled again: a resting buy this close to the ask would stop later tests' sells as self-trades.
+    client.send({ template_id: TemplateId.CANCEL, order_id: rested.order_id });
+    await client.waitForReport('po-rest-1', ExecType.CANCELED);
   });
 
   t.test('an idempotent resend is answered with exec_type I and the original order id', async (t) => {

@@ -36,13 +36,14 @@ function tempDir(t: { teardown(fn: () => void): void }): string {
   return dir;
 }
 
-/** Drives a varied session through a real engine: fills, resting orders, replaces, cancels, expiries, a kill switch. */
+/** Drives a varied session through a real engine: fills, resting (some post-only) orders, replaces, cancels, expiries, a kill switch. */
 function session(h: EngineHarness, rounds: number): void {
   h.setMarket('BTCUSDT', { bid: '44999', ask: '45001', ask_size: '0.5', bid_size: '0.5' });
   h.setMarket('ETHUSDT', { bid: '2499', ask: '2501' });
   for (let i = 0; i < rounds; i++) {
     h.order({ side: 'buy', type: 'MARKET', tif: 'IOC', qty: '0.2' });
-    const resting = h.order({ side: 'sell', qty: '0.3', price: String(45100 + (i % 7)) });
+    // Every other one post-only, so snapshots carry order instructions (the state hash covers them).
+    const resting = h.order({ side: 'sell', qty: '0.3', price: String(45100 + (i % 7)), post_only: i % 2 === 0 });
     h.order({ account: 'bob', symbol: 'ETHUSDT', side: 'buy', qty: '1', price: '2450', tif: 'GTD', expire_at_ms: h.clock.now_us / 1000 + 5_000 });
     if (i % 3 === 0) h.replace(resting.reply.order_id, { price: String(45090 + (i % 5)) });
     if (i % 4 === 1) h.cancel(resting.reply.order_id);

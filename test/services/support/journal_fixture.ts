@@ -15,7 +15,7 @@ import {
   EV_ACCOUNT, EV_ARG, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS, EV_FILL_NOTIONAL, EV_FLAG,
   EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE, EV_ORIG_ORDER_ID, EV_PRICE_TICKS,
   EV_QTY_LOTS, EV_REASON, EV_REF_PRICE_TICKS, EV_REJECT_CODE, EV_SEQ, EV_SIDE, EV_STATUS, EV_SYMBOL, EV_TIME_IN_FORCE,
-  EV_TRIGGERED, EV_TS_US, EV_TYPE, EVENT_SLOT_BYTES,
+  EV_TRIGGERED, EV_TS_US, EV_TYPE, EVENT_SLOT_BYTES, EV_EXEC_INST,
 } from '../../../engine/protocol/event_layout.js';
 import { EventRecord } from '../../../engine/protocol/event_record.js';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
@@ -53,6 +53,7 @@ export function encodeEvent(e: EventInput & { seq: number }, v: SlotViews, base:
   v.u8[base + EV_STATUS] = e.status ?? 0;
   v.u8[base + EV_REASON] = e.reason ?? 0;
   v.u8[base + EV_TRIGGERED] = e.triggered ?? 0;
+  v.u8[base + EV_EXEC_INST] = e.exec_inst ?? 0;
   v.u8[base + EV_FLAG] = e.flag ?? 0;
   const id = e.client_order_id ?? '';
   v.u8[base + EV_CL_ORD_ID_LENGTH] = id.length;
@@ -120,7 +121,7 @@ function completeRecord(input: EventInput, seq: number): EventRecord {
   return {
     seq, ts_us: 0, order_id: 0, orig_order_id: 0, account: 0, symbol: 0, session_id: 0, side: Side.BUY,
     order_type: OrderType.LIMIT, time_in_force: TimeInForce.GTC, status: 0, reason: 0, reject_code: 0, triggered: 0,
-    flag: 0, qty_lots: 0, price_ticks: 0, stop_price_ticks: 0, filled_qty_lots: 0, fill_notional: 0,
+    flag: 0, exec_inst: 0, qty_lots: 0, price_ticks: 0, stop_price_ticks: 0, filled_qty_lots: 0, fill_notional: 0,
     last_fill_qty_lots: 0, last_fill_price_ticks: 0, expire_at_ms: 0, ref_price_ticks: 0, arg: 0, content_hash: 0,
     client_order_id: '', ...input,
   };

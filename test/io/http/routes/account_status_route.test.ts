@@ -10,7 +10,7 @@ import { checkAnswers, OpenApiContract, recordAnswers } from '../fixtures/openap
 
 const dir = t.testdir({
   'accounts.json': JSON.stringify({
-    defaults: { credit_limit: '100000', max_open_orders: 10, rate_per_sec: 1, burst: 20, daily_loss_limit: '5000' },
+    defaults: { credit_limit: '100000', max_open_orders: 10, rate_per_sec: 1, burst: 20, modify_rate_per_sec: 2, modify_burst: 30, daily_loss_limit: '5000' },
     accounts: [
       { name: 'test', api_key: 'test-key', position_limits: { BTCUSDT: '3' } },
       { name: 'demo2', api_key: 'demo2-key' },
@@ -27,8 +27,11 @@ t.test('an account that has done nothing shows its limits, no use, and its whole
   t.equal(result.status, 200);
   t.match(result.body, {
     success: true, account: 'demo2', quote_currency: 'USDT', trading: true, kill_switch: false, global_kill_switch: false,
-    limits: { max_open_orders: 10, credit_limit: 100000, rate_per_sec: 1, burst: 20, daily_loss_limit: 5000 },
-    usage: { open_orders: 0, open_orders_left: 10, exposure: 0, credit_left: 100000, rate_tokens: 20, daily_loss: 0, daily_loss_left: 5000 },
+    limits: { max_open_orders: 10, credit_limit: 100000, rate_per_sec: 1, burst: 20, modify_rate_per_sec: 2, modify_burst: 30, daily_loss_limit: 5000 },
+    usage: {
+      open_orders: 0, open_orders_left: 10, exposure: 0, credit_left: 100000, rate_tokens: 20, modify_rate_tokens: 30, daily_loss: 0,
+      daily_loss_left: 5000,
+    },
   });
 });
 

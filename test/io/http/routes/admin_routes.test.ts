@@ -20,7 +20,7 @@ const state = async () => (await admin('GET', '/admin/state')).body;
 
 t.test('every admin route answers 403 without the token, with a wrong one, or with only an API key', async (t) => {
   const routes = [['GET', '/admin/state'], ['GET', '/admin/limits'], ['PUT', '/admin/limits'], ['POST', '/admin/kill-switch'],
-    ['POST', '/admin/halt'], ['POST', '/admin/snapshot'], ['POST', '/admin/market']];
+    ['POST', '/admin/halt'], ['POST', '/admin/trading-state'], ['POST', '/admin/snapshot'], ['POST', '/admin/market']];
   const attempts: [string, { key?: string | null; headers?: Record<string, string> }][] = [
     ['no token', { key: null }], ['an API key', {}], ['a wrong x-admin-token', { key: null, headers: { 'x-admin-token': 'guess' } }],
     ['a wrong bearer token', { key: null, headers: { authorization: 'Bearer guess' } }],

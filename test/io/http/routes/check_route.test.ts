@@ -6,7 +6,7 @@
  */
 import t from 'tap';
 import { OmsServer } from '../../../support/oms_server.js';
-import { restingBuy, setKnownMarket } from '../fixtures/http_fixtures.js';
+import { marketBuy, restingBuy, setKnownMarket } from '../fixtures/http_fixtures.js';
 import { checkAnswers, OpenApiContract, recordAnswers } from '../fixtures/openapi_contract.js';
 
 const oms = await OmsServer.start();
@@ -63,7 +63,7 @@ t.test('an invalid request is refused with 400, a missing key with 401, another 
     [{ raw: 'nope' }, 'MALFORMED_BODY'], [{ body: [1] }, 'MALFORMED_BODY'], [{ body: restingBuy({ quantity: 'NaN' }) }, 'INVALID_QUANTITY'],
     [{ body: restingBuy({ side: 'short' }) }, 'INVALID_SIDE'], [{ body: restingBuy({ symbol: 'XYZ' }) }, 'UNKNOWN_SYMBOL'],
     [{ body: restingBuy({ price: 44000.001 }) }, 'OFF_TICK'], [{ body: restingBuy({ order_type: 'STOP' }) }, 'STOP_PRICE_REQUIRED'],
-    [{ body: restingBuy({ post_only: true }) }, 'UNKNOWN_FIELD'],
+    [{ body: restingBuy({ iceberg_quantity: 1 }) }, 'UNKNOWN_FIELD'], [{ body: marketBuy({ post_only: true }) }, 'POST_ONLY_NOT_ALLOWED'],
   ] as const) {
     const result = await oms.request('POST', '/check', request);
     t.equal(result.status, 400, `${code}: 400`);

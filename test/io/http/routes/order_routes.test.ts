@@ -119,7 +119,7 @@ t.test('an account field naming another account is refused with 403 and nothing 
 
 t.test('a field the API does not know refuses the order, cancel or replace with 400 UNKNOWN_FIELD naming it, and nothing happens', async (t) => {
   const before = await orderCount();
-  for (const field of ['post_only', 'reduce_only']) {
+  for (const field of ['iceberg_quantity', 'display_quantity']) {
     const result = await oms.request('POST', '/orders', { body: marketBuy({ [field]: true, client_order_id: `unknown-${field}` }) });
     t.equal(result.status, 400, `${field}: 400`);
     t.match(result.body, { success: false, code: 'UNKNOWN_FIELD', reject_code: 122, reason: new RegExp(`^unknown field "${field}" in an order`) });
@@ -129,12 +129,26 @@ t.test('a field the API does not know refuses the order, cancel or replace with 
   const id = resting.body.order_id;
   const replace = await oms.request('PATCH', `/orders/${id}`, { body: { price: 44001, post_only: true } });
   t.equal(replace.status, 400);
-  t.match(replace.body, { code: 'UNKNOWN_FIELD', reason: /^unknown field "post_only" in a replace/ });
+  t.match(replace.body, { code: 'UNKNOWN_FIELD', reason: /^unknown field "post_only" in a replace/ }, 'post_only is a term of the order, not of a replace');
   const cancel = await oms.request('DELETE', `/orders/${id}`, { body: { client_order_id: 'someone-else' } });
   t.equal(cancel.status, 400);
   t.match(cancel.body, { code: 'UNKNOWN_FIELD', reason: /^unknown field "client_order_id" in a cancel: it takes no fields/ });
   t.match((await oms.request('GET', `/orders/${id}`)).body, { status: 'ACCEPTED', price: 44000 }, 'the order was neither replaced nor canceled');
   t.equal((await oms.request('DELETE', `/orders/${id}`, { body: {} })).status, 200, 'a cancel with an empty object is a cancel');
+});
+
+t.test('a post-only order that would take is refused 422 POST_ONLY_WOULD_TAKE; one that rests shows post_only on GET', async (t) => {
+  const take = await oms.request('POST', '/orders', { body: restingBuy({ price: 45001, post_only: true, client_order_id: 'po-take' }) });
+  t.equal(take.status, 422);
+  t.match(take.body, { success: false, code: 'POST_ONLY_WOULD_TAKE', reject_code: 415 });
+  const rest = await oms.request('POST', '/orders', { body: restingBuy({ price: 45000, post_only: true, client_order_id: 'po-rest' }) });
+  t.equal(rest.status, 200, rest.text);
+  const order = (await oms.request('GET', `/orders/${rest.body.order_id}`)).body;
+  t.match(order, { status: 'ACCEPTED', post_only: true, filled_quantity: 0 }, 'resting, nothing taken');
+  const market = await oms.request('POST', '/orders', { body: marketBuy({ post_only: true, client_order_id: 'po-market' }) });
+  t.equal(market.status, 400);
+  t.match(market.body, { code: 'POST_ONLY_NOT_ALLOWED', reject_code: 123 });
+  t.equal((await oms.request('DELETE', `/orders/${rest.body.order_id}`)).status, 200);
 });
 
 t.test('an unknown order, a malformed id and another account\'s order all answer the same 404', async (t) => {
