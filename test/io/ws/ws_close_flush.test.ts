@@ -10,23 +10,10 @@ import t from 'tap';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
 import { encodeClientBatch, ExecType, TemplateId } from '../../../io/binary/index.js';
 import type { ClientMessageInput, ServerMessage } from '../../../io/binary/index.js';
-import { OmsServer } from '../../support/oms_server.js';
+import { wsOmsFixture } from '../../support/ws_oms_fixture.js';
 import { newOrder, WsClient } from '../../support/ws_client.js';
 
-const oms = await OmsServer.start();
-t.teardown(() => oms.cleanup());
-await oms.setMarket('BTCUSDT', { bid: 44999.5, ask: 45001.5, bid_size: 1000, ask_size: 1000 });
-
-const open: WsClient[] = [];
-t.afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
-
-async function logon(): Promise<WsClient> {
-  const client = await WsClient.logon(oms.url, 'test-key');
-  open.push(client);
-  return client;
-}
+const { oms, logon } = await wsOmsFixture();
 
 const order = (seq: number, client_order_id: string): ClientMessageInput => ({ ...newOrder({ client_order_id }), seq } as ClientMessageInput);
 const cancel = (seq: number, order_id: number): ClientMessageInput => ({ template_id: TemplateId.CANCEL, order_id, seq });

@@ -12,24 +12,11 @@ import { isRejectCode, RejectCode } from '../../../engine/protocol/reject_codes.
 import { encodeClientBatch, ExecType, TemplateId } from '../../../io/binary/index.js';
 import type { ClientMessageInput } from '../../../io/binary/index.js';
 import { clientBatch } from '../binary/fixtures/arbitraries.js';
-import { OmsServer } from '../../support/oms_server.js';
+import { wsOmsFixture } from '../../support/ws_oms_fixture.js';
 import { dec, newOrder, WsClient } from '../../support/ws_client.js';
 
 const MAX_PAYLOAD_BYTES = 4096;
-const oms = await OmsServer.start({ env: { OMS_WS_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD_BYTES) } });
-t.teardown(() => oms.cleanup());
-await oms.setMarket('BTCUSDT', { bid: 44999.5, ask: 45001.5, bid_size: 1000, ask_size: 1000 });
-
-const open: WsClient[] = [];
-t.afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
-
-async function logon(): Promise<WsClient> {
-  const client = await WsClient.logon(oms.url, 'test-key');
-  open.push(client);
-  return client;
-}
+const { oms, logon } = await wsOmsFixture({ OMS_WS_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD_BYTES) });
 
 /** The bytes of one message of a batch, numbered from `seq`, for hand-made corruption. */
 function bytesOf(...messages: ClientMessageInput[]): Uint8Array {

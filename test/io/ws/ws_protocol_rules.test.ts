@@ -10,29 +10,10 @@ import { ExecReason, OrderType, Side, TimeInForce } from '../../../engine/protoc
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
 import { encodeClientBatch, ExecType, TemplateId } from '../../../io/binary/index.js';
 import type { ExecutionReport } from '../../../io/binary/index.js';
-import { OmsServer } from '../../support/oms_server.js';
+import { wsOmsFixture } from '../../support/ws_oms_fixture.js';
 import { newOrder, WsClient } from '../../support/ws_client.js';
 
-const oms = await OmsServer.start();
-t.teardown(() => oms.cleanup());
-await oms.setMarket('BTCUSDT', { bid: 44999.5, ask: 45001.5, last: 45000, bid_size: 1000, ask_size: 1000 });
-
-const open: WsClient[] = [];
-t.afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
-
-async function logon(): Promise<WsClient> {
-  const client = await WsClient.logon(oms.url, 'test-key');
-  open.push(client);
-  return client;
-}
-
-async function connect(): Promise<WsClient> {
-  const client = await WsClient.connect(oms.url);
-  open.push(client);
-  return client;
-}
+const { oms, logon, connect } = await wsOmsFixture();
 
 /** A bare header (and zero body) with the given fields: for bytes a well-behaved encoder will not make. */
 function header(length: number, template_id: number, version: number, seq: number, total = length): Uint8Array {
