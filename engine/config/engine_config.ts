@@ -12,7 +12,7 @@ export interface EngineConfig {
   readonly command_ring_capacity: number;
   readonly event_ring_capacity: number;
   readonly reply_ring_capacity: number;
-  /** Empty loop iterations before the engine parks (OMS_ENGINE_SPIN). */
+  /** The most empty loop iterations before the engine parks (OMS_ENGINE_SPIN); the spin adapts below it (ring/idle_strategy.ts). */
   readonly spin_limit: number;
   /** Longest park before the slow tick runs anyway. */
   readonly park_timeout_ms: number;
