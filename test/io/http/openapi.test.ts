@@ -123,6 +123,8 @@ t.test('a tour of every documented operation gets its documented success answer'
   await call('POST', '/admin/kill-switch', '/admin/kill-switch', { ...admin, body: { account: 'demo2', engaged: false } });
   await call('POST', '/admin/halt', '/admin/halt', { ...admin, body: { symbol: 'SOLUSDT', halted: true } });
   await call('POST', '/admin/halt', '/admin/halt', { ...admin, body: { symbol: 'SOLUSDT', halted: false } });
+  await call('POST', '/admin/trading-state', '/admin/trading-state', { ...admin, body: { account: 'demo2', state: 'REDUCING' } });
+  await call('POST', '/admin/trading-state', '/admin/trading-state', { ...admin, body: { account: 'demo2', state: 'ACTIVE' } });
   await call('GET', '/admin/limits', '/admin/limits', admin);
   await call('PUT', '/admin/limits', '/admin/limits', { ...admin, body: { symbols: { SOLUSDT: { collar_bps: 500 } } } });
   await call('GET', '/admin/state', '/admin/state', admin);
