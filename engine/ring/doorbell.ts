@@ -44,10 +44,14 @@ export class Doorbell {
     return Atomics.load(this.words, DOORBELL_SEQUENCE_INDEX);
   }
 
-  /** Owner side, step 2 (after re-checking for work): block until rung or timed out. */
-  park(seen_sequence: number, timeout_ms: number): void {
-    Atomics.wait(this.words, DOORBELL_SEQUENCE_INDEX, seen_sequence, timeout_ms);
+  /**
+   * Owner side, step 2 (after re-checking for work): block until rung or timed out.
+   * Returns false if the timeout ended the park (nobody rang).
+   */
+  park(seen_sequence: number, timeout_ms: number): boolean {
+    const outcome = Atomics.wait(this.words, DOORBELL_SEQUENCE_INDEX, seen_sequence, timeout_ms);
     Atomics.store(this.words, DOORBELL_PARKED_INDEX, 0);
+    return outcome !== 'timed-out';
   }
 
   /** Owner side, on an event loop that must not block (the io thread). */

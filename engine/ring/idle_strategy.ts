@@ -9,7 +9,11 @@
  * - a spin that found work paid: the full budget is restored;
  * - a wake-up that finds a burst (at least `burst_work` items from the first doWork)
  *   means messages arrive faster than a park and wake-up take: the full budget is
- *   restored, so that a busy stream is caught by spinning again.
+ *   restored, so that a busy stream is caught by spinning again. Only a wake-up by the
+ *   doorbell counts: a park that timed out (an owner that polls, like the journal with
+ *   durability none) finds the backlog of its whole period, which says nothing about the
+ *   gaps between messages; counted as a burst, it made every 1 ms poll spin its full
+ *   budget (the journal's CPU per order at 5,000/s, bench/README.md).
  *
  * At a steady few thousand orders per second (gaps of hundreds of µs) the owners park at
  * once instead of burning tens of µs per message on a core another thread is waiting
@@ -81,9 +85,9 @@ export class SpinThenParkIdleStrategy {
     this.park_count++;
     this.spin_budget >>= 1;
     const deadline_ms = agent.msUntilDeadline === undefined ? this.park_timeout_ms : Math.max(1, agent.msUntilDeadline());
-    this.doorbell.park(seen, Math.min(deadline_ms, this.park_timeout_ms));
+    const rung = this.doorbell.park(seen, Math.min(deadline_ms, this.park_timeout_ms));
     this.empty_iterations = 0;
-    this.woke_from_park = true;
+    this.woke_from_park = rung;
     return true;
   }
 }

@@ -37,20 +37,38 @@ t.test('a spin that ends in a park halves the next spin, down to none', (t) => {
 });
 
 t.test('work found while spinning, or a burst after a wake-up, restores the full spin', (t) => {
-  const idle = new SpinThenParkIdleStrategy(new Doorbell(), 8, 1);
-  while (!idle.idle(0, never)) { /* spin, then park: budget 4 */ }
+  const doorbell = new Doorbell();
+  const producer = new Doorbell(doorbell.buffer);
+  // Rings the owner after it announced the park and before it waits: the wait ends as rung.
+  const rung = { hasWork: () => { producer.ringIfParked(); return false; } };
+  const idle = new SpinThenParkIdleStrategy(doorbell, 8, 1);
+  while (!idle.idle(0, rung)) { /* spin, then park: budget 4 */ }
   t.equal(idle.budget, 4);
   idle.idle(1, never); // the wake-up found one message: not a burst
   t.equal(idle.budget, 4, 'a single message after a wake-up keeps the budget');
   idle.idle(0, never);
   idle.idle(1, never); // found while spinning
   t.equal(idle.budget, 8, 'the spin paid: full budget');
-  while (!idle.idle(0, never)) { /* park: budget 4 */ }
+  while (!idle.idle(0, rung)) { /* park: budget 4 */ }
   idle.idle(0, never);
   t.equal(idle.budget, 4, 'an empty poll after a wake-up is not a burst');
-  while (!idle.idle(0, never)) { /* park: budget 2 */ }
+  while (!idle.idle(0, rung)) { /* park: budget 2 */ }
   idle.idle(3, never);
   t.equal(idle.budget, 8, 'messages piled up during the park: full budget');
+  t.end();
+});
+
+t.test('a park that timed out is not a wake-up: the backlog a poll finds is no burst', (t) => {
+  // The journal with durability none is never rung: it polls every millisecond and finds
+  // that millisecond's events. Taken for a burst, each poll restored and spun the full budget.
+  const idle = new SpinThenParkIdleStrategy(new Doorbell(), 8, 1);
+  while (!idle.idle(0, never)) { /* spin 8, then park until the timeout: budget 4 */ }
+  t.equal(idle.budget, 4);
+  idle.idle(10, never);
+  t.equal(idle.budget, 4, 'ten events found by a timed-out poll keep the halved budget');
+  while (!idle.idle(0, never)) { /* spin 4, time out: budget 2 */ }
+  idle.idle(10, never);
+  t.equal(idle.budget, 2, 'and at a steady rate the poller goes on parking at once');
   t.end();
 });
 
@@ -73,8 +91,9 @@ t.test('a parked owner wakes at once if it was rung between announcing and waiti
   const seen = owner.prepareToPark();
   producer_side.ringIfParked();
   const started = Date.now();
-  owner.park(seen, 60_000);
+  t.equal(owner.park(seen, 60_000), true, 'a park ended by the doorbell says so');
   t.ok(Date.now() - started < 1000, 'the changed sequence makes the wait return immediately');
+  t.equal(owner.park(owner.prepareToPark(), 1), false, 'a park ended by its timeout says so');
   t.equal(producer_side.rings_sent, 1);
   t.equal(owner.isParked(), false);
   producer_side.ringIfParked();
