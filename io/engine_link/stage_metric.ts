@@ -9,42 +9,19 @@
  * io thread; this reads the counts the timer already keeps.
  */
 import type { Metric } from 'prom-client';
+import { histogramValues, MetricValue, scrapedHistogram } from '../../services/health/fixed_histogram.js';
 import { STAGE_NAMES, StageTimer } from './stage_timer.js';
 
 export const STAGE_METRIC_NAME = 'oms_stage_latency_seconds';
 
-interface MetricValue {
-  readonly value: number;
-  readonly labels: Record<string, string | number>;
-  readonly metricName: string;
-}
-
 export function stageLatencyMetric(timer: StageTimer): Metric<'stage'> {
   const help = `Traced requests' time in each stage, socket to durable answer (one in ${timer.sample_every} traced; 0: off)`;
-  const metric = {
-    name: STAGE_METRIC_NAME,
-    help,
-    type: 'histogram',
-    aggregator: 'sum',
-    get: async () => ({ name: STAGE_METRIC_NAME, help, type: 'histogram', aggregator: 'sum', values: stageValues(timer) }),
-    reset: () => {},
-  };
-  return metric as unknown as Metric<'stage'>;
+  return scrapedHistogram(STAGE_METRIC_NAME, help, () => stageValues(timer));
 }
 
 function stageValues(timer: StageTimer): MetricValue[] {
-  const values: MetricValue[] = [];
-  const bounds = timer.bucket_bounds_us;
-  const width = bounds.length + 1;
-  STAGE_NAMES.forEach((stage, k) => {
-    let cumulative = 0;
-    for (let b = 0; b < width; b++) {
-      cumulative += timer.bucket_counts[k * width + b];
-      const le = b < bounds.length ? String(bounds[b] / 1e6) : '+Inf';
-      values.push({ metricName: `${STAGE_METRIC_NAME}_bucket`, labels: { le, stage }, value: cumulative });
-    }
-    values.push({ metricName: `${STAGE_METRIC_NAME}_sum`, labels: { stage }, value: timer.sums_us[k] / 1e6 });
-    values.push({ metricName: `${STAGE_METRIC_NAME}_count`, labels: { stage }, value: cumulative });
-  });
-  return values;
+  const bounds_seconds = timer.bucket_bounds_us.map((us) => us / 1e6);
+  const width = bounds_seconds.length + 1;
+  return STAGE_NAMES.flatMap((stage, k) =>
+    histogramValues(STAGE_METRIC_NAME, bounds_seconds, { stage }, (b) => timer.bucket_counts[k * width + b], timer.sums_us[k] / 1e6));
 }

@@ -78,8 +78,8 @@ export async function startServers(w: ServerWiring): Promise<FrontEnds> {
     marks: memory.marks,
     accepting: () => accepting,
     generatedClientOrderId: makeClientOrderIdGenerator(),
-    observeLatency: (operation, seconds) => metrics.order_latency.observe({ operation }, seconds),
-    latency: new RequestLatency((protocol, type) => metrics.request_latency.labels(protocol, type)),
+    observeLatency: (operation, seconds) => metrics.order_latency.series([operation]).observe(seconds),
+    latency: new RequestLatency((protocol, type) => metrics.request_latency.series([protocol, type])),
   };
   const enabled_workers = new Set(['engine', 'journal', ...w.services.names, ...(w.snapshots === null ? [] : ['snapshot'])]);
   const probe: HealthProbe = {

@@ -41,7 +41,8 @@
  *   oms_engine_link_busy_refusals_total, oms_engine_link_timeouts_total
  *   oms_ws_sessions_opened_total, oms_ws_sessions, oms_ws_slow_consumer_disconnects_total, oms_ws_reports_sent_total
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { FixedHistogram } from './fixed_histogram.js';
 import { CommandType, EventType } from '../../engine/protocol/enums.js';
 import { allRejectCodes, rejectStage } from '../../engine/protocol/reject_codes.js';
 import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
@@ -69,10 +70,10 @@ export interface MetricsSources {
 
 export interface OmsMetrics {
   readonly registry: Registry;
-  /** Observe in seconds: `order_latency.observe({operation: 'new_order'}, us / 1e6)`. */
-  readonly order_latency: Histogram<'operation'>;
-  /** Every request type on both protocols; bind children once (`.labels(protocol, type)`), never per request. */
-  readonly request_latency: Histogram<'protocol' | 'type'>;
+  /** Observe in seconds; bind a series once (`.series([operation])`), never per request. */
+  readonly order_latency: FixedHistogram;
+  /** Every request type on both protocols; bind series once (`.series([protocol, type])`), never per request. */
+  readonly request_latency: FixedHistogram;
 }
 
 const SINKS: readonly [string, number][] = [['nats', WorkerId.SINK_NATS], ['redis', WorkerId.SINK_REDIS], ['questdb', WorkerId.SINK_QUESTDB]];
@@ -182,21 +183,12 @@ export function createMetricsRegistry(sources: MetricsSources, options: { defaul
   new Gauge({ name: 'oms_sink_cursor_sequence', help: 'Last sequence the sink delivered', labelNames: ['sink'], registers,
     collect() { for (const [sink, w] of SINKS) this.set({ sink }, health.view(w).position); } });
 
-  const order_latency = new Histogram({
-    name: 'oms_order_latency_seconds',
-    help: 'Time from a request reaching the io thread to its reply being sent',
-    labelNames: ['operation'],
-    buckets: [...LATENCY_BUCKETS_SECONDS],
-    registers,
-  });
-
-  const request_latency = new Histogram({
-    name: 'oms_request_latency_seconds',
-    help: 'Time from a request reaching the io thread to its answer, by protocol (http, ws) and request type',
-    labelNames: ['protocol', 'type'],
-    buckets: [...LATENCY_BUCKETS_SECONDS],
-    registers,
-  });
+  const order_latency = new FixedHistogram('oms_order_latency_seconds',
+    'Time from a request reaching the io thread to its reply being sent', ['operation'], LATENCY_BUCKETS_SECONDS);
+  registry.registerMetric(order_latency.metric());
+  const request_latency = new FixedHistogram('oms_request_latency_seconds',
+    'Time from a request reaching the io thread to its answer, by protocol (http, ws) and request type', ['protocol', 'type'], LATENCY_BUCKETS_SECONDS);
+  registry.registerMetric(request_latency.metric());
 
   if (options.default_metrics) {
     // Process metrics (CPU, heap, event loop lag) under the same prefix.
