@@ -15,6 +15,7 @@
  * | OMS_SESSION_END_UTC | 00:00                   | when DAY orders expire, UTC HH:MM |
  * | OMS_MAX_BODY_BYTES  | 4096                    | largest HTTP body accepted (WebSocket: OMS_WS_MAX_PAYLOAD_BYTES) |
  * | OMS_LOG_LEVEL       | info                    | pino level |
+ * | OMS_IO_REPLY_SPIN_US | 50 (durability none; else 0) | longest the idle io thread waits for the engine's answer itself after publishing, µs (engine_link.ts spinForReplies; 0: never) |
  * | OMS_STAGE_SAMPLE_EVERY | 16                   | stage timing: trace one request in N (0: none); GET /metrics/stages |
  * | OMS_FAIL_STOP_EXIT_MS | 2000                  | after the engine or journal dies: refuse orders NOT_READY for this long, then exit 70 |
  * | OMS_FAULT_ENGINE_EXIT_AFTER_COMMANDS | 0 (off) | TEST FAULT ONLY: the engine worker exits (code 99) once it has handled this many commands, to test fail-stop |
@@ -31,6 +32,7 @@ import { AccountLimitsSpec, AccountSpec, DEMO_ACCOUNTS, DEMO_ACCOUNT_LIMITS } fr
 import { DEMO_INSTRUMENTS, InstrumentSpec } from '../../engine/reference/instruments.js';
 import { isPowerOfTwo } from '../../engine/layout/layout_builder.js';
 import { Durability, parseDurability } from '../../services/journal/durability.js';
+import { REPLY_SPIN_US_MAX } from '../engine_link/engine_link.js';
 import { parseWorkerExitFault, WorkerExitFault } from '../../services/runtime/test_fault.js';
 
 export interface OmsConfig {
@@ -53,6 +55,8 @@ export interface OmsConfig {
   /** Events published but not yet durable beyond which the edge answers busy. */
   readonly busy_journal_lag: number;
   readonly request_timeout_ms: number;
+  /** Longest spin of the idle io thread for the engine's answer, µs (engine_link.ts); 0 with a journal to wait for, by default. */
+  readonly io_reply_spin_us: number;
   /** Stage timing: one request in this many is traced through every hop (0: none). */
   readonly stage_sample_every: number;
   readonly shutdown_timeout_ms: number;
@@ -153,6 +157,7 @@ export function loadOmsConfig(env: NodeJS.ProcessEnv = process.env): OmsConfig {
     journal_buffer_records: integer(env, 'OMS_JOURNAL_BUFFER_RECORDS', 16384, 16, 1 << 20),
     busy_journal_lag: integer(env, 'OMS_BUSY_JOURNAL_LAG', Math.floor(engine.event_ring_capacity / 2), 0, 1 << 30),
     request_timeout_ms: integer(env, 'OMS_REQUEST_TIMEOUT_MS', 5000, 10, 600_000),
+    io_reply_spin_us: integer(env, 'OMS_IO_REPLY_SPIN_US', durability === 'none' ? REPLY_SPIN_US_MAX : 0, 0, 1000),
     stage_sample_every: integer(env, 'OMS_STAGE_SAMPLE_EVERY', 16, 0, 1 << 20),
     shutdown_timeout_ms: integer(env, 'OMS_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     fail_stop_exit_ms: integer(env, 'OMS_FAIL_STOP_EXIT_MS', 2000, 0, 60_000),

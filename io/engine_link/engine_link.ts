@@ -25,6 +25,18 @@ import { StageTimer } from './stage_timer.js';
 
 const PENDING_SLOTS = 1 << 16;
 const TIMEOUT_SWEEP_MS = 100;
+/**
+ * How long, at most, the io thread waits for the engine's answer itself after it published
+ * commands while idle (see spinForReplies): enough for a parked engine to wake (16-24 µs
+ * on this machine) and answer, less than the io thread's own wake-up through
+ * Atomics.waitAsync (26-32 µs, bench/floor/wake_latency.ts) plus the event-loop turn
+ * after it.
+ */
+export const REPLY_SPIN_US_MAX = 50;
+/** The shortest spin misses shrink it to: a probe that still finds an engine awake, so one hit can restore the full spin. */
+const REPLY_SPIN_US_MIN = 4;
+/** Reply-ring polls between two clock reads while spinning (a poll is ~10 ns). */
+const POLLS_PER_CLOCK_READ = 64;
 
 export type ReplyHandler = (reply: ReplyRecord) => void;
 export type EventListener = (views: SlotViews, base: number) => void;
@@ -43,6 +55,12 @@ export interface EngineLinkOptions {
   readonly durable?: boolean;
   /** Stage timing of sampled requests (null: none traced). */
   readonly stage_timer?: StageTimer | null;
+  /**
+   * Longest wait for the engine's reply after a publish while idle, in µs (default
+   * REPLY_SPIN_US_MAX with durability none, 0 otherwise: a durable answer waits for the
+   * journal's fdatasync, far longer than a spin should last).
+   */
+  readonly reply_spin_us?: number;
 }
 
 /** Traced requests waiting for their command to be published, at most (more are not traced). */
@@ -69,9 +87,22 @@ export class EngineLink {
   private publish_scheduled = false;
   private readonly publishCommands = (): void => {
     this.publish_scheduled = false;
+    // Announced as awake before the engine can see the commands: an engine that is spinning
+    // answers within a microsecond and would otherwise ring a thread about to look itself.
+    const spin = this.pump_parked && this.reply_spin_us > 0;
+    if (spin) this.doorbell.cancelPark();
     this.writer.publish();
     if (this.traced_unpublished > 0) this.stampPublished();
+    if (spin) this.spinForReplies();
   };
+  /** True while the pump awaits its doorbell (the io thread had nothing to do). */
+  private pump_parked = false;
+  /** How long the next spin may last: halved by each spin that found nothing, restored by one that paid. */
+  private reply_spin_us: number;
+  private readonly reply_spin_us_max: number;
+  /** Spins that found the engine's reply, and spins that gave up (for tests and the benchmark notes). */
+  reply_spin_hits = 0;
+  reply_spin_misses = 0;
   // Stage timing (see stage_timer.ts): per pending slot, when a traced request was written
   // at the edge (0: not traced) and when its command was published.
   readonly stage_timer: StageTimer | null;
@@ -111,6 +142,9 @@ export class EngineLink {
     this.doorbell = new Doorbell(options.io_doorbell);
     this.store = options.store;
     this.stage_timer = options.stage_timer ?? null;
+    this.reply_spin_us_max = options.reply_spin_us ?? (options.durable === false ? REPLY_SPIN_US_MAX : 0);
+    if (!(this.reply_spin_us_max >= 0)) throw new Error('reply_spin_us must be >= 0');
+    this.reply_spin_us = this.reply_spin_us_max;
   }
 
   /** Called for every durable event after the read model applied it (execution reports, metrics). */
@@ -259,13 +293,63 @@ export class EngineLink {
         continue;
       }
       // Parking, not spinning: on two cores an io thread that spins for answers takes the
-      // CPU the engine and journal need to produce them (measured: throughput drops).
+      // CPU the engine and journal need to produce them (measured: throughput drops). The
+      // one bounded exception is spinForReplies, right after a publish from idle.
       const seen = this.doorbell.prepareToPark();
       if (this.hasWork()) {
         this.doorbell.cancelPark();
         continue;
       }
+      this.pump_parked = true;
       await this.doorbell.parkAsync(seen, 50);
+      this.pump_parked = false;
+    }
+  }
+
+  /**
+   * An idle io thread that just published commands waits a little for the answers itself
+   * instead of parking: at a few thousand orders per second each order otherwise pays a
+   * second wake-up, the io thread's, on top of the engine's. While it spins it is marked
+   * not parked, so the engine does not ring it (a notify is a syscall, and a wake-up it
+   * would then find nothing to do for; publishCommands marks it before publishing);
+   * afterwards the park is announced again, and
+   * anything published in between is drained here rather than waiting for a ring that was
+   * never sent. The spin adapts as the engine's does (idle_strategy.ts): one that found
+   * nothing halves the next (down to a short probe), one that paid restores the full
+   * budget, so under a load the engine cannot answer quickly the io thread stops spending
+   * its core on spinning.
+   */
+  private spinForReplies(): void {
+    const until_us = systemClock.nowUs() + this.reply_spin_us;
+    let found = false;
+    while (!found && systemClock.nowUs() < until_us) {
+      for (let k = 0; k < POLLS_PER_CLOCK_READ; k++) {
+        if (this.replies.available() > 0) {
+          found = true;
+          break;
+        }
+      }
+    }
+    if (found) {
+      this.reply_spin_hits++;
+      this.reply_spin_us = this.reply_spin_us_max;
+    } else {
+      this.reply_spin_misses++;
+      this.reply_spin_us = Math.max(REPLY_SPIN_US_MIN, this.reply_spin_us / 2);
+    }
+    this.drainSafely();
+    // The pump still awaits its doorbell: announce the park again (its waitAsync waits on
+    // the sequence it read before, so any ring from now on ends it), then look once more
+    // for what was published while the engine believed us awake.
+    this.doorbell.prepareToPark();
+    if (this.hasWork()) this.drainSafely();
+  }
+
+  private drainSafely(): void {
+    try {
+      this.drain();
+    } catch (error) {
+      process.emitWarning(`engine link drain failed: ${(error as Error).stack ?? String(error)}`);
     }
   }
 
