@@ -48,6 +48,12 @@ export function buildRouter(options: HttpServerOptions): Router {
   return router;
 }
 
+/** uWebSockets.js's ListenOptions value; its typings declare it only as a const enum and only for listen(port, options, cb). */
+const LIBUS_LISTEN_EXCLUSIVE_PORT = 1;
+interface ListenWithOptions {
+  listen(host: string, port: number, options: number, cb: (listen_socket: import('uWebSockets.js').us_listen_socket | false) => void): void;
+}
+
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServerHandle> {
   const { context, log } = options;
   const router = buildRouter(options);
@@ -59,8 +65,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const ws = options.mount_ws?.(app);
     mountHttpRoutes(app, router, max_body_bytes);
     const socket = await new Promise<import('uWebSockets.js').us_listen_socket>((resolve, reject) => {
-      app.listen(host, port, (listen_socket) => {
-        if (listen_socket === false) reject(new Error(`could not listen on ${host}:${port} (in use, or not permitted)`));
+      // Exclusive: by default uWebSockets.js sets SO_REUSEPORT, so a second OMS on the same
+      // port started and the kernel split new connections between the two (data_dir_lock.ts).
+      (app as unknown as ListenWithOptions).listen(host, port, LIBUS_LISTEN_EXCLUSIVE_PORT, (listen_socket) => {
+        if (listen_socket === false) reject(new Error(`could not listen on ${host}:${port}: in use (another OMS?) or not permitted`));
         else resolve(listen_socket);
       });
     });

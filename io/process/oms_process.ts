@@ -2,6 +2,7 @@
  * The OMS process, wired in one place (the composition root), as a list of named steps in
  * the order they run. Each step is its own file in this folder:
  *
+ *   0. the data directory's lock: one OMS per data directory      data_dir_lock.ts
  *   1. reference tables: instruments, accounts                     reference_tables.ts
  *   2. recovery: validate the journal, cut a torn tail, and plan
  *      once where every worker rebuilds from                       recovery.ts
@@ -23,6 +24,7 @@ import { disableMemoryReducer } from '../../engine/agent/quiet_heap.js';
 import type { OmsConfig } from '../config/oms_config.js';
 import type { IoContext } from '../io_context.js';
 import { allocateSharedMemory } from './allocate_shared_memory.js';
+import { lockDataDir } from './data_dir_lock.js';
 import { failStopOnOrderPathDeath } from './fail_stop.js';
 import { rebuildReadModel } from './read_model_recovery.js';
 import { recover } from './recovery.js';
@@ -45,6 +47,16 @@ export interface OmsHandle {
 
 export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandle> {
   disableMemoryReducer(); // before any worker's heap exists (see quiet_heap.ts)
+  const lock = lockDataDir(config.data_dir);
+  try {
+    return await startLocked(config, log, lock.release);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(config: OmsConfig, log: Logger, unlock: () => void): Promise<OmsHandle> {
   const tables = loadReferenceTables(config);
   const recovery = recover(config, log);
   const read_model = rebuildReadModel(config, recovery, log);
@@ -56,6 +68,10 @@ export async function startOms(config: OmsConfig, log: Logger): Promise<OmsHandl
   const snapshots = startSnapshots({ config, tables, memory, recovery, read_model, services, link, log });
   const front = await startServers({ config, tables, memory, read_model, services, link, snapshots, log });
   failStopOnOrderPathDeath({ engine, journal, health: memory.health, link, log, exit_after_ms: config.fail_stop_exit_ms });
-  const stop = shutdownSequence({ config, log, memory, read_model, engine, journal, services, link, snapshots, front });
+  const stop_sequence = shutdownSequence({ config, log, memory, read_model, engine, journal, services, link, snapshots, front });
+  const stop = async (reason: string): Promise<void> => {
+    await stop_sequence(reason);
+    unlock();
+  };
   return { port: front.server.port, transport: front.server.transport, context: front.context, stop };
 }

@@ -8,6 +8,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { freeFixedPort } from './servers.js';
 
 export const ADMIN_TOKEN = 'test-admin-token';
 const MAIN = new URL('../../io/main.js', import.meta.url);
@@ -56,6 +57,24 @@ export class OmsServer {
     const server = new OmsServer(options);
     await server.launch();
     return server;
+  }
+
+  /**
+   * Starts on a port of its own below the ephemeral range (freeFixedPort), so that a
+   * restart after kill -9 can listen on the same port again (see freeFixedPort).
+   */
+  static async startRestartable(options: OmsServerOptions = {}): Promise<OmsServer> {
+    for (let attempt = 1; ; attempt++) {
+      const server = new OmsServer({ ...options, env: { ...options.env, OMS_PORT: String(await freeFixedPort()) } });
+      try {
+        await server.launch();
+        return server;
+      } catch (error) {
+        // Another process took the port between the probe and the OMS's listen: try another.
+        if (attempt === 3 || !/could not listen/.test((error as Error).message)) throw error;
+        await server.cleanup();
+      }
+    }
   }
 
   /** The process is running (started and not exited). */

@@ -53,6 +53,26 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A free TCP port below the kernel's ephemeral range, for a server that is restarted on
+ * the same port. A port the kernel chose (listen on 0) cannot be listened on again without
+ * SO_REUSEPORT while connections of the dead process linger in TIME_WAIT, and the OMS
+ * listens exclusively (io/http/http_server.ts); a port asked for by number can.
+ */
+export async function freeFixedPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.unref();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port between 20000 and 32000');
+}
+
 export interface ServerOptions {
   /** Listen here instead of on a fresh free port (a client was told the port before the server existed). */
   readonly port?: number;

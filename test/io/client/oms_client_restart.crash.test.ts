@@ -7,11 +7,12 @@
  * (test/support/tcp_proxy.ts) that can lose bytes in one direction, which is how an
  * order is made to be taken by the server while its answer is lost.
  *
- * Restarting on the same port needs the old process to leave no TIME_WAIT connection on
- * it (uWebSockets.js listens without SO_REUSEADDR, so one would keep the new process from
- * listening for a minute). The relay resets its side when the OMS closes first; the HTTP
- * requests of the test go straight to the OMS, so before each kill the test waits until
- * fetch has closed its idle keep-alive connections from its own side (after 4 s).
+ * Restarting on the same port: the OMS listens exclusively (no SO_REUSEPORT) on a port
+ * asked for by number (OmsServer.startRestartable), which it can listen on again while the
+ * dead process's connections linger in TIME_WAIT. The relay resets its side when the OMS
+ * closes first; the HTTP requests of the test go straight to the OMS, and before each kill
+ * the test still waits until fetch has closed its idle keep-alive connections from its own
+ * side (after 4 s).
  */
 import t from 'tap';
 import {
@@ -21,7 +22,7 @@ import type { NewOrderRequest } from '../../../io/client/index.js';
 import { OmsServer } from '../../support/oms_server.js';
 import { TcpProxy } from '../../support/tcp_proxy.js';
 
-const oms = await OmsServer.start();
+const oms = await OmsServer.startRestartable();
 t.teardown(() => oms.cleanup());
 const market = () => oms.setMarket('BTCUSDT', { bid: 44999.5, ask: 45001.5, bid_size: 1000, ask_size: 1000 });
 await market();
