@@ -37,14 +37,6 @@ export async function startEngine(config: OmsConfig, tables: ReferenceTables, me
 }
 
 /**
-<<<<<<< HEAD
- * Who the engine rings after publishing events. With a journal to write (fsync, write),
- * the journal: it reads right behind the engine and rings the io thread once events are
- * durable. With durability none only the io thread, which then reads behind the engine:
- * events that come with no reply, such as fills of resting orders when the market moves,
- * must wake it from here. The journal then has nothing to write and only releases slots,
- * so it polls (start_journal.ts) instead of costing a wake-up per order.
-=======
  * What recovery found at the STATE_HASH markers it replayed (engine/state/
  * state_hash_markers.ts). A mismatch means the journal does not rebuild the state the
  * engine had: logged at error and served on GET /admin/state-hash, for an operator to
@@ -66,11 +58,12 @@ function logRecoveryMarkers(counters: Float64Array, log: Logger): void {
 }
 
 /**
- * Who the engine rings after publishing events. The journal always (it reads right behind
- * the engine). With durability none the io thread reads behind the engine too, and the
- * journal does not ring it (start_journal.ts): events that come with no reply, such as
- * fills of resting orders when the market moves, must wake it from here.
->>>>>>> t12-trust
+ * Who the engine rings after publishing events. With a journal to write (fsync, write),
+ * the journal: it reads right behind the engine and rings the io thread once events are
+ * durable. With durability none only the io thread, which then reads behind the engine:
+ * events that come with no reply, such as fills of resting orders when the market moves,
+ * must wake it from here. The journal then has nothing to write and only releases slots,
+ * so it polls (start_journal.ts) instead of costing a wake-up per order.
  */
 export function eventWake(config: Pick<OmsConfig, 'durability'>, buffers: Pick<OmsBuffers, 'journal_doorbell' | 'io_doorbell'>): SharedArrayBuffer[] {
   return config.durability === 'none' ? [buffers.io_doorbell] : [buffers.journal_doorbell];
