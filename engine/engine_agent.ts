@@ -240,8 +240,14 @@ export class EngineAgent implements Agent, ExecutionSink {
     this.prefetchBatch(batch);
     let handled = 0;
     while (handled < batch) {
-      if (!this.events.hasCapacity(MAX_EVENTS_PER_COMMAND) || !this.replies.hasCapacity(1)) {
+      if (!this.events.hasCapacity(MAX_EVENTS_PER_COMMAND)) {
         this.counters[EngineCounter.OUTPUT_FULL_WAITS]++;
+        this.events.countFull();
+        break;
+      }
+      if (!this.replies.hasCapacity(1)) {
+        this.counters[EngineCounter.OUTPUT_FULL_WAITS]++;
+        this.replies.countFull();
         break;
       }
       this.handle(this.commands.slotAt(handled));

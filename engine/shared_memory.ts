@@ -34,6 +34,26 @@ import { allocatePositionsTable } from './reference/positions_table.js';
 export const EventConsumer = { JOURNAL: 0, IO: 1, PNL: 2 } as const;
 export const EVENT_CONSUMER_COUNT = 3;
 
+export interface RingThreads {
+  readonly producer: string;
+  /** By consumer index. */
+  readonly consumers: readonly string[];
+}
+
+/** The map above for the rings, by thread name: the labels of the rings' counters on /metrics. */
+export const RING_THREADS: Readonly<Record<'commands' | 'events' | 'replies', RingThreads>> = {
+  commands: { producer: 'io', consumers: ['engine'] },
+  events: { producer: 'engine', consumers: ['journal', 'io', 'pnl'] },
+  replies: { producer: 'engine', consumers: ['io'] },
+};
+
+if (RING_THREADS.events.consumers.length !== EVENT_CONSUMER_COUNT
+  || RING_THREADS.events.consumers[EventConsumer.JOURNAL] !== 'journal'
+  || RING_THREADS.events.consumers[EventConsumer.IO] !== 'io'
+  || RING_THREADS.events.consumers[EventConsumer.PNL] !== 'pnl') {
+  throw new Error('the event ring\'s consumer names disagree with EventConsumer');
+}
+
 export interface OmsBuffers {
   readonly commands: SharedArrayBuffer;
   readonly events: SharedArrayBuffer;

@@ -14,7 +14,7 @@ import { DOORBELL_BYTES, DOORBELL_PARKED_INDEX, DOORBELL_SEQUENCE_INDEX } from '
 export class Doorbell {
   readonly buffer: SharedArrayBuffer;
   private readonly words: Int32Array;
-  /** Times this side rang a parked owner (kept locally, read by the owner's metrics). */
+  /** Times this handle rang a parked owner (kept locally, for tests; rings count theirs in shared memory). */
   rings_sent = 0;
 
   constructor(buffer?: SharedArrayBuffer) {
@@ -23,13 +23,16 @@ export class Doorbell {
     this.words = new Int32Array(this.buffer, 0, DOORBELL_BYTES / 4);
   }
 
-  /** Producer side: wake the owner if, and only if, it is parked. */
-  ringIfParked(): void {
-    if (Atomics.load(this.words, DOORBELL_PARKED_INDEX) !== 0) {
-      Atomics.add(this.words, DOORBELL_SEQUENCE_INDEX, 1);
-      Atomics.notify(this.words, DOORBELL_SEQUENCE_INDEX);
-      this.rings_sent++;
-    }
+  /**
+   * Producer side: wake the owner if, and only if, it is parked. Returns true if it rang,
+   * so a ring can count its wake-ups in shared memory (ring.ts) for /metrics.
+   */
+  ringIfParked(): boolean {
+    if (Atomics.load(this.words, DOORBELL_PARKED_INDEX) === 0) return false;
+    Atomics.add(this.words, DOORBELL_SEQUENCE_INDEX, 1);
+    Atomics.notify(this.words, DOORBELL_SEQUENCE_INDEX);
+    this.rings_sent++;
+    return true;
   }
 
   /** Wakes the owner whether or not it looks parked (shutdown, tests). */

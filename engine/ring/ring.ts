@@ -13,17 +13,24 @@
  *
  * A full ring is reported to the producer (`tryClaim` returns -1); nothing is ever
  * overwritten.
+ *
+ * Statistics for /metrics (ring_layout.ts): each side counts into its own line of the
+ * header with a plain f64 store, so counting costs no allocation, no lookup and no
+ * atomic read-modify-write, and /metrics reads them without asking anyone.
  */
 import { Doorbell } from './doorbell.js';
 import {
   RING_CAPACITY_INDEX,
   RING_CONSUMER_COUNT_INDEX,
+  RING_FULL_COUNT_F64,
   RING_GATING_MASK_INDEX,
   RING_MAGIC,
   RING_MAGIC_INDEX,
+  RING_PRODUCER_DOORBELLS_F64,
   RING_PRODUCER_POSITION_INDEX,
   RING_SLOT_SIZE_INDEX,
   assertRingGeometry,
+  ringConsumerDoorbellsF64,
   ringConsumerPositionIndex,
   ringDataOffsetBytes,
   ringTotalBytes,
@@ -116,6 +123,22 @@ export class SharedRing {
     return position;
   }
 
+  /** Times the producer wanted room and found none (refused claims, waits for room). */
+  fullCount(): number {
+    return this.f64[RING_FULL_COUNT_F64];
+  }
+
+  /** Publishes that woke a parked consumer. */
+  producerDoorbells(): number {
+    return this.f64[RING_PRODUCER_DOORBELLS_F64];
+  }
+
+  /** Releases by `consumer` that woke a parked producer or downstream reader. */
+  consumerDoorbells(consumer: number): number {
+    if (consumer < 0 || consumer >= this.consumer_count) throw new RangeError(`no consumer ${consumer} on this ring`);
+    return this.f64[ringConsumerDoorbellsF64(consumer)];
+  }
+
   /** Slots published but not yet released by the slowest gating consumer. */
   depth(): number {
     const head = this.producerPosition();
@@ -136,8 +159,8 @@ export class RingProducer {
   /** Lowest consumer position last seen; refreshed only when the ring looks full. */
   private cached_gate: number;
   private readonly wake_on_publish: Doorbell[];
-  /** Times a claim found the ring full (counted locally; surfaced through metrics). */
-  full_count = 0;
+  /** The ring's f64 view: the statistics are counted into its header (see ring_layout.ts). */
+  private readonly stats: Float64Array;
 
   constructor(ring: SharedRing, wake_on_publish: Doorbell[] = []) {
     this.ring = ring;
@@ -145,6 +168,21 @@ export class RingProducer {
     this.published = this.position;
     this.cached_gate = this.slowestConsumer();
     this.wake_on_publish = wake_on_publish;
+    this.stats = ring.f64;
+  }
+
+  /** Times this ring's producer found it full (shared: it survives the producer object). */
+  get full_count(): number {
+    return this.stats[RING_FULL_COUNT_F64];
+  }
+
+  /**
+   * Counts one wait for room: a caller that checked `hasCapacity` and backs off calls this
+   * (the engine, when the event or reply ring holds it back). `tryClaim` counts its own
+   * refusals. Probes that only ask (an idle check before parking) do not count.
+   */
+  countFull(): void {
+    this.stats[RING_FULL_COUNT_F64]++;
   }
 
   /** True if `count` more slots can be claimed now. */
@@ -158,7 +196,7 @@ export class RingProducer {
   /** Claims the next slot and returns its byte offset, or -1 if the ring is full. */
   tryClaim(): number {
     if (!this.hasCapacity(1)) {
-      this.full_count++;
+      this.stats[RING_FULL_COUNT_F64]++;
       return -1;
     }
     const offset = this.ring.slotOffset(this.position);
@@ -184,7 +222,9 @@ export class RingProducer {
     this.published = this.position;
     Atomics.store(this.ring.i32, RING_PRODUCER_POSITION_INDEX, this.position);
     const doorbells = this.wake_on_publish;
-    for (let i = 0; i < doorbells.length; i++) doorbells[i].ringIfParked();
+    for (let i = 0; i < doorbells.length; i++) {
+      if (doorbells[i].ringIfParked()) this.stats[RING_PRODUCER_DOORBELLS_F64]++;
+    }
   }
 
   /** Position of the next claim (published or not). */
@@ -223,6 +263,9 @@ export class RingConsumer {
   private readonly wake_downstream: Doorbell[];
   private readonly wake_producer: Doorbell | null;
   private readonly half_capacity: number;
+  /** The ring's f64 view and this consumer's doorbell count in it (ring_layout.ts). */
+  private readonly stats: Float64Array;
+  private readonly doorbells_index: number;
 
   /**
    * @param wake_downstream rung on every release: readers whose barrier is this consumer
@@ -248,6 +291,8 @@ export class RingConsumer {
     this.wake_downstream = wake_downstream;
     this.wake_producer = wake_producer;
     this.half_capacity = ring.capacity >> 1;
+    this.stats = ring.f64;
+    this.doorbells_index = ringConsumerDoorbellsF64(consumer);
   }
 
   /** Slots ready to read, starting at `slotAt(0)`. */
@@ -271,8 +316,12 @@ export class RingConsumer {
     const depth_before = (Atomics.load(this.ring.i32, RING_PRODUCER_POSITION_INDEX) - this.position) | 0;
     this.position = (this.position + count) | 0;
     Atomics.store(this.ring.i32, this.position_index, this.position);
+    let rang = 0;
     const doorbells = this.wake_downstream;
-    for (let i = 0; i < doorbells.length; i++) doorbells[i].ringIfParked();
-    if (this.wake_producer !== null && depth_before >= this.half_capacity) this.wake_producer.ringIfParked();
+    for (let i = 0; i < doorbells.length; i++) {
+      if (doorbells[i].ringIfParked()) rang++;
+    }
+    if (this.wake_producer !== null && depth_before >= this.half_capacity && this.wake_producer.ringIfParked()) rang++;
+    if (rang > 0) this.stats[this.doorbells_index] += rang;
   }
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import v8 from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
 import {
-  WH_ERRORS_F64, WH_HEAP_OLD_BYTES_F64, WH_HEAP_TOTAL_BYTES_F64, WH_HEAP_USED_BYTES_F64, WH_HEARTBEAT_AT_MS_F64, WH_HEARTBEAT_I32, WH_LAG_F64, WH_OS_TID_F64, WH_POSITION_F64, WH_PROCESSED_F64,
+  WH_DROPPED_F64, WH_ERRORS_F64, WH_HEAP_OLD_BYTES_F64, WH_HEAP_TOTAL_BYTES_F64, WH_HEAP_USED_BYTES_F64, WH_HEARTBEAT_AT_MS_F64, WH_HEARTBEAT_I32, WH_LAG_F64, WH_OS_TID_F64, WH_POSITION_F64, WH_PROCESSED_F64,
   WH_RESTARTS_I32, WH_STATE_I32, WH_STATE_SINCE_MS_F64, WH_STOP_REQUESTED_I32, WORKER_COUNT, WORKER_HEALTH_BYTES, WORKER_NAMES,
   WORKER_RECORD_BYTES, WORKER_STATE_NAMES, WorkerState,
 } from './worker_health_layout.js';
@@ -26,6 +26,8 @@ export interface WorkerHealthView {
   readonly heap_used_bytes: number | null;
   readonly heap_total_bytes: number | null;
   readonly heap_old_bytes: number | null;
+  /** Items the worker dropped on purpose, over all its starts (e.g. QuestDB tick rows over the queue limit). */
+  readonly dropped: number;
 }
 
 export interface HeapFigures {
@@ -121,6 +123,7 @@ export class WorkerHealthBlock {
       heap_used_bytes: this.f64[b64 + WH_HEAP_USED_BYTES_F64] > 0 ? this.f64[b64 + WH_HEAP_USED_BYTES_F64] : null,
       heap_total_bytes: this.f64[b64 + WH_HEAP_TOTAL_BYTES_F64] > 0 ? this.f64[b64 + WH_HEAP_TOTAL_BYTES_F64] : null,
       heap_old_bytes: this.f64[b64 + WH_HEAP_OLD_BYTES_F64] > 0 ? this.f64[b64 + WH_HEAP_OLD_BYTES_F64] : null,
+      dropped: this.f64[b64 + WH_DROPPED_F64],
     };
   }
 
@@ -183,6 +186,11 @@ export class WorkerHealthReporter {
 
   addErrors(count: number): void {
     this.f64[this.b64 + WH_ERRORS_F64] += count;
+  }
+
+  /** Items dropped on purpose; the count carries over a restart, so it never goes down. */
+  addDropped(count: number): void {
+    this.f64[this.b64 + WH_DROPPED_F64] += count;
   }
 
   stopRequested(): boolean {

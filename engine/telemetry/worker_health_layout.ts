@@ -28,6 +28,9 @@
  *                              churn of short-lived objects); all three sampled by the
  *                              worker's own heartbeat at most once a second (0: never), so a
  *                              long run can show every thread's memory
+ *  96  dropped           f64   items the worker let go on purpose, by a limit of its own (the
+ *                              QuestDB sink: tick rows over its queue limit); added to, so
+ *                              it carries over a restart
  * ```
  */
 import { CACHE_LINE_BYTES } from '../layout/layout_builder.js';
@@ -69,9 +72,10 @@ export const WH_STATE_SINCE_MS_F64 = 8;
 export const WH_HEAP_USED_BYTES_F64 = 9;
 export const WH_HEAP_TOTAL_BYTES_F64 = 10;
 export const WH_HEAP_OLD_BYTES_F64 = 11;
+export const WH_DROPPED_F64 = 12;
 export const WORKER_HEALTH_BYTES = WORKER_COUNT * WORKER_RECORD_BYTES;
 
-if (WH_HEAP_OLD_BYTES_F64 * 8 + 8 > WORKER_RECORD_BYTES) throw new Error('worker health record overflows its lines');
+if (WH_DROPPED_F64 * 8 + 8 > WORKER_RECORD_BYTES) throw new Error('worker health record overflows its lines');
 if (WORKER_NAMES.length !== WORKER_COUNT || Object.keys(WorkerId).length !== WORKER_COUNT) {
   throw new Error('worker list and names disagree');
 }

@@ -14,8 +14,14 @@
  *   oms_engine_rejects_total{code,name,stage}  refusals by RejectCode (the engine's; edge refusals are the io thread's)
  *   oms_engine_batches_total, oms_engine_parks_total, oms_engine_output_full_waits_total
  *   oms_engine_open_orders, oms_engine_last_sequence
- *  rings
+ *  rings (engine/ring/ring_layout.ts; thread names from RING_THREADS in engine/shared_memory.ts)
  *   oms_ring_depth_events{ring}                published slots not yet released by the slowest consumer
+ *   oms_ring_full_total{ring,producer}         times the producer wanted room and found none: a refused claim
+ *                                              (commands: the io thread answers ENGINE_BUSY) or an engine
+ *                                              iteration held back by the event or reply ring
+ *   oms_ring_doorbell_total{ring,rung_by}      wake-ups (Atomics.notify) of a parked thread: by the producer
+ *                                              (new slots for a parked reader) or by a consumer (room for a
+ *                                              parked producer, or released slots for a parked downstream reader)
  *  journal (engine/reference/journal_progress.ts)
  *   oms_journal_durable_sequence, oms_journal_lag_events (engine last sequence - durable)
  *   oms_journal_flushes_total, oms_journal_written_bytes_total, oms_journal_last_flush_seconds
@@ -34,6 +40,7 @@
  *   oms_sink_lag_events{sink}                  durable sequence - the sink's cursor
  *   oms_sink_errors_total{sink}                failed delivery attempts
  *   oms_sink_cursor_sequence{sink}
+ *   oms_questdb_dropped_ticks_total            tick rows the QuestDB sink dropped, its queue full (services/sinks/questdb_sink.ts)
  *  latency (observed by the io thread)
  *   oms_order_latency_seconds{operation}       request in -> reply out, histogram (HTTP order placement: operation place_order)
  *   oms_request_latency_seconds{protocol,type} the same for every request type on both protocols (io/request_latency.ts)
@@ -47,6 +54,7 @@ import { CommandType, EventType } from '../../engine/protocol/enums.js';
 import { allRejectCodes, rejectStage } from '../../engine/protocol/reject_codes.js';
 import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
 import { SharedRing } from '../../engine/ring/ring.js';
+import { RING_THREADS, RingThreads } from '../../engine/shared_memory.js';
 import {
   COMMANDS_BY_TYPE_OFFSET, EngineCounter, EVENTS_BY_TYPE_OFFSET, REJECTS_BY_CODE_OFFSET,
 } from '../../engine/telemetry/engine_counters.js';
@@ -120,6 +128,25 @@ export function createMetricsRegistry(sources: MetricsSources, options: { defaul
   if (rings.length > 0) {
     new Gauge({ name: 'oms_ring_depth_events', help: 'Slots published but not yet released by the slowest consumer', labelNames: ['ring'], registers,
       collect() { for (const [ring, r] of rings) this.set({ ring }, r.depth()); } });
+    // Label values are worked out once here, not at each scrape.
+    const named = rings.map(([ring, r]) => {
+      const threads: RingThreads | undefined = (RING_THREADS as Record<string, RingThreads>)[ring];
+      const consumers = Array.from({ length: r.consumer_count }, (_, c) => threads?.consumers[c] ?? `consumer_${c}`);
+      return { ring, r, producer: threads?.producer ?? 'producer', consumers };
+    });
+    new Counter({ name: 'oms_ring_full_total', help: 'Times the ring\'s producer wanted room and found none (a refused claim, or the engine held back)',
+      labelNames: ['ring', 'producer'], registers,
+      collect() { this.reset(); for (const { ring, r, producer } of named) this.inc({ ring, producer }, r.fullCount()); } });
+    new Counter({ name: 'oms_ring_doorbell_total',
+      help: 'Times a side of the ring woke a parked thread (Atomics.notify): the producer a reader, or a consumer the producer or a downstream reader',
+      labelNames: ['ring', 'rung_by'], registers,
+      collect() {
+        this.reset();
+        for (const { ring, r, producer, consumers } of named) {
+          this.inc({ ring, rung_by: producer }, r.producerDoorbells());
+          for (let c = 0; c < consumers.length; c++) this.inc({ ring, rung_by: consumers[c] }, r.consumerDoorbells(c));
+        }
+      } });
   }
 
   if (progress !== null) {
@@ -182,6 +209,8 @@ export function createMetricsRegistry(sources: MetricsSources, options: { defaul
     collect() { this.reset(); for (const [sink, w] of SINKS) this.inc({ sink }, Math.max(0, health.view(w).errors)); } });
   new Gauge({ name: 'oms_sink_cursor_sequence', help: 'Last sequence the sink delivered', labelNames: ['sink'], registers,
     collect() { for (const [sink, w] of SINKS) this.set({ sink }, health.view(w).position); } });
+  new Counter({ name: 'oms_questdb_dropped_ticks_total', help: 'Tick rows the QuestDB sink dropped because its queue was full (QuestDB slow or stalled)', registers,
+    collect() { this.reset(); this.inc(Math.max(0, health.view(WorkerId.SINK_QUESTDB).dropped)); } });
 
   const order_latency = new FixedHistogram('oms_order_latency_seconds',
     'Time from a request reaching the io thread to its reply being sent', ['operation'], LATENCY_BUCKETS_SECONDS);

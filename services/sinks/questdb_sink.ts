@@ -18,9 +18,11 @@
  * sink samples the table every `tick_sample_ms` and queues a row for each symbol whose
  * record moved. Limits: updates faster than the sampling period are collapsed to the
  * latest one; the queue is in memory (bounded by `max_tick_queue`, oldest rows dropped
- * first and counted), so ticks from a broker outage longer than the queue, or from
- * before a sink restart, are lost. Prices are exact; ticks are market context, not books
- * of record.
+ * first and counted: oms_questdb_dropped_ticks_total on /metrics), so ticks queued
+ * before a sink restart are lost. Sampling happens only while the sender is open (in
+ * `send` and `onIdle`): while QuestDB cannot be reached nothing is sampled, and the
+ * first sample after it is back carries each symbol's latest mark only. Prices are
+ * exact; ticks are market context, not books of record.
  */
 import { Sender } from '@questdb/nodejs-client';
 import type { Logger } from 'pino';
@@ -90,7 +92,7 @@ export class QuestDbSinkTarget implements SinkTarget<QuestDbBatch> {
   private tick_queue: TickRow[] = [];
   private next_sample_ms = 0;
   private last_tick_flush_ms = 0;
-  /** Tick rows dropped because the queue was full. */
+  /** Tick rows dropped because the queue was full (on /metrics: oms_questdb_dropped_ticks_total). */
   dropped_ticks = 0;
   sent_ticks = 0;
 
@@ -119,6 +121,11 @@ export class QuestDbSinkTarget implements SinkTarget<QuestDbBatch> {
 
   needsOpen(): boolean {
     return this.sender === null;
+  }
+
+  /** What the sink agent publishes as the worker's dropped count: the tick rows dropped. */
+  get dropped(): number {
+    return this.dropped_ticks;
   }
 
   prepare(events: readonly EventRecord[]): QuestDbBatch {

@@ -14,7 +14,8 @@
  *     from `retry_initial_ms` up to `retry_max_ms`, re-opening first.
  *
  * Health line: heartbeat, state, processed (events acknowledged or skipped), lag (durable
- * sequence - cursor: the backlog), errors (failed attempts), position (the cursor).
+ * sequence - cursor: the backlog), errors (failed attempts), position (the cursor),
+ * dropped (what the target let go on purpose, e.g. QuestDB ticks).
  *
  * Journal damage and mapping errors are not broker failures: they throw out of doWork and
  * crash the worker, so the supervisor restarts it (and gives up if it keeps happening).
@@ -48,6 +49,11 @@ export interface SinkTarget<P> {
   send(prepared: P, from: number): Promise<number>;
   /** Housekeeping when there is nothing to deliver (may reject: counted as a failure). */
   onIdle?(now_ms: number): Promise<void>;
+  /**
+   * Items the target let go on purpose since it was made (QuestDB: tick rows over its
+   * queue limit); the agent adds what is new to the health line at each heartbeat.
+   */
+  readonly dropped?: number;
   close(): Promise<void>;
 }
 
@@ -95,6 +101,8 @@ export class SinkAgent<P> implements AsyncAgent {
   private last_failure_log_ms = 0;
   private next_heartbeat_ms = 0;
   private warned_ahead = false;
+  /** The target's dropped count already added to the health line. */
+  private dropped_reported = 0;
   /** Events acknowledged by the broker or skipped, since start. */
   processed = 0;
   /** Failed attempts since start. */
@@ -269,6 +277,11 @@ export class SinkAgent<P> implements AsyncAgent {
     this.next_heartbeat_ms = now + this.heartbeat_ms;
     this.health?.heartbeat(now);
     this.health?.progress(this.processed, this.lag(), this.cursor);
+    const dropped = this.target.dropped ?? 0;
+    if (dropped > this.dropped_reported) {
+      this.health?.addDropped(dropped - this.dropped_reported);
+      this.dropped_reported = dropped;
+    }
   }
 }
 

@@ -251,6 +251,8 @@ t.test('a full event ring holds commands back instead of dropping events', (t) =
   t.equal(events.length, 80, 'every order was accepted and filled');
   t.same(events.map((e) => e.seq), events.map((_, i) => events[0].seq + i), 'gap-free sequence');
   t.ok(h.counters[EngineCounter.OUTPUT_FULL_WAITS] > 0, 'the engine waited for room');
+  t.equal(h.event_reader.ring.fullCount(), h.counters[EngineCounter.OUTPUT_FULL_WAITS], 'each wait is counted on the event ring (oms_ring_full_total)');
+  t.equal(h.reply_reader.ring.fullCount(), 0, 'and none on the reply ring, which had room');
   t.ok(h.counters[EngineCounter.MAX_BATCH] < 40, 'so no batch took all 40 commands');
   t.end();
 });

@@ -110,23 +110,36 @@ t.test('the layout builder refuses duplicate names and records too small for the
   t.end();
 });
 
-t.test('every ring counter sits alone on its own cache line, before the slots', (t) => {
+t.test('every ring position sits alone on its own cache line, before the slots', (t) => {
   t.equal(ring.RING_MAGIC_INDEX, 0);
   t.same([ring.RING_SLOT_SIZE_INDEX, ring.RING_CAPACITY_INDEX, ring.RING_CONSUMER_COUNT_INDEX, ring.RING_GATING_MASK_INDEX],
     [1, 2, 3, 4], 'the header words share line 0');
   t.ok(ring.MAX_RING_CONSUMERS <= 31, 'the gating mask has a bit for every consumer');
   t.equal(ring.RING_PRODUCER_POSITION_INDEX * 4, CACHE_LINE_BYTES);
+  const line = (byte: number) => Math.floor(byte / CACHE_LINE_BYTES);
   for (let consumers = 1; consumers <= ring.MAX_RING_CONSUMERS; consumers++) {
     const counter_bytes = [ring.RING_PRODUCER_POSITION_INDEX * 4];
     for (let c = 0; c < consumers; c++) counter_bytes.push(ring.ringConsumerPositionIndex(c) * 4);
-    const lines = new Set(counter_bytes.map((b) => Math.floor(b / CACHE_LINE_BYTES)));
-    t.equal(lines.size, counter_bytes.length, `${consumers} consumer(s): one line per counter`);
-    t.notOk(lines.has(0), 'no counter shares the header line');
+    const lines = new Set(counter_bytes.map(line));
+    t.equal(lines.size, counter_bytes.length, `${consumers} consumer(s): one line per position`);
+    t.notOk(lines.has(0), 'no position shares the header line');
+    t.notOk(lines.has(line(ring.RING_FULL_COUNT_F64 * 8)), 'no position shares the producer statistics line');
     const data = ring.ringDataOffsetBytes(consumers);
     t.equal(data % CACHE_LINE_BYTES, 0);
-    t.ok(Math.max(...counter_bytes) + 4 <= data, 'the slots start after the last counter');
-    t.equal(data, (2 + consumers) * CACHE_LINE_BYTES);
+    t.ok(Math.max(...counter_bytes) + 4 <= data, 'the slots start after the last position');
+    t.ok(ring.ringConsumerDoorbellsF64(consumers - 1) * 8 + 8 <= data, 'and after the last statistic');
+    t.equal(data, (3 + consumers) * CACHE_LINE_BYTES);
     t.equal(ring.ringTotalBytes(1024, 128, consumers), data + 1024 * 128);
+  }
+  t.end();
+});
+
+t.test('each ring statistic is an aligned f64 on a line of its one writer', (t) => {
+  t.equal(ring.RING_FULL_COUNT_F64 * 8, 2 * CACHE_LINE_BYTES, 'the full count opens line 2, apart from the position consumers poll');
+  t.equal(ring.RING_PRODUCER_DOORBELLS_F64 * 8, 2 * CACHE_LINE_BYTES + 8, 'the producer\'s doorbell count follows it');
+  for (let c = 0; c < ring.MAX_RING_CONSUMERS; c++) {
+    const position_byte = ring.ringConsumerPositionIndex(c) * 4;
+    t.equal(ring.ringConsumerDoorbellsF64(c) * 8, position_byte + 8, `consumer ${c}'s doorbell count is on its own line, after its position`);
   }
   t.end();
 });
@@ -166,11 +179,12 @@ t.test('a worker health record fits two cache lines with aligned, non-overlappin
     f64('position', health.WH_POSITION_F64), f64('os_tid', health.WH_OS_TID_F64),
     f64('state_since_ms', health.WH_STATE_SINCE_MS_F64), f64('heap_used_bytes', health.WH_HEAP_USED_BYTES_F64),
     f64('heap_total_bytes', health.WH_HEAP_TOTAL_BYTES_F64), f64('heap_old_bytes', health.WH_HEAP_OLD_BYTES_F64),
+    f64('dropped', health.WH_DROPPED_F64),
   ];
   checkFields(t, 'worker_health', fields, health.WORKER_RECORD_BYTES);
   t.same(offsetsOf(fields), {
     heartbeat: 0, state: 4, restarts: 8, stop_requested: 12, heartbeat_at_ms: 16, processed: 24, lag: 32, errors: 40, position: 48, os_tid: 56,
-    state_since_ms: 64, heap_used_bytes: 72, heap_total_bytes: 80, heap_old_bytes: 88,
+    state_since_ms: 64, heap_used_bytes: 72, heap_total_bytes: 80, heap_old_bytes: 88, dropped: 96,
   });
   t.equal(health.WORKER_NAMES.length, health.WORKER_COUNT);
   t.end();

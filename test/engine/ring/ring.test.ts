@@ -224,6 +224,39 @@ t.test('a release from a ring less than half full does not ring the producer (it
   t.end();
 });
 
+t.test('full refusals and wake-ups are counted in the ring\'s shared memory, where another thread\'s view reads them', (t) => {
+  const ring = SharedRing.create(4, SLOT_BYTES, 2);
+  const reader_bell = new Doorbell();
+  const producer_bell = new Doorbell();
+  const downstream_bell = new Doorbell();
+  const producer = new RingProducer(ring, [reader_bell]);
+  const journal = new RingConsumer(ring, 0, [downstream_bell], undefined, producer_bell);
+  const reader = new RingConsumer(ring, 1, [], 0);
+  // What /metrics holds: a view of its own over the same buffer, never the producer object.
+  const seen = new SharedRing(ring.buffer);
+  t.same([seen.fullCount(), seen.producerDoorbells(), seen.consumerDoorbells(0), seen.consumerDoorbells(1)], [0, 0, 0, 0]);
+
+  new Doorbell(reader_bell.buffer).prepareToPark();
+  t.equal(produce(producer, [1, 2, 3, 4, 5]), 4, 'the fifth claim is refused');
+  producer.tryClaim();
+  producer.countFull();
+  t.equal(seen.fullCount(), 3, 'two refused claims and one wait for room the caller reported');
+  t.equal(producer.full_count, 3, 'the producer reads the same count');
+  producer.publish();
+  t.equal(seen.producerDoorbells(), 1, 'the publish woke the parked reader');
+  producer.publish();
+  t.equal(seen.producerDoorbells(), 1, 'a publish that wakes nobody is not counted');
+
+  new Doorbell(producer_bell.buffer).prepareToPark();
+  new Doorbell(downstream_bell.buffer).prepareToPark();
+  journal.release(4);
+  t.equal(seen.consumerDoorbells(0), 2, 'the journal\'s release woke the producer (a full ring) and the downstream reader');
+  drain(reader);
+  t.equal(seen.consumerDoorbells(1), 0, 'a consumer with nobody to wake counts nothing');
+  t.throws(() => seen.consumerDoorbells(2), RangeError);
+  t.end();
+});
+
 t.test('a buffer that is not a ring, or has bad geometry, is refused', (t) => {
   t.throws(() => SharedRing.create(6, SLOT_BYTES), /power of two/);
   t.throws(() => SharedRing.create(8, 12), /multiple of 8/);

@@ -1,6 +1,7 @@
 /**
- * The io thread's counters and the request latency of every request type on both
- * protocols reach /metrics, against the real OMS over HTTP and a real WebSocket.
+ * The io thread's counters, the rings' counters and the request latency of every request
+ * type on both protocols reach /metrics, against the real OMS over HTTP and a real
+ * WebSocket.
  */
 import t from 'tap';
 import { OmsClient, OrderType, Side, TimeInForce } from '../../../io/client/index.js';
@@ -45,4 +46,18 @@ t.test('every request type on both protocols is timed, labelled by protocol and 
   await ws.close();
   const after = (await oms.request('GET', '/metrics', { key: null })).text;
   t.equal(sample(after, 'oms_ws_sessions'), 0, 'the closed session is gone from the gauge');
+});
+
+t.test('the rings\' full refusals and wake-ups of parked threads reach /metrics of a running OMS', async (t) => {
+  // Each HTTP order comes long after the engine ran out of spin and parked, so the io
+  // thread's publish on the command ring has to ring the engine awake.
+  const placed = await oms.request('POST', '/orders', { body: { symbol: 'BTCUSDT', side: 'buy', quantity: 0.01, price: 44000 } });
+  t.equal(placed.status, 200);
+  const text = (await oms.request('GET', '/metrics', { key: null })).text;
+  t.ok((sample(text, 'oms_ring_doorbell_total', '{ring="commands",rung_by="io"}') ?? 0) >= 1, 'the io thread woke the parked engine');
+  t.ok((sample(text, 'oms_ring_doorbell_total', '{ring="events",rung_by="engine"}') ?? 0) >= 1, 'the engine woke the parked journal');
+  for (const [ring, producer] of [['commands', 'io'], ['events', 'engine'], ['replies', 'engine']]) {
+    t.equal(sample(text, 'oms_ring_full_total', `{ring="${ring}",producer="${producer}"}`), 0, `${ring}: listed, and never full here`);
+  }
+  t.equal(sample(text, 'oms_questdb_dropped_ticks_total'), 0, 'the QuestDB counter is listed even with the sink off');
 });

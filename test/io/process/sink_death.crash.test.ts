@@ -22,9 +22,10 @@ import { decodeEvent } from '../../../engine/protocol/event_record.js';
 import { replayJournal } from '../../../services/journal/replay.js';
 import { REDIS_LAST_SEQ_KEY } from '../../../services/sinks/redis_sink.js';
 import { isOrderEvent } from '../../../services/sinks/order_event_json.js';
-import { HttpOrderFlow, lostOrders, workerLine } from '../../support/http_order_flow.js';
+import { workerLine } from '../../support/http_order_flow.js';
 import { OmsServer } from '../../support/oms_server.js';
 import { freePort, startNatsServer, startRedisServer } from '../../support/servers.js';
+import { ordersFlowThroughRestart } from '../../support/worker_restart_flow.js';
 import { setKnownMarket, until } from '../http/fixtures/http_fixtures.js';
 
 const KEYS = ['test-key', 'demo2-key'];
@@ -39,27 +40,18 @@ interface DeathRun {
 
 /**
  * Starts the OMS with the sink and the fault, keeps orders flowing until the sink was
- * restarted and 100 more orders went through, then checks the OMS side of the outcome and
- * waits for the sink to reach the journal head.
+ * restarted and 100 more orders went through, checks the OMS side of the outcome
+ * (test/support/worker_restart_flow.ts), then waits for the sink to reach the journal head.
  */
 async function killSinkMidFlow(t: Test, sink: string, env: Record<string, string>): Promise<DeathRun> {
   const oms = await OmsServer.start({ env: { ...env, OMS_FAULT_WORKER_EXIT: `${sink}:${EVENTS_BEFORE_DEATH}` } });
   t.teardown(() => oms.cleanup());
   await setKnownMarket(oms);
-  const flow = new HttpOrderFlow(oms, { keys: KEYS });
-  const line = await until(`${sink} to be restarted and running`, async () => {
-    const worker = await workerLine(oms, sink);
-    return worker.restarts >= 1 && worker.state === 'running' ? worker : undefined;
-  }, 30_000);
-  const acked_at_restart = flow.acked.size;
-  await until('orders after the restart', async () => (flow.acked.size >= acked_at_restart + 100 ? true : undefined), 30_000);
-  await flow.stop();
-
-  t.equal(line.restarts, 1, '/health/workers counts one restart');
-  t.same(flow.unexpected, [], 'every answer was an order or a refusal with a code');
-  t.same(Object.fromEntries(flow.refusals), {}, 'no order was refused: a sink is downstream of the order path');
-  t.ok(acked_at_restart >= 50, `orders were flowing when it died (${acked_at_restart} acknowledged)`);
-  t.same(await lostOrders(oms, flow.acked.values()), [], `all ${flow.acked.size} acknowledged orders are there`);
+  await ordersFlowThroughRestart(t, oms, sink, {
+    keys: KEYS,
+    min_acked_before: 50,
+    why_no_refusals: 'no order was refused: a sink is downstream of the order path',
+  });
   const durable_seq = await until(`${sink} to reach the journal head`, async () => {
     const [worker, journal] = [await workerLine(oms, sink), await workerLine(oms, 'journal')];
     return worker.position === journal.position && worker.lag === 0 ? journal.position as number : undefined;

@@ -4,9 +4,12 @@
  */
 import t from 'tap';
 import { EventType, CommandType } from '../../../engine/protocol/enums.js';
+import { COMMAND_SLOT_BYTES } from '../../../engine/protocol/command_layout.js';
 import { EVENT_SLOT_BYTES } from '../../../engine/protocol/event_layout.js';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
-import { RingProducer, SharedRing } from '../../../engine/ring/ring.js';
+import { Doorbell } from '../../../engine/ring/doorbell.js';
+import { RingConsumer, RingProducer, SharedRing } from '../../../engine/ring/ring.js';
+import { EventConsumer } from '../../../engine/shared_memory.js';
 import {
   allocateEngineCounters, COMMANDS_BY_TYPE_OFFSET, EngineCounter, EVENTS_BY_TYPE_OFFSET, REJECTS_BY_CODE_OFFSET,
 } from '../../../engine/telemetry/engine_counters.js';
@@ -90,4 +93,50 @@ t.test('metric names follow the conventions: oms_ prefix, _total counters, base 
     else t.notMatch(m.name, /_total$/, `${m.name} is not a counter and not named _total`);
   }
   t.same(LATENCY_BUCKETS_SECONDS.slice(0, 3), [0.000005, 0.00001, 0.000025], 'latency buckets start at 5 microseconds');
+});
+
+t.test('a scrape shows each ring\'s full refusals and wake-ups, labelled by ring and the thread that counted them', async (t) => {
+  const commands = SharedRing.create(2, COMMAND_SLOT_BYTES, 1);
+  const events = SharedRing.create(8, EVENT_SLOT_BYTES, 3);
+  const engine_bell = new Doorbell();
+  const io = new RingProducer(commands, [engine_bell]);
+  const engine = new RingConsumer(commands, 0);
+  const engine_out = new RingProducer(events);
+  const journal = new RingConsumer(events, EventConsumer.JOURNAL, [], undefined, engine_bell);
+  const { registry } = createMetricsRegistry({ health: new WorkerHealthBlock(), rings: { commands, events } });
+  const zero = await registry.metrics();
+  t.ok(zero.includes('oms_ring_full_total{ring="commands",producer="io"} 0'), 'every ring is listed from the start');
+  t.ok(zero.includes('oms_ring_doorbell_total{ring="events",rung_by="pnl"} 0'), 'and every consumer by name');
+
+  new Doorbell(engine_bell.buffer).prepareToPark();
+  io.claim();
+  io.claim();
+  t.equal(io.tryClaim(), -1, 'the command ring is full: the io thread would answer ENGINE_BUSY');
+  t.equal(io.tryClaim(), -1);
+  io.publish();
+  engine.release(2);
+  for (let i = 0; i < 8; i++) engine_out.claim();
+  engine_out.publish();
+  engine_out.countFull();
+  new Doorbell(engine_bell.buffer).prepareToPark();
+  journal.release(8);
+
+  const text = await registry.metrics();
+  const has = (line: string) => t.ok(text.includes(line), line);
+  has('oms_ring_full_total{ring="commands",producer="io"} 2');
+  has('oms_ring_full_total{ring="events",producer="engine"} 1');
+  has('oms_ring_doorbell_total{ring="commands",rung_by="io"} 1');
+  has('oms_ring_doorbell_total{ring="commands",rung_by="engine"} 0');
+  has('oms_ring_doorbell_total{ring="events",rung_by="engine"} 0');
+  has('oms_ring_doorbell_total{ring="events",rung_by="journal"} 1');
+});
+
+t.test('a scrape shows the QuestDB sink\'s dropped ticks from its health line', async (t) => {
+  const health = new WorkerHealthBlock();
+  const { registry } = createMetricsRegistry({ health });
+  t.ok((await registry.metrics()).includes('oms_questdb_dropped_ticks_total 0'));
+  const questdb = health.reporter(WorkerId.SINK_QUESTDB);
+  questdb.addDropped(5);
+  questdb.addDropped(2);
+  t.ok((await registry.metrics()).includes('oms_questdb_dropped_ticks_total 7'));
 });

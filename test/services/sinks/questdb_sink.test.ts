@@ -2,7 +2,8 @@
  * The QuestDB sink as a real worker thread, talking the line protocol over TCP to a
  * listener in the test (standing in for QuestDB's port 9009): table names, symbols,
  * columns and designated timestamps of the orders, fills and ticks rows; and a server
- * that is not there yet only delays the sink.
+ * that is not there yet only delays the sink; tick rows over the queue limit are dropped
+ * and counted on /metrics.
  */
 import t, { Test } from 'tap';
 import net from 'node:net';
@@ -12,6 +13,7 @@ import { DEMO_INSTRUMENTS } from '../../../engine/reference/instruments.js';
 import { allocateMarkTable, MARK_FIELD_COUNT, MarkField } from '../../../engine/reference/mark_table.js';
 import { WorkerHealthBlock } from '../../../engine/telemetry/worker_health.js';
 import { WorkerId, WorkerState } from '../../../engine/telemetry/worker_health_layout.js';
+import { createMetricsRegistry } from '../../../services/health/metrics.js';
 import { seededRandom } from '../../../services/market_data/simulated_ticker.js';
 import { isOrderEvent } from '../../../services/sinks/order_event_json.js';
 import { manualFlushConf } from '../../../services/sinks/questdb_sink.js';
@@ -55,14 +57,16 @@ class IlpListener {
   text = '';
   connections = 0;
 
-  constructor(readonly port: number) {}
+  /** @param reads false: accept connections and never read them (a QuestDB that stalls). */
+  constructor(readonly port: number, private readonly reads = true) {}
 
   async start(): Promise<void> {
     this.server = net.createServer((socket) => {
       this.connections++;
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
-      socket.on('data', (chunk) => { this.text += chunk.toString(); });
+      if (this.reads) socket.on('data', (chunk) => { this.text += chunk.toString(); });
+      else socket.pause();
       socket.on('error', () => {});
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
@@ -82,7 +86,7 @@ class IlpListener {
   }
 }
 
-function start(t: Test, port: number, journal: TestJournal, marks: SharedArrayBuffer | null) {
+function start(t: Test, port: number, journal: TestJournal, marks: SharedArrayBuffer | null, questdb: Partial<QuestDbSinkWorkerInit['questdb']> = {}) {
   const health = new WorkerHealthBlock();
   const init: QuestDbSinkWorkerInit = {
     data_dir: journal.data_dir,
@@ -94,7 +98,7 @@ function start(t: Test, port: number, journal: TestJournal, marks: SharedArrayBu
     retry_initial_ms: 50,
     retry_max_ms: 300,
     log_level: 'error',
-    questdb: { conf: `tcp::addr=127.0.0.1:${port};`, marks, tick_sample_ms: 20, tick_flush_ms: 50 },
+    questdb: { conf: `tcp::addr=127.0.0.1:${port};`, marks, tick_sample_ms: 20, tick_flush_ms: 50, ...questdb },
   };
   const supervisor = new WorkerSupervisor({ name: 'sink_questdb', worker_id: ID, url: WORKER_URL, execArgv: FAST_THREAD, workerData: init }, health);
   t.teardown(() => supervisor.stop());
@@ -169,6 +173,39 @@ t.test('a QuestDB that is not listening yet delays the sink, which then delivers
   await waitFor(() => listener.lines().filter((l) => l.table === 'orders').length === journal.events.filter((e) => isOrderEvent(e.type)).length,
     5_000, 'every orders row to arrive');
   t.equal(health.state(ID), WorkerState.RUNNING);
+});
+
+t.test('tick rows over the queue limit are dropped, and the drops reach /metrics from the worker thread', async (t) => {
+  // A QuestDB that accepts and never reads: the sink's small writes still fit in the socket
+  // buffers, so it stays connected. What overflows is the tick queue between two tick
+  // flushes: here at most 2 rows, and one flush a minute while a mark moves every 30 ms.
+  const port = await freePort();
+  const listener = new IlpListener(port, false);
+  await listener.start();
+  t.teardown(() => listener.stop());
+  const journal = new TestJournal();
+  t.teardown(() => journal.remove());
+  journal.append(new OrderFlow(seededRandom(5), 2, [4_500_000, 250_000, 10_000]).events(20));
+  const marks = allocateMarkTable(DEMO_INSTRUMENTS.length);
+  const mark = new Float64Array(MARK_FIELD_COUNT);
+  mark[MarkField.BID_TICKS] = 4_500_011;
+  mark[MarkField.ASK_TICKS] = 4_500_013;
+  let moves = 0;
+  const mover = setInterval(() => {
+    mark[MarkField.UPDATED_AT_MS] = 1_767_614_400_000 + ++moves;
+    marks.write(0, mark);
+  }, 30);
+  t.teardown(() => clearInterval(mover));
+
+  const { health } = start(t, port, journal, marks.buffer, { max_tick_queue: 2, tick_flush_ms: 60_000 });
+  const { registry } = createMetricsRegistry({ health });
+  await waitFor(() => health.view(ID).dropped >= 3, 10_000, 'dropped ticks on the sink\'s health line');
+  const text = await registry.metrics();
+  const line = text.split('\n').find((l) => l.startsWith('oms_questdb_dropped_ticks_total '));
+  t.ok(line, 'the counter is on /metrics');
+  t.ok(Number(line!.split(' ')[1]) >= 3, `${line}: the drops counted in the worker thread`);
+  t.equal(health.view(ID).position, journal.durable_seq, 'order events were still delivered');
+  t.equal(health.state(ID), WorkerState.RUNNING, 'dropping ticks is not a failure of the sink');
 });
 
 t.test('the configuration string gets auto_flush=off unless it says otherwise', async (t) => {
