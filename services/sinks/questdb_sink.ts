@@ -31,6 +31,7 @@ import { EventRecord } from '../../engine/protocol/event_record.js';
 import { formatUnits } from '../../engine/reference/decimal.js';
 import { MARK_FIELD_COUNT, MarkField } from '../../engine/reference/mark_table.js';
 import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
+import { withTimeout } from '../runtime/with_timeout.js';
 import { OrderEventJson, OrderEventMapper } from './order_event_json.js';
 import { SinkTarget } from './sink_agent.js';
 
@@ -45,6 +46,14 @@ export interface QuestDbSinkOptions {
   /** Ticks are flushed on their own at most this often when no order batch carries them. */
   readonly tick_flush_ms?: number;
   readonly max_tick_queue?: number;
+  /**
+   * Longest a batch's flush may take (default 5 000 ms). Over TCP a QuestDB that accepts
+   * but stops reading would otherwise hold the flush forever once the socket buffers are
+   * full, with the sink still reported RUNNING; on timeout the connection is dropped and
+   * the batch sent again on a new one (the sink agent's retry, with back-off; the sink
+   * shows as degraded meanwhile).
+   */
+  readonly send_timeout_ms?: number;
 }
 
 interface OrderRow {
@@ -86,6 +95,7 @@ export class QuestDbSinkTarget implements SinkTarget<QuestDbBatch> {
   private readonly tick_sample_ms: number;
   private readonly tick_flush_ms: number;
   private readonly max_tick_queue: number;
+  private readonly send_timeout_ms: number;
   private readonly mark_versions: Int32Array;
   private readonly last_tick_ms: Float64Array;
   private readonly scratch = new Float64Array(MARK_FIELD_COUNT);
@@ -101,6 +111,7 @@ export class QuestDbSinkTarget implements SinkTarget<QuestDbBatch> {
     this.tick_sample_ms = options.tick_sample_ms ?? 100;
     this.tick_flush_ms = options.tick_flush_ms ?? 1_000;
     this.max_tick_queue = options.max_tick_queue ?? 100_000;
+    this.send_timeout_ms = options.send_timeout_ms ?? 5_000;
     const symbols = mapper.instruments.count;
     this.mark_versions = new Int32Array(symbols).fill(-1);
     this.last_tick_ms = new Float64Array(symbols);
@@ -152,7 +163,7 @@ export class QuestDbSinkTarget implements SinkTarget<QuestDbBatch> {
         if (row.fill) await this.writeFill(sender, row);
       }
       for (let i = 0; i < ticks; i++) await this.writeTick(sender, this.tick_queue[i]);
-      await sender.flush();
+      await withTimeout(sender.flush(), this.send_timeout_ms, 'a QuestDB flush');
     } catch (error) {
       await this.drop();
       throw error;

@@ -208,6 +208,22 @@ t.test('tick rows over the queue limit are dropped, and the drops reach /metrics
   t.equal(health.state(ID), WorkerState.RUNNING, 'dropping ticks is not a failure of the sink');
 });
 
+t.test('a QuestDB that stops reading does not hold the sink: the flush times out, the sink reconnects and says so', async (t) => {
+  // Enough rows to fill the loopback socket buffers of a connection nobody reads: then a
+  // flush can never complete. Without a bound the sink waited on it forever, RUNNING.
+  const port = await freePort();
+  const listener = new IlpListener(port, false);
+  await listener.start();
+  t.teardown(() => listener.stop());
+  const journal = new TestJournal();
+  t.teardown(() => journal.remove());
+  journal.append(new OrderFlow(seededRandom(9), 2, [4_500_000, 250_000, 10_000]).events(60_000));
+  const { health } = start(t, port, journal, null, { send_timeout_ms: 300 });
+  await waitFor(() => health.view(ID).errors >= 1 && listener.connections >= 2, 30_000, 'a timed-out flush and a new connection');
+  t.ok(health.view(ID).position < journal.durable_seq, 'the stalled rows are not counted as delivered');
+  t.ok(listener.connections >= 2, `the sink reconnected (${listener.connections} connections)`);
+});
+
 t.test('the configuration string gets auto_flush=off unless it says otherwise', async (t) => {
   t.equal(manualFlushConf('tcp::addr=localhost:9009;'), 'tcp::addr=localhost:9009;auto_flush=off;');
   t.equal(manualFlushConf('http::addr=localhost:9000'), 'http::addr=localhost:9000;auto_flush=off;');
