@@ -62,8 +62,13 @@ export class StageTimer {
   private countdown: number;
   private readonly flush: FlushTimes = { write_start_us: 0, write_done_us: 0, sync_done_us: 0 };
 
-  /** @param sample_every trace one request in this many (0: none). */
-  constructor(readonly sample_every: number, private readonly flush_log: FlushLog, bucket_bounds_us: readonly number[]) {
+  /**
+   * @param sample_every trace one request in this many (0: none).
+   * @param flush_log the journal's flush times; null when no answer waits for the journal
+   *   (durability none: the journal only releases slots, on its own clock, off the path, so
+   *   its times would put a stage on the path that is not there and hide the io's wake-up).
+   */
+  constructor(readonly sample_every: number, private readonly flush_log: FlushLog | null, bucket_bounds_us: readonly number[]) {
     if (!(Number.isInteger(sample_every) && sample_every >= 0)) throw new RangeError('sample_every must be a whole number >= 0');
     this.countdown = sample_every;
     this.bucket_bounds_us = bucket_bounds_us;
@@ -88,7 +93,7 @@ export class StageTimer {
     this.put(S.TO_ENGINE, reply.engine_in_us - published_us);
     this.put(S.ENGINE, handled_us - reply.engine_in_us);
     const f = this.flush;
-    if (reply.last_seq > 0 && this.flush_log.find(reply.last_seq, f) && f.write_start_us >= handled_us) {
+    if (reply.last_seq > 0 && this.flush_log !== null && this.flush_log.find(reply.last_seq, f) && f.write_start_us >= handled_us) {
       this.put(S.TO_JOURNAL, f.write_start_us - handled_us);
       this.put(S.JOURNAL_WRITE, f.write_done_us - f.write_start_us);
       this.put(S.FDATASYNC, f.sync_done_us - f.write_done_us);

@@ -28,7 +28,7 @@ export function startEngineLink(config: OmsConfig, memory: SharedMemory, read_mo
     request_timeout_ms: config.request_timeout_ms,
     durable: config.durability !== 'none',
     reply_spin_us: config.io_reply_spin_us,
-    stage_timer: new StageTimer(config.stage_sample_every, new FlushLog(buffers.flush_log), STAGE_BUCKETS_US),
+    stage_timer: new StageTimer(config.stage_sample_every, config.durability === 'none' ? null : new FlushLog(buffers.flush_log), STAGE_BUCKETS_US),
   });
   link.onEvent((views, base) => read_model.admin.apply(views, base));
   link.start();

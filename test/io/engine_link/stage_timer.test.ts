@@ -44,6 +44,16 @@ t.test('a reply whose events were durable before the engine handled it has no jo
   t.equal(stages.total, 105);
 });
 
+t.test('with durability none (no flush log) the journal is off the path: to_io runs from "handled"', async (t) => {
+  const log = new FlushLog();
+  log.record(5, 1040, 1040, 1040); // the journal released the slots, on its own 1 ms poll
+  const timer = new StageTimer(1, null, BUCKETS_US);
+  timer.record(1000, 1010, reply(5, 1020, 1030), 1100, 1105);
+  const stages = p50(timer);
+  t.equal(stages.to_journal, null, 'no journal stage');
+  t.equal(stages.to_io, 70, 'the io thread\'s wake-up, from the engine\'s reply');
+});
+
 t.test('one request in sample_every is traced, and 0 traces none', async (t) => {
   const log = new FlushLog();
   const every4 = new StageTimer(4, log, BUCKETS_US);
