@@ -338,6 +338,7 @@ export class EngineLink {
       this.reply_spin_us = Math.max(REPLY_SPIN_US_MIN, this.reply_spin_us / 2);
     }
     this.drainSafely();
+    if (!this.running) return; // stopped (or failed) meanwhile: nobody waits on the doorbell
     // The pump still awaits its doorbell: announce the park again (its waitAsync waits on
     // the sequence it read before, so any ring from now on ends it), then look once more
     // for what was published while the engine believed us awake.
