@@ -30,7 +30,7 @@ import {
   EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE,
   EV_ORIG_ORDER_ID, EV_PRICE_TICKS, EV_QTY_LOTS, EV_REASON, EV_REF_PRICE_TICKS, EV_REJECT_CODE, EV_SEQ,
   EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS, EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE,
-  EV_EXEC_INST, EVENT_SLOT_BYTES,
+  EV_EXEC_INST, EVENT_FLAG_TRIMMED, EVENT_SLOT_BYTES,
 } from './protocol/event_layout.js';
 import { RejectCode } from './protocol/reject_codes.js';
 import { ACCOUNT_STATUS_PORTFOLIO, TRADING_STATE_CANCEL_ALL } from './protocol/command_layout.js';
@@ -383,6 +383,8 @@ export class EngineAgent implements Agent, ExecutionSink {
     ev.u8[e + EV_TIME_IN_FORCE] = tif;
     ev.u8[e + EV_EXEC_INST] = exec_inst;
     ev.u8[e + EV_STATUS] = code === RejectCode.OK ? OrderStatus.ACCEPTED : OrderStatus.REJECTED;
+    // Every session's report of the NEW says so (the reply tells only the sender).
+    if (code === RejectCode.OK && qty !== asked_qty) ev.u8[e + EV_FLAG] = EVENT_FLAG_TRIMMED;
     this.copyCommandClientOrderId(off, e);
     this.commitEvent(e);
 
