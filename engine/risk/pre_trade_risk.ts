@@ -192,7 +192,7 @@ export class PreTradeRisk {
     if (exposure > credit) return RejectCode.CREDIT_LIMIT;
     if (dry_run) this.note(credit > 0 ? exposure / credit : 1, RiskWarning.CREDIT_NEAR_LIMIT);
 
-    const portfolio_code = this.checkPortfolio(account, symbol, side, leaves_lots, last * scale, replacing_slot, dry_run);
+    const portfolio_code = this.checkPortfolio(account, symbol, side, leaves_lots, replacing_slot, dry_run);
     if (portfolio_code !== RejectCode.OK) return portfolio_code;
 
     if (this.pnl !== null) {
@@ -213,13 +213,15 @@ export class PreTradeRisk {
   /**
    * The portfolio limits: the account's net notional (each direction: every open buy
    * filled, every open sell filled) and gross notional across all symbols, with this
-   * order's open quantity added at `micros_per_lot` (the mark) and the replaced order's, if
-   * any, taken out. Split from check() to keep that function's size in reach of the JIT.
+   * order's open quantity added at its symbol's mark and the replaced order's, if any,
+   * taken out. Split from check() to keep that function's size in reach of the JIT; it
+   * takes integers only (a double argument to a call that is not inlined is boxed).
    */
   private checkPortfolio(
-    account: number, symbol: number, side: number, leaves_lots: number, micros_per_lot: number, replacing_slot: number, dry_run: boolean,
+    account: number, symbol: number, side: number, leaves_lots: number, replacing_slot: number, dry_run: boolean,
   ): number {
     const portfolio = this.state.portfolio;
+    const micros_per_lot = this.marks.last_ticks[symbol] * this.state.notional_scale[symbol];
     let gross = portfolio.gross_micros[account];
     let net_long = portfolio.net_long_micros[account];
     let net_short = portfolio.net_short_micros[account];
