@@ -30,9 +30,10 @@ import {
   EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE,
   EV_ORIG_ORDER_ID, EV_PRICE_TICKS, EV_QTY_LOTS, EV_REASON, EV_REF_PRICE_TICKS, EV_REJECT_CODE, EV_SEQ,
   EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS, EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE,
-  EV_EXEC_INST, EVENT_SLOT_BYTES,
+  EV_EXEC_INST, EVENT_FLAG_TRIMMED, EVENT_SLOT_BYTES,
 } from './protocol/event_layout.js';
 import { RejectCode } from './protocol/reject_codes.js';
+import { ACCOUNT_STATUS_PORTFOLIO, TRADING_STATE_CANCEL_ALL } from './protocol/command_layout.js';
 import {
   REPLY_FLAG_DUPLICATE, REPLY_FLAG_TRIMMED, RP_AMOUNT, RP_ARG, RP_CODE, RP_COMMAND_TYPE, RP_ENGINE_IN_US, RP_ENGINE_OUT_US, RP_FLAG, RP_LAST_SEQ,
   RP_ORDER_ID, RP_REQUEST_ID, RP_RISK_LEVEL, RP_WARNINGS,
@@ -168,9 +169,13 @@ export class EngineAgent implements Agent, ExecutionSink {
     this.health?.setState(WorkerState.STOPPED);
   }
 
-  /** After recovery: rest open orders in the venue again and re-arm their expiry. */
+  /**
+   * After recovery: rest open orders in the venue again, re-arm their expiry, and value the
+   * portfolio sums at the marks (replay and snapshots carry lots, not marks).
+   */
   rebuildDerived(): void {
     const slab = this.state.slab;
+    this.state.portfolio.rebuild(this.marks.last_ticks);
     this.expiry.clear();
     for (let account = 0; account < slab.account_head.length; account++) {
       for (let slot = slab.account_head[account]; slot >= 0; slot = slab.nextInAccount(slot)) this.armExpiry(slot);
@@ -191,6 +196,8 @@ export class EngineAgent implements Agent, ExecutionSink {
           this.readClock();
           this.marks.refresh();
           this.marks.dirty = false;
+          // Portfolio sums follow the marks here, once per batch of new marks, never per order.
+          this.state.portfolio.followMarks(this.marks.last_ticks);
           work += this.venue.onMarks();
         }
         if (commands > 0) work += this.processCommands();
@@ -382,6 +389,8 @@ export class EngineAgent implements Agent, ExecutionSink {
     ev.u8[e + EV_TIME_IN_FORCE] = tif;
     ev.u8[e + EV_EXEC_INST] = exec_inst;
     ev.u8[e + EV_STATUS] = code === RejectCode.OK ? OrderStatus.ACCEPTED : OrderStatus.REJECTED;
+    // Every session's report of the NEW says so (the reply tells only the sender).
+    if (code === RejectCode.OK && qty !== asked_qty) ev.u8[e + EV_FLAG] = EVENT_FLAG_TRIMMED;
     this.copyCommandClientOrderId(off, e);
     this.commitEvent(e);
 
@@ -531,7 +540,8 @@ export class EngineAgent implements Agent, ExecutionSink {
   }
 
   /**
-   * An account's current use of its limits, as risk sees it now: open orders (warnings),
+   * An account's current use of its limits, as risk sees it now (flag ACCOUNT_STATUS_PORTFOLIO:
+   * its portfolio sums instead): open orders (warnings),
    * new-order tokens left (arg), modification tokens left (order_id: this reply names no
    * order, and the slot has no other free f64) and gross exposure in micros (amount).
    * Changes nothing, takes no token; io answers it once everything the engine has done is durable.
@@ -541,6 +551,15 @@ export class EngineAgent implements Agent, ExecutionSink {
     const book = this.state.book;
     if (!(account >= 0 && account < book.accounts)) {
       this.reply(off, RejectCode.UNKNOWN_ACCOUNT, 0, 0);
+      return;
+    }
+    if (this.cmd.u8[off + CMD_FLAG] === ACCOUNT_STATUS_PORTFOLIO) {
+      // The portfolio sums (the reply has three free f64s): gross in amount, the net if every
+      // open buy filled in arg, the net if every open sell filled in order_id.
+      const portfolio = this.state.portfolio;
+      const r = this.beginReply(off, RejectCode.OK, portfolio.net_short_micros[account], 0);
+      this.rp.f64[(r + RP_ARG) >> 3] = portfolio.net_long_micros[account];
+      this.rp.f64[(r + RP_AMOUNT) >> 3] = portfolio.gross_micros[account];
       return;
     }
     const limits = this.risk.limits;
@@ -575,12 +594,15 @@ export class EngineAgent implements Agent, ExecutionSink {
 
   /**
    * An operator sets an account's (account -1: every account's) trading state. Journaled
-   * as an event, so replay restores it; open orders are left as they are (the kill switch
-   * is what cancels them).
+   * as an event, so replay restores it. Open orders are left as they are unless the flag
+   * carries TRADING_STATE_CANCEL_ALL (the kill switch: HALTED plus cancel-all): then every
+   * open order in scope is canceled too, each a journaled CANCELED event (reason
+   * KILL_SWITCH), and the reply, with the count, follows the last of them.
    */
   private onTradingState(off: number): void {
     const account = this.cmd.i32[(off + CMD_ACCOUNT) >> 2];
-    const trading_state = this.cmd.u8[off + CMD_FLAG];
+    const flag = this.cmd.u8[off + CMD_FLAG];
+    const trading_state = flag & ~TRADING_STATE_CANCEL_ALL;
     if (!(account >= -1 && account < this.state.book.accounts)) {
       this.reply(off, RejectCode.UNKNOWN_ACCOUNT, 0, 0);
       return;
@@ -594,7 +616,12 @@ export class EngineAgent implements Agent, ExecutionSink {
     this.ev.i32[(e + EV_SYMBOL) >> 2] = -1;
     this.ev.u8[e + EV_FLAG] = trading_state;
     this.commitEvent(e);
-    this.reply(off, RejectCode.OK, 0, 0);
+    if ((flag & TRADING_STATE_CANCEL_ALL) === 0) {
+      this.reply(off, RejectCode.OK, 0, 0);
+      return;
+    }
+    const all = account < 0;
+    this.startJob(off, all ? 0 : account, all ? this.state.capacity.accounts : account + 1, 0, 0xff, ExecReason.KILL_SWITCH);
   }
 
   private onSymbolHalt(off: number): void {

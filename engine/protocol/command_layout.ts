@@ -17,7 +17,9 @@
  *  66  order_type          u8    OrderType
  *  67  time_in_force       u8    TimeInForce
  *  68  flag                u8    command-specific flag (engage/release, limits bank, TIF mask;
- *                                NEW_ORDER and CHECK: the ExecInst bits)
+ *                                NEW_ORDER and CHECK: the ExecInst bits; ACCOUNT_STATUS: 1 =
+ *                                the portfolio sums; TRADING_STATE: the TradingState, plus
+ *                                0x80 = cancel every open order in scope as well)
  *  69  cl_ord_id_length    u8    bytes used in cl_ord_id
  *  70  cl_ord_id           40 B  client order id, printable ASCII
  *  112 sent_at_us          f64   when the edge wrote the command, epoch microseconds: the
@@ -56,6 +58,11 @@ export const CMD_SENT_AT_US = b.f64('sent_at_us');
 export const CMD_TRACE = b.u8('trace');
 export const COMMAND_SLOT_BYTES = b.finish(128);
 export const commandLayoutFields = b.describe();
+
+/** ACCOUNT_STATUS flag: answer the account's portfolio sums (gross, net long, net short) instead. */
+export const ACCOUNT_STATUS_PORTFOLIO = 1;
+/** TRADING_STATE flag bit: also cancel every open order in scope (the kill switch: HALTED plus cancel-all). */
+export const TRADING_STATE_CANCEL_ALL = 0x80;
 
 if (CMD_QTY_LOTS !== 0 || CMD_REQUEST_ID !== 48 || CMD_TYPE !== 64 || CMD_CL_ORD_ID !== 70 || CMD_SENT_AT_US !== 112 || CMD_TRACE !== 120) {
   throw new Error('command layout moved: update the diagram and the version');

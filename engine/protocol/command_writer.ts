@@ -12,6 +12,7 @@ import {
   CLIENT_ORDER_ID_MAX_BYTES, CMD_ACCOUNT, CMD_ARG, CMD_CL_ORD_ID, CMD_CL_ORD_ID_LENGTH, CMD_EXPIRE_AT_MS, CMD_FLAG,
   CMD_ORDER_ID, CMD_ORDER_TYPE, CMD_PRICE_TICKS, CMD_QTY_LOTS, CMD_REQUEST_ID, CMD_SESSION_ID, CMD_SIDE,
   CMD_SENT_AT_US, CMD_STOP_PRICE_TICKS, CMD_TRACE, CMD_SYMBOL, CMD_TIME_IN_FORCE, CMD_TYPE, COMMAND_SLOT_BYTES,
+  ACCOUNT_STATUS_PORTFOLIO, TRADING_STATE_CANCEL_ALL,
 } from './command_layout.js';
 import { CommandType } from './enums.js';
 
@@ -116,11 +117,11 @@ export class CommandWriter {
   }
 
   /** account -1 = the global trading state; `trading_state` a TradingState. */
-  tradingState(request_id: number, account: number, trading_state: number): boolean {
+  tradingState(request_id: number, account: number, trading_state: number, cancel_all = false): boolean {
     const off = this.begin(CommandType.TRADING_STATE, request_id);
     if (off < 0) return false;
     this.producer.ring.i32[(off + CMD_ACCOUNT) >> 2] = account;
-    this.producer.ring.u8[off + CMD_FLAG] = trading_state;
+    this.producer.ring.u8[off + CMD_FLAG] = trading_state | (cancel_all ? TRADING_STATE_CANCEL_ALL : 0);
     return true;
   }
 
@@ -141,10 +142,11 @@ export class CommandWriter {
   }
 
   /** Asks for `account`'s current use of its limits; the reply carries it (reply_layout.ts). */
-  accountStatus(request_id: number, account: number): boolean {
+  accountStatus(request_id: number, account: number, portfolio = false): boolean {
     const off = this.begin(CommandType.ACCOUNT_STATUS, request_id);
     if (off < 0) return false;
     this.producer.ring.i32[(off + CMD_ACCOUNT) >> 2] = account;
+    this.producer.ring.u8[off + CMD_FLAG] = portfolio ? ACCOUNT_STATUS_PORTFOLIO : 0;
     return true;
   }
 

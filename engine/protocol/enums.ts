@@ -117,6 +117,8 @@ export const RiskWarning = {
   PRICE_FAR_FROM_MARK: 1 << 5,
   DAILY_LOSS_NEAR_LIMIT: 1 << 6,
   THROTTLE_NEAR_LIMIT: 1 << 7,
+  PORTFOLIO_NET_NEAR_LIMIT: 1 << 8,
+  PORTFOLIO_GROSS_NEAR_LIMIT: 1 << 9,
 } as const;
 export type RiskWarning = (typeof RiskWarning)[keyof typeof RiskWarning];
 

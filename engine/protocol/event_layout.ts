@@ -34,7 +34,9 @@
  *  134 status              u8    OrderStatus after this event
  *  135 reason              u8    ExecReason (CANCELED, EXPIRED)
  *  136 triggered           u8    1 once a stop has triggered
- *  137 flag                u8    admin events: 1 engaged, 0 released
+ *  137 flag                u8    admin events: 1 engaged, 0 released (TRADING_STATE: the state);
+ *                                ACCEPTED: EVENT_FLAG_TRIMMED when a reduce-only order was
+ *                                trimmed to the position (qty_lots is below what was sent)
  *  138 cl_ord_id_length    u8
  *  139 cl_ord_id           40 B
  *  179 exec_inst           u8    order events: ExecInst bits (post-only, reduce-only); 0 in
@@ -75,6 +77,8 @@ export const EV_STATUS = b.u8('status');
 export const EV_REASON = b.u8('reason');
 export const EV_TRIGGERED = b.u8('triggered');
 export const EV_FLAG = b.u8('flag');
+/** ACCEPTED event flag: the order is reduce-only and was trimmed to the position (reports say so). */
+export const EVENT_FLAG_TRIMMED = 1;
 export const EV_CL_ORD_ID_LENGTH = b.u8('cl_ord_id_length');
 export const EV_CL_ORD_ID = b.bytes('cl_ord_id', CLIENT_ORDER_ID_MAX_BYTES);
 // Taken from the padding: older journals read 0 here (no instruction), so the version stays.

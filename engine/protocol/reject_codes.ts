@@ -81,6 +81,8 @@ export const RejectCode = {
   REDUCE_ONLY_WOULD_INCREASE: 416,
   TRADING_HALTED: 417,
   TRADING_REDUCING: 418,
+  PORTFOLIO_NET_LIMIT: 419,
+  PORTFOLIO_GROSS_LIMIT: 420,
 
   VENUE_REJECTED: 500,
 
@@ -166,6 +168,8 @@ const info: Record<RejectCodeName, [http_status: number, reason: string]> = {
   REDUCE_ONLY_WOULD_INCREASE: [422, 'the reduce-only order would open or grow a position: nothing is left to reduce on that side (the position less the account\'s other open reduce-only orders)'],
   TRADING_HALTED: [422, 'trading is HALTED for this account or globally: only cancels are accepted'],
   TRADING_REDUCING: [422, 'trading is REDUCING for this account or globally: only reduce-only orders are accepted'],
+  PORTFOLIO_NET_LIMIT: [422, 'the order would take the account\'s net notional across all symbols (at the mark, open orders counted) past its max_net_notional; send position-reducing orders reduce-only'],
+  PORTFOLIO_GROSS_LIMIT: [422, 'the order would take the account\'s gross notional across all symbols (at the mark, open orders counted) past its max_gross_notional; send position-reducing orders reduce-only'],
 
   VENUE_REJECTED: [422, 'the venue refused the order'],
 

@@ -21,6 +21,14 @@ export interface AccountLimitsSpec {
   readonly modify_burst?: number;
   /** New orders are refused once the day's PnL is at or below minus this amount (quote units). */
   readonly daily_loss_limit: string;
+  /**
+   * Portfolio limits (quote units), across all the account's symbols valued at the mark,
+   * open orders counted as exposure: the net (signed: position plus open buys, and position
+   * less open sells, each summed over symbols) and the gross (|position| plus open buys and
+   * sells, summed over symbols). Absent or null: no such limit. Reduce-only orders are exempt.
+   */
+  readonly max_net_notional?: string | null;
+  readonly max_gross_notional?: string | null;
   /** Absolute position cap per symbol in base units, counting open orders as exposure. */
   readonly position_limits: Readonly<Record<string, string>>;
   /** Cap for symbols not named in position_limits. */

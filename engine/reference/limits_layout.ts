@@ -19,7 +19,12 @@
  *      [A*S]               max_position_lots           per account and symbol (index a*S+s)
  *      [A]                 modify_rate_per_sec         per account (replaces and cancels)
  *      [A]                 modify_burst                per account
+ *      [A]                 max_net_notional_micros     per account (portfolio; Infinity: none)
+ *      [A]                 max_gross_notional_micros   per account (portfolio; Infinity: none)
  * ```
+ *
+ * The portfolio limits are the one exception to "exact integers": an account with no such
+ * limit holds Infinity, so the check stays one comparison.
  */
 
 export interface LimitsGeometry {
@@ -41,6 +46,8 @@ export interface LimitsOffsets {
   readonly max_position_lots: number;
   readonly modify_rate_per_sec: number;
   readonly modify_burst: number;
+  readonly max_net_notional_micros: number;
+  readonly max_gross_notional_micros: number;
   readonly total_f64: number;
 }
 
@@ -68,6 +75,8 @@ export function limitsOffsets({ accounts, symbols }: LimitsGeometry): LimitsOffs
     // Appended, not put beside rate_per_sec: the offsets above stay where they were.
     modify_rate_per_sec: take(accounts),
     modify_burst: take(accounts),
+    max_net_notional_micros: take(accounts),
+    max_gross_notional_micros: take(accounts),
     total_f64: 0,
   };
   offsets.total_f64 = at;

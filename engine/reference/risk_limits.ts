@@ -23,6 +23,9 @@ export class RiskLimits {
   readonly max_position_lots: Float64Array;
   readonly modify_rate_per_sec: Float64Array;
   readonly modify_burst: Float64Array;
+  /** Portfolio limits across the account's symbols, valued at the mark (Infinity: none). */
+  readonly max_net_notional_micros: Float64Array;
+  readonly max_gross_notional_micros: Float64Array;
   private readonly header: Float64Array;
   private readonly dims: Int32Array;
 
@@ -54,6 +57,8 @@ export class RiskLimits {
     this.max_position_lots = view(o.max_position_lots, this.accounts * this.symbols);
     this.modify_rate_per_sec = view(o.modify_rate_per_sec, this.accounts);
     this.modify_burst = view(o.modify_burst, this.accounts);
+    this.max_net_notional_micros = view(o.max_net_notional_micros, this.accounts);
+    this.max_gross_notional_micros = view(o.max_gross_notional_micros, this.accounts);
   }
 
   get version(): number {
@@ -107,6 +112,8 @@ export function buildRiskLimits(
     bank.modify_rate_per_sec[a] = positiveInteger(spec.modify_rate_per_sec ?? spec.rate_per_sec, `${base.name}.modify_rate_per_sec`);
     bank.modify_burst[a] = positiveInteger(spec.modify_burst ?? spec.burst, `${base.name}.modify_burst`);
     bank.daily_loss_limit_micros[a] = unitsOf(spec.daily_loss_limit, MICRO, `${base.name}.daily_loss_limit`);
+    bank.max_net_notional_micros[a] = optionalUnitsOf(spec.max_net_notional, `${base.name}.max_net_notional`);
+    bank.max_gross_notional_micros[a] = optionalUnitsOf(spec.max_gross_notional, `${base.name}.max_gross_notional`);
     for (const instrument of instruments.instruments) {
       const text = spec.position_limits[instrument.spec.symbol] ?? spec.default_position_limit;
       bank.max_position_lots[a * instruments.count + instrument.index] = unitsOf(
@@ -123,6 +130,12 @@ function unitsOf(text: string, unit: Parameters<typeof toUnits>[1], what: string
   const conversion = toUnits(value, unit);
   if (!conversion.ok) throw new Error(`${what} (${text}) is ${conversion.error === 'off_grid' ? 'not a whole number of units' : 'too large'}`);
   return conversion.units;
+}
+
+/** A money limit that may be absent (or null in an override, to lift it): Infinity, no limit. */
+function optionalUnitsOf(text: string | null | undefined, what: string): number {
+  if (text === undefined || text === null) return Infinity;
+  return unitsOf(text, MICRO, what);
 }
 
 function positiveInteger(value: number, what: string): number {

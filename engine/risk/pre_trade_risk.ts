@@ -8,7 +8,8 @@
  *   HALTED refuses everything, REDUCING all but reduce-only orders) -> halted symbol ->
  *   message-rate throttle -> max order quantity -> reference price present -> mark fresh ->
  *   price collar -> max order notional -> max open orders -> position limit (open orders
- *   count) -> credit (gross exposure) -> PnL fresh -> daily loss -> self-trade prevention
+ *   count) -> credit (gross exposure) -> portfolio net notional -> portfolio gross notional ->
+ *   PnL fresh -> daily loss -> self-trade prevention
  *
  * Every order needs its symbol's mark (the collar for priced orders, the touch for market
  * ones), and every order needs its account's PnL while there is a PnL table (the daily
@@ -25,9 +26,14 @@
  * A reduce-only order (ExecInst.REDUCE_ONLY; the engine has already checked and trimmed it
  * to what the position allows) adds no risk, so the limits that guard new risk do not
  * apply to it: max order notional, max open orders, the position limit, credit (gross
- * exposure) and the daily loss with its PnL freshness. Everything else does: the kill
+ * exposure), the portfolio net and gross notional, and the daily loss with its PnL freshness. Everything else does: the kill
  * switches, a halt, the throttle, max order quantity (a fat-finger guard), the reference
  * price and its freshness, the price collar, and self-trade prevention.
+ *
+ * The portfolio limits read the account's sums across all its symbols that EngineState keeps
+ * current (PortfolioExposure: valued at the mark, open orders counted), so they cost a few
+ * reads however many symbols or orders the account has. The order itself is valued at its
+ * symbol's mark (present: the mark check above refuses an order without one).
  *
  * A dry run computes every rule's utilisation (the highest, in basis points, and a
  * warning bit for each rule at 80% or more) and takes no throttle token.
@@ -186,6 +192,9 @@ export class PreTradeRisk {
     if (exposure > credit) return RejectCode.CREDIT_LIMIT;
     if (dry_run) this.note(credit > 0 ? exposure / credit : 1, RiskWarning.CREDIT_NEAR_LIMIT);
 
+    const portfolio_code = this.checkPortfolio(account, symbol, side, leaves_lots, replacing_slot, dry_run);
+    if (portfolio_code !== RejectCode.OK) return portfolio_code;
+
     if (this.pnl !== null) {
       this.pnl.read(account, this.pnl_scratch);
       if (this.max_pnl_age_ms > 0 && book.now_ms - this.pnl_scratch[PnlField.UPDATED_AT_MS] > this.max_pnl_age_ms) {
@@ -198,6 +207,41 @@ export class PreTradeRisk {
     }
 
     if (this.wouldSelfTrade(account, symbol, side, order_type, price_ticks)) return RejectCode.SELF_TRADE;
+    return RejectCode.OK;
+  }
+
+  /**
+   * The portfolio limits: the account's net notional (each direction: every open buy
+   * filled, every open sell filled) and gross notional across all symbols, with this
+   * order's open quantity added at its symbol's mark and the replaced order's, if any,
+   * taken out. Split from check() to keep that function's size in reach of the JIT; it
+   * takes integers only (a double argument to a call that is not inlined is boxed).
+   */
+  private checkPortfolio(
+    account: number, symbol: number, side: number, leaves_lots: number, replacing_slot: number, dry_run: boolean,
+  ): number {
+    const portfolio = this.state.portfolio;
+    const micros_per_lot = this.marks.last_ticks[symbol] * this.state.notional_scale[symbol];
+    let gross = portfolio.gross_micros[account];
+    let net_long = portfolio.net_long_micros[account];
+    let net_short = portfolio.net_short_micros[account];
+    if (replacing_slot >= 0) {
+      const slab = this.state.slab;
+      const orig = (slab.qty_lots[replacing_slot] - slab.filled_qty_lots[replacing_slot])
+        * portfolio.value_ticks[symbol] * this.state.notional_scale[symbol];
+      gross -= orig;
+      if (slab.side[replacing_slot] === Side.BUY) net_long -= orig;
+      else net_short += orig;
+    }
+    const added = leaves_lots * micros_per_lot;
+    const net = side === Side.BUY ? net_long + added : -(net_short - added);
+    const max_net = this.limits.max_net_notional_micros[account];
+    if (net > max_net) return RejectCode.PORTFOLIO_NET_LIMIT;
+    if (dry_run) this.note(net / max_net, RiskWarning.PORTFOLIO_NET_NEAR_LIMIT);
+    const max_gross = this.limits.max_gross_notional_micros[account];
+    const gross_after = gross + added;
+    if (gross_after > max_gross) return RejectCode.PORTFOLIO_GROSS_LIMIT;
+    if (dry_run) this.note(gross_after / max_gross, RiskWarning.PORTFOLIO_GROSS_NEAR_LIMIT);
     return RejectCode.OK;
   }
 

@@ -11,7 +11,7 @@ import { isLegalTransition } from '../lifecycle/order_lifecycle.js';
 import { EventType, ExecInst, OrderStatus, OrderType, Side, TradingState } from '../protocol/enums.js';
 import {
   EV_ACCOUNT, EV_ARG, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_CONTENT_HASH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS,
-  EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE, EV_ORIG_ORDER_ID, EV_PRICE_TICKS,
+  EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE, EV_ORIG_ORDER_ID, EV_PRICE_TICKS,
   EV_QTY_LOTS, EV_REF_PRICE_TICKS, EV_SEQ, EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS, EV_SYMBOL,
   EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TYPE, EV_EXEC_INST,
 } from '../protocol/event_layout.js';
@@ -20,6 +20,7 @@ import { AccountBook } from './account_book.js';
 import { DedupeIndex, IsOrderOpen } from './dedupe_index.js';
 import { OrderIdIndex } from './order_id_index.js';
 import { OrderSlab } from './order_slab.js';
+import { PortfolioExposure } from './portfolio_exposure.js';
 
 export interface EngineCapacity {
   readonly accounts: number;
@@ -44,6 +45,8 @@ export class EngineState implements IsOrderOpen {
   readonly index: OrderIdIndex;
   readonly dedupe: DedupeIndex;
   readonly book: AccountBook;
+  /** Each account's gross and net notional across symbols, kept current with the book (portfolio limits). */
+  readonly portfolio: PortfolioExposure;
   readonly halted: Uint8Array;
   global_kill = 0;
   /** TradingState for every account at once; the stricter of it and the account's applies. */
@@ -64,6 +67,7 @@ export class EngineState implements IsOrderOpen {
     this.index = new OrderIdIndex(nextPowerOfTwo(capacity.max_open_orders * 2));
     this.dedupe = new DedupeIndex(capacity.dedupe_window);
     this.book = new AccountBook(capacity.accounts, capacity.symbols, capacity.max_open_orders);
+    this.portfolio = new PortfolioExposure(this.book, this.notional_scale);
     this.halted = new Uint8Array(capacity.symbols);
   }
 
@@ -199,6 +203,8 @@ export class EngineState implements IsOrderOpen {
     const book = this.book;
     const cell = account * book.symbols + symbol;
     const reduce_only = (slab.exec_inst[slot] & ExecInst.REDUCE_ONLY) !== 0;
+    const portfolio = this.portfolio;
+    portfolio.remove(account, symbol);
     if (slab.side[slot] === Side.BUY) {
       book.open_buy_lots[cell] -= fill_lots;
       if (reduce_only) book.reduce_only_buy_lots[cell] -= fill_lots;
@@ -208,6 +214,8 @@ export class EngineState implements IsOrderOpen {
       if (reduce_only) book.reduce_only_sell_lots[cell] -= fill_lots;
       book.addPosition(account, symbol, -fill_lots);
     }
+    portfolio.add(account, symbol);
+    portfolio.noteReference(symbol, v.f64[(base + EV_LAST_FILL_PRICE_TICKS) >> 3]);
     book.open_notional_micros[account] -= fill_lots * slab.ref_price_ticks[slot] * this.notional_scale[symbol];
     slab.filled_qty_lots[slot] = v.f64[(base + EV_FILLED_QTY_LOTS) >> 3];
     slab.fill_notional[slot] = v.f64[(base + EV_FILL_NOTIONAL) >> 3];
@@ -258,6 +266,7 @@ export class EngineState implements IsOrderOpen {
     const symbol = slab.symbol[slot];
     const cell = account * book.symbols + symbol;
     const leaves = slab.qty_lots[slot] - slab.filled_qty_lots[slot];
+    this.portfolio.remove(account, symbol);
     book.open_notional_micros[account] += leaves * slab.ref_price_ticks[slot] * this.notional_scale[symbol];
     if (slab.side[slot] === Side.BUY) book.open_buy_lots[cell] += leaves;
     else book.open_sell_lots[cell] += leaves;
@@ -265,6 +274,8 @@ export class EngineState implements IsOrderOpen {
       if (slab.side[slot] === Side.BUY) book.reduce_only_buy_lots[cell] += leaves;
       else book.reduce_only_sell_lots[cell] += leaves;
     }
+    this.portfolio.add(account, symbol);
+    this.portfolio.noteReference(symbol, slab.ref_price_ticks[slot]);
     if (this.isResting(slot)) book.addResting(cell, slot, slab.side[slot] === Side.BUY, this.stpPrice(slot));
   }
 
@@ -275,6 +286,7 @@ export class EngineState implements IsOrderOpen {
     const symbol = slab.symbol[slot];
     const cell = account * book.symbols + symbol;
     const leaves = slab.qty_lots[slot] - slab.filled_qty_lots[slot];
+    this.portfolio.remove(account, symbol);
     book.open_notional_micros[account] -= leaves * slab.ref_price_ticks[slot] * this.notional_scale[symbol];
     if (slab.side[slot] === Side.BUY) book.open_buy_lots[cell] -= leaves;
     else book.open_sell_lots[cell] -= leaves;
@@ -282,6 +294,7 @@ export class EngineState implements IsOrderOpen {
       if (slab.side[slot] === Side.BUY) book.reduce_only_buy_lots[cell] -= leaves;
       else book.reduce_only_sell_lots[cell] -= leaves;
     }
+    this.portfolio.add(account, symbol);
     if (this.isResting(slot)) book.removeResting(cell, slot, slab.side[slot] === Side.BUY);
   }
 

@@ -32,6 +32,20 @@ export class AdminState {
     return this.account_trading_states.get(account) ?? TradingState.ACTIVE;
   }
 
+  /**
+   * Is the account's kill switch on? The kill switch is HALTED plus cancel-all (POST
+   * /admin/kill-switch), so an account HALTED by itself counts, and so does the flag that
+   * journals written before that still carry (KILL_SWITCH events).
+   */
+  accountKilled(account: number): boolean {
+    return this.killed_accounts.has(account) || this.accountTradingState(account) === TradingState.HALTED;
+  }
+
+  /** The global kill switch: the legacy flag, or the global trading state HALTED. */
+  globalKilled(): boolean {
+    return this.global_kill || this.global_trading_state === TradingState.HALTED;
+  }
+
   /** What applies to the account: the stricter of its own and the global state. */
   effectiveTradingState(account: number): number {
     return Math.max(this.accountTradingState(account), this.global_trading_state);
@@ -59,6 +73,21 @@ export class AdminState {
       else this.account_trading_states.set(account, trading_state);
     }
   }
+}
+
+/**
+ * The trading states for /health/workers: the global one (HALTED means the whole OMS takes
+ * no orders though every worker is healthy, which an operator looking at health must see)
+ * and how many accounts are held back on their own.
+ */
+export function tradingHealth(admin: AdminState): { global_trading_state: string; accounts_reducing: number; accounts_halted: number } {
+  let reducing = 0;
+  let halted = 0;
+  for (const trading_state of admin.account_trading_states.values()) {
+    if (trading_state === TradingState.REDUCING) reducing++;
+    else if (trading_state === TradingState.HALTED) halted++;
+  }
+  return { global_trading_state: tradingStateName(admin.global_trading_state), accounts_reducing: reducing, accounts_halted: halted };
 }
 
 /** ACTIVE, REDUCING or HALTED, as the JSON API and /admin/state name them. */

@@ -100,6 +100,8 @@ export class LimitsManager {
         modify_rate_per_sec: bank.modify_rate_per_sec[index],
         modify_burst: bank.modify_burst[index],
         daily_loss_limit: bank.daily_loss_limit_micros[index] / 1e6,
+        max_net_notional: limitOrNull(bank.max_net_notional_micros[index]),
+        max_gross_notional: limitOrNull(bank.max_gross_notional_micros[index]),
         position_limits: Object.fromEntries(this.instruments.instruments.map((i) => [
           i.spec.symbol, this.instruments.lotsToText(i.index, bank.max_position_lots[index * this.instruments.count + i.index]),
         ])),
@@ -127,4 +129,9 @@ export class LimitsManager {
     this.saving = saved.catch(() => undefined);
     return saved;
   }
+}
+
+/** A money limit in quote units, or null for none (Infinity in the bank). */
+export function limitOrNull(micros: number): number | null {
+  return micros === Infinity ? null : micros / 1e6;
 }

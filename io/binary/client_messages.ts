@@ -43,9 +43,14 @@ const order_id = u64({ min: 1, code: RejectCode.VALUE_OUT_OF_RANGE, meaning: 'an
 const quantity = { sign: 'positive', sign_code: RejectCode.INVALID_QUANTITY } as const;
 const price = { sign: 'positive', sign_code: RejectCode.INVALID_PRICE } as const;
 
+/** Logon.features bits (PROTOCOL.md §6.1): what the client understands beyond schema version 1's first form. */
+export const LogonFeature = { REPORT_FLAGS: 1 } as const;
+
 const logon_fields = {
   cancel_on_disconnect: boolean,
-  reserved: reserved(3),
+  // Was reserved (zero): a client that predates it asks for nothing and gets version 1's reports.
+  features: bitSetU8(LogonFeature, RejectCode.INVALID_FIELD_TYPE),
+  reserved: reserved(2),
   api_key: ascii(API_KEY_MAX_BYTES, {
     charset: 'visible',
     min_length: 1,

@@ -39,7 +39,7 @@ export type { ClientMessageInput, ServerMessageInput } from './encoder.js';
 
 // Messages and their schemas
 export {
-  API_KEY_MAX_BYTES, CANCEL, CLIENT_MESSAGE_SCHEMAS, CLIENT_ORDER_ID_MAX_BYTES, HEARTBEAT, LOGON, LOGOUT, NEW_ORDER,
+  API_KEY_MAX_BYTES, CANCEL, CLIENT_MESSAGE_SCHEMAS, CLIENT_ORDER_ID_MAX_BYTES, HEARTBEAT, LOGON, LogonFeature, LOGOUT, NEW_ORDER,
   REPLACE, SYMBOL_MAX_BYTES,
 } from './client_messages.js';
 export type {
@@ -47,7 +47,7 @@ export type {
   NewOrderInput, Replace, ReplaceInput,
 } from './client_messages.js';
 export {
-  ACCOUNT_NAME_MAX_BYTES, EXECUTION_REPORT, LOGON_ACK, REJECT, REJECT_REASON_MAX_BYTES, SERVER_HEARTBEAT,
+  ACCOUNT_NAME_MAX_BYTES, EXECUTION_REPORT, LOGON_ACK, REJECT, REJECT_REASON_MAX_BYTES, ReportFlag, SERVER_HEARTBEAT,
   SERVER_MESSAGE_SCHEMAS,
 } from './server_messages.js';
 export type {

@@ -9,7 +9,7 @@ import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
 import { ascii } from './ascii_schema.js';
 import { decimal, optionalDecimal } from './decimal_schema.js';
-import { boolean, charEnum, enumU8, rejectCode } from './enum_schemas.js';
+import { bitSetU8, boolean, charEnum, enumU8, rejectCode } from './enum_schemas.js';
 import { reserved } from './field_schema.js';
 import { ExecType, OrdStatus } from './fix_codes.js';
 import { TemplateId } from './header.js';
@@ -18,6 +18,9 @@ import { InputOf, MessageOf, message } from './message_schema.js';
 import { SYMBOL_MAX_BYTES } from './client_messages.js';
 
 export const ACCOUNT_NAME_MAX_BYTES = 40;
+
+/** ExecutionReport.report_flags bits (PROTOCOL.md §7.2). TRIMMED: a reduce-only order's NEW with order_qty below what was sent. */
+export const ReportFlag = { TRIMMED: 1 } as const;
 export const REJECT_REASON_MAX_BYTES = 96;
 
 const MALFORMED = RejectCode.MALFORMED_BODY;
@@ -59,6 +62,9 @@ const execution_report_fields = {
   client_order_id: ascii(CLIENT_ORDER_ID_MAX_BYTES, {
     charset: 'visible', min_length: 1, code: MALFORMED, missing_code: MALFORMED,
   }),
+  // Was padding (zero): set only for sessions that asked for it at logon (Logon.features
+  // REPORT_FLAGS), so a version-1 client that checks its padding never sees a bit.
+  report_flags: bitSetU8(ReportFlag, MALFORMED),
 };
 export const EXECUTION_REPORT = message(
   'ExecutionReport', TemplateId.EXECUTION_REPORT, 'server', execution_report_fields,

@@ -6,7 +6,7 @@
  */
 import type { ExecReason, OrderType, Side, TimeInForce } from '../../engine/protocol/enums.js';
 import { Decimal, formatDecimal, normalize } from '../../engine/reference/decimal.js';
-import { ExecType, OrdStatus } from '../binary/index.js';
+import { ExecType, OrdStatus, ReportFlag } from '../binary/index.js';
 import type { ExecutionReport as WireExecutionReport } from '../binary/index.js';
 
 export interface ExecutionReport {
@@ -36,6 +36,8 @@ export interface ExecutionReport {
   /** exec_type F: this fill's quantity; otherwise "0". */
   readonly last_qty: string;
   readonly last_px: string | null;
+  /** exec_type 0 of a reduce-only order: accepted with order_qty trimmed to the position, below what was sent (report_flags TRIMMED, §8.10). */
+  readonly trimmed: boolean;
 }
 
 const FINAL_STATUSES: ReadonlySet<string> = new Set([
@@ -78,6 +80,7 @@ export function fromWire(r: WireExecutionReport): ExecutionReport {
     avg_px: text(r.avg_px),
     last_qty: text(r.last_qty),
     last_px: optionalText(r.last_px),
+    trimmed: (r.report_flags & ReportFlag.TRIMMED) !== 0,
   };
 }
 

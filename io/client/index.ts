@@ -15,7 +15,7 @@ export {
 } from './client_errors.js';
 
 // The protocol's enums and codes, as the wire carries them.
-export { ExecReason, OrderType, Side, TimeInForce } from '../../engine/protocol/enums.js';
+export { ExecInst, ExecReason, OrderType, Side, TimeInForce } from '../../engine/protocol/enums.js';
 export { RejectCode, rejectInfo } from '../../engine/protocol/reject_codes.js';
 export type { RejectCodeName } from '../../engine/protocol/reject_codes.js';
 export { ExecType, OrdStatus, WsCloseCode } from '../binary/index.js';

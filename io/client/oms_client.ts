@@ -16,7 +16,7 @@
  * order id; the server answers a request it had already taken with the order's current
  * state (exec_type I), never with a second order. See PROTOCOL.md §16.
  */
-import { ABNORMAL_CLOSURE, LogonAck, TemplateId } from '../binary/index.js';
+import { ABNORMAL_CLOSURE, LogonAck, LogonFeature, TemplateId } from '../binary/index.js';
 import type { ServerMessage } from '../binary/index.js';
 import { reconnectDelayMs } from './backoff.js';
 import { ClientClosed, ConnectionLost, OmsClientError } from './client_errors.js';
@@ -158,7 +158,11 @@ export class OmsClient {
     const timer = setTimeout(() => {
       connection.terminate(new ConnectionLost(`no LogonAck within ${this.options.timeout_ms} ms`, ABNORMAL_CLOSURE, 'logon timeout'));
     }, this.options.timeout_ms);
-    connection.send({ template_id: TemplateId.LOGON, api_key: this.options.api_key, cancel_on_disconnect: this.options.cancel_on_disconnect });
+    // This client reads report_flags (ExecutionReport.trimmed), so it asks for them (PROTOCOL.md §8.9).
+    connection.send({
+      template_id: TemplateId.LOGON, api_key: this.options.api_key, cancel_on_disconnect: this.options.cancel_on_disconnect,
+      features: LogonFeature.REPORT_FLAGS,
+    });
     let ack: LogonAck;
     try {
       ack = await logon;

@@ -30,6 +30,8 @@ export interface NewOrderRequest {
   readonly expire_time_ms?: number;
   /** Unique per account; generated (random prefix, counter) when omitted. */
   readonly client_order_id?: string;
+  /** Order instructions, ExecInst bits (POST_ONLY 1, REDUCE_ONLY 2; PROTOCOL.md §8.8); 0 or omitted: none. */
+  readonly exec_inst?: number;
 }
 
 /** What to change; what is left out stays as it is. At least one of the three values. */
@@ -58,6 +60,7 @@ export function newOrderDraft(request: NewOrderRequest, client_order_id: string)
     order_type: request.order_type,
     time_in_force: request.time_in_force,
     expire_time_ms: request.expire_time_ms ?? 0,
+    exec_inst: request.exec_inst ?? 0,
     quantity: decimal(request.quantity, 'quantity'),
     price: optionalDecimal(request.price, 'price'),
     stop_price: optionalDecimal(request.stop_price, 'stop_price'),

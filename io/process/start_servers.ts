@@ -9,6 +9,7 @@ import { SharedRing } from '../../engine/ring/ring.js';
 import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
 import { readyReport, workersReport } from '../../services/health/health_report.js';
 import { createMetricsRegistry } from '../../services/health/metrics.js';
+import { tradingHealth } from '../admin/admin_state.js';
 import { registerTradingStateMetric } from '../admin/trading_state_metric.js';
 import { RequestLatency } from '../request_latency.js';
 import { registerIoMetrics } from './io_metrics.js';
@@ -88,7 +89,10 @@ export async function startServers(w: ServerWiring): Promise<FrontEnds> {
       max_heartbeat_age_ms: READY_HEARTBEAT_AGE_MS, max_journal_lag: config.busy_journal_lag,
       enabled: enabled_workers, marks: memory.marks, errors: w.services.errors,
     }),
-    workers: () => workersReport(health, enabled_workers, Date.now(), w.services.errors),
+    workers: () => {
+      const report = workersReport(health, enabled_workers, Date.now(), w.services.errors);
+      return { status: report.status, body: { ...(report.body as object), trading: tradingHealth(w.read_model.admin) } };
+    },
   };
   const gateway = new WsGateway(context, {
     heartbeat_interval_ms: config.ws_heartbeat_interval_ms,

@@ -19,12 +19,13 @@ import {
   EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_FILLED_QTY_LOTS, EV_FILL_NOTIONAL, EV_LAST_FILL_PRICE_TICKS,
   EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE, EV_ORIG_ORDER_ID, EV_PRICE_TICKS, EV_QTY_LOTS, EV_REASON,
   EV_REJECT_CODE, EV_SEQ, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS, EV_SYMBOL, EV_TIME_IN_FORCE, EV_TS_US, EV_TYPE,
+  EV_FLAG, EVENT_FLAG_TRIMMED,
 } from '../../engine/protocol/event_layout.js';
 import { SlotViews } from '../../engine/protocol/slot_views.js';
 import { Instrument, InstrumentTable } from '../../engine/reference/instruments.js';
 import { OrderRecord } from '../../services/read_model/order_store.js';
 import {
-  ExecType, ExecutionReportInput, MutableDecimal, NewOrder, OrdStatus, averagePriceDecimal, execTypeOf, ordStatusOf,
+  ExecType, ExecutionReportInput, MutableDecimal, NewOrder, OrdStatus, ReportFlag, averagePriceDecimal, execTypeOf, ordStatusOf,
   unitsToDecimal,
 } from '../binary/index.js';
 import { asciiText } from '../binary/ascii_schema.js';
@@ -47,13 +48,21 @@ export class ExecutionReportBuilder {
       seq: 0, reject_code: 0, exec_type: ExecType.NEW, ord_status: OrdStatus.NEW, exec_id: 1, order_id: 0, orig_order_id: 0,
       transact_time_us: 0, order_qty: this.decimals.qty, price: undefined, stop_price: undefined, cum_qty: this.decimals.cum,
       leaves_qty: this.decimals.leaves, avg_px: this.decimals.avg, last_qty: this.decimals.last_qty, last_px: undefined,
-      side: 1, order_type: 1, time_in_force: 1, exec_reason: 0, symbol: '', client_order_id: '',
+      side: 1, order_type: 1, time_in_force: 1, exec_reason: 0, symbol: '', client_order_id: '', report_flags: 0,
     };
   }
 
-  /** The report last filled, numbered with the receiving session's next seq. */
-  numbered(seq: number): ExecutionReportInput {
+  /** ReportFlag bits of the report last filled, sent only to sessions that asked for them. */
+  private flags = 0;
+
+  /**
+   * The report last filled, numbered with the receiving session's next seq; its
+   * report_flags only if the session asked for them at logon (else zero, as version 1's
+   * padding was).
+   */
+  numbered(seq: number, with_flags = false): ExecutionReportInput {
     this.report.seq = seq;
+    this.report.report_flags = with_flags ? this.flags : 0;
     return this.report as unknown as ExecutionReportInput;
   }
 
@@ -65,6 +74,7 @@ export class ExecutionReportBuilder {
     const status = v.u8[base + EV_STATUS];
     const qty_lots = v.f64[(base + EV_QTY_LOTS) >> 3];
     r.reject_code = type === EventType.REJECTED ? v.u16[(base + EV_REJECT_CODE) >> 1] : 0;
+    this.flags = type === EventType.ACCEPTED && (v.u8[base + EV_FLAG] & EVENT_FLAG_TRIMMED) !== 0 ? ReportFlag.TRIMMED : 0;
     r.exec_type = execTypeOf(type);
     r.ord_status = ordStatusOf(status);
     r.exec_id = v.f64[(base + EV_SEQ) >> 3];
@@ -89,6 +99,7 @@ export class ExecutionReportBuilder {
 
   /** ExecType I: an order's current state, from the read model, as of event `exec_id`. */
   fromOrder(o: OrderRecord, exec_id: number): void {
+    this.flags = 0;
     const r = this.report;
     const instrument = this.instruments.at(o.symbol);
     r.reject_code = o.status === OrderStatus.REJECTED ? o.reject_code : 0;
@@ -114,6 +125,7 @@ export class ExecutionReportBuilder {
    * id with other terms): no order id, and the terms exactly as the client sent them.
    */
   fromRefusedNewOrder(m: NewOrder, reject_code: number, exec_id: number): void {
+    this.flags = 0;
     const r = this.report;
     r.reject_code = reject_code;
     r.exec_type = ExecType.REJECTED;

@@ -33,7 +33,7 @@ export class WsOutbound {
   report(session: WsSession, reports: ExecutionReportBuilder): void {
     if (session.closed) return;
     this.ensureRoom(session);
-    session.out_length += encodeExecutionReport(session.out, session.out_length, reports.numbered(session.takeOutSeq()));
+    session.out_length += encodeExecutionReport(session.out, session.out_length, reports.numbered(session.takeOutSeq(), session.report_flags));
     this.reports_sent++;
     this.markDirty(session);
   }

@@ -30,6 +30,8 @@ export class WsSession {
   ws: WebSocket<WsUserData> | null = null;
   account = -1;
   cancel_on_disconnect = false;
+  /** Asked for ExecutionReport.report_flags (Logon.features REPORT_FLAGS, or ?report_flags=1 on the upgrade). */
+  report_flags = false;
   /** seq the next client message must carry. */
   expected_seq = 1;
   /** seq of the next server message. */

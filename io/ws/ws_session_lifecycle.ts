@@ -6,7 +6,7 @@
  */
 import type { HttpRequest as UwsRequest, HttpResponse, WebSocket, us_socket_context_t } from 'uWebSockets.js';
 import { RejectCode, rejectInfo } from '../../engine/protocol/reject_codes.js';
-import { CloseReason, TemplateId, WsCloseCode } from '../binary/index.js';
+import { CloseReason, LogonFeature, TemplateId, WsCloseCode } from '../binary/index.js';
 import { IoContext } from '../io_context.js';
 import { CancelOnDisconnect, firstFreeSessionId } from './cancel_on_disconnect.js';
 import { WsOutbound } from './ws_outbound.js';
@@ -47,6 +47,7 @@ export class WsSessionLifecycle {
       }
       session.account = auth.account;
       session.cancel_on_disconnect = query.get('cancel_on_disconnect') === '1';
+      session.report_flags = query.get('report_flags') === '1';
     }
     if (!this.ctx.accepting()) {
       res.writeStatus('503 Service Unavailable').writeHeader('retry-after', '1').end();
@@ -67,7 +68,7 @@ export class WsSessionLifecycle {
     }
   }
 
-  logon(session: WsSession, seq: number, api_key: string, cancel_on_disconnect: boolean): void {
+  logon(session: WsSession, seq: number, api_key: string, cancel_on_disconnect: boolean, features = 0): void {
     if (session.loggedOn) {
       this.outbound.reject(session, seq, RejectCode.ALREADY_LOGGED_ON, 'this session is already logged on', TemplateId.LOGON);
       return;
@@ -80,6 +81,7 @@ export class WsSessionLifecycle {
     }
     session.account = auth.account;
     session.cancel_on_disconnect = cancel_on_disconnect;
+    session.report_flags = (features & LogonFeature.REPORT_FLAGS) !== 0;
     this.loggedOn(session);
   }
 

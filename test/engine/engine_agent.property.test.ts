@@ -4,7 +4,10 @@
  * clock advances, kill switches, trading states, halts, mass cancels, dry-run checks),
  * with the engine's invariants checked after every step and a full replay checked at the
  * end of every run. Post-only orders never fill on arrival; reduce-only fills never grow
- * or flip a position; nothing is accepted while HALTED, only reduce-only while REDUCING.
+ * or flip a position; nothing is accepted while HALTED, only reduce-only while REDUCING;
+ * a reduce-only order is never refused by a portfolio limit; the incrementally kept
+ * portfolio sums equal a recomputation from the book; a HALTED-plus-cancel-all leaves no
+ * open order in its scope.
  */
 import t from 'tap';
 import fc from 'fast-check';
@@ -33,7 +36,7 @@ type Cmd =
   | { kind: 'mass_cancel'; account: number; session: number; mask: number }
   | { kind: 'check'; account: number; symbol: number; side: 'buy' | 'sell'; qty_lots: number; price_steps: number }
   | { kind: 'state_hash' }
-  | { kind: 'trading_state'; account: number; state: keyof typeof TradingState }
+  | { kind: 'trading_state'; account: number; state: keyof typeof TradingState; cancel_all: boolean }
   | { kind: 'swap_limits'; tight: boolean };
 
 const accountArb = fc.integer({ min: 0, max: 1 });
@@ -88,17 +91,21 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.record({
     kind: fc.constant('trading_state' as const), account: fc.integer({ min: -1, max: 1 }),
     state: fc.constantFrom('ACTIVE' as const, 'ACTIVE' as const, 'REDUCING' as const, 'HALTED' as const),
+    cancel_all: fc.constantFrom(false, false, true),
   }) },
 );
 
 const LOOSE_LIMITS = {
   accounts: {
-    alice: { max_open_orders: 12, position_limits: { BTCUSDT: '2' } },
-    bob: { credit_limit: '150000', rate_per_sec: 20, burst: 15 },
+    alice: { max_open_orders: 12, position_limits: { BTCUSDT: '2' }, max_gross_notional: '150000' },
+    bob: { credit_limit: '150000', rate_per_sec: 20, burst: 15, max_net_notional: '60000' },
   },
 };
 const TIGHT_LIMITS = {
-  accounts: { alice: { max_open_orders: 4, position_limits: { BTCUSDT: '0.5' } }, bob: { credit_limit: '60000' } },
+  accounts: {
+    alice: { max_open_orders: 4, position_limits: { BTCUSDT: '0.5' }, max_gross_notional: '40000', max_net_notional: '20000' },
+    bob: { credit_limit: '60000', max_net_notional: '15000' },
+  },
   symbols: { BTCUSDT: { max_order_qty: '0.05' } },
 };
 
@@ -224,9 +231,31 @@ function violations(h: EngineHarness, model: EventModel): string | null {
       if (held.has(symbol) !== (book.position_lots[account * symbols + symbol] !== 0)) return `account ${account} held-symbol list is wrong for ${symbol}`;
     }
     if (held.size !== book.held_count[account]) return `account ${account} holds a symbol twice`;
+    // The portfolio sums, kept incrementally, equal a recomputation at the same values.
+    const portfolio = state.portfolio;
+    let gross = 0;
+    let net_long = 0;
+    let net_short = 0;
+    for (let symbol = 0; symbol < symbols; symbol++) {
+      const cell = account * symbols + symbol;
+      const per_lot = portfolio.value_ticks[symbol] * state.notional_scale[symbol];
+      gross += (Math.abs(book.position_lots[cell]) + book.open_buy_lots[cell] + book.open_sell_lots[cell]) * per_lot;
+      net_long += (book.position_lots[cell] + book.open_buy_lots[cell]) * per_lot;
+      net_short += (book.position_lots[cell] - book.open_sell_lots[cell]) * per_lot;
+    }
+    const off = (kept: number, exact: number) => Math.abs(kept - exact) > 1e-6 * Math.max(1, Math.abs(exact));
+    if (off(portfolio.gross_micros[account], gross) || off(portfolio.net_long_micros[account], net_long) || off(portfolio.net_short_micros[account], net_short)) {
+      return `account ${account} portfolio sums ${portfolio.gross_micros[account]}/${portfolio.net_long_micros[account]}/${portfolio.net_short_micros[account]} != ${gross}/${net_long}/${net_short}`;
+    }
+  }
+  for (let symbol = 0; symbol < symbols; symbol++) {
+    const mark = h.engine.marks.last_ticks[symbol];
+    if (mark > 0 && state.portfolio.value_ticks[symbol] !== mark) return `symbol ${symbol} valued at ${state.portfolio.value_ticks[symbol]}, its mark is ${mark}`;
   }
   return null;
 }
+
+const PORTFOLIO_CODES: readonly number[] = [RejectCode.PORTFOLIO_NET_LIMIT, RejectCode.PORTFOLIO_GROSS_LIMIT];
 
 function ticksText(ticks: number): string {
   return (ticks / 100).toFixed(2);
@@ -275,6 +304,7 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
       const accepted = outcome.events.some((e) => e.type === EventType.ACCEPTED);
       if (accepted && trading === TradingState.HALTED) return `order ${outcome.reply.order_id} accepted while HALTED`;
       if (accepted && trading === TradingState.REDUCING && !cmd.reduce_only) return `plain order ${outcome.reply.order_id} accepted while REDUCING`;
+      if (cmd.reduce_only && PORTFOLIO_CODES.includes(outcome.reply.code)) return `reduce-only order refused by a portfolio limit (${outcome.reply.code})`;
       return post_only ? takenOnArrival(outcome.events, outcome.reply.order_id) : null;
     }
     case 'cancel': {
@@ -292,6 +322,7 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
       const has_stop = type === OrderType.STOP || type === OrderType.STOP_LIMIT;
       // Read before the replace: the original's slot is released by it.
       const post_only = slot >= 0 && (h.state.slab.exec_inst[slot] & ExecInst.POST_ONLY) !== 0;
+      const reduce_only = slot >= 0 && (h.state.slab.exec_inst[slot] & ExecInst.REDUCE_ONLY) !== 0;
       const outcome = h.replace(id, {
         account: ACCOUNTS[cmd.account], symbol: SYMBOLS[symbol], id: clientId(cmd.id),
         qty: cmd.qty_lots > 0 ? lotsText(cmd.qty_lots) : undefined,
@@ -299,6 +330,7 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
         stop: has_stop && cmd.stop_steps !== 0 ? priceAt(symbol, cmd.stop_steps) : undefined,
       });
       if (outcome.reply.code === RejectCode.OK && outcome.reply.flag === 0) known_ids.push(outcome.reply.order_id);
+      if (reduce_only && PORTFOLIO_CODES.includes(outcome.reply.code)) return `reduce-only replace refused by a portfolio limit (${outcome.reply.code})`;
       return post_only ? takenOnArrival(outcome.events, outcome.reply.order_id) : null;
     }
     case 'tick': {
@@ -335,9 +367,17 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
       if (h.all_events.length !== before || h.state.slab.live !== live) return 'a dry-run check changed something';
       return null;
     }
-    case 'trading_state':
-      return h.tradingState(cmd.account < 0 ? null : ACCOUNTS[cmd.account], cmd.state).reply.code === RejectCode.OK
-        ? null : 'a trading state change was refused';
+    case 'trading_state': {
+      if (h.tradingState(cmd.account < 0 ? null : ACCOUNTS[cmd.account], cmd.state, cmd.cancel_all).reply.code !== RejectCode.OK) {
+        return 'a trading state change was refused';
+      }
+      if (!cmd.cancel_all) return null;
+      const slab = h.state.slab;
+      for (let account = 0; account < ACCOUNTS.length; account++) {
+        if ((cmd.account < 0 || cmd.account === account) && slab.account_head[account] >= 0) return `account ${account} has open orders after cancel-all`;
+      }
+      return null;
+    }
     case 'swap_limits':
       h.swapLimits(cmd.tight ? TIGHT_LIMITS : LOOSE_LIMITS, h.state.limits_version + 1);
       return null;
@@ -352,6 +392,7 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
 t.test('random command sequences keep every engine invariant and replay to the same state', (t) => {
   let runs = 0;
   const by_type = new Map<number, number>();
+  let portfolio_refusals = 0;
   fc.assert(fc.property(fc.array(cmdArb, { minLength: 1, maxLength: 200, size: 'max' }), (cmds) => {
     const h = new EngineHarness({ accounts: TEST_ACCOUNTS, overrides: LOOSE_LIMITS });
     const mid = [...START_MID_TICKS];
@@ -370,12 +411,16 @@ t.test('random command sequences keep every engine invariant and replay to the s
     if (checkpoint_mismatch !== null) throw new Error(`replay disagrees with ${checkpoint_mismatch}`);
     if (stateHash(replayed) !== stateHash(h.state)) throw new Error('replay of all events gives a different state hash');
     runs++;
-    for (const e of h.all_events) by_type.set(e.type, (by_type.get(e.type) ?? 0) + 1);
+    for (const e of h.all_events) {
+      by_type.set(e.type, (by_type.get(e.type) ?? 0) + 1);
+      if (e.type === EventType.REJECTED && PORTFOLIO_CODES.includes(e.reject_code)) portfolio_refusals++;
+    }
   }), { numRuns: 2500 });
   const names = Object.fromEntries(Object.entries(EventType).map(([name, type]) => [name, by_type.get(type) ?? 0]));
   t.comment(`${runs} runs; events by type: ${JSON.stringify(names)}`);
   for (const type of [EventType.FILL, EventType.REPLACED, EventType.EXPIRED, EventType.TRIGGERED, EventType.CANCELED, EventType.LIMITS_SWAPPED]) {
     t.ok((by_type.get(type) ?? 0) > runs / 20, `the runs exercised event type ${type}, not only resting orders`);
   }
+  t.ok(portfolio_refusals > runs / 20, `the portfolio limits refused orders (${portfolio_refusals}), so their exemptions were tested`);
   t.end();
 });

@@ -250,9 +250,9 @@ export class EngineHarness {
   }
 
   /** account null = the global trading state. */
-  tradingState(account: string | null, state: keyof typeof TradingState): Outcome {
+  tradingState(account: string | null, state: keyof typeof TradingState, cancel_all = false): Outcome {
     const request_id = ++this.request_id;
-    this.writer.tradingState(request_id, account === null ? -1 : this.account(account), TradingState[state]);
+    this.writer.tradingState(request_id, account === null ? -1 : this.account(account), TradingState[state], cancel_all);
     return this.complete(request_id);
   }
 
@@ -278,9 +278,9 @@ export class EngineHarness {
     return bank;
   }
 
-  accountStatus(account: string | number): Outcome {
+  accountStatus(account: string | number, portfolio = false): Outcome {
     const request_id = ++this.request_id;
-    this.writer.accountStatus(request_id, typeof account === 'number' ? account : this.account(account));
+    this.writer.accountStatus(request_id, typeof account === 'number' ? account : this.account(account), portfolio);
     return this.complete(request_id);
   }
 

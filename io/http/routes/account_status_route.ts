@@ -7,15 +7,20 @@
  * everything the engine had done by then is durable, like every other answer. The daily
  * PnL comes from the shared PnL table risk reads; the limits from the bank the engine
  * checks against now, overrides applied. Money is in the quote currency.
+ *
+ * The portfolio sums (gross and net notional across the account's symbols at the mark,
+ * open orders counted) come from a second ACCOUNT_STATUS (flag: portfolio), sent once the
+ * first is answered: one reply slot has no room for both.
  */
 import { TradingState } from '../../../engine/protocol/enums.js';
+import { ReplyRecord } from '../../../engine/protocol/event_record.js';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
 import { formatUnits } from '../../../engine/reference/decimal.js';
 import { MICRO } from '../../../engine/reference/instruments.js';
 import { PNL_FIELD_COUNT, PnlField } from '../../../engine/reference/pnl_table.js';
 import { SeqlockTable } from '../../../engine/reference/seqlock_table.js';
 import { AdminState, tradingStateName } from '../../admin/admin_state.js';
-import { LimitsManager } from '../../admin/limits_manager.js';
+import { limitOrNull, LimitsManager } from '../../admin/limits_manager.js';
 import { IoContext } from '../../io_context.js';
 import { RequestKind } from '../../request_latency.js';
 import { sendJson, sendRefusal } from '../json_reply.js';
@@ -42,6 +47,17 @@ export function addAccountStatusRoute(router: Router, ctx: IoContext, source: Ac
       (writer, request_id) => writer.accountStatus(request_id, account),
       (reply) => {
         if (reply.code !== RejectCode.OK) return sendRefusal(res, reply.code);
+        const second = ctx.link.submit((writer, request_id) => writer.accountStatus(request_id, account, true), (portfolio) => {
+          if (portfolio.code !== RejectCode.OK) return sendRefusal(res, portfolio.code);
+          answer(reply, portfolio);
+        });
+        if (second === 'busy') sendRefusal(res, RejectCode.ENGINE_BUSY);
+      },
+    );
+    if (submitted === 'busy') sendRefusal(res, RejectCode.ENGINE_BUSY);
+
+    /** `reply`: the limits' use; `portfolio`: gross in amount, net if every buy filled in arg, if every sell filled in order_id. */
+    function answer(reply: ReplyRecord, portfolio: ReplyRecord): void {
         const bank = source.limits.activeLimits();
         source.pnl.read(account, pnl_row);
         const money = (micros: number) => Number(formatUnits(Math.round(micros), MICRO));
@@ -52,6 +68,11 @@ export function addAccountStatusRoute(router: Router, ctx: IoContext, source: Ac
         const max_open_orders = bank.max_open_orders[account];
         const credit_micros = bank.credit_limit_micros[account];
         const loss_limit_micros = bank.daily_loss_limit_micros[account];
+        const max_net_micros = bank.max_net_notional_micros[account];
+        const max_gross_micros = bank.max_gross_notional_micros[account];
+        const gross_micros = portfolio.amount;
+        const net_long_micros = portfolio.arg;
+        const net_short_micros = portfolio.order_id;
         sendJson(res, 200, {
           success: true,
           account: ctx.accounts.nameOf(account),
@@ -61,8 +82,8 @@ export function addAccountStatusRoute(router: Router, ctx: IoContext, source: Ac
           trading_state: tradingStateName(source.admin.effectiveTradingState(account)),
           account_trading_state: tradingStateName(source.admin.accountTradingState(account)),
           global_trading_state: tradingStateName(source.admin.global_trading_state),
-          kill_switch: source.admin.killed_accounts.has(account),
-          global_kill_switch: source.admin.global_kill,
+          kill_switch: source.admin.accountKilled(account),
+          global_kill_switch: source.admin.globalKilled(),
           limits: {
             max_open_orders,
             credit_limit: money(credit_micros),
@@ -71,6 +92,8 @@ export function addAccountStatusRoute(router: Router, ctx: IoContext, source: Ac
             modify_rate_per_sec: bank.modify_rate_per_sec[account],
             modify_burst: bank.modify_burst[account],
             daily_loss_limit: money(loss_limit_micros),
+            max_net_notional: limitOrNull(max_net_micros),
+            max_gross_notional: limitOrNull(max_gross_micros),
             position_limits: Object.fromEntries(ctx.instruments.instruments.map((i) => [
               i.spec.symbol, ctx.instruments.lotsToText(i.index, bank.max_position_lots[account * ctx.instruments.count + i.index]),
             ])),
@@ -87,12 +110,16 @@ export function addAccountStatusRoute(router: Router, ctx: IoContext, source: Ac
             daily_loss: money(daily_loss_micros),
             daily_loss_left: money(Math.max(0, loss_limit_micros - daily_loss_micros)),
             pnl_updated_at: pnl_row[PnlField.UPDATED_AT_MS] > 0 ? new Date(pnl_row[PnlField.UPDATED_AT_MS]).toISOString() : null,
+            gross_notional: money(gross_micros),
+            net_notional_long: money(net_long_micros),
+            net_notional_short: money(net_short_micros),
+            gross_notional_left: max_gross_micros === Infinity ? null : money(Math.max(0, max_gross_micros - gross_micros)),
+            net_notional_left: max_net_micros === Infinity ? null
+              : money(Math.max(0, max_net_micros - Math.max(net_long_micros, -net_short_micros))),
           },
           limits_version: source.limits.version,
         });
         ctx.latency.observe(RequestKind.HTTP_ACCOUNT, (performance.now() - started) / 1000);
-      },
-    );
-    if (submitted === 'busy') sendRefusal(res, RejectCode.ENGINE_BUSY);
+    }
   });
 }

@@ -1,8 +1,10 @@
 /**
  * Operator routes, all behind the admin token (OMS_ADMIN_TOKEN; without it they answer
- * 403): the kill switch (global or per account: cancels open orders, refuses new ones),
- * trading states (global or per account: ACTIVE, REDUCING, HALTED), symbol halts, and
- * risk limits (read, and replace atomically).
+ * 403): the kill switch (global or per account: the trading state HALTED plus cancel-all;
+ * release: ACTIVE), trading states (global or per account: ACTIVE, REDUCING, HALTED, with
+ * cancel_open_orders to pull every open order in scope too), symbol halts, and risk limits
+ * (read, and replace atomically). Every change is an engine event, journaled: a restart
+ * keeps it.
  */
 import { TradingState } from '../../../engine/protocol/enums.js';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
@@ -27,15 +29,28 @@ export function addAdminRoutes(router: Router, ctx: IoContext, admin: AdminState
       if (account < 0) return sendRefusal(res, RejectCode.UNKNOWN_ACCOUNT, `unknown account ${JSON.stringify(body.account)}`);
     }
     const engaged = body.engaged;
-    const submitted = ctx.link.submit((w, id) => w.killSwitch(id, account, engaged), (reply) => {
+    // The kill switch is a trading state: HALTED plus cancel-all (one engine command, so no
+    // order can slip in between), and its release is ACTIVE.
+    const trading_state = engaged ? TradingState.HALTED : TradingState.ACTIVE;
+    const setState = () => ctx.link.submit((w, id) => w.tradingState(id, account, trading_state, engaged), (reply) => {
       if (reply.code !== RejectCode.OK) return sendRefusal(res, reply.code);
       sendJson(res, 200, {
         success: true,
         scope: account < 0 ? 'global' : ctx.accounts.nameOf(account),
         engaged,
-        canceled_orders: reply.arg,
+        state: tradingStateName(trading_state),
+        canceled_orders: engaged ? reply.arg : 0,
       });
     });
+    // A journal written before the kill switch became a trading state may have left the old
+    // flag on: a release clears it first.
+    const legacy = account < 0 ? admin.global_kill : admin.killed_accounts.has(account);
+    const submitted = !engaged && legacy
+      ? ctx.link.submit((w, id) => w.killSwitch(id, account, false), (reply) => {
+        if (reply.code !== RejectCode.OK) return sendRefusal(res, reply.code);
+        if (setState() === 'busy') sendRefusal(res, RejectCode.ENGINE_BUSY);
+      })
+      : setState();
     if (submitted === 'busy') sendRefusal(res, RejectCode.ENGINE_BUSY);
   });
 
@@ -44,8 +59,14 @@ export function addAdminRoutes(router: Router, ctx: IoContext, admin: AdminState
     const body = parseJsonObject(req, res);
     if (body === undefined) return;
     for (const key of Object.keys(body)) {
-      if (key !== 'account' && key !== 'state') return sendRefusal(res, RejectCode.UNKNOWN_FIELD, `unknown field ${JSON.stringify(key)}: the body is {account?, state}`);
+      if (key !== 'account' && key !== 'state' && key !== 'cancel_open_orders') {
+        return sendRefusal(res, RejectCode.UNKNOWN_FIELD, `unknown field ${JSON.stringify(key)}: the body is {account?, state, cancel_open_orders?}`);
+      }
     }
+    if (body.cancel_open_orders !== undefined && typeof body.cancel_open_orders !== 'boolean') {
+      return sendRefusal(res, RejectCode.INVALID_FIELD_TYPE, 'cancel_open_orders must be true or false');
+    }
+    const cancel_all = body.cancel_open_orders === true;
     if (body.state === undefined) return sendRefusal(res, RejectCode.MISSING_FIELD, 'state is required (ACTIVE, REDUCING or HALTED)');
     const trading_state = typeof body.state === 'string' ? TradingState[body.state.toUpperCase() as keyof typeof TradingState] : undefined;
     if (trading_state === undefined) return sendRefusal(res, RejectCode.VALUE_OUT_OF_RANGE, 'state must be ACTIVE, REDUCING or HALTED');
@@ -55,9 +76,12 @@ export function addAdminRoutes(router: Router, ctx: IoContext, admin: AdminState
       account = ctx.accounts.indexOf(body.account);
       if (account < 0) return sendRefusal(res, RejectCode.UNKNOWN_ACCOUNT, `unknown account ${JSON.stringify(body.account)}`);
     }
-    const submitted = ctx.link.submit((w, id) => w.tradingState(id, account, trading_state), (reply) => {
+    const submitted = ctx.link.submit((w, id) => w.tradingState(id, account, trading_state, cancel_all), (reply) => {
       if (reply.code !== RejectCode.OK) return sendRefusal(res, reply.code);
-      sendJson(res, 200, { success: true, scope: account < 0 ? 'global' : ctx.accounts.nameOf(account), state: tradingStateName(trading_state) });
+      sendJson(res, 200, {
+        success: true, scope: account < 0 ? 'global' : ctx.accounts.nameOf(account), state: tradingStateName(trading_state),
+        canceled_orders: cancel_all ? reply.arg : 0,
+      });
     });
     if (submitted === 'busy') sendRefusal(res, RejectCode.ENGINE_BUSY);
   });
@@ -117,8 +141,8 @@ export function addAdminRoutes(router: Router, ctx: IoContext, admin: AdminState
     if (!requireAdmin(ctx, req, res)) return;
     sendJson(res, 200, {
       success: true,
-      global_kill_switch: admin.global_kill,
-      killed_accounts: [...admin.killed_accounts].map((a) => ctx.accounts.nameOf(a)),
+      global_kill_switch: admin.globalKilled(),
+      killed_accounts: ctx.accounts.accounts.flatMap((a, index) => (admin.accountKilled(index) ? [a.name] : [])),
       halted_symbols: [...admin.halted_symbols].map((s) => ctx.instruments.at(s).spec.symbol),
       global_trading_state: tradingStateName(admin.global_trading_state),
       account_trading_states: Object.fromEntries([...admin.account_trading_states].map(([a, s]) => [ctx.accounts.nameOf(a), tradingStateName(s)])),
@@ -130,7 +154,7 @@ export function addAdminRoutes(router: Router, ctx: IoContext, admin: AdminState
 const SYMBOL_LIMIT_FIELDS = new Set(['max_order_qty', 'max_order_notional', 'collar_bps']);
 const ACCOUNT_LIMIT_FIELDS = new Set([
   'credit_limit', 'max_open_orders', 'rate_per_sec', 'burst', 'modify_rate_per_sec', 'modify_burst', 'daily_loss_limit',
-  'position_limits', 'default_position_limit',
+  'position_limits', 'default_position_limit', 'max_net_notional', 'max_gross_notional',
 ]);
 
 /**

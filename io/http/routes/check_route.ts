@@ -21,6 +21,8 @@ const WARNING_TEXT: Record<number, string> = {
   [RiskWarning.PRICE_FAR_FROM_MARK]: 'the price is at 80% or more of the collar distance from the mark',
   [RiskWarning.DAILY_LOSS_NEAR_LIMIT]: 'the daily loss is at 80% or more of the daily loss limit',
   [RiskWarning.THROTTLE_NEAR_LIMIT]: 'the message rate is at 80% or more of the throttle',
+  [RiskWarning.PORTFOLIO_NET_NEAR_LIMIT]: 'the net notional across all symbols would reach 80% or more of max_net_notional',
+  [RiskWarning.PORTFOLIO_GROSS_NEAR_LIMIT]: 'the gross notional across all symbols would reach 80% or more of max_gross_notional',
 };
 
 export function addCheckRoute(router: Router, ctx: IoContext): void {

@@ -205,10 +205,12 @@ t.test('a limits bank lays its tables out back to back after the header', (t) =>
     { name: 'max_position_lots', offset: o.max_position_lots * 8, size: 15 * 8, align: 8 },
     { name: 'modify_rate_per_sec', offset: o.modify_rate_per_sec * 8, size: 3 * 8, align: 8 },
     { name: 'modify_burst', offset: o.modify_burst * 8, size: 3 * 8, align: 8 },
+    { name: 'max_net_notional_micros', offset: o.max_net_notional_micros * 8, size: 3 * 8, align: 8 },
+    { name: 'max_gross_notional_micros', offset: o.max_gross_notional_micros * 8, size: 3 * 8, align: 8 },
   ];
   checkFields(t, 'limits', tables, limitsBankBytes(geometry));
   t.equal(o.max_order_qty_lots, LIMITS_HEADER_F64);
-  t.equal(o.total_f64, LIMITS_HEADER_F64 + 3 * 5 + 7 * 3 + 15, 'no gaps between tables');
+  t.equal(o.total_f64, LIMITS_HEADER_F64 + 3 * 5 + 9 * 3 + 15, 'no gaps between tables');
   t.equal(limitsBankBytes(geometry), o.total_f64 * 8);
   t.throws(() => limitsOffsets({ accounts: 0, symbols: 1 }));
   t.end();

@@ -21,7 +21,7 @@ const PINNED: Record<string, number> = {
   MAX_OPEN_ORDERS: 405, THROTTLED: 406, DAILY_LOSS_LIMIT: 407, SYMBOL_HALTED: 408, SELF_TRADE: 409,
   KILL_SWITCH_ACCOUNT: 410, KILL_SWITCH_GLOBAL: 411, NO_REFERENCE_PRICE: 412,
   STALE_MARK: 413, STALE_PNL: 414, POST_ONLY_WOULD_TAKE: 415, REDUCE_ONLY_WOULD_INCREASE: 416,
-  TRADING_HALTED: 417, TRADING_REDUCING: 418,
+  TRADING_HALTED: 417, TRADING_REDUCING: 418, PORTFOLIO_NET_LIMIT: 419, PORTFOLIO_GROSS_LIMIT: 420,
   VENUE_REJECTED: 500,
   ENGINE_BUSY: 600, NOT_READY: 601, SHUTTING_DOWN: 602, ORDER_CAPACITY_EXHAUSTED: 603, INTERNAL_ERROR: 604,
   SLOW_CONSUMER: 605, TIMEOUT: 606,
@@ -31,7 +31,7 @@ const STAGE_OF_BAND = ['ok', 'edge', 'auth', 'lifecycle', 'risk', 'venue', 'syst
 
 t.test('the catalogue has every pinned name at its pinned number, and nothing else', (t) => {
   t.same({ ...RejectCode }, PINNED);
-  t.equal(allRejectCodes().length, 65);
+  t.equal(allRejectCodes().length, 67);
   t.end();
 });
 

@@ -55,6 +55,13 @@ function busyDay(h: EngineHarness, step: () => void = () => {}): void {
     () => h.tradingState(null, 'HALTED'),
     () => h.tradingState(null, 'ACTIVE'),
     () => h.tradingState('bob', 'ACTIVE'),
+    // Portfolio limits that refuse, and the kill switch as HALTED plus cancel-all.
+    () => h.swapLimits({ accounts: { alice: { max_gross_notional: '20000', max_net_notional: '10000' } } }, 3),
+    () => h.order({ qty: '0.5', price: '44000' }),
+    () => h.order({ qty: '0.1', price: '44000', id: 'pf' }),
+    () => h.order({ account: 'bob', qty: '0.1', price: '44000' }),
+    () => h.tradingState('bob', 'HALTED', true),
+    () => h.tradingState('bob', 'ACTIVE'),
   ];
   for (const action of actions) {
     action();
@@ -75,8 +82,14 @@ t.test('replaying every emitted event into a fresh state gives the live state ha
   t.same(Array.from(replayed.book.position_lots), Array.from(live.book.position_lots));
   t.same(Array.from(replayed.book.open_notional_micros), Array.from(live.book.open_notional_micros));
   t.same(Array.from(replayed.book.open_orders), Array.from(live.book.open_orders));
-  t.equal(replayed.limits_version, 2);
+  t.equal(replayed.limits_version, 3);
   t.equal(replayed.dedupe.count, live.dedupe.count);
+  t.ok(h.all_events.some((e) => e.type === EventType.REJECTED && (e.reject_code === RejectCode.PORTFOLIO_GROSS_LIMIT || e.reject_code === RejectCode.PORTFOLIO_NET_LIMIT)), 'a portfolio limit refused an order');
+  t.equal(replayed.book.open_orders[h.account('bob')], 0, 'the kill switch\'s cancels replay');
+  replayed.portfolio.rebuild(h.engine.marks.last_ticks);
+  for (const name of ['gross_micros', 'net_long_micros', 'net_short_micros'] as const) {
+    t.same(Array.from(replayed.portfolio[name]).map(Math.round), Array.from(live.portfolio[name]).map(Math.round), `replayed ${name}, valued at the same marks`);
+  }
   t.end();
 });
 

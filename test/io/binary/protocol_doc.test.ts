@@ -14,7 +14,7 @@ import { ExecReason, OrderType, Side, TimeInForce } from '../../../engine/protoc
 import { RejectCode, rejectInfo } from '../../../engine/protocol/reject_codes.js';
 import {
   ClientMessage, CLIENT_MESSAGE_SCHEMAS, decodeClientMessages, decodeServerMessages, encodeClientBatch,
-  encodeServerBatch, ExecType, hexDump, HEADER_BYTES, OrdStatus, parseHexDump, Refusal, rejectForRefusal,
+  encodeServerBatch, ExecType, hexDump, LogonFeature, ReportFlag, HEADER_BYTES, OrdStatus, parseHexDump, Refusal, rejectForRefusal,
   SERVER_MESSAGE_SCHEMAS, ServerMessage, TemplateId, WsCloseCode,
 } from '../../../io/binary/index.js';
 import { HEADER_FIELDS } from '../../../io/binary/header.js';
@@ -49,7 +49,7 @@ function tableAfter(heading: RegExp, from = 0): string[][] {
 }
 
 const examples: Record<string, ClientMessage | ServerMessage> = {
-  logon: { template_id: TemplateId.LOGON, seq: 1, cancel_on_disconnect: true, api_key: 'k3y-7d1f0a9c2b' },
+  logon: { template_id: TemplateId.LOGON, seq: 1, cancel_on_disconnect: true, features: 0, api_key: 'k3y-7d1f0a9c2b' },
   new_order: {
     template_id: TemplateId.NEW_ORDER, seq: 2, side: Side.BUY, order_type: OrderType.LIMIT,
     time_in_force: TimeInForce.GTC, exec_inst: 0, expire_time_ms: 0, quantity: { mantissa: 5n, scale: 1 },
@@ -68,7 +68,7 @@ const examples: Record<string, ClientMessage | ServerMessage> = {
     cum_qty: { mantissa: 5n, scale: 1 }, leaves_qty: { mantissa: 0n, scale: 0 }, avg_px: { mantissa: 4500012n, scale: 2 },
     last_qty: { mantissa: 5n, scale: 1 }, last_px: { mantissa: 4500012n, scale: 2 }, side: Side.BUY,
     order_type: OrderType.LIMIT, time_in_force: TimeInForce.GTC, exec_reason: ExecReason.NONE,
-    symbol: 'BTCUSDT', client_order_id: 'ord-0001',
+    symbol: 'BTCUSDT', client_order_id: 'ord-0001', report_flags: 0,
   },
   reject: {
     template_id: TemplateId.REJECT, seq: 8, ref_seq: 9, code: RejectCode.INVALID_SIDE,
@@ -144,7 +144,7 @@ t.test('every enum table lists exactly the enum\'s members', (t) => {
   const tables: [RegExp, Record<string, number | string>][] = [
     [/^### 8\.1 TemplateId$/m, TemplateId], [/^### 8\.2 Side$/m, Side], [/^### 8\.3 OrderType$/m, OrderType],
     [/^### 8\.4 TimeInForce$/m, TimeInForce], [/^### 8\.5 ExecType/m, ExecType], [/^### 8\.6 OrdStatus/m, OrdStatus],
-    [/^### 8\.7 ExecReason$/m, ExecReason],
+    [/^### 8\.7 ExecReason$/m, ExecReason], [/^### 8\.9 LogonFeature/m, LogonFeature], [/^### 8\.10 ReportFlag/m, ReportFlag],
   ];
   for (const [heading, table] of tables) {
     const rows = tableAfter(heading).map((r) => [r[0], r[1]]);

@@ -6,7 +6,7 @@
  */
 import t from 'tap';
 import {
-  ClientClosed, ClientEvent, ConnectionLost, ExecReason, ExecType, ExecutionReport, LogonRefused, OmsClient,
+  ClientClosed, ClientEvent, ConnectionLost, ExecInst, ExecReason, ExecType, ExecutionReport, LogonRefused, OmsClient,
   OmsClientOptions, OrderHandle, OrderRejected, OrderType, OrdStatus, RejectCode, Side, TimeInForce,
 } from '../../../io/client/index.js';
 import type { NewOrderRequest } from '../../../io/client/index.js';
@@ -92,6 +92,20 @@ t.test('a marketable order is accepted, then filled, and its iteration ends afte
   t.match(reports[1], { ord_status: OrdStatus.FILLED, cum_qty: '0.01', leaves_qty: '0', avg_px: '45001.37', last_qty: '0.01', last_px: '45001.37' });
   t.equal(order.done, true);
   t.equal(order.order_id, accepted.order_id);
+});
+
+t.test('a reduce-only order larger than the position is accepted trimmed, and the report says so (trimmed)', async (t) => {
+  const client = await connect();
+  await collect(client.newOrder({ ...marketBuy('client-long'), quantity: '0.02' }));
+  const order = client.newOrder(resting('client-trim', { side: Side.SELL, price: '46000', quantity: '0.05', exec_inst: ExecInst.REDUCE_ONLY }));
+  const accepted = await order;
+  // The account is long whatever the earlier tests bought, plus these 0.02.
+  t.match(accepted, { exec_type: ExecType.NEW, trimmed: true }, 'flagged');
+  t.ok(Number(accepted.order_qty) >= 0.02 && Number(accepted.order_qty) < 0.05, `trimmed to the position (${accepted.order_qty})`);
+  const plain = await client.newOrder(resting('client-not-trimmed'));
+  t.equal(plain.trimmed, false, 'an order that was not trimmed');
+  await client.cancel(accepted.order_id);
+  await client.cancel(plain.order_id);
 });
 
 t.test('cancel resolves with the CANCELED report, which also ends the order\'s iteration', async (t) => {

@@ -21,7 +21,7 @@ function report(client_order_id: string, order_id: number, exec_type: ExecType, 
   return {
     exec_type, ord_status, reject_code: 0, exec_id: ++exec_id, order_id, orig_order_id: 0, transact_time_us: 1, client_order_id,
     symbol: 'BTCUSDT', side: Side.BUY, order_type: OrderType.LIMIT, time_in_force: TimeInForce.GTC, exec_reason: ExecReason.NONE,
-    order_qty: '0.01', price: '44000', stop_price: null, cum_qty: '0', leaves_qty: '0.01', avg_px: '0', last_qty: '0', last_px: null,
+    order_qty: '0.01', price: '44000', stop_price: null, cum_qty: '0', leaves_qty: '0.01', avg_px: '0', last_qty: '0', last_px: null, trimmed: false,
     ...more,
   };
 }

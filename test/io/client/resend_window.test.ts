@@ -18,7 +18,7 @@ const accepted = (client_order_id: string, order_id: number) => ({
   exec_type: ExecType.NEW, ord_status: OrdStatus.NEW, reject_code: 0, exec_id: order_id, order_id, orig_order_id: 0,
   transact_time_us: 1, client_order_id, symbol: 'BTCUSDT', side: Side.BUY, order_type: OrderType.LIMIT,
   time_in_force: TimeInForce.GTC, exec_reason: ExecReason.NONE, order_qty: '0.01', price: '44000', stop_price: null,
-  cum_qty: '0', leaves_qty: '0.01', avg_px: '0', last_qty: '0', last_px: null,
+  cum_qty: '0', leaves_qty: '0.01', avg_px: '0', last_qty: '0', last_px: null, trimmed: false,
 });
 
 t.test('at most 512 resent requests are unanswered at a time; each answer lets the next one out, in order', async (t) => {

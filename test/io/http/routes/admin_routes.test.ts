@@ -39,22 +39,23 @@ t.test('every admin route answers 403 without the token, with a wrong one, or wi
   t.match(await state(), { global_kill_switch: false, killed_accounts: [], halted_symbols: [] }, 'none of the refused calls changed anything');
 });
 
-t.test('an account kill switch cancels that account\'s open orders, refuses its new ones with 422, and is released', async (t) => {
+t.test('an account kill switch is HALTED plus cancel-all: it cancels that account\'s open orders, refuses its new ones with 422, and is released', async (t) => {
   const mine = await oms.request('POST', '/orders', { body: restingBuy({ client_order_id: 'ks-1' }) });
   const theirs = await oms.request('POST', '/orders', { key: 'demo2-key', body: restingBuy({ client_order_id: 'ks-2' }) });
   const engaged = await admin('POST', '/admin/kill-switch', { account: 'test', engaged: true });
   t.equal(engaged.status, 200);
-  t.match(engaged.body, { success: true, scope: 'test', engaged: true, canceled_orders: 1 });
+  t.match(engaged.body, { success: true, scope: 'test', engaged: true, state: 'HALTED', canceled_orders: 1 });
   t.match((await oms.request('GET', `/orders/${mine.body.order_id}`)).body, { status: 'CANCELED', exec_reason: 'KILL_SWITCH' });
   t.equal((await oms.request('GET', `/orders/${theirs.body.order_id}`, { key: 'demo2-key' })).body.status, 'ACCEPTED', 'demo2 keeps its order');
   const refused = await oms.request('POST', '/orders', { body: restingBuy() });
   t.equal(refused.status, 422);
-  t.match(refused.body, { code: 'KILL_SWITCH_ACCOUNT', reject_code: 410, order: { status: 'REJECTED', reject_name: 'KILL_SWITCH_ACCOUNT' } });
-  t.match((await oms.request('POST', '/check', { body: restingBuy() })).body, { approved: false, code: 'KILL_SWITCH_ACCOUNT' }, '/check agrees');
+  t.match(refused.body, { code: 'TRADING_HALTED', reject_code: 417, order: { status: 'REJECTED', reject_name: 'TRADING_HALTED' } });
+  t.match((await oms.request('POST', '/check', { body: restingBuy() })).body, { approved: false, code: 'TRADING_HALTED' }, '/check agrees');
+  t.match(await state(), { account_trading_states: { test: 'HALTED' } }, 'the account\'s trading state is HALTED');
   t.equal((await oms.request('POST', '/orders', { key: 'demo2-key', body: restingBuy() })).status, 200, 'demo2 still trades');
   t.same((await state()).killed_accounts, ['test']);
   const released = await admin('POST', '/admin/kill-switch', { account: 'test', engaged: false });
-  t.match(released.body, { success: true, scope: 'test', engaged: false, canceled_orders: 0 });
+  t.match(released.body, { success: true, scope: 'test', engaged: false, state: 'ACTIVE', canceled_orders: 0 });
   t.equal((await oms.request('POST', '/orders', { body: restingBuy() })).status, 200, 'test trades again');
   t.same((await state()).killed_accounts, []);
 });
@@ -68,9 +69,9 @@ t.test('the global kill switch cancels every account\'s open orders and refuses 
     t.equal((await oms.request('GET', '/orders?active_only=true', { key })).body.count, 0, `${key}: nothing open`);
     const refused = await oms.request('POST', '/orders', { key, body: restingBuy() });
     t.equal(refused.status, 422);
-    t.equal(refused.body.code, 'KILL_SWITCH_GLOBAL');
+    t.equal(refused.body.code, 'TRADING_HALTED');
   }
-  t.equal((await state()).global_kill_switch, true);
+  t.match(await state(), { global_kill_switch: true, global_trading_state: 'HALTED' });
   await admin('POST', '/admin/kill-switch', { engaged: false });
   t.equal((await state()).global_kill_switch, false);
   t.equal((await oms.request('POST', '/orders', { body: restingBuy() })).status, 200, 'trading resumes');

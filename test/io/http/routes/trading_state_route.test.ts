@@ -33,7 +33,7 @@ t.test('REDUCING an account: plain orders refused 422 TRADING_REDUCING, reduce-o
   const resting = await oms.request('POST', '/orders', { body: restingBuy({ client_order_id: 'ts-rest' }) });
   const set = await admin('POST', '/admin/trading-state', { account: 'test', state: 'reducing' });
   t.equal(set.status, 200, set.text);
-  t.same(set.body, { success: true, scope: 'test', state: 'REDUCING' });
+  t.same(set.body, { success: true, scope: 'test', state: 'REDUCING', canceled_orders: 0 });
   const plain = await oms.request('POST', '/orders', { body: restingBuy({ client_order_id: 'ts-plain' }) });
   t.equal(plain.status, 422);
   t.match(plain.body, { code: 'TRADING_REDUCING', reject_code: 418 });
