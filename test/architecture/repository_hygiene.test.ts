@@ -1,6 +1,8 @@
 /**
- * No file the repository tracks holds a merge's conflict markers. One merge left them in a
- * doc comment of io/process/start_engine.ts, where the compiler could not see them.
+ * What the repository tracks: no merge's conflict markers (one merge left them in a doc
+ * comment of io/process/start_engine.ts, where the compiler could not see them), and no
+ * installed packages or build output (a worktree's node_modules symlink was committed
+ * once, and merging it replaced the installed packages with a link to itself).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,6 +24,12 @@ t.test('no tracked file holds conflict markers', (t) => {
   t.ok(files.length > 100, `${files.length} tracked files read`);
   const marked = files.filter((f) => fs.existsSync(path.join(ROOT, f)) && MARKER.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
   t.same(marked, [], 'files with <<<<<<<, ======= or >>>>>>> lines');
+  t.end();
+});
+
+t.test('no installed packages, build output or data are tracked, as directories or as links', (t) => {
+  const listed = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n');
+  t.same(listed.filter((f) => /^(node_modules|dist|data)(\/|$)/.test(f)), []);
   t.end();
 });
 
