@@ -22,6 +22,7 @@ import {
   CMD_SYMBOL, CMD_TIME_IN_FORCE, CMD_TRACE, CMD_TYPE,
 } from './protocol/command_layout.js';
 import { newOrderContentHash, replaceContentHash } from './protocol/content_hash.js';
+import { hasLimitPrice, triggeredType } from './protocol/order_type_rules.js';
 import {
   CommandType, EventType, EXEC_INST_MASK, ExecInst, ExecReason, OrderStatus, OrderType, Side, TimeInForce, TradingState,
 } from './protocol/enums.js';
@@ -454,7 +455,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     }
     const symbol = slab.symbol[slot];
     const side = slab.side[slot];
-    const limit_price = order_type === OrderType.STOP ? 0 : price;
+    const limit_price = hasLimitPrice(order_type) ? price : 0;
     const reduce_only = (slab.exec_inst[slot] & ExecInst.REDUCE_ONLY) !== 0;
     const code = this.risk.check(account, symbol, side, order_type, qty, qty - filled, limit_price, slab.triggered[slot] ? 0 : stop,
       slot, false, reduce_only);
@@ -486,7 +487,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     ev.f64[(e + EV_ORDER_ID) >> 3] = new_id;
     ev.f64[(e + EV_ORIG_ORDER_ID) >> 3] = orig_id;
     ev.f64[(e + EV_QTY_LOTS) >> 3] = qty;
-    ev.f64[(e + EV_PRICE_TICKS) >> 3] = order_type === OrderType.STOP ? 0 : price;
+    ev.f64[(e + EV_PRICE_TICKS) >> 3] = limit_price;
     ev.f64[(e + EV_STOP_PRICE_TICKS) >> 3] = stop;
     ev.f64[(e + EV_REF_PRICE_TICKS) >> 3] = this.risk.refPrice(symbol, side, order_type, price, stop);
     ev.i32[(e + EV_CONTENT_HASH) >> 2] = content_hash;
@@ -747,7 +748,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     const slab = this.state.slab;
     const e = this.beginEvent(EventType.TRIGGERED, slab.order_id[slot]);
     this.writeOrderFields(e, slot);
-    this.ev.u8[e + EV_ORDER_TYPE] = slab.order_type[slot] === OrderType.STOP ? OrderType.MARKET : OrderType.LIMIT;
+    this.ev.u8[e + EV_ORDER_TYPE] = triggeredType(slab.order_type[slot]);
     this.ev.u8[e + EV_TRIGGERED] = 1;
     this.ev.f64[(e + EV_REF_PRICE_TICKS) >> 3] = ref_price_ticks;
     this.commitEvent(e);

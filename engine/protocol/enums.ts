@@ -8,7 +8,12 @@
 export const Side = { BUY: 1, SELL: 2 } as const;
 export type Side = (typeof Side)[keyof typeof Side];
 
-export const OrderType = { MARKET: 1, LIMIT: 2, STOP: 3, STOP_LIMIT: 4 } as const;
+/**
+ * STOP and STOP_LIMIT trigger when the market moves against the order's side (a buy stop
+ * on a rise), MARKET_IF_TOUCHED and LIMIT_IF_TOUCHED when it moves in its favour (a buy on
+ * a fall): see order_type_rules.ts. Once triggered an order works as MARKET or LIMIT.
+ */
+export const OrderType = { MARKET: 1, LIMIT: 2, STOP: 3, STOP_LIMIT: 4, MARKET_IF_TOUCHED: 5, LIMIT_IF_TOUCHED: 6 } as const;
 export type OrderType = (typeof OrderType)[keyof typeof OrderType];
 
 export const TimeInForce = { DAY: 1, GTC: 2, IOC: 3, FOK: 4, GTD: 5 } as const;
@@ -35,7 +40,7 @@ export const EventType = {
   CANCELED: 4,
   REPLACED: 5,
   EXPIRED: 6,
-  /** A stop or stop-limit order's trigger price was reached; it now works as market or limit. */
+  /** A stop, stop-limit, market- or limit-if-touched order's trigger price was reached; it now works as market or limit. */
   TRIGGERED: 7,
   /** Kill switch engaged or released (account, or all accounts when account is -1). */
   KILL_SWITCH: 8,

@@ -6,16 +6,22 @@
  *    tick). What cannot fill rests.
  *  - Resting limit orders fill when the touch crosses their price: a buy when
  *    ask <= limit, at the ask; a sell when bid >= limit, at the bid.
- *  - Stops trigger on the last price: a buy stop when last >= stop, a sell stop when
- *    last <= stop. A triggered stop works as a market order, a stop-limit as a limit.
+ *  - Triggered types fire on the last price: a buy stop when last >= trigger, a sell stop
+ *    when last <= trigger; if-touched orders the other way round (a buy when last <=
+ *    trigger). Once fired a stop or market-if-touched works as a market order, a
+ *    stop-limit or limit-if-touched as a limit (protocol/order_type_rules.ts).
  *  - IOC leaves nothing resting (the remainder expires); FOK fills completely at once or
  *    expires without any fill. Halted symbols do not execute.
  *
  * Resting orders wait in four heaps per symbol (buy limits by highest price, sell limits
- * by lowest, buy stops by lowest trigger, sell stops by highest), with lazy removal: an
- * entry is skipped when its slot's generation moved or the order no longer rests there.
+ * by lowest, triggers that fire on a rise by lowest trigger, triggers that fire on a fall
+ * by highest), with lazy removal: an entry is skipped when its slot's generation moved or
+ * the order no longer rests there. A buy stop and a sell if-touched order share the
+ * rising heap (both fire at last >= trigger), so a mark update still looks only at the
+ * tops of two trigger heaps, whatever the mix of types.
  */
 import { OrderType, Side, TimeInForce, ExecReason } from '../protocol/enums.js';
+import { hasLimitPrice, isTriggerType, triggersOnRise } from '../protocol/order_type_rules.js';
 import { EngineState } from '../state/engine_state.js';
 import { MarkCache } from '../state/mark_cache.js';
 import { SlotHeap } from '../state/slot_heap.js';
@@ -26,8 +32,10 @@ const COMPACT_MIN = 4096;
 export class SimulatedVenue implements Venue {
   private readonly buy_limits: SlotHeap[] = [];
   private readonly sell_limits: SlotHeap[] = [];
-  private readonly buy_stops: SlotHeap[] = [];
-  private readonly sell_stops: SlotHeap[] = [];
+  /** Untriggered orders that fire when last >= trigger (buy stops, sell if-touched), lowest first. */
+  private readonly rising_triggers: SlotHeap[] = [];
+  /** Untriggered orders that fire when last <= trigger (sell stops, buy if-touched), highest first. */
+  private readonly falling_triggers: SlotHeap[] = [];
   /** Liquidity left at the touch for the current tick, per symbol. */
   private readonly ask_available: Float64Array;
   private readonly bid_available: Float64Array;
@@ -44,8 +52,8 @@ export class SimulatedVenue implements Venue {
     for (let s = 0; s < symbols; s++) {
       this.buy_limits.push(new SlotHeap());
       this.sell_limits.push(new SlotHeap());
-      this.buy_stops.push(new SlotHeap());
-      this.sell_stops.push(new SlotHeap());
+      this.rising_triggers.push(new SlotHeap());
+      this.falling_triggers.push(new SlotHeap());
     }
     this.ask_available = new Float64Array(symbols);
     this.bid_available = new Float64Array(symbols);
@@ -65,8 +73,8 @@ export class SimulatedVenue implements Venue {
       return;
     }
     const type = slab.order_type[slot];
-    if ((type === OrderType.STOP || type === OrderType.STOP_LIMIT) && slab.triggered[slot] === 0) {
-      if (!this.stopReached(slot)) {
+    if (slab.triggered[slot] === 0 && isTriggerType(type)) {
+      if (!this.triggerReached(slot)) {
         this.rest(slot);
         return;
       }
@@ -110,8 +118,8 @@ export class SimulatedVenue implements Venue {
     for (let s = 0; s < this.buy_limits.length; s++) {
       this.buy_limits[s].clear();
       this.sell_limits[s].clear();
-      this.buy_stops[s].clear();
-      this.sell_stops[s].clear();
+      this.rising_triggers[s].clear();
+      this.falling_triggers[s].clear();
       this.marks.changed[s] = 1;
     }
     const slab = this.state.slab;
@@ -130,23 +138,23 @@ export class SimulatedVenue implements Venue {
       this.setPending(symbol, false);
       return 0;
     }
-    // Stops first: a trigger can make an order marketable on this very tick.
-    let emitted = this.crossStops(symbol, this.buy_stops[symbol], true);
-    emitted += this.crossStops(symbol, this.sell_stops[symbol], false);
+    // Triggers first: a trigger can make an order marketable on this very tick.
+    let emitted = this.crossTriggers(symbol, this.rising_triggers[symbol], true);
+    emitted += this.crossTriggers(symbol, this.falling_triggers[symbol], false);
     emitted += this.crossSide(symbol, this.buy_limits[symbol], Side.BUY);
     emitted += this.crossSide(symbol, this.sell_limits[symbol], Side.SELL);
     this.setPending(symbol, !this.sink.canEmit(MAX_EVENTS_PER_WORK));
     return emitted;
   }
 
-  private crossStops(symbol: number, heap: SlotHeap, is_buy: boolean): number {
+  private crossTriggers(symbol: number, heap: SlotHeap, on_rise: boolean): number {
     const last = this.marks.last_ticks[symbol];
     let emitted = 0;
     while (heap.length > 0) {
       const slot = heap.topSlot();
-      if (!this.validStop(heap, slot)) { heap.pop(); continue; }
-      const stop = is_buy ? heap.topKey() : -heap.topKey();
-      if (last <= 0 || (is_buy ? last < stop : last > stop)) break;
+      if (!this.validTrigger(heap, slot)) { heap.pop(); continue; }
+      const trigger = on_rise ? heap.topKey() : -heap.topKey();
+      if (last <= 0 || (on_rise ? last < trigger : last > trigger)) break;
       if (!this.sink.canEmit(MAX_EVENTS_PER_WORK)) break;
       heap.pop();
       this.work(slot);
@@ -204,18 +212,19 @@ export class SimulatedVenue implements Venue {
     this.sink.fill(slot, qty, buy ? this.marks.ask_ticks[symbol] : this.marks.bid_ticks[symbol]);
   }
 
-  private stopReached(slot: number): boolean {
+  private triggerReached(slot: number): boolean {
     const slab = this.state.slab;
     const last = this.marks.last_ticks[slab.symbol[slot]];
     if (last <= 0) return false;
-    return slab.side[slot] === Side.BUY ? last >= slab.stop_price_ticks[slot] : last <= slab.stop_price_ticks[slot];
+    const trigger = slab.stop_price_ticks[slot];
+    return triggersOnRise(slab.order_type[slot], slab.side[slot]) ? last >= trigger : last <= trigger;
   }
 
   private triggerNow(slot: number): void {
     const slab = this.state.slab;
     const symbol = slab.symbol[slot];
     let ref = slab.price_ticks[slot];
-    if (slab.order_type[slot] === OrderType.STOP) {
+    if (!hasLimitPrice(slab.order_type[slot])) {
       ref = slab.side[slot] === Side.BUY ? this.marks.ask_ticks[symbol] : this.marks.bid_ticks[symbol];
       if (ref <= 0) ref = this.marks.last_ticks[symbol];
     }
@@ -231,10 +240,11 @@ export class SimulatedVenue implements Venue {
     let heap: SlotHeap;
     let key: number;
     let which: number;
-    if ((type === OrderType.STOP || type === OrderType.STOP_LIMIT) && slab.triggered[slot] === 0) {
-      heap = buy ? this.buy_stops[symbol] : this.sell_stops[symbol];
-      key = buy ? slab.stop_price_ticks[slot] : -slab.stop_price_ticks[slot];
-      which = buy ? 2 : 3;
+    if (slab.triggered[slot] === 0 && isTriggerType(type)) {
+      const on_rise = triggersOnRise(type, slab.side[slot]);
+      heap = on_rise ? this.rising_triggers[symbol] : this.falling_triggers[symbol];
+      key = on_rise ? slab.stop_price_ticks[slot] : -slab.stop_price_ticks[slot];
+      which = on_rise ? 2 : 3;
     } else {
       heap = buy ? this.buy_limits[symbol] : this.sell_limits[symbol];
       // Working market orders go to the top of their side.
@@ -249,10 +259,10 @@ export class SimulatedVenue implements Venue {
     }
   }
 
-  private validStop(heap: SlotHeap, slot: number): boolean {
+  private validTrigger(heap: SlotHeap, slot: number): boolean {
     const slab = this.state.slab;
     return slab.generation[slot] === heap.topGeneration() && slab.status[slot] !== 0 && slab.triggered[slot] === 0
-      && (slab.order_type[slot] === OrderType.STOP || slab.order_type[slot] === OrderType.STOP_LIMIT);
+      && isTriggerType(slab.order_type[slot]);
   }
 
   private validLimit(heap: SlotHeap, slot: number): boolean {

@@ -23,6 +23,8 @@ export interface OrderJson {
   quantity: number;
   price: number | null;
   stop_price: number | null;
+  /** The trigger price now (stop, if-touched): the same value as stop_price, by its type-neutral name. */
+  trigger_price: number | null;
   status: string;
   filled_quantity: number;
   remaining_quantity: number;
@@ -64,6 +66,7 @@ export class OrderRenderer {
       quantity: lots(r.qty_lots),
       price: r.price_ticks > 0 ? ticks(r.price_ticks) : null,
       stop_price: r.stop_price_ticks > 0 ? ticks(r.stop_price_ticks) : null,
+      trigger_price: r.stop_price_ticks > 0 ? ticks(r.stop_price_ticks) : null,
       status: String(nameOf(OrderStatus, r.status)),
       filled_quantity: lots(r.filled_qty_lots),
       remaining_quantity: isOpen(r.status) ? lots(r.qty_lots - r.filled_qty_lots) : 0,

@@ -5,7 +5,8 @@
  *
  * Accepted shape (seed-compatible, FIX-minded):
  *   { account?, symbol, side: "buy"|"sell", quantity, price?, order_type? | type?,
- *     time_in_force?, client_order_id?, stop_price?, expire_time?, post_only?, reduce_only? }
+ *     time_in_force?, client_order_id?, stop_price?, trigger_price?, expire_time?, post_only?,
+ *     reduce_only? }
  * Numbers may be JSON numbers or decimal strings. order_type defaults to LIMIT when a
  * price is given and MARKET otherwise; time_in_force defaults to GTC. A market order's
  * price, if sent, is ignored (it does not cap the fill). `post_only` (a boolean, default
@@ -16,6 +17,7 @@
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
 import { ExecInst, OrderType, TimeInForce } from '../../engine/protocol/enums.js';
 import { disallowedExecInst } from '../../engine/protocol/exec_inst_rules.js';
+import { hasLimitPrice, isTriggerType } from '../../engine/protocol/order_type_rules.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { decimalOf, toUnitsFast } from '../../engine/reference/decimal.js';
 import { InstrumentTable } from '../../engine/reference/instruments.js';
@@ -24,10 +26,10 @@ import { closedFields, unknownField } from './closed_fields.js';
 /** POST /orders and POST /check: every field either takes. */
 export const NEW_ORDER_FIELDS = closedFields('an order', [
   'account', 'symbol', 'side', 'quantity', 'price', 'order_type', 'type', 'time_in_force', 'client_order_id', 'stop_price', 'expire_time',
-  'post_only', 'reduce_only',
+  'post_only', 'reduce_only', 'trigger_price',
 ]);
 /** PATCH /orders/:id. */
-export const AMEND_FIELDS = closedFields('a replace', ['quantity', 'price', 'stop_price', 'client_order_id']);
+export const AMEND_FIELDS = closedFields('a replace', ['quantity', 'price', 'stop_price', 'trigger_price', 'client_order_id']);
 /** DELETE /orders/:id: the order is in the path; a body, if sent, must be empty or `{}`. */
 export const CANCEL_FIELDS = closedFields('a cancel', []);
 
@@ -99,7 +101,7 @@ export function validateNewOrder(body: unknown, instruments: InstrumentTable): V
   if (!qty.ok) return qty;
 
   let price_ticks = 0;
-  const wants_price = order_type === OrderType.LIMIT || order_type === OrderType.STOP_LIMIT;
+  const wants_price = hasLimitPrice(order_type);
   if (wants_price) {
     if (o.price === undefined || o.price === null) {
       return refuse(RejectCode.PRICE_REQUIRED, `${nameOf(OrderType, order_type)} orders need a price`);
@@ -113,18 +115,9 @@ export function validateNewOrder(body: unknown, instruments: InstrumentTable): V
     if (!price.ok) return price;
   }
 
-  let stop_price_ticks = 0;
-  const wants_stop = order_type === OrderType.STOP || order_type === OrderType.STOP_LIMIT;
-  if (wants_stop) {
-    if (o.stop_price === undefined || o.stop_price === null) {
-      return refuse(RejectCode.STOP_PRICE_REQUIRED, `${nameOf(OrderType, order_type)} orders need a stop_price`);
-    }
-    const stop = priceTicks(o.stop_price, 'stop_price', symbol, instruments);
-    if (!stop.ok) return stop;
-    stop_price_ticks = stop.value;
-  } else if (o.stop_price !== undefined && o.stop_price !== null) {
-    return refuse(RejectCode.INVALID_PRICE, 'stop_price is only allowed on STOP and STOP_LIMIT orders');
-  }
+  const trigger = triggerTicks(o, order_type, symbol, instruments);
+  if (!trigger.ok) return trigger;
+  const stop_price_ticks = trigger.value;
 
   let expire_at_ms = 0;
   if (time_in_force === TimeInForce.GTD) {
@@ -157,6 +150,34 @@ export function validateNewOrder(body: unknown, instruments: InstrumentTable): V
   };
 }
 
+/**
+ * The trigger price of a triggered type, in ticks (0 for the others). `trigger_price` is
+ * the name for every triggered type (FIX StopPx, tag 99); `stop_price`, the older name, is
+ * still taken on STOP and STOP_LIMIT. Sending both, or either on a type without a
+ * trigger, is refused: which one was meant cannot be guessed.
+ */
+function triggerTicks(o: Record<string, unknown>, order_type: number, symbol: number, instruments: InstrumentTable): Validation<number> {
+  const has_stop = o.stop_price !== undefined && o.stop_price !== null;
+  const has_trigger = o.trigger_price !== undefined && o.trigger_price !== null;
+  const type_name = nameOf(OrderType, order_type);
+  if (!isTriggerType(order_type)) {
+    if (has_stop || has_trigger) {
+      return refuse(RejectCode.INVALID_PRICE,
+        `${has_stop ? 'stop_price' : 'trigger_price'} is only allowed on STOP, STOP_LIMIT, MARKET_IF_TOUCHED and LIMIT_IF_TOUCHED orders, not ${type_name}`);
+    }
+    return { ok: true, value: 0 };
+  }
+  const is_stop = order_type === OrderType.STOP || order_type === OrderType.STOP_LIMIT;
+  if (has_stop && has_trigger) return refuse(RejectCode.INVALID_PRICE, 'send trigger_price or stop_price, not both');
+  if (has_stop && !is_stop) return refuse(RejectCode.INVALID_PRICE, `${type_name} orders take trigger_price, not stop_price`);
+  if (!has_stop && !has_trigger) {
+    return is_stop
+      ? refuse(RejectCode.STOP_PRICE_REQUIRED, `${type_name} orders need a stop_price (or trigger_price)`)
+      : refuse(RejectCode.TRIGGER_PRICE_REQUIRED, `${type_name} orders need a trigger_price`);
+  }
+  return has_stop ? priceTicks(o.stop_price, 'stop_price', symbol, instruments) : priceTicks(o.trigger_price, 'trigger_price', symbol, instruments);
+}
+
 export interface ValidatedAmend {
   readonly qty_lots: number;
   readonly price_ticks: number;
@@ -185,13 +206,17 @@ export function validateAmend(body: unknown, symbol: number, instruments: Instru
     price_ticks = price.value;
   }
   let stop_price_ticks = 0;
-  if (o.stop_price !== undefined && o.stop_price !== null) {
-    const stop = priceTicks(o.stop_price, 'stop_price', symbol, instruments);
+  const has_stop = o.stop_price !== undefined && o.stop_price !== null;
+  const has_trigger = o.trigger_price !== undefined && o.trigger_price !== null;
+  if (has_stop && has_trigger) return refuse(RejectCode.INVALID_PRICE, 'send trigger_price or stop_price, not both');
+  if (has_stop || has_trigger) {
+    const field = has_stop ? 'stop_price' : 'trigger_price';
+    const stop = priceTicks(o[field], field, symbol, instruments);
     if (!stop.ok) return stop;
     stop_price_ticks = stop.value;
   }
   if (qty_lots === 0 && price_ticks === 0 && stop_price_ticks === 0) {
-    return refuse(RejectCode.NOTHING_TO_AMEND, 'send quantity, price or stop_price to amend');
+    return refuse(RejectCode.NOTHING_TO_AMEND, 'send quantity, price or trigger_price (stop_price) to amend');
   }
   const client_order_id = clientOrderId(o.client_order_id);
   if (!client_order_id.ok) return client_order_id;

@@ -12,7 +12,7 @@ const PINNED: Record<string, number> = {
   STOP_PRICE_REQUIRED: 110, OFF_TICK: 111, OFF_LOT: 112, INVALID_CLIENT_ORDER_ID: 113, INVALID_EXPIRE_TIME: 114,
   BODY_TOO_LARGE: 115, UNSUPPORTED_VERSION: 116, UNKNOWN_MESSAGE_TYPE: 117, NOTHING_TO_AMEND: 118,
   VALUE_OUT_OF_RANGE: 119, UNKNOWN_ROUTE: 120, UNKNOWN_ACCOUNT: 121, UNKNOWN_FIELD: 122,
-  POST_ONLY_NOT_ALLOWED: 123,
+  POST_ONLY_NOT_ALLOWED: 123, TRIGGER_PRICE_REQUIRED: 124,
   MISSING_API_KEY: 200, UNKNOWN_API_KEY: 201, ACCOUNT_MISMATCH: 202, ADMIN_TOKEN_REQUIRED: 203, NOT_LOGGED_ON: 204,
   ALREADY_LOGGED_ON: 205,
   DUPLICATE_CLIENT_ORDER_ID: 300, UNKNOWN_ORDER: 301, ORDER_ALREADY_FINAL: 302, ILLEGAL_TRANSITION: 303,
@@ -31,7 +31,7 @@ const STAGE_OF_BAND = ['ok', 'edge', 'auth', 'lifecycle', 'risk', 'venue', 'syst
 
 t.test('the catalogue has every pinned name at its pinned number, and nothing else', (t) => {
   t.same({ ...RejectCode }, PINNED);
-  t.equal(allRejectCodes().length, 65);
+  t.equal(allRejectCodes().length, 66);
   t.end();
 });
 
