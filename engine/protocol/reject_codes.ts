@@ -47,6 +47,9 @@ export const RejectCode = {
   UNKNOWN_FIELD: 122,
   POST_ONLY_NOT_ALLOWED: 123,
   TRIGGER_PRICE_REQUIRED: 124,
+  TRAILING_OFFSET_REQUIRED: 125,
+  INVALID_TRAILING_OFFSET: 126,
+  LIMIT_OFFSET_REQUIRED: 127,
 
   MISSING_API_KEY: 200,
   UNKNOWN_API_KEY: 201,
@@ -112,7 +115,7 @@ const info: Record<RejectCodeName, [http_status: number, reason: string]> = {
   MISSING_FIELD: [400, 'a required field is missing'],
   INVALID_FIELD_TYPE: [400, 'a field has the wrong type'],
   INVALID_SIDE: [400, 'side must be "buy" or "sell"'],
-  INVALID_ORDER_TYPE: [400, 'order_type must be MARKET, LIMIT, STOP, STOP_LIMIT, MARKET_IF_TOUCHED or LIMIT_IF_TOUCHED'],
+  INVALID_ORDER_TYPE: [400, 'order_type must be MARKET, LIMIT, STOP, STOP_LIMIT, MARKET_IF_TOUCHED, LIMIT_IF_TOUCHED, TRAILING_STOP or TRAILING_STOP_LIMIT'],
   INVALID_TIME_IN_FORCE: [400, 'time_in_force must be DAY, GTC, IOC, FOK or GTD'],
   INVALID_QUANTITY: [400, 'quantity must be a finite number greater than zero'],
   INVALID_PRICE: [400, 'price must be a finite number greater than zero'],
@@ -133,6 +136,9 @@ const info: Record<RejectCodeName, [http_status: number, reason: string]> = {
   UNKNOWN_FIELD: [400, 'the request carries a field this API does not know; nothing was done (a field is never ignored)'],
   POST_ONLY_NOT_ALLOWED: [400, 'post_only is only allowed on LIMIT orders with time_in_force DAY, GTC or GTD'],
   TRIGGER_PRICE_REQUIRED: [400, 'market-if-touched and limit-if-touched orders need a trigger_price'],
+  TRAILING_OFFSET_REQUIRED: [400, 'trailing stop and trailing stop-limit orders need a trailing_offset'],
+  INVALID_TRAILING_OFFSET: [400, 'trailing_offset must be a price distance > 0 on the tick grid (PRICE) or whole basis points 1 to 9999 (BASIS_POINTS); trailing_offset, trailing_offset_type and limit_offset only on the trailing types that take them'],
+  LIMIT_OFFSET_REQUIRED: [400, 'trailing stop-limit orders need a limit_offset (the limit price\'s distance from the trigger), not a price'],
 
   MISSING_API_KEY: [401, 'the x-api-key header is required'],
   UNKNOWN_API_KEY: [401, 'the API key is not known'],

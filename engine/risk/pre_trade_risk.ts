@@ -75,7 +75,9 @@ export class PreTradeRisk {
   /** Price in ticks that values the order's open quantity: limit, trigger (stop, market-if-touched), or the touch for market orders. */
   refPrice(symbol: number, side: number, order_type: number, price_ticks: number, stop_price_ticks: number): number {
     if (hasLimitPrice(order_type)) return price_ticks;
-    if (order_type === OrderType.STOP || order_type === OrderType.MARKET_IF_TOUCHED) return stop_price_ticks;
+    if (order_type === OrderType.STOP || order_type === OrderType.MARKET_IF_TOUCHED || order_type === OrderType.TRAILING_STOP) {
+      return stop_price_ticks;
+    }
     const touch = side === Side.BUY ? this.marks.ask_ticks[symbol] : this.marks.bid_ticks[symbol];
     return touch > 0 ? touch : this.marks.last_ticks[symbol];
   }

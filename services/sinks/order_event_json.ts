@@ -32,9 +32,10 @@ const SUFFIX_BY_TYPE: Readonly<Record<number, string>> = {
   [EventType.REPLACED]: 'replaced',
   [EventType.EXPIRED]: 'expired',
   [EventType.TRIGGERED]: 'triggered',
+  [EventType.TRIGGER_MOVED]: 'trigger_moved',
 };
 
-export type OrderEventType = 'accepted' | 'rejected' | 'fill' | 'cancelled' | 'replaced' | 'expired' | 'triggered';
+export type OrderEventType = 'accepted' | 'rejected' | 'fill' | 'cancelled' | 'replaced' | 'expired' | 'triggered' | 'trigger_moved';
 
 export interface OrderEventJson {
   readonly type: OrderEventType;
