@@ -19,9 +19,11 @@ import { Clock } from './agent/clock.js';
 import {
   CMD_ACCOUNT, CMD_ARG, CMD_CL_ORD_ID, CMD_CL_ORD_ID_LENGTH, CMD_EXPIRE_AT_MS, CMD_FLAG, CMD_ORDER_ID,
   CMD_ORDER_TYPE, CMD_PRICE_TICKS, CMD_QTY_LOTS, CMD_REQUEST_ID, CMD_SENT_AT_US, CMD_SESSION_ID, CMD_SIDE, CMD_STOP_PRICE_TICKS,
-  CMD_SYMBOL, CMD_TIME_IN_FORCE, CMD_TRACE, CMD_TYPE,
+  CMD_SYMBOL, CMD_TIME_IN_FORCE, CMD_TRACE, CMD_TRAILING_OFFSET, CMD_TRAILING_OFFSET_TYPE, CMD_TYPE,
 } from './protocol/command_layout.js';
 import { newOrderContentHash, replaceContentHash } from './protocol/content_hash.js';
+import { hasLimitPrice, isTrailing, trailingLimitPrice, triggeredType } from './protocol/order_type_rules.js';
+import { trailedTrigger } from './venue/trailing_trigger.js';
 import {
   CommandType, EventType, EXEC_INST_MASK, ExecInst, ExecReason, OrderStatus, OrderType, Side, TimeInForce, TradingState,
 } from './protocol/enums.js';
@@ -30,7 +32,7 @@ import {
   EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE,
   EV_ORIG_ORDER_ID, EV_PRICE_TICKS, EV_QTY_LOTS, EV_REASON, EV_REF_PRICE_TICKS, EV_REJECT_CODE, EV_SEQ,
   EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS, EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE,
-  EV_EXEC_INST, EVENT_FLAG_TRIMMED, EVENT_SLOT_BYTES,
+  EV_EXEC_INST, EV_LIMIT_OFFSET_TICKS, EV_TRAILING_OFFSET, EV_TRAILING_OFFSET_TYPE, EVENT_FLAG_TRIMMED, EVENT_SLOT_BYTES,
 } from './protocol/event_layout.js';
 import { RejectCode } from './protocol/reject_codes.js';
 import { ACCOUNT_STATUS_PORTFOLIO, TRADING_STATE_CANCEL_ALL } from './protocol/command_layout.js';
@@ -338,13 +340,17 @@ export class EngineAgent implements Agent, ExecutionSink {
     const order_type = c.u8[off + CMD_ORDER_TYPE];
     const tif = c.u8[off + CMD_TIME_IN_FORCE];
     const asked_qty = c.f64[(off + CMD_QTY_LOTS) >> 3];
-    const price = c.f64[(off + CMD_PRICE_TICKS) >> 3];
-    const stop = c.f64[(off + CMD_STOP_PRICE_TICKS) >> 3];
+    const sent_price = c.f64[(off + CMD_PRICE_TICKS) >> 3];
+    const sent_stop = c.f64[(off + CMD_STOP_PRICE_TICKS) >> 3];
     const expire_at = c.f64[(off + CMD_EXPIRE_AT_MS) >> 3];
     const cl_length = c.u8[off + CMD_CL_ORD_ID_LENGTH];
     const exec_inst = c.u8[off + CMD_FLAG] & EXEC_INST_MASK;
+    const trail_type = c.u8[off + CMD_TRAILING_OFFSET_TYPE];
+    const trail_offset = c.i32[(off + CMD_TRAILING_OFFSET) >> 2];
+    const limit_offset = c.f64[(off + CMD_ARG) >> 3];
     // The terms as sent (before any trim), so a resend of the same order finds it.
-    const content_hash = newOrderContentHash(symbol, side, order_type, tif, asked_qty, price, stop, expire_at, exec_inst);
+    const content_hash = newOrderContentHash(symbol, side, order_type, tif, asked_qty, sent_price, sent_stop, expire_at, exec_inst,
+      trail_type, trail_offset, limit_offset);
 
     const state = this.state;
     const entry = state.dedupe.find(account, c.u8, off + CMD_CL_ORD_ID, cl_length);
@@ -359,11 +365,23 @@ export class EngineAgent implements Agent, ExecutionSink {
     const reduce_only = (exec_inst & ExecInst.REDUCE_ONLY) !== 0;
     const reducible = reduce_only ? state.book.reducibleLots(state.book.cell(account, symbol), side === Side.BUY) : 0;
     const qty = reduce_only && reducible > 0 && asked_qty > reducible ? reducible : asked_qty;
+    // A trailing order without a trigger_price starts trailing from the last price now (risk
+    // refuses the order NO_REFERENCE_PRICE when there is none); a trailing stop-limit's limit
+    // price follows its trigger.
+    const trailing = isTrailing(order_type);
+    const last = this.marks.last_ticks[symbol];
+    const stop = trailing && sent_stop === 0 && last > 0 ? trailedTrigger(side, trail_type, trail_offset, last) : sent_stop;
+    const price = order_type === OrderType.TRAILING_STOP_LIMIT ? trailingLimitPrice(side, stop, limit_offset) : sent_price;
     let code: number = RejectCode.OK;
     if (expire_at > 0 && expire_at <= this.now_ms) code = RejectCode.EXPIRE_TIME_IN_PAST;
     else if (state.slab.live >= state.slab.capacity) code = RejectCode.ORDER_CAPACITY_EXHAUSTED;
     else code = this.risk.check(account, symbol, side, order_type, qty, qty, price, stop, -1, false, reduce_only);
     if (code === RejectCode.OK && reduce_only && !(reducible > 0)) code = RejectCode.REDUCE_ONLY_WOULD_INCREASE;
+    // A trailing distance as large as the price itself puts the trigger (or a stop-limit's
+    // limit) at or below zero, which the collar's distance test cannot see: it is that far off.
+    if (code === RejectCode.OK && trailing && (!(stop > 0) || !(price > 0 || order_type === OrderType.TRAILING_STOP))) {
+      code = RejectCode.PRICE_COLLAR;
+    }
     // One bit test for orders without the instruction (the edge lets it through on LIMIT orders only).
     if (code === RejectCode.OK && (exec_inst & ExecInst.POST_ONLY) !== 0 && this.risk.wouldTake(symbol, side, price)) {
       code = RejectCode.POST_ONLY_WOULD_TAKE;
@@ -388,6 +406,11 @@ export class EngineAgent implements Agent, ExecutionSink {
     ev.u8[e + EV_ORDER_TYPE] = order_type;
     ev.u8[e + EV_TIME_IN_FORCE] = tif;
     ev.u8[e + EV_EXEC_INST] = exec_inst;
+    if (trailing) {
+      ev.u8[e + EV_TRAILING_OFFSET_TYPE] = trail_type;
+      ev.i32[(e + EV_TRAILING_OFFSET) >> 2] = trail_offset;
+      ev.i32[(e + EV_LIMIT_OFFSET_TICKS) >> 2] = limit_offset;
+    }
     ev.u8[e + EV_STATUS] = code === RejectCode.OK ? OrderStatus.ACCEPTED : OrderStatus.REJECTED;
     // Every session's report of the NEW says so (the reply tells only the sender).
     if (code === RejectCode.OK && qty !== asked_qty) ev.u8[e + EV_FLAG] = EVENT_FLAG_TRIMMED;
@@ -451,9 +474,12 @@ export class EngineAgent implements Agent, ExecutionSink {
       return;
     }
     const qty = qty_in > 0 ? qty_in : slab.qty_lots[slot];
-    const price = price_in > 0 ? price_in : slab.price_ticks[slot];
     const stop = stop_in > 0 ? stop_in : slab.stop_price_ticks[slot];
     const order_type = slab.order_type[slot];
+    // A trailing stop-limit's limit price is not amended on its own: it follows the trigger.
+    const price = order_type === OrderType.TRAILING_STOP_LIMIT
+      ? trailingLimitPrice(slab.side[slot], stop, slab.limit_offset_ticks[slot])
+      : price_in > 0 ? price_in : slab.price_ticks[slot];
     if (order_type === OrderType.MARKET) {
       this.refuse(off, RejectCode.REPLACE_NOT_ALLOWED, orig_id);
       return;
@@ -469,7 +495,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     }
     const symbol = slab.symbol[slot];
     const side = slab.side[slot];
-    const limit_price = order_type === OrderType.STOP ? 0 : price;
+    const limit_price = hasLimitPrice(order_type) ? price : 0;
     const reduce_only = (slab.exec_inst[slot] & ExecInst.REDUCE_ONLY) !== 0;
     const code = this.risk.check(account, symbol, side, order_type, qty, qty - filled, limit_price, slab.triggered[slot] ? 0 : stop,
       slot, false, reduce_only);
@@ -501,7 +527,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     ev.f64[(e + EV_ORDER_ID) >> 3] = new_id;
     ev.f64[(e + EV_ORIG_ORDER_ID) >> 3] = orig_id;
     ev.f64[(e + EV_QTY_LOTS) >> 3] = qty;
-    ev.f64[(e + EV_PRICE_TICKS) >> 3] = order_type === OrderType.STOP ? 0 : price;
+    ev.f64[(e + EV_PRICE_TICKS) >> 3] = limit_price;
     ev.f64[(e + EV_STOP_PRICE_TICKS) >> 3] = stop;
     ev.f64[(e + EV_REF_PRICE_TICKS) >> 3] = this.risk.refPrice(symbol, side, order_type, price, stop);
     ev.i32[(e + EV_CONTENT_HASH) >> 2] = content_hash;
@@ -520,15 +546,20 @@ export class EngineAgent implements Agent, ExecutionSink {
     const account = c.i32[(off + CMD_ACCOUNT) >> 2];
     const symbol = c.i32[(off + CMD_SYMBOL) >> 2];
     const side = c.u8[off + CMD_SIDE];
-    const price = c.f64[(off + CMD_PRICE_TICKS) >> 3];
+    const order_type = c.u8[off + CMD_ORDER_TYPE];
+    // A trailing order is checked with the trigger (and limit) it would start with now.
+    const last = this.marks.last_ticks[symbol];
+    const sent_stop = c.f64[(off + CMD_STOP_PRICE_TICKS) >> 3];
+    const stop = isTrailing(order_type) && sent_stop === 0 && last > 0
+      ? trailedTrigger(side, c.u8[off + CMD_TRAILING_OFFSET_TYPE], c.i32[(off + CMD_TRAILING_OFFSET) >> 2], last) : sent_stop;
+    const price = order_type === OrderType.TRAILING_STOP_LIMIT
+      ? trailingLimitPrice(side, stop, c.f64[(off + CMD_ARG) >> 3]) : c.f64[(off + CMD_PRICE_TICKS) >> 3];
     const exec_inst = c.u8[off + CMD_FLAG];
     const reduce_only = (exec_inst & ExecInst.REDUCE_ONLY) !== 0;
     const book = this.state.book;
     const reducible = reduce_only ? book.reducibleLots(book.cell(account, symbol), side === Side.BUY) : 0;
     const qty = reduce_only && reducible > 0 && asked_qty > reducible ? reducible : asked_qty;
-    let code: number = this.risk.check(
-      account, symbol, side, c.u8[off + CMD_ORDER_TYPE], qty, qty, price, c.f64[(off + CMD_STOP_PRICE_TICKS) >> 3], -1, true, reduce_only,
-    );
+    let code: number = this.risk.check(account, symbol, side, order_type, qty, qty, price, stop, -1, true, reduce_only);
     if (code === RejectCode.OK && (exec_inst & ExecInst.POST_ONLY) !== 0 && this.risk.wouldTake(symbol, side, price)) {
       code = RejectCode.POST_ONLY_WOULD_TAKE;
     }
@@ -780,9 +811,24 @@ export class EngineAgent implements Agent, ExecutionSink {
     const slab = this.state.slab;
     const e = this.beginEvent(EventType.TRIGGERED, slab.order_id[slot]);
     this.writeOrderFields(e, slot);
-    this.ev.u8[e + EV_ORDER_TYPE] = slab.order_type[slot] === OrderType.STOP ? OrderType.MARKET : OrderType.LIMIT;
+    this.ev.u8[e + EV_ORDER_TYPE] = triggeredType(slab.order_type[slot]);
     this.ev.u8[e + EV_TRIGGERED] = 1;
     this.ev.f64[(e + EV_REF_PRICE_TICKS) >> 3] = ref_price_ticks;
+    this.commitEvent(e);
+  }
+
+  moveTrigger(slot: number, trigger_ticks: number): void {
+    const slab = this.state.slab;
+    const e = this.beginEvent(EventType.TRIGGER_MOVED, slab.order_id[slot]);
+    this.writeOrderFields(e, slot);
+    const ev = this.ev;
+    const order_type = slab.order_type[slot];
+    const price = order_type === OrderType.TRAILING_STOP_LIMIT
+      ? trailingLimitPrice(slab.side[slot], trigger_ticks, slab.limit_offset_ticks[slot]) : slab.price_ticks[slot];
+    ev.f64[(e + EV_STOP_PRICE_TICKS) >> 3] = trigger_ticks;
+    ev.f64[(e + EV_PRICE_TICKS) >> 3] = price;
+    // Valued as a stop is: at its limit (stop-limit) or at its trigger.
+    ev.f64[(e + EV_REF_PRICE_TICKS) >> 3] = order_type === OrderType.TRAILING_STOP_LIMIT ? price : trigger_ticks;
     this.commitEvent(e);
   }
 
@@ -846,6 +892,9 @@ export class EngineAgent implements Agent, ExecutionSink {
     ev.u8[e + EV_STATUS] = slab.status[slot];
     ev.u8[e + EV_TRIGGERED] = slab.triggered[slot];
     ev.u8[e + EV_EXEC_INST] = slab.exec_inst[slot];
+    ev.u8[e + EV_TRAILING_OFFSET_TYPE] = slab.trailing_offset_type[slot];
+    ev.i32[(e + EV_TRAILING_OFFSET) >> 2] = slab.trailing_offset[slot];
+    ev.i32[(e + EV_LIMIT_OFFSET_TICKS) >> 2] = slab.limit_offset_ticks[slot];
     ev.u8[e + EV_CL_ORD_ID_LENGTH] = slab.copyClientOrderId(slot, ev.u8, e + EV_CL_ORD_ID);
   }
 

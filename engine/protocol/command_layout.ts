@@ -7,7 +7,8 @@
  *  16  stop_price_ticks    f64   stop trigger price in ticks (0 = none)
  *  24  expire_at_ms        f64   epoch ms when a DAY/GTD order expires (0 = never)
  *  32  order_id            f64   target of CANCEL/REPLACE
- *  40  arg                 f64   command-specific argument (limits version, ...)
+ *  40  arg                 f64   command-specific argument (limits version, ...; NEW_ORDER and
+ *                                CHECK: a trailing stop-limit's limit offset in ticks)
  *  48  request_id          u32   io's correlation id, echoed on the reply
  *  52  account             i32   interned account index (-1 = all accounts, for KILL_SWITCH)
  *  56  symbol              i32   interned symbol index
@@ -26,7 +27,9 @@
  *                                engine's clock while it handles it (no clock read per order)
  *  120 trace               u8    1 = a sampled command: the engine stamps its reply with the
  *                                times it took and finished it (stage timing, see reply_layout)
- *  121 (padding to 128)
+ *  121 trailing_offset_type u8   NEW_ORDER, CHECK: TrailingOffsetType (0 = not trailing)
+ *  122 (padding to 124)
+ *  124 trailing_offset     i32   NEW_ORDER, CHECK: trailing distance, ticks or basis points
  * ```
  *
  * The io thread validates and converts everything before it writes a slot: the engine
@@ -56,6 +59,8 @@ export const CMD_CL_ORD_ID_LENGTH = b.u8('cl_ord_id_length');
 export const CMD_CL_ORD_ID = b.bytes('cl_ord_id', CLIENT_ORDER_ID_MAX_BYTES);
 export const CMD_SENT_AT_US = b.f64('sent_at_us');
 export const CMD_TRACE = b.u8('trace');
+export const CMD_TRAILING_OFFSET_TYPE = b.u8('trailing_offset_type');
+export const CMD_TRAILING_OFFSET = b.i32('trailing_offset');
 export const COMMAND_SLOT_BYTES = b.finish(128);
 export const commandLayoutFields = b.describe();
 
@@ -64,6 +69,7 @@ export const ACCOUNT_STATUS_PORTFOLIO = 1;
 /** TRADING_STATE flag bit: also cancel every open order in scope (the kill switch: HALTED plus cancel-all). */
 export const TRADING_STATE_CANCEL_ALL = 0x80;
 
-if (CMD_QTY_LOTS !== 0 || CMD_REQUEST_ID !== 48 || CMD_TYPE !== 64 || CMD_CL_ORD_ID !== 70 || CMD_SENT_AT_US !== 112 || CMD_TRACE !== 120) {
+if (CMD_QTY_LOTS !== 0 || CMD_REQUEST_ID !== 48 || CMD_TYPE !== 64 || CMD_CL_ORD_ID !== 70 || CMD_SENT_AT_US !== 112 || CMD_TRACE !== 120
+  || CMD_TRAILING_OFFSET_TYPE !== 121 || CMD_TRAILING_OFFSET !== 124) {
   throw new Error('command layout moved: update the diagram and the version');
 }

@@ -12,7 +12,7 @@ import {
   CLIENT_ORDER_ID_MAX_BYTES, CMD_ACCOUNT, CMD_ARG, CMD_CL_ORD_ID, CMD_CL_ORD_ID_LENGTH, CMD_EXPIRE_AT_MS, CMD_FLAG,
   CMD_ORDER_ID, CMD_ORDER_TYPE, CMD_PRICE_TICKS, CMD_QTY_LOTS, CMD_REQUEST_ID, CMD_SESSION_ID, CMD_SIDE,
   CMD_SENT_AT_US, CMD_STOP_PRICE_TICKS, CMD_TRACE, CMD_SYMBOL, CMD_TIME_IN_FORCE, CMD_TYPE, COMMAND_SLOT_BYTES,
-  ACCOUNT_STATUS_PORTFOLIO, TRADING_STATE_CANCEL_ALL,
+  ACCOUNT_STATUS_PORTFOLIO, CMD_TRAILING_OFFSET, CMD_TRAILING_OFFSET_TYPE, TRADING_STATE_CANCEL_ALL,
 } from './command_layout.js';
 import { CommandType } from './enums.js';
 
@@ -32,6 +32,10 @@ export interface OrderTerms {
   readonly client_order_id: string;
   /** ExecInst bits (post-only, reduce-only); absent: none. */
   readonly exec_inst?: number;
+  /** Trailing orders: TrailingOffsetType, the distance (ticks or basis points) and, stop-limit, the limit offset in ticks. */
+  readonly trailing_offset_type?: number;
+  readonly trailing_offset?: number;
+  readonly limit_offset_ticks?: number;
 }
 
 export interface ReplaceTerms {
@@ -179,6 +183,9 @@ export class CommandWriter {
     r.u8[off + CMD_ORDER_TYPE] = t.order_type;
     r.u8[off + CMD_TIME_IN_FORCE] = t.time_in_force;
     r.u8[off + CMD_FLAG] = t.exec_inst ?? 0;
+    r.u8[off + CMD_TRAILING_OFFSET_TYPE] = t.trailing_offset_type ?? 0;
+    r.i32[(off + CMD_TRAILING_OFFSET) >> 2] = t.trailing_offset ?? 0;
+    r.f64[(off + CMD_ARG) >> 3] = t.limit_offset_ticks ?? 0;
     this.writeClientOrderId(off, t.client_order_id);
     return true;
   }

@@ -25,6 +25,7 @@ export const FNV_OFFSET = 0x811c9dc5;
 export function newOrderContentHash(
   symbol: number, side: number, order_type: number, time_in_force: number,
   qty_lots: number, price_ticks: number, stop_price_ticks: number, expire_at_ms: number, exec_inst: number,
+  trailing_offset_type: number, trailing_offset: number, limit_offset_ticks: number,
 ): number {
   let h = mixWord(FNV_OFFSET, 1);
   h = mixWord(h, symbol);
@@ -34,6 +35,12 @@ export function newOrderContentHash(
   h = mixNumber(h, price_ticks);
   h = mixNumber(h, stop_price_ticks);
   h = mixNumber(h, expire_at_ms);
+  // Only trailing orders mix these in, so every other order hashes as before they existed.
+  if (trailing_offset_type !== 0) {
+    h = mixWord(h, trailing_offset_type);
+    h = mixWord(h, trailing_offset);
+    h = mixNumber(h, limit_offset_ticks);
+  }
   return h | 0;
 }
 

@@ -8,8 +8,24 @@
 export const Side = { BUY: 1, SELL: 2 } as const;
 export type Side = (typeof Side)[keyof typeof Side];
 
-export const OrderType = { MARKET: 1, LIMIT: 2, STOP: 3, STOP_LIMIT: 4 } as const;
+/**
+ * STOP and STOP_LIMIT trigger when the market moves against the order's side (a buy stop
+ * on a rise), MARKET_IF_TOUCHED and LIMIT_IF_TOUCHED when it moves in its favour (a buy on
+ * a fall); TRAILING_STOP and TRAILING_STOP_LIMIT are stops whose trigger follows the
+ * market at a distance: see order_type_rules.ts. Once triggered an order works as MARKET
+ * or LIMIT.
+ */
+export const OrderType = {
+  MARKET: 1, LIMIT: 2, STOP: 3, STOP_LIMIT: 4, MARKET_IF_TOUCHED: 5, LIMIT_IF_TOUCHED: 6, TRAILING_STOP: 7, TRAILING_STOP_LIMIT: 8,
+} as const;
 export type OrderType = (typeof OrderType)[keyof typeof OrderType];
+
+/**
+ * How a trailing order's `trailing_offset` is measured (FIX PegOffsetType, tag 836: 0 price,
+ * 1 basis points). Zero: not a trailing order.
+ */
+export const TrailingOffsetType = { PRICE: 1, BASIS_POINTS: 2 } as const;
+export type TrailingOffsetType = (typeof TrailingOffsetType)[keyof typeof TrailingOffsetType];
 
 export const TimeInForce = { DAY: 1, GTC: 2, IOC: 3, FOK: 4, GTD: 5 } as const;
 export type TimeInForce = (typeof TimeInForce)[keyof typeof TimeInForce];
@@ -35,7 +51,7 @@ export const EventType = {
   CANCELED: 4,
   REPLACED: 5,
   EXPIRED: 6,
-  /** A stop or stop-limit order's trigger price was reached; it now works as market or limit. */
+  /** A stop, stop-limit, market- or limit-if-touched order's trigger price was reached; it now works as market or limit. */
   TRIGGERED: 7,
   /** Kill switch engaged or released (account, or all accounts when account is -1). */
   KILL_SWITCH: 8,
@@ -47,6 +63,11 @@ export const EventType = {
   STATE_HASH: 11,
   /** An account's (or, account -1, the global) trading state changed; the state is in flag. */
   TRADING_STATE: 12,
+  /**
+   * A trailing order's trigger (and, trailing-stop-limit, its limit price) followed the
+   * market: the new values are in the event. Never back: a sell's trigger only rises, a buy's only falls.
+   */
+  TRIGGER_MOVED: 13,
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 

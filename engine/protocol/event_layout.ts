@@ -41,7 +41,11 @@
  *  139 cl_ord_id           40 B
  *  179 exec_inst           u8    order events: ExecInst bits (post-only, reduce-only); 0 in
  *                                records written before it existed, which is what they meant
- *  180 (padding to 192)
+ *  180 trailing_offset_type u8   TrailingOffsetType of a trailing order (0 = not trailing)
+ *  181 (padding to 184)
+ *  184 trailing_offset     i32   trailing distance: ticks (PRICE) or basis points
+ *  188 limit_offset_ticks  i32   trailing stop-limit: limit price distance from the trigger
+ *                                (the three fields are 0 in records written before them)
  * ```
  */
 import { LayoutBuilder } from '../layout/layout_builder.js';
@@ -83,9 +87,14 @@ export const EV_CL_ORD_ID_LENGTH = b.u8('cl_ord_id_length');
 export const EV_CL_ORD_ID = b.bytes('cl_ord_id', CLIENT_ORDER_ID_MAX_BYTES);
 // Taken from the padding: older journals read 0 here (no instruction), so the version stays.
 export const EV_EXEC_INST = b.u8('exec_inst');
+// Also from the padding, for trailing orders; 0 in older journals (no trailing orders then).
+export const EV_TRAILING_OFFSET_TYPE = b.u8('trailing_offset_type');
+export const EV_TRAILING_OFFSET = b.i32('trailing_offset');
+export const EV_LIMIT_OFFSET_TICKS = b.i32('limit_offset_ticks');
 export const EVENT_SLOT_BYTES = b.finish(192);
 export const eventLayoutFields = b.describe();
 
-if (EV_ACCOUNT !== 112 || EV_REJECT_CODE !== 128 || EV_TYPE !== 130 || EV_CL_ORD_ID !== 139 || EV_EXEC_INST !== 179) {
+if (EV_ACCOUNT !== 112 || EV_REJECT_CODE !== 128 || EV_TYPE !== 130 || EV_CL_ORD_ID !== 139 || EV_EXEC_INST !== 179
+  || EV_TRAILING_OFFSET_TYPE !== 180 || EV_TRAILING_OFFSET !== 184 || EV_LIMIT_OFFSET_TICKS !== 188) {
   throw new Error('event layout moved: bump EVENT_LAYOUT_VERSION and update the diagram');
 }

@@ -7,6 +7,7 @@ import {
   EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE,
   EV_ORIG_ORDER_ID, EV_PRICE_TICKS, EV_QTY_LOTS, EV_REASON, EV_REF_PRICE_TICKS, EV_REJECT_CODE, EV_SEQ,
   EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS, EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE, EV_EXEC_INST,
+  EV_LIMIT_OFFSET_TICKS, EV_TRAILING_OFFSET, EV_TRAILING_OFFSET_TYPE,
 } from './event_layout.js';
 import {
   RP_AMOUNT, RP_ARG, RP_CODE, RP_COMMAND_TYPE, RP_ENGINE_IN_US, RP_ENGINE_OUT_US, RP_FLAG, RP_LAST_SEQ, RP_ORDER_ID, RP_REQUEST_ID, RP_RISK_LEVEL, RP_WARNINGS,
@@ -32,6 +33,10 @@ export interface EventRecord {
   flag: number;
   /** ExecInst bits (post-only, reduce-only). */
   exec_inst: number;
+  /** Trailing orders: TrailingOffsetType (0: none), distance (ticks or basis points), stop-limit's limit offset (ticks). */
+  trailing_offset_type: number;
+  trailing_offset: number;
+  limit_offset_ticks: number;
   qty_lots: number;
   price_ticks: number;
   stop_price_ticks: number;
@@ -68,6 +73,9 @@ export function decodeEvent(v: SlotViews, base: number): EventRecord {
     triggered: v.u8[base + EV_TRIGGERED],
     flag: v.u8[base + EV_FLAG],
     exec_inst: v.u8[base + EV_EXEC_INST],
+    trailing_offset_type: v.u8[base + EV_TRAILING_OFFSET_TYPE],
+    trailing_offset: v.i32[(base + EV_TRAILING_OFFSET) >> 2],
+    limit_offset_ticks: v.i32[(base + EV_LIMIT_OFFSET_TICKS) >> 2],
     qty_lots: v.f64[(base + EV_QTY_LOTS) >> 3],
     price_ticks: v.f64[(base + EV_PRICE_TICKS) >> 3],
     stop_price_ticks: v.f64[(base + EV_STOP_PRICE_TICKS) >> 3],

@@ -40,6 +40,7 @@
  */
 import { OrderType, RiskLevel, RiskWarning, Side, TradingState } from '../protocol/enums.js';
 import { RejectCode } from '../protocol/reject_codes.js';
+import { hasLimitPrice } from '../protocol/order_type_rules.js';
 import { PNL_FIELD_COUNT, PnlField } from '../reference/pnl_table.js';
 import { RiskLimits } from '../reference/risk_limits.js';
 import { SeqlockTable } from '../reference/seqlock_table.js';
@@ -77,10 +78,12 @@ export class PreTradeRisk {
     this.max_pnl_age_ms = ages.max_pnl_age_ms;
   }
 
-  /** Price in ticks that values the order's open quantity: limit, stop, or the touch for market orders. */
+  /** Price in ticks that values the order's open quantity: limit, trigger (stop, market-if-touched), or the touch for market orders. */
   refPrice(symbol: number, side: number, order_type: number, price_ticks: number, stop_price_ticks: number): number {
-    if (order_type === OrderType.LIMIT || order_type === OrderType.STOP_LIMIT) return price_ticks;
-    if (order_type === OrderType.STOP) return stop_price_ticks;
+    if (hasLimitPrice(order_type)) return price_ticks;
+    if (order_type === OrderType.STOP || order_type === OrderType.MARKET_IF_TOUCHED || order_type === OrderType.TRAILING_STOP) {
+      return stop_price_ticks;
+    }
     const touch = side === Side.BUY ? this.marks.ask_ticks[symbol] : this.marks.bid_ticks[symbol];
     return touch > 0 ? touch : this.marks.last_ticks[symbol];
   }
@@ -300,7 +303,7 @@ export class PreTradeRisk {
   private wouldSelfTrade(account: number, symbol: number, side: number, order_type: number, price_ticks: number): boolean {
     const book = this.state.book;
     const cell = account * book.symbols + symbol;
-    const crosses_any = order_type === OrderType.MARKET || order_type === OrderType.STOP;
+    const crosses_any = !hasLimitPrice(order_type);
     // The best own prices are kept current as orders come and go (AccountBook.resting_prices),
     // so this is two array reads whatever the number of open orders.
     if (side === Side.BUY) {

@@ -13,7 +13,7 @@ import {
   EV_ACCOUNT, EV_ARG, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_CONTENT_HASH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS,
   EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE, EV_ORIG_ORDER_ID, EV_PRICE_TICKS,
   EV_QTY_LOTS, EV_REF_PRICE_TICKS, EV_SEQ, EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS, EV_SYMBOL,
-  EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TYPE, EV_EXEC_INST,
+  EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TYPE, EV_EXEC_INST, EV_LIMIT_OFFSET_TICKS, EV_TRAILING_OFFSET, EV_TRAILING_OFFSET_TYPE,
 } from '../protocol/event_layout.js';
 import { SlotViews } from '../protocol/slot_views.js';
 import { AccountBook } from './account_book.js';
@@ -104,6 +104,9 @@ export class EngineState implements IsOrderOpen {
       case EventType.TRIGGERED:
         this.applyTrigger(v, base);
         break;
+      case EventType.TRIGGER_MOVED:
+        this.applyTriggerMoved(v, base);
+        break;
       case EventType.KILL_SWITCH: {
         const account = v.i32[(base + EV_ACCOUNT) >> 2];
         if (account < 0) this.global_kill = v.u8[base + EV_FLAG];
@@ -177,6 +180,9 @@ export class EngineState implements IsOrderOpen {
     slab.status[slot] = status;
     slab.triggered[slot] = v.u8[base + EV_TRIGGERED];
     slab.exec_inst[slot] = v.u8[base + EV_EXEC_INST];
+    slab.trailing_offset_type[slot] = v.u8[base + EV_TRAILING_OFFSET_TYPE];
+    slab.trailing_offset[slot] = v.i32[(base + EV_TRAILING_OFFSET) >> 2];
+    slab.limit_offset_ticks[slot] = v.i32[(base + EV_LIMIT_OFFSET_TICKS) >> 2];
     slab.qty_lots[slot] = v.f64[(base + EV_QTY_LOTS) >> 3];
     slab.price_ticks[slot] = v.f64[(base + EV_PRICE_TICKS) >> 3];
     slab.stop_price_ticks[slot] = v.f64[(base + EV_STOP_PRICE_TICKS) >> 3];
@@ -234,6 +240,23 @@ export class EngineState implements IsOrderOpen {
     this.removeExposure(slot);
     slab.order_type[slot] = v.u8[base + EV_ORDER_TYPE];
     slab.triggered[slot] = 1;
+    slab.ref_price_ticks[slot] = v.f64[(base + EV_REF_PRICE_TICKS) >> 3];
+    this.addExposure(slot);
+  }
+
+  /**
+   * A trailing order's trigger followed the market: the new trigger, limit price (stop-limit)
+   * and the price its open quantity is valued at come from the event; nothing else changes.
+   */
+  private applyTriggerMoved(v: SlotViews, base: number): void {
+    const slab = this.slab;
+    const slot = this.requireSlot(v.f64[(base + EV_ORDER_ID) >> 3], EventType.TRIGGER_MOVED);
+    if (slab.triggered[slot] !== 0 || slab.trailing_offset_type[slot] === 0) {
+      throw new StateCorruptionError(`order ${slab.order_id[slot]}: trigger moved on an order that does not trail`);
+    }
+    this.removeExposure(slot);
+    slab.stop_price_ticks[slot] = v.f64[(base + EV_STOP_PRICE_TICKS) >> 3];
+    slab.price_ticks[slot] = v.f64[(base + EV_PRICE_TICKS) >> 3];
     slab.ref_price_ticks[slot] = v.f64[(base + EV_REF_PRICE_TICKS) >> 3];
     this.addExposure(slot);
   }

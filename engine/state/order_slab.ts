@@ -34,6 +34,10 @@ export class OrderSlab {
   readonly triggered: Uint8Array;
   /** ExecInst bits (post-only, reduce-only). */
   readonly exec_inst: Uint8Array;
+  /** Trailing orders: TrailingOffsetType (0: not trailing), the distance, and a stop-limit's limit offset in ticks. */
+  readonly trailing_offset_type: Uint8Array;
+  readonly trailing_offset: Int32Array;
+  readonly limit_offset_ticks: Int32Array;
   readonly cl_ord_id_length: Uint8Array;
   readonly cl_ord_id: Uint8Array;
   /** Head of each account's list of open orders (slot, or -1). */
@@ -66,6 +70,9 @@ export class OrderSlab {
     this.status = new Uint8Array(capacity);
     this.triggered = new Uint8Array(capacity);
     this.exec_inst = new Uint8Array(capacity);
+    this.trailing_offset_type = new Uint8Array(capacity);
+    this.trailing_offset = new Int32Array(capacity);
+    this.limit_offset_ticks = new Int32Array(capacity);
     this.cl_ord_id_length = new Uint8Array(capacity);
     this.cl_ord_id = new Uint8Array(capacity * CLIENT_ORDER_ID_MAX_BYTES);
     this.account_head = new Int32Array(accounts).fill(NONE);

@@ -35,6 +35,12 @@ export function stateHash(state: EngineState): number {
       h = mixNumber(h, slab.expire_at_ms[slot]);
       h = mixNumber(h, slab.ref_price_ticks[slot]);
       h = mixNumber(h, slab.content_hash[slot]);
+      // Only trailing orders mix their terms in, so every other order hashes as before they existed.
+      if (slab.trailing_offset_type[slot] !== 0) {
+        h = mixNumber(h, slab.trailing_offset_type[slot]);
+        h = mixNumber(h, slab.trailing_offset[slot]);
+        h = mixNumber(h, slab.limit_offset_ticks[slot]);
+      }
       const start = slot * CLIENT_ORDER_ID_MAX_BYTES;
       for (let k = 0; k < slab.cl_ord_id_length[slot]; k++) h = mixNumber(h, slab.cl_ord_id[start + k]);
       orders_sum = (orders_sum + (h >>> 0)) >>> 0;

@@ -6,28 +6,49 @@
  *    tick). What cannot fill rests.
  *  - Resting limit orders fill when the touch crosses their price: a buy when
  *    ask <= limit, at the ask; a sell when bid >= limit, at the bid.
- *  - Stops trigger on the last price: a buy stop when last >= stop, a sell stop when
- *    last <= stop. A triggered stop works as a market order, a stop-limit as a limit.
+ *  - Triggered types fire on the last price: a buy stop when last >= trigger, a sell stop
+ *    when last <= trigger; if-touched orders the other way round (a buy when last <=
+ *    trigger). Once fired a stop or market-if-touched works as a market order, a
+ *    stop-limit or limit-if-touched as a limit (protocol/order_type_rules.ts).
  *  - IOC leaves nothing resting (the remainder expires); FOK fills completely at once or
  *    expires without any fill. Halted symbols do not execute.
  *
  * Resting orders wait in four heaps per symbol (buy limits by highest price, sell limits
- * by lowest, buy stops by lowest trigger, sell stops by highest), with lazy removal: an
- * entry is skipped when its slot's generation moved or the order no longer rests there.
+ * by lowest, triggers that fire on a rise by lowest trigger, triggers that fire on a fall
+ * by highest), with lazy removal: an entry is skipped when its slot's generation moved or
+ * the order no longer rests there. A buy stop and a sell if-touched order share the
+ * rising heap (both fire at last >= trigger), so a mark update still looks only at the
+ * tops of two trigger heaps, whatever the mix of types.
+ *
+ * Trailing stops also wait in one of two more heaps per symbol, keyed by the last price at
+ * which their trigger would move (trailing_trigger.ts): a mark update pops only the orders
+ * whose trigger moves, emits TRIGGER_MOVED for each and queues them again under their new
+ * trigger and threshold. An entry whose key is no longer the order's current one (its
+ * trigger moved since) is stale and skipped, in every trigger heap.
  */
 import { OrderType, Side, TimeInForce, ExecReason } from '../protocol/enums.js';
+import { hasLimitPrice, isTrailing, isTriggerType, triggersOnRise } from '../protocol/order_type_rules.js';
+import { moveThreshold, trailedTrigger } from './trailing_trigger.js';
 import { EngineState } from '../state/engine_state.js';
 import { MarkCache } from '../state/mark_cache.js';
 import { SlotHeap } from '../state/slot_heap.js';
 import { ExecutionSink, MAX_EVENTS_PER_WORK, Venue } from './venue.js';
 
 const COMPACT_MIN = 4096;
+/** Buy limits, sell limits, rising triggers, falling triggers, sell trails, buy trails. */
+const HEAPS_PER_SYMBOL = 6;
 
 export class SimulatedVenue implements Venue {
   private readonly buy_limits: SlotHeap[] = [];
   private readonly sell_limits: SlotHeap[] = [];
-  private readonly buy_stops: SlotHeap[] = [];
-  private readonly sell_stops: SlotHeap[] = [];
+  /** Untriggered orders that fire when last >= trigger (buy stops, sell if-touched), lowest first. */
+  private readonly rising_triggers: SlotHeap[] = [];
+  /** Untriggered orders that fire when last <= trigger (sell stops, buy if-touched), highest first. */
+  private readonly falling_triggers: SlotHeap[] = [];
+  /** Untriggered sell trailing orders by the last price at which their trigger moves up, lowest first. */
+  private readonly trails_up: SlotHeap[] = [];
+  /** Untriggered buy trailing orders by the last price at which their trigger moves down, highest first. */
+  private readonly trails_down: SlotHeap[] = [];
   /** Liquidity left at the touch for the current tick, per symbol. */
   private readonly ask_available: Float64Array;
   private readonly bid_available: Float64Array;
@@ -38,19 +59,27 @@ export class SimulatedVenue implements Venue {
   private sink!: ExecutionSink;
   private readonly isAlive = (slot: number, generation: number): boolean =>
     this.state.slab.generation[slot] === generation && this.state.slab.status[slot] !== 0;
+  private readonly isTriggerAlive = (slot: number, generation: number, key: number): boolean =>
+    this.isAlive(slot, generation) && this.state.slab.triggered[slot] === 0 && isTriggerType(this.state.slab.order_type[slot])
+    && key === this.triggerKey(slot);
+  private readonly isTrailAlive = (slot: number, generation: number, key: number): boolean =>
+    this.isAlive(slot, generation) && this.state.slab.triggered[slot] === 0 && isTrailing(this.state.slab.order_type[slot])
+    && key === this.trailKey(slot);
 
   constructor(private readonly state: EngineState, private readonly marks: MarkCache) {
     const symbols = state.capacity.symbols;
     for (let s = 0; s < symbols; s++) {
       this.buy_limits.push(new SlotHeap());
       this.sell_limits.push(new SlotHeap());
-      this.buy_stops.push(new SlotHeap());
-      this.sell_stops.push(new SlotHeap());
+      this.rising_triggers.push(new SlotHeap());
+      this.falling_triggers.push(new SlotHeap());
+      this.trails_up.push(new SlotHeap());
+      this.trails_down.push(new SlotHeap());
     }
     this.ask_available = new Float64Array(symbols);
     this.bid_available = new Float64Array(symbols);
     this.pending = new Uint8Array(symbols);
-    this.compact_at = new Float64Array(symbols * 4).fill(COMPACT_MIN);
+    this.compact_at = new Float64Array(symbols * HEAPS_PER_SYMBOL).fill(COMPACT_MIN);
   }
 
   attach(sink: ExecutionSink): void {
@@ -65,8 +94,8 @@ export class SimulatedVenue implements Venue {
       return;
     }
     const type = slab.order_type[slot];
-    if ((type === OrderType.STOP || type === OrderType.STOP_LIMIT) && slab.triggered[slot] === 0) {
-      if (!this.stopReached(slot)) {
+    if (slab.triggered[slot] === 0 && isTriggerType(type)) {
+      if (!this.triggerReached(slot)) {
         this.rest(slot);
         return;
       }
@@ -110,8 +139,10 @@ export class SimulatedVenue implements Venue {
     for (let s = 0; s < this.buy_limits.length; s++) {
       this.buy_limits[s].clear();
       this.sell_limits[s].clear();
-      this.buy_stops[s].clear();
-      this.sell_stops[s].clear();
+      this.rising_triggers[s].clear();
+      this.falling_triggers[s].clear();
+      this.trails_up[s].clear();
+      this.trails_down[s].clear();
       this.marks.changed[s] = 1;
     }
     const slab = this.state.slab;
@@ -130,23 +161,48 @@ export class SimulatedVenue implements Venue {
       this.setPending(symbol, false);
       return 0;
     }
-    // Stops first: a trigger can make an order marketable on this very tick.
-    let emitted = this.crossStops(symbol, this.buy_stops[symbol], true);
-    emitted += this.crossStops(symbol, this.sell_stops[symbol], false);
+    // Trailing triggers follow the new last first (a moved trigger sits away from the
+    // market, so it cannot fire on the tick that moved it), then triggers fire: a trigger
+    // can make an order marketable on this very tick.
+    let emitted = this.trail(symbol, this.trails_up[symbol], true);
+    emitted += this.trail(symbol, this.trails_down[symbol], false);
+    emitted += this.crossTriggers(symbol, this.rising_triggers[symbol], true);
+    emitted += this.crossTriggers(symbol, this.falling_triggers[symbol], false);
     emitted += this.crossSide(symbol, this.buy_limits[symbol], Side.BUY);
     emitted += this.crossSide(symbol, this.sell_limits[symbol], Side.SELL);
     this.setPending(symbol, !this.sink.canEmit(MAX_EVENTS_PER_WORK));
     return emitted;
   }
 
-  private crossStops(symbol: number, heap: SlotHeap, is_buy: boolean): number {
+  /** Moves every trailing trigger the last price has reached; each move is one event. */
+  private trail(symbol: number, heap: SlotHeap, up: boolean): number {
+    const last = this.marks.last_ticks[symbol];
+    if (last <= 0) return 0;
+    const slab = this.state.slab;
+    let emitted = 0;
+    while (heap.length > 0) {
+      const slot = heap.topSlot();
+      const key = heap.topKey();
+      if (!this.isTrailAlive(slot, heap.topGeneration(), key)) { heap.pop(); continue; }
+      if (up ? last < key : last > -key) break;
+      if (!this.sink.canEmit(MAX_EVENTS_PER_WORK)) break;
+      heap.pop();
+      const trigger = trailedTrigger(slab.side[slot], slab.trailing_offset_type[slot], slab.trailing_offset[slot], last);
+      this.sink.moveTrigger(slot, trigger);
+      emitted++;
+      this.rest(slot);
+    }
+    return emitted;
+  }
+
+  private crossTriggers(symbol: number, heap: SlotHeap, on_rise: boolean): number {
     const last = this.marks.last_ticks[symbol];
     let emitted = 0;
     while (heap.length > 0) {
       const slot = heap.topSlot();
-      if (!this.validStop(heap, slot)) { heap.pop(); continue; }
-      const stop = is_buy ? heap.topKey() : -heap.topKey();
-      if (last <= 0 || (is_buy ? last < stop : last > stop)) break;
+      if (!this.isTriggerAlive(slot, heap.topGeneration(), heap.topKey())) { heap.pop(); continue; }
+      const trigger = on_rise ? heap.topKey() : -heap.topKey();
+      if (last <= 0 || (on_rise ? last < trigger : last > trigger)) break;
       if (!this.sink.canEmit(MAX_EVENTS_PER_WORK)) break;
       heap.pop();
       this.work(slot);
@@ -204,18 +260,19 @@ export class SimulatedVenue implements Venue {
     this.sink.fill(slot, qty, buy ? this.marks.ask_ticks[symbol] : this.marks.bid_ticks[symbol]);
   }
 
-  private stopReached(slot: number): boolean {
+  private triggerReached(slot: number): boolean {
     const slab = this.state.slab;
     const last = this.marks.last_ticks[slab.symbol[slot]];
     if (last <= 0) return false;
-    return slab.side[slot] === Side.BUY ? last >= slab.stop_price_ticks[slot] : last <= slab.stop_price_ticks[slot];
+    const trigger = slab.stop_price_ticks[slot];
+    return triggersOnRise(slab.order_type[slot], slab.side[slot]) ? last >= trigger : last <= trigger;
   }
 
   private triggerNow(slot: number): void {
     const slab = this.state.slab;
     const symbol = slab.symbol[slot];
     let ref = slab.price_ticks[slot];
-    if (slab.order_type[slot] === OrderType.STOP) {
+    if (!hasLimitPrice(slab.order_type[slot])) {
       ref = slab.side[slot] === Side.BUY ? this.marks.ask_ticks[symbol] : this.marks.bid_ticks[symbol];
       if (ref <= 0) ref = this.marks.last_ticks[symbol];
     }
@@ -228,31 +285,43 @@ export class SimulatedVenue implements Venue {
     const generation = slab.generation[slot];
     const buy = slab.side[slot] === Side.BUY;
     const type = slab.order_type[slot];
-    let heap: SlotHeap;
-    let key: number;
-    let which: number;
-    if ((type === OrderType.STOP || type === OrderType.STOP_LIMIT) && slab.triggered[slot] === 0) {
-      heap = buy ? this.buy_stops[symbol] : this.sell_stops[symbol];
-      key = buy ? slab.stop_price_ticks[slot] : -slab.stop_price_ticks[slot];
-      which = buy ? 2 : 3;
-    } else {
-      heap = buy ? this.buy_limits[symbol] : this.sell_limits[symbol];
-      // Working market orders go to the top of their side.
-      key = type === OrderType.MARKET ? -Infinity : buy ? -slab.price_ticks[slot] : slab.price_ticks[slot];
-      which = buy ? 0 : 1;
+    const base = symbol * HEAPS_PER_SYMBOL;
+    if (slab.triggered[slot] === 0 && isTriggerType(type)) {
+      const on_rise = triggersOnRise(type, slab.side[slot]);
+      this.push(on_rise ? this.rising_triggers[symbol] : this.falling_triggers[symbol], this.triggerKey(slot), slot, generation,
+        base + (on_rise ? 2 : 3), this.isTriggerAlive);
+      if (isTrailing(type)) {
+        this.push(buy ? this.trails_down[symbol] : this.trails_up[symbol], this.trailKey(slot), slot, generation,
+          base + (buy ? 5 : 4), this.isTrailAlive);
+      }
+      return;
     }
+    // Working market orders go to the top of their side.
+    const key = type === OrderType.MARKET ? -Infinity : buy ? -slab.price_ticks[slot] : slab.price_ticks[slot];
+    this.push(buy ? this.buy_limits[symbol] : this.sell_limits[symbol], key, slot, generation, base + (buy ? 0 : 1), this.isAlive);
+  }
+
+  private push(heap: SlotHeap, key: number, slot: number, generation: number, threshold_index: number,
+    alive: (slot: number, generation: number, key: number) => boolean): void {
     heap.push(key, slot, generation);
-    const threshold_index = symbol * 4 + which;
     if (heap.length > this.compact_at[threshold_index]) {
-      heap.compact(this.isAlive);
+      heap.compact(alive);
       this.compact_at[threshold_index] = Math.max(COMPACT_MIN, heap.length * 2);
     }
   }
 
-  private validStop(heap: SlotHeap, slot: number): boolean {
+  /** An untriggered order's key in its trigger heap: its trigger, negated in the falling heap (highest first). */
+  private triggerKey(slot: number): number {
     const slab = this.state.slab;
-    return slab.generation[slot] === heap.topGeneration() && slab.status[slot] !== 0 && slab.triggered[slot] === 0
-      && (slab.order_type[slot] === OrderType.STOP || slab.order_type[slot] === OrderType.STOP_LIMIT);
+    return triggersOnRise(slab.order_type[slot], slab.side[slot]) ? slab.stop_price_ticks[slot] : -slab.stop_price_ticks[slot];
+  }
+
+  /** A trailing order's key in its trail heap: the last price that moves its trigger, negated for a buy (highest first). */
+  private trailKey(slot: number): number {
+    const slab = this.state.slab;
+    const side = slab.side[slot];
+    const threshold = moveThreshold(side, slab.trailing_offset_type[slot], slab.trailing_offset[slot], slab.stop_price_ticks[slot]);
+    return side === Side.BUY ? -threshold : threshold;
   }
 
   private validLimit(heap: SlotHeap, slot: number): boolean {

@@ -16,6 +16,8 @@ export interface ExecutionSink {
   fill(slot: number, qty_lots: number, price_ticks: number): void;
   /** A stop order's trigger was reached: it now works as MARKET (stop) or LIMIT (stop-limit). */
   trigger(slot: number, ref_price_ticks: number): void;
+  /** A trailing order's trigger followed the market to `trigger_ticks` (the engine derives a stop-limit's limit price). */
+  moveTrigger(slot: number, trigger_ticks: number): void;
   /** The order's time in force ended its life (IOC remainder, FOK not fillable). */
   expire(slot: number, reason: number): void;
 }

@@ -8,7 +8,7 @@
  * cross-field rules. Symbol lookup, tick and lot grids, expire-time-in-the-past, and
  * everything about sessions are the io layer's.
  */
-import { ExecInst, OrderType, Side, TimeInForce } from '../../engine/protocol/enums.js';
+import { ExecInst, OrderType, Side, TimeInForce, TrailingOffsetType } from '../../engine/protocol/enums.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
 import { ascii } from './ascii_schema.js';
@@ -18,7 +18,7 @@ import { reserved } from './field_schema.js';
 import { TemplateId } from './header.js';
 import { u64 } from './integer_schemas.js';
 import { InputOf, MessageOf, message } from './message_schema.js';
-import { newOrderRule, replaceRule } from './order_rules.js';
+import { newOrderRule, newTrailingOrderRule, replaceRule } from './order_rules.js';
 
 export const API_KEY_MAX_BYTES = 64;
 export const SYMBOL_MAX_BYTES = 16;
@@ -79,6 +79,29 @@ export const NEW_ORDER = message('NewOrder', TemplateId.NEW_ORDER, 'client', new
 export type NewOrder = MessageOf<typeof TemplateId.NEW_ORDER, typeof new_order_fields>;
 export type NewOrderInput = InputOf<typeof new_order_fields>;
 
+/**
+ * A trailing stop or trailing stop-limit: NewOrder's terms plus the trail. A template of its
+ * own so that NewOrder's bytes keep their meaning for every version-1 client.
+ */
+const new_trailing_order_fields = {
+  side: enumU8(Side, RejectCode.INVALID_SIDE),
+  order_type: enumU8(OrderType, RejectCode.INVALID_ORDER_TYPE),
+  time_in_force: enumU8(TimeInForce, RejectCode.INVALID_TIME_IN_FORCE),
+  exec_inst: bitSetU8({ POST_ONLY: ExecInst.POST_ONLY, REDUCE_ONLY: ExecInst.REDUCE_ONLY }, RejectCode.INVALID_FIELD_TYPE),
+  expire_time_ms: u64({ min: 0, code: RejectCode.INVALID_EXPIRE_TIME, meaning: 'epoch milliseconds (0 = none)' }),
+  quantity: decimal(quantity),
+  trigger_price: optionalDecimal(price),
+  trailing_offset: decimal({ sign: 'positive', sign_code: RejectCode.INVALID_TRAILING_OFFSET }),
+  limit_offset: optionalDecimal({ sign: 'non_negative', sign_code: RejectCode.INVALID_TRAILING_OFFSET }),
+  trailing_offset_type: enumU8(TrailingOffsetType, RejectCode.INVALID_TRAILING_OFFSET),
+  symbol,
+  client_order_id,
+};
+export const NEW_TRAILING_ORDER = message('NewTrailingOrder', TemplateId.NEW_TRAILING_ORDER, 'client', new_trailing_order_fields)
+  .withRule(newTrailingOrderRule);
+export type NewTrailingOrder = MessageOf<typeof TemplateId.NEW_TRAILING_ORDER, typeof new_trailing_order_fields>;
+export type NewTrailingOrderInput = InputOf<typeof new_trailing_order_fields>;
+
 const cancel_fields = {
   reserved: reserved(4),
   order_id,
@@ -109,6 +132,6 @@ export type Logout = MessageOf<typeof TemplateId.LOGOUT, typeof empty_fields>;
 export type LogoutInput = InputOf<typeof empty_fields>;
 
 /** Every message a client sends, discriminated by `template_id`. */
-export type ClientMessage = Logon | NewOrder | Cancel | Replace | Heartbeat | Logout;
+export type ClientMessage = Logon | NewOrder | Cancel | Replace | Heartbeat | Logout | NewTrailingOrder;
 
-export const CLIENT_MESSAGE_SCHEMAS = [LOGON, NEW_ORDER, CANCEL, REPLACE, HEARTBEAT, LOGOUT] as const;
+export const CLIENT_MESSAGE_SCHEMAS = [LOGON, NEW_ORDER, CANCEL, REPLACE, HEARTBEAT, LOGOUT, NEW_TRAILING_ORDER] as const;

@@ -11,8 +11,8 @@
  */
 import { toPrintableAscii } from './ascii_schema.js';
 import {
-  CANCEL, CancelInput, ClientMessage, HEARTBEAT, LOGON, LOGOUT, LogonInput, NEW_ORDER, NewOrderInput, REPLACE,
-  ReplaceInput,
+  CANCEL, CancelInput, ClientMessage, HEARTBEAT, LOGON, LOGOUT, LogonInput, NEW_ORDER, NEW_TRAILING_ORDER, NewOrderInput,
+  NewTrailingOrderInput, REPLACE, ReplaceInput,
 } from './client_messages.js';
 import { TemplateId } from './header.js';
 import type { Refusal } from './refusal.js';
@@ -62,6 +62,10 @@ export function encodeNewOrder(bytes: Uint8Array, offset: number, order: NewOrde
   return NEW_ORDER.encode(bytes, offset, order);
 }
 
+export function encodeNewTrailingOrder(bytes: Uint8Array, offset: number, order: NewTrailingOrderInput): number {
+  return NEW_TRAILING_ORDER.encode(bytes, offset, order);
+}
+
 export function encodeCancel(bytes: Uint8Array, offset: number, cancel: CancelInput): number {
   return CANCEL.encode(bytes, offset, cancel);
 }
@@ -87,7 +91,8 @@ export type ClientMessageInput =
   | ({ readonly template_id: typeof TemplateId.CANCEL } & CancelInput)
   | ({ readonly template_id: typeof TemplateId.REPLACE } & ReplaceInput)
   | { readonly template_id: typeof TemplateId.HEARTBEAT; readonly seq: number }
-  | { readonly template_id: typeof TemplateId.LOGOUT; readonly seq: number };
+  | { readonly template_id: typeof TemplateId.LOGOUT; readonly seq: number }
+  | ({ readonly template_id: typeof TemplateId.NEW_TRAILING_ORDER } & NewTrailingOrderInput);
 
 /** Any server message to encode, discriminated by template_id; a decoded ServerMessage is one. */
 export type ServerMessageInput =
@@ -104,6 +109,7 @@ export function encodeClientMessage(bytes: Uint8Array, offset: number, m: Client
     case TemplateId.REPLACE: return REPLACE.encode(bytes, offset, m);
     case TemplateId.HEARTBEAT: return HEARTBEAT.encode(bytes, offset, m);
     case TemplateId.LOGOUT: return LOGOUT.encode(bytes, offset, m);
+    case TemplateId.NEW_TRAILING_ORDER: return NEW_TRAILING_ORDER.encode(bytes, offset, m);
     default: throw new RangeError(`not a client template: ${(m as { template_id: unknown }).template_id}`);
   }
 }
@@ -119,7 +125,7 @@ export function encodeServerMessage(bytes: Uint8Array, offset: number, m: Server
 }
 
 const SIZE_BY_ID = new Map<number, number>(
-  [LOGON, NEW_ORDER, CANCEL, REPLACE, HEARTBEAT, LOGOUT, LOGON_ACK, EXECUTION_REPORT, REJECT, SERVER_HEARTBEAT]
+  [LOGON, NEW_ORDER, CANCEL, REPLACE, HEARTBEAT, LOGOUT, NEW_TRAILING_ORDER, LOGON_ACK, EXECUTION_REPORT, REJECT, SERVER_HEARTBEAT]
     .map((s) => [s.template_id, s.byte_size]),
 );
 

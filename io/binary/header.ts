@@ -44,6 +44,8 @@ export const TemplateId = {
   REPLACE: 4,
   HEARTBEAT: 5,
   LOGOUT: 6,
+  /** Added in version 1 (a template, not a changed byte): trailing stops, which need fields NewOrder has no room for. */
+  NEW_TRAILING_ORDER: 7,
   LOGON_ACK: 101,
   EXECUTION_REPORT: 102,
   REJECT: 103,

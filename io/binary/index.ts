@@ -32,7 +32,7 @@ export { CLIENT_TEMPLATES, SERVER_TEMPLATES, TemplateSet } from './template_set.
 // Encoding (into caller buffers; throws RangeError on values the decoder would refuse)
 export {
   encodeCancel, encodeClientBatch, encodeClientMessage, encodeExecutionReport, encodeHeartbeat, encodeLogon,
-  encodeLogonAck, encodeLogout, encodeNewOrder, encodeReject, encodeReplace, encodeServerBatch, encodeServerHeartbeat,
+  encodeLogonAck, encodeLogout, encodeNewOrder, encodeNewTrailingOrder, encodeReject, encodeReplace, encodeServerBatch, encodeServerHeartbeat,
   encodeServerMessage, messageBytes, rejectForRefusal,
 } from './encoder.js';
 export type { ClientMessageInput, ServerMessageInput } from './encoder.js';
@@ -40,11 +40,11 @@ export type { ClientMessageInput, ServerMessageInput } from './encoder.js';
 // Messages and their schemas
 export {
   API_KEY_MAX_BYTES, CANCEL, CLIENT_MESSAGE_SCHEMAS, CLIENT_ORDER_ID_MAX_BYTES, HEARTBEAT, LOGON, LogonFeature, LOGOUT, NEW_ORDER,
-  REPLACE, SYMBOL_MAX_BYTES,
+  NEW_TRAILING_ORDER, REPLACE, SYMBOL_MAX_BYTES,
 } from './client_messages.js';
 export type {
   Cancel, CancelInput, ClientMessage, Heartbeat, HeartbeatInput, Logon, LogonInput, Logout, LogoutInput, NewOrder,
-  NewOrderInput, Replace, ReplaceInput,
+  NewOrderInput, NewTrailingOrder, NewTrailingOrderInput, Replace, ReplaceInput,
 } from './client_messages.js';
 export {
   ACCOUNT_NAME_MAX_BYTES, EXECUTION_REPORT, LOGON_ACK, REJECT, REJECT_REASON_MAX_BYTES, ReportFlag, SERVER_HEARTBEAT,

@@ -3,10 +3,11 @@
  * when an expire time is allowed. They run on the decoded message after every field has
  * passed its own check. Faults are preallocated: a refusal here allocates nothing.
  */
-import { OrderType, TimeInForce } from '../../engine/protocol/enums.js';
+import { OrderType, TimeInForce, TrailingOffsetType } from '../../engine/protocol/enums.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import type { Decimal } from '../../engine/reference/decimal.js';
 import { disallowedExecInst } from '../../engine/protocol/exec_inst_rules.js';
+import { isTrailing, isTriggerType, takesPrice } from '../../engine/protocol/order_type_rules.js';
 import type { FieldFault } from './field_schema.js';
 
 interface OrderTerms {
@@ -16,6 +17,16 @@ interface OrderTerms {
   readonly expire_time_ms: number;
   readonly price: Decimal | undefined;
   readonly stop_price: Decimal | undefined;
+}
+
+interface TrailingOrderTerms {
+  readonly order_type: number;
+  readonly time_in_force: number;
+  readonly exec_inst: number;
+  readonly expire_time_ms: number;
+  readonly trailing_offset: Decimal;
+  readonly trailing_offset_type: number;
+  readonly limit_offset: Decimal | undefined;
 }
 
 interface ReplaceTerms {
@@ -28,33 +39,60 @@ function fault(code: RejectCode, reason: string): FieldFault {
   return Object.freeze({ code, reason });
 }
 
-const PRICE_REQUIRED = fault(RejectCode.PRICE_REQUIRED, 'limit and stop-limit orders need a price');
-const PRICE_NOT_ALLOWED = fault(RejectCode.INVALID_PRICE, 'market and stop orders must not carry a price (send it absent)');
+const PRICE_REQUIRED = fault(RejectCode.PRICE_REQUIRED, 'limit, stop-limit and limit-if-touched orders need a price');
+const PRICE_NOT_ALLOWED = fault(RejectCode.INVALID_PRICE, 'market, stop and market-if-touched orders must not carry a price (send it absent)');
 const STOP_REQUIRED = fault(RejectCode.STOP_PRICE_REQUIRED, 'stop and stop-limit orders need a stop_price');
-const STOP_NOT_ALLOWED = fault(RejectCode.INVALID_PRICE, 'only stop and stop-limit orders carry a stop_price (send it absent)');
+const TRIGGER_REQUIRED = fault(RejectCode.TRIGGER_PRICE_REQUIRED, 'market-if-touched and limit-if-touched orders need a stop_price (their trigger)');
+const STOP_NOT_ALLOWED = fault(RejectCode.INVALID_PRICE, 'only stop, stop-limit and if-touched orders carry a stop_price (send it absent)');
 const EXPIRE_REQUIRED = fault(RejectCode.INVALID_EXPIRE_TIME, 'GTD orders need expire_time_ms (epoch milliseconds)');
 const EXPIRE_NOT_ALLOWED = fault(RejectCode.INVALID_EXPIRE_TIME, 'only GTD orders carry expire_time_ms (send 0)');
 const POST_ONLY_NOT_ALLOWED = fault(RejectCode.POST_ONLY_NOT_ALLOWED, 'post-only (exec_inst 1) is only allowed on LIMIT orders with time_in_force DAY, GTC or GTD');
+const TRAILING_ON_NEW_ORDER = fault(RejectCode.INVALID_ORDER_TYPE, 'trailing orders are sent as NewTrailingOrder (template 7), which carries the trail');
+const NOT_TRAILING = fault(RejectCode.INVALID_ORDER_TYPE, 'NewTrailingOrder takes order_type 7 TRAILING_STOP or 8 TRAILING_STOP_LIMIT only');
+const LIMIT_OFFSET_REQUIRED = fault(RejectCode.LIMIT_OFFSET_REQUIRED, 'TRAILING_STOP_LIMIT needs limit_offset (>= 0)');
+const LIMIT_OFFSET_NOT_ALLOWED = fault(RejectCode.INVALID_TRAILING_OFFSET, 'only TRAILING_STOP_LIMIT carries limit_offset (send it absent)');
+const BASIS_POINTS_NOT_WHOLE = fault(RejectCode.INVALID_TRAILING_OFFSET, 'a BASIS_POINTS trailing_offset must be a whole number from 1 to 9999');
 const NOTHING_TO_AMEND = fault(RejectCode.NOTHING_TO_AMEND, 'a replace must change the quantity, the price or the stop price');
 
 /** Every fault the rules can give, for the test that pins PROTOCOL.md's code table. */
 export const ORDER_RULE_FAULTS: readonly FieldFault[] = [
-  PRICE_REQUIRED, PRICE_NOT_ALLOWED, STOP_REQUIRED, STOP_NOT_ALLOWED, EXPIRE_REQUIRED, EXPIRE_NOT_ALLOWED, POST_ONLY_NOT_ALLOWED,
-  NOTHING_TO_AMEND,
+  PRICE_REQUIRED, PRICE_NOT_ALLOWED, STOP_REQUIRED, TRIGGER_REQUIRED, STOP_NOT_ALLOWED, EXPIRE_REQUIRED, EXPIRE_NOT_ALLOWED, POST_ONLY_NOT_ALLOWED,
+  NOTHING_TO_AMEND, TRAILING_ON_NEW_ORDER, NOT_TRAILING, LIMIT_OFFSET_REQUIRED, LIMIT_OFFSET_NOT_ALLOWED, BASIS_POINTS_NOT_WHOLE,
 ];
 
 export function newOrderRule(m: OrderTerms): FieldFault | undefined {
   const type = m.order_type;
-  const needs_price = type === OrderType.LIMIT || type === OrderType.STOP_LIMIT;
-  const needs_stop = type === OrderType.STOP || type === OrderType.STOP_LIMIT;
+  if (isTrailing(type)) return TRAILING_ON_NEW_ORDER;
+  const needs_price = takesPrice(type);
+  const needs_stop = isTriggerType(type);
   if (needs_price && m.price === undefined) return PRICE_REQUIRED;
   if (!needs_price && m.price !== undefined) return PRICE_NOT_ALLOWED;
-  if (needs_stop && m.stop_price === undefined) return STOP_REQUIRED;
+  if (needs_stop && m.stop_price === undefined) {
+    return type === OrderType.STOP || type === OrderType.STOP_LIMIT ? STOP_REQUIRED : TRIGGER_REQUIRED;
+  }
   if (!needs_stop && m.stop_price !== undefined) return STOP_NOT_ALLOWED;
   const gtd = m.time_in_force === TimeInForce.GTD;
   if (gtd && m.expire_time_ms === 0) return EXPIRE_REQUIRED;
   if (!gtd && m.expire_time_ms !== 0) return EXPIRE_NOT_ALLOWED;
   if (disallowedExecInst(m.exec_inst, type, m.time_in_force) !== 0) return POST_ONLY_NOT_ALLOWED;
+  return undefined;
+}
+
+export function newTrailingOrderRule(m: TrailingOrderTerms): FieldFault | undefined {
+  if (!isTrailing(m.order_type)) return NOT_TRAILING;
+  const stop_limit = m.order_type === OrderType.TRAILING_STOP_LIMIT;
+  if (stop_limit && m.limit_offset === undefined) return LIMIT_OFFSET_REQUIRED;
+  if (!stop_limit && m.limit_offset !== undefined) return LIMIT_OFFSET_NOT_ALLOWED;
+  if (m.trailing_offset_type === TrailingOffsetType.BASIS_POINTS) {
+    const { mantissa, scale } = m.trailing_offset;
+    // Whole basis points: any scale, as long as the value is an integer from 1 to 9999.
+    const whole = scale === 0 ? mantissa : mantissa % 10n ** BigInt(scale) === 0n ? mantissa / 10n ** BigInt(scale) : -1n;
+    if (whole < 1n || whole > 9_999n) return BASIS_POINTS_NOT_WHOLE;
+  }
+  const gtd = m.time_in_force === TimeInForce.GTD;
+  if (gtd && m.expire_time_ms === 0) return EXPIRE_REQUIRED;
+  if (!gtd && m.expire_time_ms !== 0) return EXPIRE_NOT_ALLOWED;
+  if (disallowedExecInst(m.exec_inst, m.order_type, m.time_in_force) !== 0) return POST_ONLY_NOT_ALLOWED;
   return undefined;
 }
 

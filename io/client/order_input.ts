@@ -22,9 +22,12 @@ export interface NewOrderRequest {
   readonly order_type: OrderType;
   readonly time_in_force: TimeInForce;
   readonly quantity: DecimalValue;
-  /** LIMIT and STOP_LIMIT only. */
+  /** LIMIT, STOP_LIMIT and LIMIT_IF_TOUCHED only. */
   readonly price?: DecimalValue;
-  /** STOP and STOP_LIMIT only. */
+  /**
+   * The trigger: STOP, STOP_LIMIT, MARKET_IF_TOUCHED and LIMIT_IF_TOUCHED only. (Trailing
+   * orders travel as NewTrailingOrder, template 7, which this client does not send yet.)
+   */
   readonly stop_price?: DecimalValue;
   /** GTD only: epoch milliseconds. */
   readonly expire_time_ms?: number;

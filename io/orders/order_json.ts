@@ -4,7 +4,7 @@
  * the double nearest the decimal, so 0.1 prints as 0.1); the average fill price is the
  * ratio of the fill notional to the filled quantity, rounded half-up to 8 decimals.
  */
-import { ExecInst, ExecReason, OrderStatus, OrderType, Side, TimeInForce, nameOf } from '../../engine/protocol/enums.js';
+import { ExecInst, ExecReason, OrderStatus, OrderType, Side, TimeInForce, TrailingOffsetType, nameOf } from '../../engine/protocol/enums.js';
 import { rejectInfo } from '../../engine/protocol/reject_codes.js';
 import { AccountTable } from '../../engine/reference/accounts.js';
 import { Decimal, unitsToNumber } from '../../engine/reference/decimal.js';
@@ -23,6 +23,12 @@ export interface OrderJson {
   quantity: number;
   price: number | null;
   stop_price: number | null;
+  /** The trigger price now (stop, if-touched): the same value as stop_price, by its type-neutral name. */
+  trigger_price: number | null;
+  /** Trailing orders: the distance (price units or basis points, by trailing_offset_type) and a stop-limit's limit offset; null otherwise. */
+  trailing_offset: number | null;
+  trailing_offset_type: string | null;
+  limit_offset: number | null;
   status: string;
   filled_quantity: number;
   remaining_quantity: number;
@@ -64,6 +70,13 @@ export class OrderRenderer {
       quantity: lots(r.qty_lots),
       price: r.price_ticks > 0 ? ticks(r.price_ticks) : null,
       stop_price: r.stop_price_ticks > 0 ? ticks(r.stop_price_ticks) : null,
+      trigger_price: r.stop_price_ticks > 0 ? ticks(r.stop_price_ticks) : null,
+      trailing_offset: r.trailing_offset_type === 0 ? null
+        : r.trailing_offset_type === TrailingOffsetType.PRICE ? ticks(r.trailing_offset) : r.trailing_offset,
+      trailing_offset_type: r.trailing_offset_type === 0 ? null : String(nameOf(TrailingOffsetType, r.trailing_offset_type)),
+      // A fired trailing stop-limit works as LIMIT and keeps its terms.
+      limit_offset: r.order_type === OrderType.TRAILING_STOP_LIMIT || (r.trailing_offset_type !== 0 && r.order_type === OrderType.LIMIT)
+        ? ticks(r.limit_offset_ticks) : null,
       status: String(nameOf(OrderStatus, r.status)),
       filled_quantity: lots(r.filled_qty_lots),
       remaining_quantity: isOpen(r.status) ? lots(r.qty_lots - r.filled_qty_lots) : 0,

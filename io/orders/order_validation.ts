@@ -5,7 +5,8 @@
  *
  * Accepted shape (seed-compatible, FIX-minded):
  *   { account?, symbol, side: "buy"|"sell", quantity, price?, order_type? | type?,
- *     time_in_force?, client_order_id?, stop_price?, expire_time?, post_only?, reduce_only? }
+ *     time_in_force?, client_order_id?, stop_price?, trigger_price?, expire_time?, post_only?,
+ *     reduce_only?, trailing_offset?, trailing_offset_type?, limit_offset? }
  * Numbers may be JSON numbers or decimal strings. order_type defaults to LIMIT when a
  * price is given and MARKET otherwise; time_in_force defaults to GTC. A market order's
  * price, if sent, is ignored (it does not cap the fill). `post_only` (a boolean, default
@@ -14,8 +15,9 @@
  * (UNKNOWN_FIELD, closed_fields.ts): a field this API does not know is never ignored.
  */
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
-import { ExecInst, OrderType, TimeInForce } from '../../engine/protocol/enums.js';
+import { ExecInst, OrderType, TimeInForce, TrailingOffsetType } from '../../engine/protocol/enums.js';
 import { disallowedExecInst } from '../../engine/protocol/exec_inst_rules.js';
+import { isTrailing, isTriggerType, takesPrice } from '../../engine/protocol/order_type_rules.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { decimalOf, toUnitsFast } from '../../engine/reference/decimal.js';
 import { InstrumentTable } from '../../engine/reference/instruments.js';
@@ -24,10 +26,10 @@ import { closedFields, unknownField } from './closed_fields.js';
 /** POST /orders and POST /check: every field either takes. */
 export const NEW_ORDER_FIELDS = closedFields('an order', [
   'account', 'symbol', 'side', 'quantity', 'price', 'order_type', 'type', 'time_in_force', 'client_order_id', 'stop_price', 'expire_time',
-  'post_only', 'reduce_only',
+  'post_only', 'reduce_only', 'trigger_price', 'trailing_offset', 'trailing_offset_type', 'limit_offset',
 ]);
 /** PATCH /orders/:id. */
-export const AMEND_FIELDS = closedFields('a replace', ['quantity', 'price', 'stop_price', 'client_order_id']);
+export const AMEND_FIELDS = closedFields('a replace', ['quantity', 'price', 'stop_price', 'trigger_price', 'client_order_id']);
 /** DELETE /orders/:id: the order is in the path; a body, if sent, must be empty or `{}`. */
 export const CANCEL_FIELDS = closedFields('a cancel', []);
 
@@ -45,6 +47,10 @@ export interface ValidatedOrder {
   readonly account_name: string | null;
   /** ExecInst bits (post_only, reduce_only). */
   readonly exec_inst: number;
+  /** Trailing orders (0 for the others): TrailingOffsetType, distance in ticks or basis points, stop-limit's limit offset in ticks. */
+  readonly trailing_offset_type: number;
+  readonly trailing_offset: number;
+  readonly limit_offset_ticks: number;
 }
 
 export interface Refusal {
@@ -99,7 +105,10 @@ export function validateNewOrder(body: unknown, instruments: InstrumentTable): V
   if (!qty.ok) return qty;
 
   let price_ticks = 0;
-  const wants_price = order_type === OrderType.LIMIT || order_type === OrderType.STOP_LIMIT;
+  const wants_price = takesPrice(order_type);
+  if (order_type === OrderType.TRAILING_STOP_LIMIT && o.price !== undefined && o.price !== null) {
+    return refuse(RejectCode.LIMIT_OFFSET_REQUIRED, 'TRAILING_STOP_LIMIT orders take limit_offset (the limit price follows the trigger), not price');
+  }
   if (wants_price) {
     if (o.price === undefined || o.price === null) {
       return refuse(RejectCode.PRICE_REQUIRED, `${nameOf(OrderType, order_type)} orders need a price`);
@@ -113,18 +122,12 @@ export function validateNewOrder(body: unknown, instruments: InstrumentTable): V
     if (!price.ok) return price;
   }
 
-  let stop_price_ticks = 0;
-  const wants_stop = order_type === OrderType.STOP || order_type === OrderType.STOP_LIMIT;
-  if (wants_stop) {
-    if (o.stop_price === undefined || o.stop_price === null) {
-      return refuse(RejectCode.STOP_PRICE_REQUIRED, `${nameOf(OrderType, order_type)} orders need a stop_price`);
-    }
-    const stop = priceTicks(o.stop_price, 'stop_price', symbol, instruments);
-    if (!stop.ok) return stop;
-    stop_price_ticks = stop.value;
-  } else if (o.stop_price !== undefined && o.stop_price !== null) {
-    return refuse(RejectCode.INVALID_PRICE, 'stop_price is only allowed on STOP and STOP_LIMIT orders');
-  }
+  const trigger = triggerTicks(o, order_type, symbol, instruments);
+  if (!trigger.ok) return trigger;
+  const stop_price_ticks = trigger.value;
+
+  const trail = trailingTerms(o, order_type, symbol, instruments);
+  if (!trail.ok) return trail;
 
   let expire_at_ms = 0;
   if (time_in_force === TimeInForce.GTD) {
@@ -152,9 +155,103 @@ export function validateNewOrder(body: unknown, instruments: InstrumentTable): V
     ok: true,
     value: {
       symbol, side: side.value, order_type, time_in_force, qty_lots: qty.value, price_ticks, stop_price_ticks, expire_at_ms,
-      client_order_id: client_order_id.value, account_name: account.value, exec_inst,
+      client_order_id: client_order_id.value, account_name: account.value, exec_inst, ...trail.value,
     },
   };
+}
+
+/**
+ * The trigger price of a triggered type, in ticks (0 for the others). `trigger_price` is
+ * the name for every triggered type (FIX StopPx, tag 99); `stop_price`, the older name, is
+ * still taken on STOP and STOP_LIMIT. Sending both, or either on a type without a
+ * trigger, is refused: which one was meant cannot be guessed. Optional on trailing orders.
+ */
+function triggerTicks(o: Record<string, unknown>, order_type: number, symbol: number, instruments: InstrumentTable): Validation<number> {
+  const has_stop = o.stop_price !== undefined && o.stop_price !== null;
+  const has_trigger = o.trigger_price !== undefined && o.trigger_price !== null;
+  const type_name = nameOf(OrderType, order_type);
+  if (!isTriggerType(order_type)) {
+    if (has_stop || has_trigger) {
+      return refuse(RejectCode.INVALID_PRICE,
+        `${has_stop ? 'stop_price' : 'trigger_price'} is only allowed on STOP, STOP_LIMIT, MARKET_IF_TOUCHED and LIMIT_IF_TOUCHED orders, not ${type_name}`);
+    }
+    return { ok: true, value: 0 };
+  }
+  const is_stop = order_type === OrderType.STOP || order_type === OrderType.STOP_LIMIT;
+  if (has_stop && has_trigger) return refuse(RejectCode.INVALID_PRICE, 'send trigger_price or stop_price, not both');
+  if (has_stop && !is_stop) return refuse(RejectCode.INVALID_PRICE, `${type_name} orders take trigger_price, not stop_price`);
+  if (!has_stop && !has_trigger) {
+    // A trailing order without one starts trailing from the last price (the engine's).
+    if (isTrailing(order_type)) return { ok: true, value: 0 };
+    return is_stop
+      ? refuse(RejectCode.STOP_PRICE_REQUIRED, `${type_name} orders need a stop_price (or trigger_price)`)
+      : refuse(RejectCode.TRIGGER_PRICE_REQUIRED, `${type_name} orders need a trigger_price`);
+  }
+  return has_stop ? priceTicks(o.stop_price, 'stop_price', symbol, instruments) : priceTicks(o.trigger_price, 'trigger_price', symbol, instruments);
+}
+
+interface TrailingTerms {
+  readonly trailing_offset_type: number;
+  readonly trailing_offset: number;
+  readonly limit_offset_ticks: number;
+}
+
+const NO_TRAIL: TrailingTerms = Object.freeze({ trailing_offset_type: 0, trailing_offset: 0, limit_offset_ticks: 0 });
+/** The engine carries offsets in i32 (event_layout.ts). */
+const OFFSET_MAX = 2 ** 31 - 1;
+const BASIS_POINTS_MAX = 9_999;
+
+/**
+ * A trailing order's distance (FIX PegOffsetValue 211, given here as a positive distance:
+ * the trigger sits that far below the market for a sell, above it for a buy) and how it is
+ * measured (PegOffsetType 836: `PRICE`, the default, in the symbol's price units and on its
+ * tick grid, or whole `BASIS_POINTS` of the last price, 1 to 9999); a trailing stop-limit
+ * also needs `limit_offset` (>= 0, on the tick grid): its limit price's distance beyond the
+ * trigger. None of the three is taken on another type.
+ */
+function trailingTerms(o: Record<string, unknown>, order_type: number, symbol: number, instruments: InstrumentTable): Validation<TrailingTerms> {
+  const sent = (field: string) => o[field] !== undefined && o[field] !== null;
+  const type_name = nameOf(OrderType, order_type);
+  if (!isTrailing(order_type)) {
+    for (const field of ['trailing_offset', 'trailing_offset_type', 'limit_offset']) {
+      if (sent(field)) return refuse(RejectCode.INVALID_TRAILING_OFFSET, `${field} is only allowed on trailing orders, not ${type_name}`);
+    }
+    return { ok: true, value: NO_TRAIL };
+  }
+  let offset_type: number = TrailingOffsetType.PRICE;
+  if (sent('trailing_offset_type')) {
+    const parsed = enumField(o.trailing_offset_type, TrailingOffsetType, 'trailing_offset_type', RejectCode.INVALID_TRAILING_OFFSET);
+    if (!parsed.ok) return parsed;
+    offset_type = parsed.value;
+  }
+  if (!sent('trailing_offset')) return refuse(RejectCode.TRAILING_OFFSET_REQUIRED, `${type_name} orders need a trailing_offset`);
+  let offset: number;
+  if (offset_type === TrailingOffsetType.PRICE) {
+    const ticks = priceTicks(o.trailing_offset, 'trailing_offset', symbol, instruments);
+    if (!ticks.ok) return ticks.refusal.code === RejectCode.INVALID_PRICE ? refuse(RejectCode.INVALID_TRAILING_OFFSET, ticks.refusal.reason) : ticks;
+    if (ticks.value > OFFSET_MAX) return refuse(RejectCode.INVALID_TRAILING_OFFSET, 'trailing_offset is too large');
+    offset = ticks.value;
+  } else {
+    const bps = typeof o.trailing_offset === 'string' && /^\s*\d+\s*$/.test(o.trailing_offset) ? Number(o.trailing_offset) : o.trailing_offset;
+    if (typeof bps !== 'number' || !Number.isInteger(bps) || bps < 1 || bps > BASIS_POINTS_MAX) {
+      return refuse(RejectCode.INVALID_TRAILING_OFFSET, `trailing_offset in BASIS_POINTS must be a whole number from 1 to ${BASIS_POINTS_MAX}, got ${JSON.stringify(o.trailing_offset)}`);
+    }
+    offset = bps;
+  }
+  let limit_offset_ticks = 0;
+  if (order_type === OrderType.TRAILING_STOP_LIMIT) {
+    if (!sent('limit_offset')) return refuse(RejectCode.LIMIT_OFFSET_REQUIRED, 'TRAILING_STOP_LIMIT orders need a limit_offset');
+    // Zero is allowed: the limit price is the trigger itself.
+    if (!(o.limit_offset === 0 || o.limit_offset === '0')) {
+      const ticks = priceTicks(o.limit_offset, 'limit_offset', symbol, instruments);
+      if (!ticks.ok) return ticks.refusal.code === RejectCode.INVALID_PRICE ? refuse(RejectCode.INVALID_TRAILING_OFFSET, ticks.refusal.reason) : ticks;
+      if (ticks.value > OFFSET_MAX) return refuse(RejectCode.INVALID_TRAILING_OFFSET, 'limit_offset is too large');
+      limit_offset_ticks = ticks.value;
+    }
+  } else if (sent('limit_offset')) {
+    return refuse(RejectCode.INVALID_TRAILING_OFFSET, 'limit_offset is only allowed on TRAILING_STOP_LIMIT orders');
+  }
+  return { ok: true, value: { trailing_offset_type: offset_type, trailing_offset: offset, limit_offset_ticks } };
 }
 
 export interface ValidatedAmend {
@@ -185,13 +282,17 @@ export function validateAmend(body: unknown, symbol: number, instruments: Instru
     price_ticks = price.value;
   }
   let stop_price_ticks = 0;
-  if (o.stop_price !== undefined && o.stop_price !== null) {
-    const stop = priceTicks(o.stop_price, 'stop_price', symbol, instruments);
+  const has_stop = o.stop_price !== undefined && o.stop_price !== null;
+  const has_trigger = o.trigger_price !== undefined && o.trigger_price !== null;
+  if (has_stop && has_trigger) return refuse(RejectCode.INVALID_PRICE, 'send trigger_price or stop_price, not both');
+  if (has_stop || has_trigger) {
+    const field = has_stop ? 'stop_price' : 'trigger_price';
+    const stop = priceTicks(o[field], field, symbol, instruments);
     if (!stop.ok) return stop;
     stop_price_ticks = stop.value;
   }
   if (qty_lots === 0 && price_ticks === 0 && stop_price_ticks === 0) {
-    return refuse(RejectCode.NOTHING_TO_AMEND, 'send quantity, price or stop_price to amend');
+    return refuse(RejectCode.NOTHING_TO_AMEND, 'send quantity, price or trigger_price (stop_price) to amend');
   }
   const client_order_id = clientOrderId(o.client_order_id);
   if (!client_order_id.ok) return client_order_id;

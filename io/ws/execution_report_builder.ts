@@ -25,7 +25,7 @@ import { SlotViews } from '../../engine/protocol/slot_views.js';
 import { Instrument, InstrumentTable } from '../../engine/reference/instruments.js';
 import { OrderRecord } from '../../services/read_model/order_store.js';
 import {
-  ExecType, ExecutionReportInput, MutableDecimal, NewOrder, OrdStatus, ReportFlag, averagePriceDecimal, execTypeOf, ordStatusOf,
+  ExecType, ExecutionReportInput, MutableDecimal, NewOrder, NewTrailingOrder, OrdStatus, ReportFlag, TemplateId, averagePriceDecimal, execTypeOf, ordStatusOf,
   unitsToDecimal,
 } from '../binary/index.js';
 import { asciiText } from '../binary/ascii_schema.js';
@@ -124,7 +124,7 @@ export class ExecutionReportBuilder {
    * ExecType 8 for a NewOrder refused without creating an order (a duplicate client order
    * id with other terms): no order id, and the terms exactly as the client sent them.
    */
-  fromRefusedNewOrder(m: NewOrder, reject_code: number, exec_id: number): void {
+  fromRefusedNewOrder(m: NewOrder | NewTrailingOrder, reject_code: number, exec_id: number): void {
     this.flags = 0;
     const r = this.report;
     r.reject_code = reject_code;
@@ -135,8 +135,9 @@ export class ExecutionReportBuilder {
     r.orig_order_id = 0;
     r.transact_time_us = Date.now() * 1000;
     r.order_qty = m.quantity;
-    r.price = m.price;
-    r.stop_price = m.stop_price;
+    // A NewTrailingOrder has no price; its trigger_price, when sent, is the report's stop price.
+    r.price = m.template_id === TemplateId.NEW_ORDER ? m.price : undefined;
+    r.stop_price = m.template_id === TemplateId.NEW_ORDER ? m.stop_price : m.trigger_price;
     this.nothingFilled();
     r.side = m.side;
     r.order_type = m.order_type;

@@ -166,6 +166,7 @@ export class WsGateway {
       switch (item.template_id) {
         case TemplateId.LOGON: this.lifecycle.logon(session, item.seq, item.api_key, item.cancel_on_disconnect, item.features); break;
         case TemplateId.NEW_ORDER: this.orders.newOrder(session, item); break;
+        case TemplateId.NEW_TRAILING_ORDER: this.orders.newTrailingOrder(session, item); break;
         case TemplateId.CANCEL: this.orders.cancel(session, item); break;
         case TemplateId.REPLACE: this.orders.replace(session, item); break;
         case TemplateId.HEARTBEAT: break;

@@ -7,11 +7,11 @@
  * state, exec_type I), a duplicate client order id with other terms (exec_type 8), a
  * timeout. A full ring is answered ENGINE_BUSY at once, never queued.
  */
-import { TimeInForce, isFinalStatus } from '../../engine/protocol/enums.js';
+import { TimeInForce, TrailingOffsetType, isFinalStatus } from '../../engine/protocol/enums.js';
 import { ReplyRecord } from '../../engine/protocol/event_record.js';
 import { REPLY_FLAG_DUPLICATE } from '../../engine/protocol/reply_layout.js';
 import { RejectCode, rejectInfo } from '../../engine/protocol/reject_codes.js';
-import { Cancel, NewOrder, Replace } from '../binary/index.js';
+import { Cancel, NewOrder, NewTrailingOrder, Replace } from '../binary/index.js';
 import { sessionEndAfterMs } from '../../services/pnl/session_clock.js';
 import type { EngineLink, ReplyHandler, SubmitResult } from '../engine_link/engine_link.js';
 import { IoContext } from '../io_context.js';
@@ -21,6 +21,8 @@ import { OrderRecord } from '../../services/read_model/order_store.js';
 import { ExecutionReportBuilder } from './execution_report_builder.js';
 import { WsOutbound } from './ws_outbound.js';
 import { WsSession } from './ws_session.js';
+
+const OFFSET_MAX = 2 ** 31 - 1;
 
 export class WsOrderEntry {
   constructor(
@@ -50,6 +52,52 @@ export class WsOrderEntry {
         request_id, account, symbol, side: m.side, order_type: m.order_type, time_in_force: m.time_in_force,
         qty_lots: qty, price_ticks: price, stop_price_ticks: stop, expire_at_ms, session_id: session.orderTag,
         client_order_id: m.client_order_id, exec_inst: m.exec_inst,
+      }),
+      (reply) => {
+        this.answerNewOrder(session, m, reply);
+        this.ctx.latency.observe(RequestKind.WS_NEW_ORDER, (performance.now() - started) / 1000);
+      },
+    );
+    if (submitted === 'busy') this.outbound.reject(session, m.seq, RejectCode.ENGINE_BUSY, 'the engine is busy; retry later', m.template_id);
+  }
+
+  /**
+   * A trailing stop (template 7): NewOrder's path with the trail converted to what the
+   * engine carries: a PRICE offset and the limit offset in ticks on the symbol's grid, a
+   * BASIS_POINTS offset as the whole number the decoder already checked.
+   */
+  newTrailingOrder(session: WsSession, m: NewTrailingOrder): void {
+    const started = performance.now();
+    if (!this.ctx.accepting()) return this.outbound.reject(session, m.seq, RejectCode.SHUTTING_DOWN, 'the OMS is shutting down', m.template_id);
+    const instruments = this.ctx.instruments;
+    const symbol = instruments.indexOf(m.symbol.toUpperCase());
+    if (symbol < 0) return this.outbound.reject(session, m.seq, RejectCode.UNKNOWN_SYMBOL, `unknown symbol ${m.symbol}`, m.template_id);
+    const qty = this.units(session, m.seq, m.template_id, instruments.qtyToLots(symbol, m.quantity), RejectCode.OFF_LOT, 'quantity');
+    if (qty < 0) return;
+    const stop = m.trigger_price === undefined ? 0
+      : this.units(session, m.seq, m.template_id, instruments.priceToTicks(symbol, m.trigger_price), RejectCode.OFF_TICK, 'trigger_price');
+    if (stop < 0) return;
+    const offset = m.trailing_offset_type === TrailingOffsetType.PRICE
+      ? this.units(session, m.seq, m.template_id, instruments.priceToTicks(symbol, m.trailing_offset), RejectCode.OFF_TICK, 'trailing_offset')
+      : Number(m.trailing_offset.mantissa / 10n ** BigInt(m.trailing_offset.scale));
+    if (offset < 0) return;
+    const limit_offset = m.limit_offset === undefined || m.limit_offset.mantissa === 0n ? 0
+      : this.units(session, m.seq, m.template_id, instruments.priceToTicks(symbol, m.limit_offset), RejectCode.OFF_TICK, 'limit_offset');
+    if (limit_offset < 0) return;
+    // The engine carries offsets as i32 (event_layout.ts).
+    if (offset > OFFSET_MAX || limit_offset > OFFSET_MAX) {
+      return this.outbound.reject(session, m.seq, RejectCode.INVALID_TRAILING_OFFSET, 'trailing_offset or limit_offset is too large', m.template_id);
+    }
+    const expire_at_ms = m.time_in_force === TimeInForce.DAY
+      ? sessionEndAfterMs(Date.now(), this.ctx.config.session_end_utc_minutes)
+      : m.expire_time_ms;
+    const account = session.account;
+    const submitted = this.submit(session,
+      (w, request_id) => w.newOrder({
+        request_id, account, symbol, side: m.side, order_type: m.order_type, time_in_force: m.time_in_force,
+        qty_lots: qty, price_ticks: 0, stop_price_ticks: stop, expire_at_ms, session_id: session.orderTag,
+        client_order_id: m.client_order_id, exec_inst: m.exec_inst,
+        trailing_offset_type: m.trailing_offset_type, trailing_offset: offset, limit_offset_ticks: limit_offset,
       }),
       (reply) => {
         this.answerNewOrder(session, m, reply);
@@ -121,7 +169,7 @@ export class WsOrderEntry {
    * something only where no event was emitted: an idempotent resend (the current state,
    * exec_type I), a duplicate id with other terms (exec_type 8, no order), a timeout.
    */
-  private answerNewOrder(session: WsSession, m: NewOrder, reply: ReplyRecord): void {
+  private answerNewOrder(session: WsSession, m: NewOrder | NewTrailingOrder, reply: ReplyRecord): void {
     if (session.closed) return;
     if (reply.code === RejectCode.OK && reply.flag === REPLY_FLAG_DUPLICATE) {
       const record = this.ctx.store.get(reply.order_id);

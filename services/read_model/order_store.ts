@@ -17,7 +17,8 @@ import {
   EV_ACCOUNT, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS, EV_FILL_NOTIONAL,
   EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE, EV_ORIG_ORDER_ID, EV_PRICE_TICKS,
   EV_QTY_LOTS, EV_REASON, EV_REJECT_CODE, EV_SEQ, EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS,
-  EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE, EV_EXEC_INST,
+  EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE, EV_EXEC_INST, EV_LIMIT_OFFSET_TICKS, EV_TRAILING_OFFSET,
+  EV_TRAILING_OFFSET_TYPE,
 } from '../../engine/protocol/event_layout.js';
 import { SlotViews } from '../../engine/protocol/slot_views.js';
 import { isPowerOfTwo } from '../../engine/layout/layout_builder.js';
@@ -38,6 +39,10 @@ export interface OrderRecord {
   triggered: number;
   /** ExecInst bits (post-only, reduce-only). */
   exec_inst: number;
+  /** Trailing orders: TrailingOffsetType (0: none), distance (ticks or basis points), stop-limit's limit offset (ticks). */
+  trailing_offset_type: number;
+  trailing_offset: number;
+  limit_offset_ticks: number;
   reject_code: number;
   qty_lots: number;
   price_ticks: number;
@@ -59,9 +64,10 @@ export const RECENT_PER_ACCOUNT = 256;
 const F64_FIELDS = [
   'order_id', 'orig_order_id', 'replaced_by', 'qty_lots', 'price_ticks', 'stop_price_ticks', 'filled_qty_lots',
   'fill_notional', 'last_fill_qty_lots', 'last_fill_price_ticks', 'expire_at_ms', 'created_us', 'updated_us', 'last_seq',
+  'trailing_offset', 'limit_offset_ticks',
 ] as const;
 const I32_FIELDS = ['account', 'symbol', 'session_id'] as const;
-const U8_FIELDS = ['side', 'order_type', 'time_in_force', 'status', 'reason', 'triggered', 'exec_inst'] as const;
+const U8_FIELDS = ['side', 'order_type', 'time_in_force', 'status', 'reason', 'triggered', 'exec_inst', 'trailing_offset_type'] as const;
 
 /**
  * Bytes one order takes in the store's preallocated columns. The operating system commits
@@ -124,6 +130,7 @@ export class OrderStore {
         break;
       case EventType.FILL:
       case EventType.TRIGGERED:
+      case EventType.TRIGGER_MOVED:
       case EventType.CANCELED:
       case EventType.EXPIRED:
         this.applyState(order_id, v, base);
@@ -307,6 +314,9 @@ export class OrderStore {
     u8.reason[slot] = v.u8[base + EV_REASON];
     u8.triggered[slot] = v.u8[base + EV_TRIGGERED];
     u8.exec_inst[slot] = v.u8[base + EV_EXEC_INST];
+    u8.trailing_offset_type[slot] = v.u8[base + EV_TRAILING_OFFSET_TYPE];
+    f64.trailing_offset[slot] = v.i32[(base + EV_TRAILING_OFFSET) >> 2];
+    f64.limit_offset_ticks[slot] = v.i32[(base + EV_LIMIT_OFFSET_TICKS) >> 2];
     this.reject_code[slot] = v.u16[(base + EV_REJECT_CODE) >> 1];
     f64.qty_lots[slot] = v.f64[(base + EV_QTY_LOTS) >> 3];
     f64.price_ticks[slot] = v.f64[(base + EV_PRICE_TICKS) >> 3];
@@ -360,6 +370,9 @@ export class OrderStore {
       reason: u8.reason[slot],
       triggered: u8.triggered[slot],
       exec_inst: u8.exec_inst[slot],
+      trailing_offset_type: u8.trailing_offset_type[slot],
+      trailing_offset: f64.trailing_offset[slot],
+      limit_offset_ticks: f64.limit_offset_ticks[slot],
       reject_code: this.reject_code[slot],
       qty_lots: f64.qty_lots[slot],
       price_ticks: f64.price_ticks[slot],
@@ -398,6 +411,9 @@ function copyStateInto(record: OrderRecord, v: SlotViews, base: number): void {
   record.reason = v.u8[base + EV_REASON];
   record.triggered = v.u8[base + EV_TRIGGERED];
   record.exec_inst = v.u8[base + EV_EXEC_INST];
+  record.trailing_offset_type = v.u8[base + EV_TRAILING_OFFSET_TYPE];
+  record.trailing_offset = v.i32[(base + EV_TRAILING_OFFSET) >> 2];
+  record.limit_offset_ticks = v.i32[(base + EV_LIMIT_OFFSET_TICKS) >> 2];
   record.reject_code = v.u16[(base + EV_REJECT_CODE) >> 1];
   record.qty_lots = v.f64[(base + EV_QTY_LOTS) >> 3];
   record.price_ticks = v.f64[(base + EV_PRICE_TICKS) >> 3];

@@ -12,8 +12,9 @@
  *
  * Subjects are the seed system's: orders.accepted, orders.rejected, orders.fill,
  * orders.cancelled (two l's, as the seed spelled it), plus orders.replaced,
- * orders.expired and orders.triggered. Admin events (kill switch, halts, limit swaps,
- * state hashes) are not order events: `toJson` returns null for them.
+ * orders.expired, orders.triggered and orders.trigger_moved (a trailing trigger followed
+ * the market; the event carries the new stop_price and price). Admin events (kill switch,
+ * halts, limit swaps, state hashes) are not order events: `toJson` returns null for them.
  */
 import { EventType, ExecReason, OrderStatus, OrderType, Side, TimeInForce, nameOf } from '../../engine/protocol/enums.js';
 import { EventRecord } from '../../engine/protocol/event_record.js';
@@ -32,9 +33,10 @@ const SUFFIX_BY_TYPE: Readonly<Record<number, string>> = {
   [EventType.REPLACED]: 'replaced',
   [EventType.EXPIRED]: 'expired',
   [EventType.TRIGGERED]: 'triggered',
+  [EventType.TRIGGER_MOVED]: 'trigger_moved',
 };
 
-export type OrderEventType = 'accepted' | 'rejected' | 'fill' | 'cancelled' | 'replaced' | 'expired' | 'triggered';
+export type OrderEventType = 'accepted' | 'rejected' | 'fill' | 'cancelled' | 'replaced' | 'expired' | 'triggered' | 'trigger_moved';
 
 export interface OrderEventJson {
   readonly type: OrderEventType;

@@ -11,6 +11,7 @@ import {
   EV_ACCOUNT, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_CONTENT_HASH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS, EV_FILL_NOTIONAL,
   EV_ORDER_ID, EV_ORDER_TYPE, EV_PRICE_TICKS, EV_QTY_LOTS, EV_REF_PRICE_TICKS, EV_SESSION_ID, EV_SIDE, EV_STATUS,
   EV_STOP_PRICE_TICKS, EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TYPE, EVENT_SLOT_BYTES, EV_EXEC_INST,
+  EV_LIMIT_OFFSET_TICKS, EV_TRAILING_OFFSET, EV_TRAILING_OFFSET_TYPE,
 } from '../../engine/protocol/event_layout.js';
 import { slotViewsOver } from '../../engine/protocol/slot_views.js';
 import { EngineCapacity, EngineState } from '../../engine/state/engine_state.js';
@@ -70,6 +71,9 @@ export function writeEngineSections(writer: ColumnarWriter, state: EngineState):
     .add('status', 'u8', pick8(slab.status))
     .add('triggered', 'u8', pick8(slab.triggered))
     .add('exec_inst', 'u8', pick8(slab.exec_inst))
+    .add('trailing_offset_type', 'u8', pick8(slab.trailing_offset_type))
+    .add('trailing_offset', 'i32', pick32(slab.trailing_offset))
+    .add('limit_offset_ticks', 'i32', pick32(slab.limit_offset_ticks))
     .add('cl_ord_id_length', 'u8', pick8(slab.cl_ord_id_length))
     .add('cl_ord_id', 'u8', cl);
 
@@ -134,6 +138,10 @@ export function readEngineState(file: ColumnarFile, capacity: EngineCapacity, no
     cl_length: file.u8(o, 'cl_ord_id_length'), cl: file.u8(o, 'cl_ord_id'),
     // Snapshots written before order instructions existed have no such column: none were set.
     exec_inst: file.hasColumn(o, 'exec_inst') ? file.u8(o, 'exec_inst') : new Uint8Array(file.count(o)),
+    // Likewise trailing orders' terms: none before they existed.
+    trailing_type: file.hasColumn(o, 'trailing_offset_type') ? file.u8(o, 'trailing_offset_type') : new Uint8Array(file.count(o)),
+    trailing_offset: file.hasColumn(o, 'trailing_offset') ? file.i32(o, 'trailing_offset') : new Int32Array(file.count(o)),
+    limit_offset: file.hasColumn(o, 'limit_offset_ticks') ? file.i32(o, 'limit_offset_ticks') : new Int32Array(file.count(o)),
   };
   for (let i = 0; i < file.count(o); i++) {
     scratch.u8.fill(0);
@@ -156,6 +164,9 @@ export function readEngineState(file: ColumnarFile, capacity: EngineCapacity, no
     scratch.u8[EV_STATUS] = columns.status[i];
     scratch.u8[EV_TRIGGERED] = columns.triggered[i];
     scratch.u8[EV_EXEC_INST] = columns.exec_inst[i];
+    scratch.u8[EV_TRAILING_OFFSET_TYPE] = columns.trailing_type[i];
+    scratch.i32[EV_TRAILING_OFFSET >> 2] = columns.trailing_offset[i];
+    scratch.i32[EV_LIMIT_OFFSET_TICKS >> 2] = columns.limit_offset[i];
     scratch.u8[EV_CL_ORD_ID_LENGTH] = columns.cl_length[i];
     scratch.u8.set(columns.cl.subarray(i * CLIENT_ORDER_ID_MAX_BYTES, i * CLIENT_ORDER_ID_MAX_BYTES + columns.cl_length[i]), EV_CL_ORD_ID);
     state.restoreOpenOrder(scratch, 0);

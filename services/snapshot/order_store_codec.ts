@@ -9,6 +9,9 @@ const I32 = ['account', 'symbol', 'session_id'] as const;
 const U8 = ['side', 'order_type', 'time_in_force', 'status', 'reason', 'triggered'] as const;
 /** Added after snapshots were first written: an older file lacks it (and its orders had none). */
 const EXEC_INST = 'exec_inst';
+/** Trailing orders' terms, added later still: absent in older files (no trailing orders then). */
+const TRAILING_F64 = ['trailing_offset', 'limit_offset_ticks'] as const;
+const TRAILING_OFFSET_TYPE = 'trailing_offset_type';
 const SECTION = 'orders';
 
 export function writeOrderStoreSection(writer: ColumnarWriter, store: OrderStore): void {
@@ -20,6 +23,8 @@ export function writeOrderStoreSection(writer: ColumnarWriter, store: OrderStore
   for (const field of I32) section.add(field, 'i32', Int32Array.from(records, (r) => r[field]));
   for (const field of U8) section.add(field, 'u8', Uint8Array.from(records, (r) => r[field]));
   section.add(EXEC_INST, 'u8', Uint8Array.from(records, (r) => r.exec_inst));
+  for (const field of TRAILING_F64) section.add(field, 'f64', Float64Array.from(records, (r) => r[field]));
+  section.add(TRAILING_OFFSET_TYPE, 'u8', Uint8Array.from(records, (r) => r.trailing_offset_type));
   section.add('reject_code', 'u16', Uint16Array.from(records, (r) => r.reject_code));
   const cl = new Uint8Array(records.length * CLIENT_ORDER_ID_MAX_BYTES);
   records.forEach((r, i) => {
@@ -35,6 +40,10 @@ export function readOrderStore(file: ColumnarFile, store: OrderStore): void {
   const i32 = Object.fromEntries(I32.map((f) => [f, file.i32(SECTION, f)])) as Record<(typeof I32)[number], Int32Array>;
   const u8 = Object.fromEntries(U8.map((f) => [f, file.u8(SECTION, f)])) as Record<(typeof U8)[number], Uint8Array>;
   const exec_inst = file.hasColumn(SECTION, EXEC_INST) ? file.u8(SECTION, EXEC_INST) : new Uint8Array(count);
+  const has_trailing = file.hasColumn(SECTION, TRAILING_OFFSET_TYPE);
+  const trailing_type = has_trailing ? file.u8(SECTION, TRAILING_OFFSET_TYPE) : new Uint8Array(count);
+  const trailing_offset = has_trailing ? file.f64(SECTION, 'trailing_offset') : new Float64Array(count);
+  const limit_offset = has_trailing ? file.f64(SECTION, 'limit_offset_ticks') : new Float64Array(count);
   const reject = file.u16(SECTION, 'reject_code');
   const cl_length = file.u8(SECTION, 'cl_ord_id_length');
   const cl = file.u8(SECTION, 'cl_ord_id');
@@ -44,6 +53,9 @@ export function readOrderStore(file: ColumnarFile, store: OrderStore): void {
     for (const field of I32) record[field] = i32[field][i];
     for (const field of U8) record[field] = u8[field][i];
     record.exec_inst = exec_inst[i];
+    record.trailing_offset_type = trailing_type[i];
+    record.trailing_offset = trailing_offset[i];
+    record.limit_offset_ticks = limit_offset[i];
     record.reject_code = reject[i];
     let id = '';
     for (let k = 0; k < cl_length[i]; k++) id += String.fromCharCode(cl[i * CLIENT_ORDER_ID_MAX_BYTES + k]);

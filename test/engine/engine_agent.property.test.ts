@@ -7,11 +7,14 @@
  * or flip a position; nothing is accepted while HALTED, only reduce-only while REDUCING;
  * a reduce-only order is never refused by a portfolio limit; the incrementally kept
  * portfolio sums equal a recomputation from the book; a HALTED-plus-cancel-all leaves no
- * open order in its scope.
+ * open order in its scope; a trailing order's trigger only ever moves towards the market
+ * (a sell's up, a buy's down), only while it waits, and a trailing stop-limit's limit
+ * keeps its offset from the trigger.
  */
 import t from 'tap';
 import fc from 'fast-check';
 import { isFinalStatus, ExecInst, OrderStatus, OrderType, Side, TimeInForce, TradingState, EventType } from '../../engine/protocol/enums.js';
+import { isTrailing, isTriggerType, takesPrice } from '../../engine/protocol/order_type_rules.js';
 import { EventRecord } from '../../engine/protocol/event_record.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { stateHash } from '../../engine/state/state_hash.js';
@@ -26,7 +29,8 @@ const STEP_TICKS = [100, 10];
 type Cmd =
   | { kind: 'order'; account: number; symbol: number; side: 'buy' | 'sell'; type: keyof typeof OrderType;
       tif: keyof typeof TimeInForce; qty_lots: number; price_steps: number; stop_steps: number; expire_ms: number;
-      session: number; id: number; post_only: boolean; reduce_only: boolean }
+      session: number; id: number; post_only: boolean; reduce_only: boolean;
+      trail_steps: number; trail_bps: number; limit_steps: number; start_trigger: boolean }
   | { kind: 'cancel'; pick: number; account: number }
   | { kind: 'replace'; pick: number; account: number; qty_lots: number; price_steps: number; stop_steps: number; id: number }
   | { kind: 'tick'; symbol: number; move_steps: number; spread_steps: number; bid_lots: number; ask_lots: number; last: number }
@@ -48,7 +52,8 @@ const idArb = fc.oneof(fc.constant(-1), fc.integer({ min: 0, max: 15 }));
 const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 10, arbitrary: fc.record({
     kind: fc.constant('order' as const), account: accountArb, symbol: symbolArb, side: sideArb,
-    type: fc.constantFrom('LIMIT' as const, 'LIMIT' as const, 'MARKET' as const, 'STOP' as const, 'STOP_LIMIT' as const),
+    type: fc.constantFrom('LIMIT' as const, 'LIMIT' as const, 'MARKET' as const, 'STOP' as const, 'STOP_LIMIT' as const,
+      'MARKET_IF_TOUCHED' as const, 'LIMIT_IF_TOUCHED' as const, 'TRAILING_STOP' as const, 'TRAILING_STOP_LIMIT' as const),
     tif: fc.constantFrom('GTC' as const, 'DAY' as const, 'IOC' as const, 'FOK' as const, 'GTD' as const),
     qty_lots: fc.integer({ min: 1, max: 40 }).map((n) => n * 250),
     price_steps: fc.integer({ min: -8, max: 8 }),
@@ -58,6 +63,11 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
     id: idArb,
     post_only: fc.boolean(),
     reduce_only: fc.boolean(),
+    // Trailing orders: a distance in price steps, or (trail_bps > 0) in basis points; a stop-limit's limit offset.
+    trail_steps: fc.integer({ min: 1, max: 6 }),
+    trail_bps: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 150 })),
+    limit_steps: fc.integer({ min: 0, max: 3 }),
+    start_trigger: fc.boolean(),
   }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat(), account: accountArb }) },
   { weight: 3, arbitrary: fc.record({
@@ -112,6 +122,8 @@ const TIGHT_LIMITS = {
 /** What the event stream says, built only from events. */
 class EventModel {
   readonly position = new Map<string, number>();
+  /** Where each waiting trailing order's trigger is, by the events. */
+  readonly trailing_trigger = new Map<number, { side: number; trigger: number }>();
   readonly last_status = new Map<number, number>();
   readonly final = new Set<number>();
   last_seq = 0;
@@ -123,6 +135,11 @@ class EventModel {
       const e = events[this.seen];
       if (e.seq !== this.last_seq + 1) return `event sequence ${e.seq} after ${this.last_seq}`;
       this.last_seq = e.seq;
+      if (e.type === EventType.TRIGGER_MOVED) {
+        const problem = this.trailingMoved(e);
+        if (problem !== null) return problem;
+        continue;
+      }
       const is_order_event = e.type <= EventType.TRIGGERED;
       if (!is_order_event) continue;
       if (this.final.has(e.order_id)) return `event ${e.seq} (type ${e.type}) names order ${e.order_id}, which was already final`;
@@ -148,9 +165,32 @@ class EventModel {
       }
       this.last_status.set(e.order_id, e.status);
       if (isFinalStatus(e.status)) this.final.add(e.order_id);
+      if (e.type === EventType.REPLACED) this.trailing_trigger.delete(e.orig_order_id);
+      if ((e.type === EventType.ACCEPTED || e.type === EventType.REPLACED) && isTrailing(e.order_type)) {
+        this.trailing_trigger.set(e.order_id, { side: e.side, trigger: e.stop_price_ticks });
+      }
+      if (e.type === EventType.TRIGGERED || isFinalStatus(e.status)) this.trailing_trigger.delete(e.order_id);
     }
     return null;
   }
+
+  /** A trailing trigger never moves back, only while the order waits, and drags a stop-limit's limit with it. */
+  private trailingMoved(e: EventRecord): string | null {
+    const known = this.trailing_trigger.get(e.order_id);
+    if (known === undefined) return `TRIGGER_MOVED ${e.seq} names order ${e.order_id}, which is not a waiting trailing order`;
+    if (e.side === Side.SELL ? !(e.stop_price_ticks > known.trigger) : !(e.stop_price_ticks < known.trigger)) {
+      return `trailing ${e.side === Side.SELL ? 'sell' : 'buy'} ${e.order_id}: trigger moved back from ${known.trigger} to ${e.stop_price_ticks}`;
+    }
+    if (e.order_type === OrderType.TRAILING_STOP_LIMIT) {
+      const limit = e.side === Side.SELL ? e.stop_price_ticks - e.limit_offset_ticks : e.stop_price_ticks + e.limit_offset_ticks;
+      if (e.price_ticks !== limit) return `trailing stop-limit ${e.order_id}: limit ${e.price_ticks} is not ${limit} from trigger ${e.stop_price_ticks}`;
+    }
+    known.trigger = e.stop_price_ticks;
+    this.moves++;
+    return null;
+  }
+
+  moves = 0;
 }
 
 /** Checks the live state against the event model and against itself; returns the first violation. */
@@ -184,6 +224,9 @@ function violations(h: EngineHarness, model: EventModel): string | null {
         return `open order ${id} has status ${slab.status[slot]}, its last event said ${model.last_status.get(id)}`;
       }
       if (model.final.has(id)) return `order ${id} is open in the slab but final in the events`;
+      if (isTrailing(slab.order_type[slot]) && model.trailing_trigger.get(id)?.trigger !== slab.stop_price_ticks[slot]) {
+        return `trailing order ${id} has trigger ${slab.stop_price_ticks[slot]}, its events say ${model.trailing_trigger.get(id)?.trigger}`;
+      }
       const leaves = qty - filled;
       const cell = account * symbols + slab.symbol[slot];
       const tif = slab.time_in_force[slot];
@@ -287,8 +330,10 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
   switch (cmd.kind) {
     case 'order': {
       const symbol = SYMBOLS[cmd.symbol];
-      const needs_price = cmd.type === 'LIMIT' || cmd.type === 'STOP_LIMIT';
-      const needs_stop = cmd.type === 'STOP' || cmd.type === 'STOP_LIMIT';
+      const needs_price = takesPrice(OrderType[cmd.type]);
+      const trailing = isTrailing(OrderType[cmd.type]);
+      // A trailing order's start trigger is optional: without one the engine trails the last price.
+      const needs_stop = isTriggerType(OrderType[cmd.type]) && (!trailing || cmd.start_trigger);
       const needs_expiry = cmd.tif === 'DAY' || cmd.tif === 'GTD';
       // The edge lets post-only through on resting LIMIT orders only (exec_inst_rules.ts).
       const post_only = cmd.post_only && cmd.type === 'LIMIT' && cmd.tif !== 'IOC' && cmd.tif !== 'FOK';
@@ -299,6 +344,9 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
         stop: needs_stop ? priceAt(cmd.symbol, cmd.stop_steps === 0 ? 1 : cmd.stop_steps) : undefined,
         expire_at_ms: needs_expiry ? h.clock.now_us / 1000 + cmd.expire_ms : 0,
         session_id: cmd.session, id: clientId(cmd.id), post_only, reduce_only: cmd.reduce_only,
+        trail: trailing && cmd.trail_bps === 0 ? ticksText(cmd.trail_steps * STEP_TICKS[cmd.symbol]) : undefined,
+        trail_bps: trailing && cmd.trail_bps > 0 ? cmd.trail_bps : undefined,
+        limit_offset: cmd.type === 'TRAILING_STOP_LIMIT' ? ticksText(cmd.limit_steps * STEP_TICKS[cmd.symbol]) : undefined,
       });
       if (outcome.reply.code === RejectCode.OK && outcome.reply.flag === 0) known_ids.push(outcome.reply.order_id);
       const accepted = outcome.events.some((e) => e.type === EventType.ACCEPTED);
@@ -318,8 +366,9 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
       const slot = h.state.slotOf(id);
       const symbol = slot >= 0 ? h.state.slab.symbol[slot] : 0;
       const type = slot >= 0 ? h.state.slab.order_type[slot] : OrderType.LIMIT;
-      const has_price = type === OrderType.LIMIT || type === OrderType.STOP_LIMIT;
-      const has_stop = type === OrderType.STOP || type === OrderType.STOP_LIMIT;
+      // What the edge lets a replace amend (amend_rules.ts).
+      const has_price = takesPrice(type);
+      const has_stop = isTriggerType(type);
       // Read before the replace: the original's slot is released by it.
       const post_only = slot >= 0 && (h.state.slab.exec_inst[slot] & ExecInst.POST_ONLY) !== 0;
       const reduce_only = slot >= 0 && (h.state.slab.exec_inst[slot] & ExecInst.REDUCE_ONLY) !== 0;
@@ -418,7 +467,8 @@ t.test('random command sequences keep every engine invariant and replay to the s
   }), { numRuns: 2500 });
   const names = Object.fromEntries(Object.entries(EventType).map(([name, type]) => [name, by_type.get(type) ?? 0]));
   t.comment(`${runs} runs; events by type: ${JSON.stringify(names)}`);
-  for (const type of [EventType.FILL, EventType.REPLACED, EventType.EXPIRED, EventType.TRIGGERED, EventType.CANCELED, EventType.LIMITS_SWAPPED]) {
+  for (const type of [EventType.FILL, EventType.REPLACED, EventType.EXPIRED, EventType.TRIGGERED, EventType.CANCELED, EventType.LIMITS_SWAPPED,
+    EventType.TRIGGER_MOVED]) {
     t.ok((by_type.get(type) ?? 0) > runs / 20, `the runs exercised event type ${type}, not only resting orders`);
   }
   t.ok(portfolio_refusals > runs / 20, `the portfolio limits refused orders (${portfolio_refusals}), so their exemptions were tested`);

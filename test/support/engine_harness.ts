@@ -8,7 +8,7 @@ import { EngineState } from '../../engine/state/engine_state.js';
 import { DEFAULT_ENGINE_CONFIG, EngineConfig } from '../../engine/config/engine_config.js';
 import { createEngine, Engine, engineInitFor } from '../../engine/engine_factory.js';
 import { CommandWriter } from '../../engine/protocol/command_writer.js';
-import { ExecInst, OrderType, Side, TimeInForce, TradingState } from '../../engine/protocol/enums.js';
+import { ExecInst, OrderType, Side, TimeInForce, TradingState, TrailingOffsetType } from '../../engine/protocol/enums.js';
 import { EVENT_SLOT_BYTES } from '../../engine/protocol/event_layout.js';
 import { decodeEvent, decodeReply, EventRecord, ReplyRecord } from '../../engine/protocol/event_record.js';
 import { slotViewsOver } from '../../engine/protocol/slot_views.js';
@@ -47,6 +47,10 @@ export interface OrderInput {
   /** Order instructions (ExecInst). */
   readonly post_only?: boolean;
   readonly reduce_only?: boolean;
+  /** Trailing orders: a price distance, or whole basis points; a stop-limit's limit offset (a price distance). */
+  readonly trail?: string;
+  readonly trail_bps?: number;
+  readonly limit_offset?: string;
 }
 
 export interface Outcome {
@@ -345,6 +349,9 @@ export class EngineHarness {
       session_id: input.session_id ?? 0,
       client_order_id: input.id ?? this.nextClientOrderId(),
       exec_inst: (input.post_only ? ExecInst.POST_ONLY : 0) | (input.reduce_only ? ExecInst.REDUCE_ONLY : 0),
+      trailing_offset_type: input.trail !== undefined ? TrailingOffsetType.PRICE : input.trail_bps !== undefined ? TrailingOffsetType.BASIS_POINTS : 0,
+      trailing_offset: input.trail !== undefined ? this.ticks(symbol, input.trail) : input.trail_bps ?? 0,
+      limit_offset_ticks: input.limit_offset === undefined || Number(input.limit_offset) === 0 ? 0 : this.ticks(symbol, input.limit_offset),
     };
   }
 

@@ -6,12 +6,13 @@
  */
 import WebSocket from 'ws';
 import { parseDecimal, formatDecimal, normalize, Decimal } from '../../engine/reference/decimal.js';
-import { OrderType, Side, TimeInForce } from '../../engine/protocol/enums.js';
+import { OrderType, Side, TimeInForce, TrailingOffsetType } from '../../engine/protocol/enums.js';
+import { takesPrice } from '../../engine/protocol/order_type_rules.js';
 import {
   decodeServerMessages, encodeClientBatch, Refusal, TemplateId,
 } from '../../io/binary/index.js';
 import type {
-  ClientMessageInput, ExecutionReport, LogonAck, NewOrderInput, Reject, ServerMessage,
+  ClientMessageInput, ExecutionReport, LogonAck, NewOrderInput, NewTrailingOrderInput, Reject, ServerMessage,
 } from '../../io/binary/index.js';
 
 const DEFAULT_WAIT_MS = 5_000;
@@ -58,7 +59,7 @@ export function newOrder(fields: Partial<Omit<NewOrderInput, 'seq' | 'quantity' 
   readonly client_order_id: string;
 }): ClientMessageDraft {
   const order_type = fields.order_type ?? OrderType.LIMIT;
-  const price = fields.price === undefined ? (order_type === OrderType.LIMIT || order_type === OrderType.STOP_LIMIT ? '44000' : null) : fields.price;
+  const price = fields.price === undefined ? (takesPrice(order_type) ? '44000' : null) : fields.price;
   return {
     template_id: TemplateId.NEW_ORDER,
     side: fields.side ?? Side.BUY,
@@ -69,6 +70,31 @@ export function newOrder(fields: Partial<Omit<NewOrderInput, 'seq' | 'quantity' 
     quantity: dec(fields.quantity ?? '0.01'),
     price: price === null ? undefined : dec(price),
     stop_price: fields.stop_price === undefined ? undefined : dec(fields.stop_price),
+    symbol: fields.symbol ?? 'BTCUSDT',
+    client_order_id: fields.client_order_id,
+  };
+}
+
+/** A NewTrailingOrder draft: a GTC trailing stop sell of 0.01 BTCUSDT, PRICE offset, unless told otherwise. */
+export function newTrailingOrder(fields: Partial<Omit<NewTrailingOrderInput, 'seq' | 'quantity' | 'trigger_price' | 'trailing_offset' | 'limit_offset'>> & {
+  readonly quantity?: string;
+  readonly trigger_price?: string;
+  readonly trailing_offset: string;
+  readonly limit_offset?: string;
+  readonly client_order_id: string;
+}): ClientMessageDraft {
+  return {
+    template_id: TemplateId.NEW_TRAILING_ORDER,
+    side: fields.side ?? Side.SELL,
+    order_type: fields.order_type ?? OrderType.TRAILING_STOP,
+    time_in_force: fields.time_in_force ?? TimeInForce.GTC,
+    exec_inst: fields.exec_inst ?? 0,
+    expire_time_ms: fields.expire_time_ms ?? 0,
+    quantity: dec(fields.quantity ?? '0.01'),
+    trigger_price: fields.trigger_price === undefined ? undefined : dec(fields.trigger_price),
+    trailing_offset: dec(fields.trailing_offset),
+    limit_offset: fields.limit_offset === undefined ? undefined : dec(fields.limit_offset),
+    trailing_offset_type: fields.trailing_offset_type ?? TrailingOffsetType.PRICE,
     symbol: fields.symbol ?? 'BTCUSDT',
     client_order_id: fields.client_order_id,
   };

@@ -37,7 +37,8 @@ export function addCheckRoute(router: Router, ctx: IoContext): void {
         request_id, account, symbol: order.symbol, side: order.side, order_type: order.order_type,
         time_in_force: order.time_in_force, qty_lots: order.qty_lots, price_ticks: order.price_ticks,
         stop_price_ticks: order.stop_price_ticks, expire_at_ms: 0, session_id: 0, client_order_id: 'check',
-        exec_inst: order.exec_inst,
+        exec_inst: order.exec_inst, trailing_offset_type: order.trailing_offset_type, trailing_offset: order.trailing_offset,
+        limit_offset_ticks: order.limit_offset_ticks,
       }),
       (reply) => {
         if (reply.code === RejectCode.TIMEOUT) return sendRefusal(res, RejectCode.TIMEOUT);

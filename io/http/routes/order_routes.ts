@@ -43,6 +43,7 @@ function placeOrder(ctx: IoContext, req: HttpRequest, res: HttpResponder): void 
       request_id, account, symbol: order.symbol, side: order.side, order_type: order.order_type,
       time_in_force: order.time_in_force, qty_lots: order.qty_lots, price_ticks: order.price_ticks,
       stop_price_ticks: order.stop_price_ticks, expire_at_ms, session_id: 0, client_order_id, exec_inst: order.exec_inst,
+      trailing_offset_type: order.trailing_offset_type, trailing_offset: order.trailing_offset, limit_offset_ticks: order.limit_offset_ticks,
     }),
     (reply) => {
       answerWithOrder(ctx, res, reply);

@@ -58,6 +58,7 @@ t.test('the command slot is 128 bytes with pinned, aligned, non-overlapping fiel
     qty_lots: 0, price_ticks: 8, stop_price_ticks: 16, expire_at_ms: 24, order_id: 32, arg: 40,
     request_id: 48, account: 52, symbol: 56, session_id: 60,
     type: 64, side: 65, order_type: 66, time_in_force: 67, flag: 68, cl_ord_id_length: 69, cl_ord_id: 70, sent_at_us: 112, trace: 120,
+    trailing_offset_type: 121, trailing_offset: 124,
   });
   t.equal(cmd.commandLayoutFields.find((f) => f.name === 'cl_ord_id')?.size, cmd.CLIENT_ORDER_ID_MAX_BYTES);
   t.same([cmd.CMD_QTY_LOTS, cmd.CMD_ORDER_ID, cmd.CMD_ACCOUNT, cmd.CMD_TYPE, cmd.CMD_FLAG, cmd.CMD_CL_ORD_ID], [0, 32, 52, 64, 68, 70],
@@ -75,7 +76,7 @@ t.test('the event slot is 192 bytes with pinned, aligned, non-overlapping fields
     filled_qty_lots: 56, fill_notional: 64, last_fill_qty_lots: 72, last_fill_price_ticks: 80, expire_at_ms: 88,
     ref_price_ticks: 96, arg: 104, account: 112, symbol: 116, session_id: 120, content_hash: 124, reject_code: 128,
     type: 130, side: 131, order_type: 132, time_in_force: 133, status: 134, reason: 135, triggered: 136, flag: 137,
-    cl_ord_id_length: 138, cl_ord_id: 139, exec_inst: 179,
+    cl_ord_id_length: 138, cl_ord_id: 139, exec_inst: 179, trailing_offset_type: 180, trailing_offset: 184, limit_offset_ticks: 188,
   });
   t.same([ev.EV_SEQ, ev.EV_ACCOUNT, ev.EV_REJECT_CODE, ev.EV_TYPE, ev.EV_CL_ORD_ID, ev.EV_EXEC_INST], [0, 112, 128, 130, 139, 179]);
   // The engine clears a reused slot with f64.fill over 24 words: that must be the whole slot.

@@ -4,7 +4,7 @@
  * commands let a replay check itself at points of the stream.
  */
 import t from 'tap';
-import { EventType, TimeInForce } from '../../../engine/protocol/enums.js';
+import { EventType, OrderType, TimeInForce } from '../../../engine/protocol/enums.js';
 import { EVENT_SLOT_BYTES } from '../../../engine/protocol/event_layout.js';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
 import { slotViewsOver } from '../../../engine/protocol/slot_views.js';
@@ -15,7 +15,7 @@ import { EngineHarness } from '../../support/engine_harness.js';
 
 /**
  * A session that produces every event type: fills, partial fills, replaces, cancels,
- * expiry, stops, admin. `step` runs after every action (e.g. to request a STATE_HASH).
+ * expiry, stops, if-touched and trailing orders (fired, moved and waiting), admin. `step` runs after every action (e.g. to request a STATE_HASH).
  */
 function busyDay(h: EngineHarness, step: () => void = () => {}): void {
   const now_ms = h.clock.now_us / 1000;
@@ -30,6 +30,12 @@ function busyDay(h: EngineHarness, step: () => void = () => {}): void {
     () => h.order({ symbol: 'ETHUSDT', qty: '2', price: '2400', tif: 'GTD', expire_at_ms: now_ms + 1_000 }),
     () => h.order({ type: 'STOP', stop: '45100', qty: '0.2' }),
     () => h.order({ account: 'bob', type: 'STOP_LIMIT', side: 'sell', stop: '44900', price: '44890', qty: '0.2' }),
+    // If-touched orders: both fire on the marks below (one more, placed after the kill switch, waits to the end).
+    () => h.order({ type: 'MARKET_IF_TOUCHED', stop: '44950', qty: '0.1' }),
+    () => h.order({ account: 'bob', side: 'sell', type: 'LIMIT_IF_TOUCHED', stop: '45050', price: '45040', qty: '0.1' }),
+    // Trailing orders: bob's sell stop-limit trails the next rise and fires on the fall; alice's buy stop trails the fall.
+    () => h.order({ account: 'bob', side: 'sell', type: 'TRAILING_STOP_LIMIT', trail: '50', limit_offset: '5', qty: '0.1' }),
+    () => h.order({ type: 'TRAILING_STOP', trail_bps: 50, qty: '0.1' }),
     () => h.order({ price: '1' }),
     () => { replaced = h.replace(partial, { qty: '1.5', price: '44000' }).reply.order_id; },
     () => h.replace(replaced, { price: '44100' }),
@@ -48,6 +54,9 @@ function busyDay(h: EngineHarness, step: () => void = () => {}): void {
     () => h.order({ account: 'bob', qty: '0.1', price: '44000' }),
     () => h.killSwitch(null, true),
     () => h.killSwitch(null, false),
+    () => h.order({ type: 'LIMIT_IF_TOUCHED', stop: '44100', price: '44090', qty: '0.1' }),
+    () => h.order({ side: 'sell', type: 'TRAILING_STOP_LIMIT', trail: '100', limit_offset: '10', qty: '0.1' }),
+    () => h.setMarket('BTCUSDT', { bid: '44920', ask: '44925', last: '44920' }),
     () => h.order({ qty: '0.1', price: '44000' }),
     () => h.tradingState('bob', 'REDUCING'),
     () => h.order({ account: 'bob', qty: '0.1', price: '44000' }),
@@ -90,6 +99,14 @@ t.test('replaying every emitted event into a fresh state gives the live state ha
   for (const name of ['gross_micros', 'net_long_micros', 'net_short_micros'] as const) {
     t.same(Array.from(replayed.portfolio[name]).map(Math.round), Array.from(live.portfolio[name]).map(Math.round), `replayed ${name}, valued at the same marks`);
   }
+  const fired = h.all_events.filter((e) => e.type === EventType.TRIGGERED).map((e) => e.order_type);
+  t.ok(fired.length >= 4, 'stops and if-touched orders fired');
+  const waiting = [...Array(live.slab.capacity).keys()].filter((s) => live.slab.status[s] !== 0 && live.slab.order_type[s] === OrderType.LIMIT_IF_TOUCHED);
+  t.equal(waiting.length, 1, 'an if-touched order is still waiting at the end, so the hash covers one untriggered');
+  const moved = h.all_events.filter((e) => e.type === EventType.TRIGGER_MOVED).map((e) => [e.order_id, e.stop_price_ticks]);
+  t.ok(moved.length >= 3, `trailing triggers moved: ${JSON.stringify(moved)}`);
+  const trailing = [...Array(live.slab.capacity).keys()].filter((s) => live.slab.status[s] !== 0 && live.slab.order_type[s] === OrderType.TRAILING_STOP_LIMIT);
+  t.equal(trailing.length, 1, 'a trailing stop-limit still trails at the end, its moved trigger part of the hash');
   t.end();
 });
 
@@ -144,6 +161,9 @@ t.test('the state hash changes with each thing replay must reproduce', (t) => {
     'sell': (h) => h.order({ side: 'sell', price: '46000', id: 'x' }),
     'halt': (h) => h.halt('ETHUSDT', true),
     'kill switch': (h) => h.killSwitch('bob', true),
+    'trailing 100': (h) => h.order({ side: 'sell', type: 'TRAILING_STOP', stop: '44000', trail: '100', id: 'x' }),
+    'trailing 200': (h) => h.order({ side: 'sell', type: 'TRAILING_STOP', stop: '44000', trail: '200', id: 'x' }),
+    'trailing 200 bps': (h) => h.order({ side: 'sell', type: 'TRAILING_STOP', stop: '44000', trail_bps: 200, id: 'x' }),
   };
   for (const [name, run] of Object.entries(variants)) {
     const h = base();

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { ExecInst, OrderType, Side, TimeInForce } from '../../../engine/protocol/enums.js';
+import { ExecInst, OrderType, Side, TimeInForce, TrailingOffsetType } from '../../../engine/protocol/enums.js';
 import { RejectCode, rejectInfo } from '../../../engine/protocol/reject_codes.js';
 import { DEMO_INSTRUMENTS, InstrumentTable } from '../../../engine/reference/instruments.js';
 import { validateAmend, validateCancelBody, validateNewOrder } from '../../../io/orders/order_validation.js';
@@ -28,7 +28,7 @@ const NEW_ORDER_REFUSALS: readonly Case[] = [
   ['a missing side is a missing field', { ...limit, side: undefined }, RejectCode.MISSING_FIELD, /^side is required$/],
   ['a side that is not a string has the wrong type', { ...limit, side: 1 }, RejectCode.INVALID_FIELD_TYPE, /^side must be a string$/],
   ['a side other than buy or sell is invalid, and quoted', { ...limit, side: 'hold' }, RejectCode.INVALID_SIDE, /^side must be "buy" or "sell", got "hold"$/],
-  ['an unknown order_type is invalid and the valid ones are listed', { ...limit, order_type: 'PEG' }, RejectCode.INVALID_ORDER_TYPE, /^order_type must be one of MARKET, LIMIT, STOP, STOP_LIMIT, got "PEG"$/],
+  ['an unknown order_type is invalid and the valid ones are listed', { ...limit, order_type: 'PEG' }, RejectCode.INVALID_ORDER_TYPE, /^order_type must be one of MARKET, LIMIT, STOP, STOP_LIMIT, MARKET_IF_TOUCHED, LIMIT_IF_TOUCHED, TRAILING_STOP, TRAILING_STOP_LIMIT, got "PEG"$/],
   ['an unknown type (the seed\'s name for order_type) names the field the client sent', { ...limit, type: 'PEG' }, RejectCode.INVALID_ORDER_TYPE, /^type must be one of /],
   ['an order_type that is not a string has the wrong type', { ...limit, order_type: 2 }, RejectCode.INVALID_FIELD_TYPE, /^order_type must be a string$/],
   ['an unknown time_in_force is invalid and the valid ones are listed', { ...limit, time_in_force: 'GFD' }, RejectCode.INVALID_TIME_IN_FORCE, /^time_in_force must be one of DAY, GTC, IOC, FOK, GTD, got "GFD"$/],
@@ -48,9 +48,25 @@ const NEW_ORDER_REFUSALS: readonly Case[] = [
   ['a price off the tick grid is refused with the tick size', { ...limit, price: '45000.001' }, RejectCode.OFF_TICK, /^price is not a multiple of the tick size 0\.01$/],
   ['a price beyond exact integers is out of range', { ...limit, price: '123456789012345678901' }, RejectCode.VALUE_OUT_OF_RANGE, /^price is too large$/],
   ['a market order\'s price is ignored but still has to be a number', { ...limit, order_type: 'MARKET', price: 'x' }, RejectCode.INVALID_PRICE, /^price is not a decimal number: "x"$/],
-  ['a stop order without a stop_price needs one', { ...limit, order_type: 'STOP', price: undefined }, RejectCode.STOP_PRICE_REQUIRED, /^STOP orders need a stop_price$/],
+  ['a stop order without a stop_price needs one', { ...limit, order_type: 'STOP', price: undefined }, RejectCode.STOP_PRICE_REQUIRED, /^STOP orders need a stop_price \(or trigger_price\)$/],
   ['a stop_price off the tick grid is refused under its own name', { ...limit, order_type: 'STOP_LIMIT', stop_price: '44000.005' }, RejectCode.OFF_TICK, /^stop_price is not a multiple of the tick size 0\.01$/],
-  ['a stop_price on a limit order is refused', { ...limit, stop_price: '44000' }, RejectCode.INVALID_PRICE, /^stop_price is only allowed on STOP and STOP_LIMIT orders$/],
+  ['a stop_price on a limit order is refused', { ...limit, stop_price: '44000' }, RejectCode.INVALID_PRICE, /^stop_price is only allowed on STOP, STOP_LIMIT, MARKET_IF_TOUCHED and LIMIT_IF_TOUCHED orders, not LIMIT$/],
+  ['a trigger_price on a market order is refused', { ...limit, order_type: 'MARKET', trigger_price: '44000' }, RejectCode.INVALID_PRICE, /^trigger_price is only allowed on .*, not MARKET$/],
+  ['a stop order may take trigger_price or stop_price, not both', { ...limit, order_type: 'STOP', stop_price: '44000', trigger_price: '44000' }, RejectCode.INVALID_PRICE, /^send trigger_price or stop_price, not both$/],
+  ['a market-if-touched order without a trigger_price needs one', { ...limit, order_type: 'MARKET_IF_TOUCHED', price: undefined }, RejectCode.TRIGGER_PRICE_REQUIRED, /^MARKET_IF_TOUCHED orders need a trigger_price$/],
+  ['an if-touched order does not take the stop_price name', { ...limit, order_type: 'MARKET_IF_TOUCHED', stop_price: '44000' }, RejectCode.INVALID_PRICE, /^MARKET_IF_TOUCHED orders take trigger_price, not stop_price$/],
+  ['a limit-if-touched order without a price needs one', { ...limit, order_type: 'LIMIT_IF_TOUCHED', price: undefined, trigger_price: '44000' }, RejectCode.PRICE_REQUIRED, /^LIMIT_IF_TOUCHED orders need a price$/],
+  ['a trigger_price off the tick grid is refused under its own name', { ...limit, order_type: 'LIMIT_IF_TOUCHED', trigger_price: '44000.005' }, RejectCode.OFF_TICK, /^trigger_price is not a multiple of the tick size 0\.01$/],
+  ['a trailing stop without a trailing_offset needs one', { ...limit, order_type: 'TRAILING_STOP', price: undefined }, RejectCode.TRAILING_OFFSET_REQUIRED, /^TRAILING_STOP orders need a trailing_offset$/],
+  ['a zero trailing_offset is invalid', { ...limit, order_type: 'TRAILING_STOP', trailing_offset: 0 }, RejectCode.INVALID_TRAILING_OFFSET, /^trailing_offset must be greater than zero$/],
+  ['a trailing_offset off the tick grid is refused with the tick size', { ...limit, order_type: 'TRAILING_STOP', trailing_offset: '10.001' }, RejectCode.OFF_TICK, /^trailing_offset is not a multiple of the tick size 0\.01$/],
+  ['an unknown trailing_offset_type is invalid and the valid ones are listed', { ...limit, order_type: 'TRAILING_STOP', trailing_offset: 10, trailing_offset_type: 'TICKS' }, RejectCode.INVALID_TRAILING_OFFSET, /^trailing_offset_type must be one of PRICE, BASIS_POINTS, got "TICKS"$/],
+  ['a basis-point trailing_offset must be whole basis points below 10000', { ...limit, order_type: 'TRAILING_STOP', trailing_offset: 12.5, trailing_offset_type: 'BASIS_POINTS' }, RejectCode.INVALID_TRAILING_OFFSET, /^trailing_offset in BASIS_POINTS must be a whole number from 1 to 9999, got 12\.5$/],
+  ['a basis-point trailing_offset of 10000 would put a sell\'s trigger at zero', { ...limit, order_type: 'TRAILING_STOP', trailing_offset: '10000', trailing_offset_type: 'BASIS_POINTS' }, RejectCode.INVALID_TRAILING_OFFSET, /from 1 to 9999, got "10000"$/],
+  ['a trailing stop-limit without a limit_offset needs one', { ...limit, price: undefined, order_type: 'TRAILING_STOP_LIMIT', trailing_offset: 10 }, RejectCode.LIMIT_OFFSET_REQUIRED, /^TRAILING_STOP_LIMIT orders need a limit_offset$/],
+  ['a trailing stop-limit refuses a price: its limit follows the trigger', { ...limit, order_type: 'TRAILING_STOP_LIMIT', trailing_offset: 10, limit_offset: 1 }, RejectCode.LIMIT_OFFSET_REQUIRED, /^TRAILING_STOP_LIMIT orders take limit_offset .*, not price$/],
+  ['a trailing_offset on a stop order is refused, naming the field', { ...limit, order_type: 'STOP', stop_price: '44000', trailing_offset: 10 }, RejectCode.INVALID_TRAILING_OFFSET, /^trailing_offset is only allowed on trailing orders, not STOP$/],
+  ['a limit_offset on a trailing stop (not stop-limit) is refused', { ...limit, price: undefined, order_type: 'TRAILING_STOP', trailing_offset: 10, limit_offset: 1 }, RejectCode.INVALID_TRAILING_OFFSET, /^limit_offset is only allowed on TRAILING_STOP_LIMIT orders$/],
   ['a GTD order without expire_time needs one', { ...limit, time_in_force: 'GTD' }, RejectCode.INVALID_EXPIRE_TIME, /^GTD orders need expire_time$/],
   ['a GTD expire_time that is not a time is invalid', { ...limit, time_in_force: 'GTD', expire_time: 'tomorrow' }, RejectCode.INVALID_EXPIRE_TIME, /^expire_time is not a valid time$/],
   ['a GTD expire_time of zero is invalid', { ...limit, time_in_force: 'GTD', expire_time: 0 }, RejectCode.INVALID_EXPIRE_TIME, /^expire_time is not a valid time$/],
@@ -64,7 +80,7 @@ const NEW_ORDER_REFUSALS: readonly Case[] = [
   ['post_only on an IOC limit order is refused, naming the time in force', { ...limit, time_in_force: 'IOC', post_only: true }, RejectCode.POST_ONLY_NOT_ALLOWED, /not LIMIT IOC$/],
   ['a client_order_id with a space is invalid', { ...limit, client_order_id: 'my order' }, RejectCode.INVALID_CLIENT_ORDER_ID, /without spaces$/],
   ['an empty client_order_id is invalid', { ...limit, client_order_id: '' }, RejectCode.INVALID_CLIENT_ORDER_ID, /^client_order_id must be 1 to 40/],
-  ['a field this API does not know (iceberg_quantity) refuses the order rather than being ignored, and is named', { ...limit, iceberg_quantity: 1 }, RejectCode.UNKNOWN_FIELD, /^unknown field "iceberg_quantity" in an order: its fields are account, symbol, side, quantity, price, order_type, type, time_in_force, client_order_id, stop_price, expire_time, post_only, reduce_only; nothing was done$/],
+  ['a field this API does not know (iceberg_quantity) refuses the order rather than being ignored, and is named', { ...limit, iceberg_quantity: 1 }, RejectCode.UNKNOWN_FIELD, /^unknown field "iceberg_quantity" in an order: its fields are account, symbol, side, quantity, price, order_type, type, time_in_force, client_order_id, stop_price, expire_time, post_only, reduce_only, trigger_price, trailing_offset, trailing_offset_type, limit_offset; nothing was done$/],
   ['an unknown field is refused the same way, even when false', { ...limit, hidden: false }, RejectCode.UNKNOWN_FIELD, /^unknown field "hidden" in an order/],
   ['a reduce_only that is not a boolean has the wrong type', { ...limit, reduce_only: 1 }, RejectCode.INVALID_FIELD_TYPE, /^reduce_only must be true or false$/],
   ['an unknown field is refused before the fields it sits beside are checked', { ...limit, side: 'hold', postOnly: 1 }, RejectCode.UNKNOWN_FIELD, /^unknown field "postOnly"/],
@@ -75,13 +91,13 @@ const NEW_ORDER_REFUSALS: readonly Case[] = [
 
 const AMEND_REFUSALS: readonly Case[] = [
   ['an amend body that is not an object is malformed', 'price=1', RejectCode.MALFORMED_BODY, /^the body must be a JSON object$/],
-  ['an amend that changes nothing is refused and says what it may change', { client_order_id: 'r-1' }, RejectCode.NOTHING_TO_AMEND, /^send quantity, price or stop_price to amend$/],
+  ['an amend that changes nothing is refused and says what it may change', { client_order_id: 'r-1' }, RejectCode.NOTHING_TO_AMEND, /^send quantity, price or trigger_price \(stop_price\) to amend$/],
   ['an amended quantity is checked against the order\'s own symbol (SOLUSDT lots are 0.01)', { quantity: '0.001' }, RejectCode.OFF_LOT, /^quantity is not a multiple of the lot size 0\.01$/],
   ['an amended zero quantity is invalid', { quantity: '0' }, RejectCode.INVALID_QUANTITY, /^quantity must be greater than zero$/],
   ['an amended price off the tick grid is refused', { price: '100.001' }, RejectCode.OFF_TICK, /^price is not a multiple of the tick size 0\.01$/],
   ['an amended stop_price that is not a decimal is invalid', { stop_price: 'soon' }, RejectCode.INVALID_PRICE, /^stop_price is not a decimal number: "soon"$/],
   ['an amend\'s client_order_id follows the same rule as a new order\'s', { price: '101', client_order_id: 'a b' }, RejectCode.INVALID_CLIENT_ORDER_ID, /without spaces$/],
-  ['an amend with a field it does not take (side) is refused and the field named', { price: '101', side: 'sell' }, RejectCode.UNKNOWN_FIELD, /^unknown field "side" in a replace: its fields are quantity, price, stop_price, client_order_id; nothing was done$/],
+  ['an amend with a field it does not take (side) is refused and the field named', { price: '101', side: 'sell' }, RejectCode.UNKNOWN_FIELD, /^unknown field "side" in a replace: its fields are quantity, price, stop_price, trigger_price, client_order_id; nothing was done$/],
   ['an amend with an unknown field is refused even when it changes nothing else', { time_in_force: 'IOC' }, RejectCode.UNKNOWN_FIELD, /^unknown field "time_in_force" in a replace/],
 ];
 
@@ -157,7 +173,7 @@ t.test('a valid limit order becomes the exact integers the engine trusts', async
     value: {
       symbol: BTC, side: Side.BUY, order_type: OrderType.LIMIT, time_in_force: TimeInForce.GTC,
       qty_lots: 5000, price_ticks: 4_500_010, stop_price_ticks: 0, expire_at_ms: 0,
-      client_order_id: 'c-1', account_name: 'alice', exec_inst: 0,
+      client_order_id: 'c-1', account_name: 'alice', exec_inst: 0, trailing_offset_type: 0, trailing_offset: 0, limit_offset_ticks: 0,
     },
   });
 });
@@ -206,6 +222,33 @@ t.test('stop orders carry their stop price, stop-limit orders both prices', asyn
   });
   t.match(validateNewOrder({ ...limit, order_type: 'STOP_LIMIT', stop_price: '44000' }, instruments), {
     ok: true, value: { order_type: OrderType.STOP_LIMIT, price_ticks: 4_500_010, stop_price_ticks: 4_400_000 },
+  });
+});
+
+t.test('if-touched orders carry their trigger_price as the stop price; limit-if-touched orders their price as well', async (t) => {
+  t.match(validateNewOrder({ ...limit, order_type: 'MARKET_IF_TOUCHED', price: undefined, trigger_price: '44000' }, instruments), {
+    ok: true, value: { order_type: OrderType.MARKET_IF_TOUCHED, price_ticks: 0, stop_price_ticks: 4_400_000 },
+  });
+  t.match(validateNewOrder({ ...limit, order_type: 'LIMIT_IF_TOUCHED', trigger_price: '44000' }, instruments), {
+    ok: true, value: { order_type: OrderType.LIMIT_IF_TOUCHED, price_ticks: 4_500_010, stop_price_ticks: 4_400_000 },
+  });
+  t.match(validateNewOrder({ ...limit, order_type: 'STOP', price: undefined, trigger_price: '44000' }, instruments), {
+    ok: true, value: { order_type: OrderType.STOP, stop_price_ticks: 4_400_000 },
+  }, 'a stop takes trigger_price too');
+});
+
+t.test('trailing orders carry their offset in ticks or basis points, a stop-limit its limit offset, and an optional start trigger', async (t) => {
+  t.match(validateNewOrder({ ...limit, price: undefined, order_type: 'TRAILING_STOP', trailing_offset: '100.5' }, instruments), {
+    ok: true, value: { order_type: OrderType.TRAILING_STOP, stop_price_ticks: 0, trailing_offset_type: TrailingOffsetType.PRICE, trailing_offset: 10_050, limit_offset_ticks: 0 },
+  }, 'PRICE is the default; no trigger_price: the engine starts it from the last price');
+  t.match(validateNewOrder({ ...limit, price: undefined, order_type: 'TRAILING_STOP', trailing_offset: '25', trailing_offset_type: 'basis_points', trigger_price: '44000' }, instruments), {
+    ok: true, value: { stop_price_ticks: 4_400_000, trailing_offset_type: TrailingOffsetType.BASIS_POINTS, trailing_offset: 25 },
+  });
+  t.match(validateNewOrder({ ...limit, price: undefined, order_type: 'TRAILING_STOP_LIMIT', trailing_offset: 50, limit_offset: 0 }, instruments), {
+    ok: true, value: { order_type: OrderType.TRAILING_STOP_LIMIT, price_ticks: 0, trailing_offset: 5_000, limit_offset_ticks: 0 },
+  }, 'a limit offset of zero: the limit is the trigger');
+  t.match(validateNewOrder({ ...limit, price: undefined, order_type: 'TRAILING_STOP_LIMIT', trailing_offset: 50, limit_offset: '2.5' }, instruments), {
+    ok: true, value: { limit_offset_ticks: 250 },
   });
 });
 

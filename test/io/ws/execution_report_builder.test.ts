@@ -54,7 +54,7 @@ function eventSlot(type: number, status: number): ReturnType<typeof slotViewsOve
 const order: OrderRecord = {
   order_id: 7, orig_order_id: 0, replaced_by: 0, account: 0, symbol: BTCUSDT, session_id: 3, side: Side.BUY,
   order_type: OrderType.LIMIT, time_in_force: TimeInForce.GTC, status: OrderStatus.PARTIALLY_FILLED, reason: 0,
-  triggered: 0, exec_inst: 0, reject_code: 0, qty_lots: QTY_LOTS, price_ticks: PRICE_TICKS, stop_price_ticks: 0,
+  triggered: 0, exec_inst: 0, trailing_offset_type: 0, trailing_offset: 0, limit_offset_ticks: 0, reject_code: 0, qty_lots: QTY_LOTS, price_ticks: PRICE_TICKS, stop_price_ticks: 0,
   filled_qty_lots: FILLED_LOTS, fill_notional: FILLED_LOTS * PRICE_TICKS, last_fill_qty_lots: FILLED_LOTS,
   last_fill_price_ticks: PRICE_TICKS, expire_at_ms: 0, created_us: 1_767_614_399_000_000,
   updated_us: 1_767_614_400_000_000, last_seq: 41, client_order_id: 'ord-1',

@@ -12,7 +12,7 @@ function event(overrides: Partial<EventRecord>): EventRecord {
   return {
     seq: 17, ts_us: Date.UTC(2026, 0, 5, 12, 0, 0, 123) * 1000 + 456, type: EventType.ACCEPTED, order_id: 9, orig_order_id: 0,
     account: 1, symbol: 0, session_id: 0, side: Side.SELL, order_type: OrderType.LIMIT, time_in_force: TimeInForce.GTC,
-    status: OrderStatus.ACCEPTED, reason: 0, reject_code: 0, triggered: 0, flag: 0, exec_inst: 0, qty_lots: 15_000, price_ticks: 4_500_012,
+    status: OrderStatus.ACCEPTED, reason: 0, reject_code: 0, triggered: 0, flag: 0, exec_inst: 0, trailing_offset_type: 0, trailing_offset: 0, limit_offset_ticks: 0, qty_lots: 15_000, price_ticks: 4_500_012,
     stop_price_ticks: 0, filled_qty_lots: 0, fill_notional: 0, last_fill_qty_lots: 0, last_fill_price_ticks: 0, expire_at_ms: 0,
     ref_price_ticks: 4_500_012, arg: 0, content_hash: 0, client_order_id: 'cl-1', ...overrides,
   };

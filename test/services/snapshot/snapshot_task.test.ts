@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import { EventType } from '../../../engine/protocol/enums.js';
 import { EVENT_SLOT_BYTES } from '../../../engine/protocol/event_layout.js';
 import { slotViewsOver } from '../../../engine/protocol/slot_views.js';
 import { EngineState } from '../../../engine/state/engine_state.js';
@@ -36,7 +37,7 @@ function tempDir(t: { teardown(fn: () => void): void }): string {
   return dir;
 }
 
-/** Drives a varied session through a real engine: fills, resting (some post-only) orders, replaces, cancels, expiries, a kill switch. */
+/** Drives a varied session through a real engine: fills, resting (some post-only) orders, trailing orders, replaces, cancels, expiries, a kill switch. */
 function session(h: EngineHarness, rounds: number): void {
   h.setMarket('BTCUSDT', { bid: '44999', ask: '45001', ask_size: '0.5', bid_size: '0.5' });
   h.setMarket('ETHUSDT', { bid: '2499', ask: '2501' });
@@ -47,6 +48,8 @@ function session(h: EngineHarness, rounds: number): void {
     h.order({ account: 'bob', symbol: 'ETHUSDT', side: 'buy', qty: '1', price: '2450', tif: 'GTD', expire_at_ms: h.clock.now_us / 1000 + 5_000 });
     if (i % 3 === 0) h.replace(resting.reply.order_id, { price: String(45090 + (i % 5)) });
     if (i % 4 === 1) h.cancel(resting.reply.order_id);
+    // Now and then a trailing stop-limit, which the ticks below move: snapshots carry trailing terms and moved triggers.
+    if (i % 5 === 0) h.order({ side: 'sell', type: 'TRAILING_STOP_LIMIT', trail: '60', limit_offset: '5', qty: '0.1' });
     if (i % 5 === 2) h.setMarket('BTCUSDT', { bid: String(45080 + i % 20), ask: String(45082 + i % 20), ask_size: '0.4', bid_size: '0.4' });
     h.advanceMs(1_000);
   }
@@ -148,6 +151,9 @@ t.test('a snapshot plus the journal after it equals the journal alone', (t) => {
   readOrderStore(file, store);
   replayJournal(journal_dir, target_seq + 1, count, (v, base) => { state.apply(v, base); store.apply(v, base); });
 
+  const trailing = [...Array(state.slab.capacity).keys()].filter((slot) => state.slab.status[slot] !== 0 && state.slab.trailing_offset_type[slot] !== 0);
+  t.ok(trailing.length > 0, 'trailing orders are open at the end');
+  t.ok(h.all_events.some((e) => e.type === EventType.TRIGGER_MOVED && e.seq <= target_seq), 'and triggers moved before the snapshot');
   t.equal(stateHash(state), stateHash(whole.state), 'engine state: snapshot + tail == full replay');
   t.equal(stateHash(state), stateHash(h.state), 'and == the live engine');
   t.same(records(store), records(whole.store), 'io read model: snapshot + tail == full replay, record by record');

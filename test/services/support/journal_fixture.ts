@@ -121,7 +121,7 @@ function completeRecord(input: EventInput, seq: number): EventRecord {
   return {
     seq, ts_us: 0, order_id: 0, orig_order_id: 0, account: 0, symbol: 0, session_id: 0, side: Side.BUY,
     order_type: OrderType.LIMIT, time_in_force: TimeInForce.GTC, status: 0, reason: 0, reject_code: 0, triggered: 0,
-    flag: 0, exec_inst: 0, qty_lots: 0, price_ticks: 0, stop_price_ticks: 0, filled_qty_lots: 0, fill_notional: 0,
+    flag: 0, exec_inst: 0, trailing_offset_type: 0, trailing_offset: 0, limit_offset_ticks: 0, qty_lots: 0, price_ticks: 0, stop_price_ticks: 0, filled_qty_lots: 0, fill_notional: 0,
     last_fill_qty_lots: 0, last_fill_price_ticks: 0, expire_at_ms: 0, ref_price_ticks: 0, arg: 0, content_hash: 0,
     client_order_id: '', ...input,
   };
