@@ -115,7 +115,7 @@ export class SnapshotScheduler {
       this.taken++;
       health.setState(WorkerId.SNAPSHOT, WorkerState.RUNNING);
       log.info({ seq: result.seq, bytes: result.bytes, ms: result.ms, open_orders: result.open_orders, retired_segments: result.retired_segments.length,
-        workspace_uses: result.workspace_uses },
+        workspace_uses: result.workspace_uses, held_array_buffer_bytes: result.held_array_buffer_bytes },
         'snapshot written and verified');
       for (const hold of result.disabled_sink_holds) {
         log.warn({ cursor_file: hold.file, cursor_seq: hold.seq, segments_held: hold.segments_held },

@@ -17,6 +17,8 @@
  * It runs in a piscina worker thread, so the io thread and the engine never wait for it.
  * The thread lives as long as the pool and keeps the engine state and read model it
  * rebuilds from one snapshot to the next (snapshot_workspace.ts): reset, not allocated.
+ * Everything else a snapshot allocates is collected before the thread goes idle
+ * (full_collection.ts), so between snapshots it holds its workspace and no more.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,6 +26,7 @@ import { EngineCapacity } from '../../engine/state/engine_state.js';
 import { stateHash } from '../../engine/state/state_hash.js';
 import { fsyncDirectory } from '../storage/fsync_directory.js';
 import { runAtBackgroundPriority } from '../runtime/background_priority.js';
+import { collectGarbage } from '../runtime/full_collection.js';
 import { replayJournal } from '../journal/replay.js';
 import { SlotViews } from '../../engine/protocol/slot_views.js';
 import { PnlBook, PnlBookJson } from '../pnl/pnl_book.js';
@@ -73,6 +76,11 @@ export interface SnapshotTaskResult {
    * allocated its engine state and read model; more, that it reused them.
    */
   readonly workspace_uses: number;
+  /**
+   * Bytes of array buffers the thread holds after the snapshot and a full collection
+   * (0 where none could be run): its workspace, and nothing of the snapshot's passing buffers.
+   */
+  readonly held_array_buffer_bytes: number;
 }
 
 export class SnapshotVerificationError extends Error {
@@ -90,6 +98,17 @@ export default function takeSnapshot(input: SnapshotTaskInput): SnapshotTaskResu
     runAtBackgroundPriority();
     background = true;
   }
+  try {
+    const result = snapshot(input);
+    const collected = collectGarbage();
+    return { ...result, held_array_buffer_bytes: collected ? process.memoryUsage().arrayBuffers : 0 };
+  } catch (error) {
+    collectGarbage();
+    throw error;
+  }
+}
+
+function snapshot(input: SnapshotTaskInput): Omit<SnapshotTaskResult, 'held_array_buffer_bytes'> {
   const started = performance.now();
   const journal_dir = path.join(input.data_dir, 'journal');
   const base = input.base;
