@@ -14,9 +14,10 @@
  *  - for resident memory, each order id the OMS's preallocated order-id-indexed tables had
  *    not reached yet: ORDER_STORE_BYTES_PER_ORDER (the io read model's ring, capacity
  *    OMS_ORDER_HISTORY) and DEDUPE_ENTRY_BYTES (the engine's idempotency window, capacity
- *    OMS_DEDUPE_WINDOW). Those tables are allocated at start but the operating system
- *    commits their pages only as order ids reach them, so until the rings wrap resident
- *    memory grows by that much per order by design; past the wrap it must not grow at all.
+ *    OMS_DEDUPE_WINDOW), ORDER_TABLE_COPIES times. Those tables are allocated at start but
+ *    the operating system commits their pages only as order ids reach them, so until the
+ *    rings wrap resident memory grows by that much per order by design; past the wrap it
+ *    must not grow at all.
  *  - heaps are given at least HEAP_FLOOR_BYTES, one V8 page's worth of slack times four,
  *    so that a thread with a 3 MiB heap is not failed over a page.
  */
@@ -28,6 +29,12 @@ export const GROWTH_ALLOWED = 0.10;
 /** Upper bound of what one open order holds across the engine and the io read model. */
 export const OPEN_ORDER_BYTES = 512;
 export const HEAP_FLOOR_BYTES = 1 << 20;
+/**
+ * Each order-id-indexed table is held twice: the live one (the io read model, the engine's
+ * idempotency window) and the snapshot task's, whose thread keeps a read model and an
+ * engine state from one snapshot to the next (services/snapshot/snapshot_workspace.ts).
+ */
+export const ORDER_TABLE_COPIES = 2;
 /**
  * Shortest window worth judging. A heap's old generation holds dead objects until a full
  * collection, and a window must contain one to show what is live: a busy sink thread runs
@@ -79,7 +86,8 @@ export function judgeMemory(samples: readonly MemorySample[], warmup_s: number, 
       if (a === null || b === null) continue;
       const open_term = name === 'rss' || name === 'heap io' ? Math.max(0, b.sample.open_orders - a.sample.open_orders) * OPEN_ORDER_BYTES : 0;
       const table_term = name === 'rss'
-        ? newIds(a.sample, b.sample, capacity.order_history) * ORDER_STORE_BYTES_PER_ORDER + newIds(a.sample, b.sample, capacity.dedupe_window) * DEDUPE_ENTRY_BYTES
+        ? ORDER_TABLE_COPIES * (newIds(a.sample, b.sample, capacity.order_history) * ORDER_STORE_BYTES_PER_ORDER
+          + newIds(a.sample, b.sample, capacity.dedupe_window) * DEDUPE_ENTRY_BYTES)
         : 0;
       const relative = GROWTH_ALLOWED * a.value;
       const allowed = (name === 'rss' ? relative : Math.max(relative, HEAP_FLOOR_BYTES)) + open_term + table_term;

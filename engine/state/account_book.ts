@@ -73,6 +73,30 @@ export class AccountBook {
     this.held_index = new Int32Array(cells).fill(-1);
   }
 
+  /** Back to the state of a new book (the constructor's values, array by array). */
+  reset(): void {
+    this.position_lots.fill(0);
+    this.open_buy_lots.fill(0);
+    this.open_sell_lots.fill(0);
+    this.reduce_only_buy_lots.fill(0);
+    this.reduce_only_sell_lots.fill(0);
+    this.resting_buys.fill(0);
+    this.resting_sells.fill(0);
+    this.resting_prices.reset();
+    this.open_orders.fill(0);
+    this.open_notional_micros.fill(0);
+    this.tokens.fill(-1);
+    this.tokens_at_ms.fill(0);
+    this.modify_tokens.fill(-1);
+    this.modify_tokens_at_ms.fill(0);
+    this.kill_switch.fill(0);
+    this.trading_state.fill(TradingState.ACTIVE);
+    this.held_symbols.fill(0);
+    this.held_count.fill(0);
+    this.held_index.fill(-1);
+    this.now_ms = 0;
+  }
+
   cell(account: number, symbol: number): number {
     return account * this.symbols + symbol;
   }

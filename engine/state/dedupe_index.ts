@@ -81,6 +81,19 @@ export class DedupeIndex {
     return this.count_;
   }
 
+  /**
+   * Forgets every id. Only the table is cleared: an entry is read only while the table
+   * points at it or it lies in the FIFO window, and each insert writes all of it.
+   */
+  reset(): void {
+    this.table.fill(0);
+    this.head = 0;
+    this.count_ = 0;
+    this.miss_slot = -1;
+    this.miss_hash = 0;
+    this.content_sum = 0;
+  }
+
   /** Entry holding this id, or -1. `bytes[offset .. offset+length)` is the client order id. */
   find(account: number, bytes: Uint8Array, offset: number, length: number): number {
     const key_hash = keyHash(account, bytes, offset, length);

@@ -30,6 +30,14 @@ export class OrderIdIndex {
     this.overflow_mask = capacity - 1;
   }
 
+  /** Empties the index (overflow keys are only read behind a non-empty value, so they stay). */
+  reset(): void {
+    this.direct.fill(0);
+    this.direct_count = 0;
+    this.overflow_values.fill(EMPTY);
+    this.overflow_count = 0;
+  }
+
   get size(): number {
     return this.direct_count + this.overflow_count;
   }

@@ -83,6 +83,23 @@ export class OrderSlab {
     this.free_head = 0;
   }
 
+  /**
+   * Back to the state of a new slab: every slot free, in slot order, generation 0. The
+   * order columns keep their old values: a slot's columns are all written when it opens,
+   * and nothing reads a free slot's.
+   */
+  reset(): void {
+    this.account_head.fill(NONE);
+    this.account_next.fill(NONE);
+    this.account_prev.fill(NONE);
+    this.generation.fill(0);
+    this.status.fill(0);
+    const capacity = this.capacity;
+    for (let i = 0; i < capacity; i++) this.free_next[i] = i + 1 < capacity ? i + 1 : NONE;
+    this.free_head = 0;
+    this.live_ = 0;
+  }
+
   /** Open orders right now. */
   get live(): number {
     return this.live_;

@@ -52,6 +52,15 @@ export class PortfolioExposure {
     this.last_ref_ticks = new Float64Array(book.symbols);
   }
 
+  /** Back to a new exposure's values, without allocating (EngineState.reset: a snapshot worker reuses its state). */
+  reset(): void {
+    this.gross_micros.fill(0);
+    this.net_long_micros.fill(0);
+    this.net_short_micros.fill(0);
+    this.value_ticks.fill(0);
+    this.last_ref_ticks.fill(0);
+  }
+
   /** Takes the cell's share out of its account's sums (call before its lots change). */
   remove(account: number, symbol: number): void {
     this.contribute(account, symbol, -1);

@@ -51,6 +51,16 @@ export class RestingPriceHeaps {
     this.heap_of = new Int32Array(slot_capacity).fill(NONE);
   }
 
+  /** Empties every heap (keys are only read for slots in a heap, so they stay). */
+  reset(): void {
+    this.root.fill(NONE);
+    this.child.fill(NONE);
+    this.next.fill(NONE);
+    this.prev.fill(NONE);
+    this.heap_of.fill(NONE);
+    this.slots_visited = 0;
+  }
+
   /** The lowest key in the heap, or Infinity if it is empty. */
   minKey(heap: number): number {
     const root = this.root[heap];

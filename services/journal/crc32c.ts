@@ -7,6 +7,10 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const crc32c = require('crc-32/crc32c.js') as { buf(data: Uint8Array, seed?: number): number };
 
-export function crc32cOf(bytes: Uint8Array): number {
-  return crc32c.buf(bytes) >>> 0;
+/**
+ * @param previous the CRC of the bytes that come before these, so that chunks checked one
+ *   after another give the CRC of their concatenation without joining them.
+ */
+export function crc32cOf(bytes: Uint8Array, previous?: number): number {
+  return (previous === undefined ? crc32c.buf(bytes) : crc32c.buf(bytes, previous)) >>> 0;
 }

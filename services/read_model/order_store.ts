@@ -80,6 +80,8 @@ export const ORDER_STORE_BYTES_PER_ORDER = F64_FIELDS.length * 8 + I32_FIELDS.le
 type F64Field = (typeof F64_FIELDS)[number];
 type I32Field = (typeof I32_FIELDS)[number];
 type U8Field = (typeof U8_FIELDS)[number];
+/** The record's numeric fields: what `copyColumn` copies. */
+export type OrderNumberField = F64Field | I32Field | U8Field | 'reject_code';
 
 export class OrderStore {
   readonly capacity: number;
@@ -111,6 +113,20 @@ export class OrderStore {
     this.cl_length = new Uint8Array(capacity);
     this.cl_bytes = new Uint8Array(capacity * CLIENT_ORDER_ID_MAX_BYTES);
     this.max_pinned_final = Math.max(1024, capacity >> 4);
+  }
+
+  /**
+   * Forgets every order, keeping the columns (for a worker that rebuilds the read model
+   * again and again: the snapshot task). A slot counts as empty while its order id is 0;
+   * a new order writes every column of its slot.
+   */
+  reset(): void {
+    this.f64.order_id.fill(0);
+    this.pinned.clear();
+    this.pinned_final_order.length = 0;
+    this.active.clear();
+    this.recent.clear();
+    this.last_seq = 0;
   }
 
   /** Applies one durable event (order events only; admin events are ignored here). */
@@ -198,6 +214,58 @@ export class OrderStore {
       ids.push(id);
     }
     return ids;
+  }
+
+  /**
+   * Every known order id (ring and pinned), ascending: the orders a snapshot lists, in its
+   * order. With copyColumn, a snapshot takes the store's columns without an object per order.
+   */
+  orderIds(): Float64Array {
+    const order_id = this.f64.order_id;
+    let count = this.pinned.size;
+    for (let slot = 0; slot < this.capacity; slot++) if (order_id[slot] > 0) count++;
+    const ids = new Float64Array(count);
+    let i = 0;
+    for (let slot = 0; slot < this.capacity; slot++) if (order_id[slot] > 0) ids[i++] = order_id[slot];
+    for (const id of this.pinned.keys()) ids[i++] = id;
+    return ids.sort();
+  }
+
+  /** Copies one field of the orders `ids` (each known: from orderIds) into `into`, index by index. */
+  copyColumn(field: OrderNumberField, ids: Float64Array, into: Float64Array | Int32Array | Uint16Array | Uint8Array): void {
+    const column = this.column(field);
+    const order_id = this.f64.order_id;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      const slot = id & this.mask;
+      into[i] = order_id[slot] === id ? column[slot] : this.pinned.get(id)![field];
+    }
+  }
+
+  /** Copies the client order ids of `ids` into `lengths[i]` and `bytes` at i * CLIENT_ORDER_ID_MAX_BYTES. */
+  copyClientOrderIds(ids: Float64Array, lengths: Uint8Array, bytes: Uint8Array): void {
+    const order_id = this.f64.order_id;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      const slot = id & this.mask;
+      const to = i * CLIENT_ORDER_ID_MAX_BYTES;
+      if (order_id[slot] === id) {
+        const length = this.cl_length[slot];
+        bytes.set(this.cl_bytes.subarray(slot * CLIENT_ORDER_ID_MAX_BYTES, slot * CLIENT_ORDER_ID_MAX_BYTES + length), to);
+        lengths[i] = length;
+      } else {
+        const text = this.pinned.get(id)!.client_order_id;
+        for (let k = 0; k < text.length; k++) bytes[to + k] = text.charCodeAt(k);
+        lengths[i] = text.length;
+      }
+    }
+  }
+
+  private column(field: OrderNumberField): Float64Array | Int32Array | Uint16Array | Uint8Array {
+    if (field === 'reject_code') return this.reject_code;
+    if ((F64_FIELDS as readonly string[]).includes(field)) return this.f64[field as F64Field];
+    if ((I32_FIELDS as readonly string[]).includes(field)) return this.i32[field as I32Field];
+    return this.u8[field as U8Field];
   }
 
   /** Every known order (ring and pinned), for snapshots. */

@@ -95,23 +95,25 @@ export class ColumnarWriter {
     prefix.writeUInt32LE(header_bytes.length, 8);
     prefix.writeUInt32LE(crc32cOf(header_bytes), 12);
     const header_pad = Buffer.alloc((8 - ((16 + header_bytes.length) % 8)) % 8);
-    // The columns are joined once so the data CRC is one pass over one buffer.
-    const data = Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)), offset);
+    // The columns are checksummed and written one by one, never joined: a joined copy would
+    // double the memory a snapshot of a large read model takes while it is written.
+    let data_crc: number | undefined;
+    for (const chunk of chunks) data_crc = crc32cOf(chunk, data_crc);
     const trailer = Buffer.alloc(8);
-    trailer.writeUInt32LE(crc32cOf(data), 0);
+    trailer.writeUInt32LE(data_crc ?? crc32cOf(new Uint8Array(0)), 0);
     trailer.writeUInt32LE(SNAPSHOT_MAGIC, 4);
 
     const temp = `${file}.tmp`;
     const fd = fs.openSync(temp, 'w');
     try {
-      for (const part of [prefix, header_bytes, header_pad, data, trailer]) writeFully(fd, part);
+      for (const part of [prefix, header_bytes, header_pad, ...chunks, trailer]) writeFully(fd, part);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
     fs.renameSync(temp, file);
     fsyncDirectory(path.dirname(file));
-    return prefix.length + header_bytes.length + header_pad.length + data.length + trailer.length;
+    return prefix.length + header_bytes.length + header_pad.length + offset + trailer.length;
   }
 }
 
@@ -144,7 +146,7 @@ export class ColumnarFile {
   private readonly data: Buffer;
 
   constructor(file: string) {
-    const bytes = fs.readFileSync(file);
+    const bytes = readWhole(file);
     if (bytes.length < 24 || bytes.readUInt32LE(0) !== SNAPSHOT_MAGIC) throw new SnapshotCorruptionError(`${file}: not a snapshot`);
     if (bytes.readUInt16LE(4) !== SNAPSHOT_FORMAT_VERSION) throw new SnapshotCorruptionError(`${file}: unsupported snapshot format ${bytes.readUInt16LE(4)}`);
     const header_length = bytes.readUInt32LE(8);
@@ -156,9 +158,10 @@ export class ColumnarFile {
     const data_start = 16 + header_length + ((8 - ((16 + header_length) % 8)) % 8);
     const data_end = bytes.length - 8;
     if (data_end < data_start || bytes.readUInt32LE(data_end + 4) !== SNAPSHOT_MAGIC) throw new SnapshotCorruptionError(`${file}: truncated`);
-    // Copy into a fresh, 8-aligned buffer so columns can be viewed in place.
-    this.data = Buffer.alloc(data_end - data_start);
-    bytes.copy(this.data, 0, data_start, data_end);
+    // Columns are viewed in place: the file was read into a buffer of its own (offset 0) and
+    // the data starts 8-aligned, so no copy is needed.
+    this.data = bytes.subarray(data_start, data_end);
+    if (this.data.byteOffset % 8 !== 0) throw new Error('snapshot data is not 8-aligned in its buffer');
     if (crc32cOf(this.data) !== bytes.readUInt32LE(data_end)) throw new SnapshotCorruptionError(`${file}: data fails its check`);
     this.meta = this.header.meta;
   }
@@ -200,6 +203,24 @@ export class ColumnarFile {
       case 'u16': return new Uint16Array(buffer, base, entry.bytes / 2);
       case 'u8': return new Uint8Array(buffer, base, entry.bytes);
     }
+  }
+}
+
+/** The whole file in a buffer of its own (byte offset 0 in its ArrayBuffer, unlike a pooled one). */
+function readWhole(file: string): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const bytes = Buffer.allocUnsafeSlow(size);
+    let read = 0;
+    while (read < size) {
+      const n = fs.readSync(fd, bytes, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return read === size ? bytes : bytes.subarray(0, read);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

@@ -110,11 +110,24 @@ export function writeEngineSections(writer: ColumnarWriter, state: EngineState):
 
 /** Rebuilds an EngineState from a snapshot. The capacity may grow between runs, never shrink below use. */
 export function readEngineState(file: ColumnarFile, capacity: EngineCapacity, notional_scale: ArrayLike<number>): EngineState {
+  const state = new EngineState(capacity, notional_scale);
+  restoreEngineState(file, state);
+  return state;
+}
+
+/**
+ * Restores a snapshot into `state`, which must be new or just reset (EngineState.reset):
+ * a worker that restores again and again reuses one state instead of allocating another.
+ */
+export function restoreEngineState(file: ColumnarFile, state: EngineState): void {
   const meta = file.meta.engine as EngineMeta;
+  const capacity = state.capacity;
   if (meta.capacity.accounts !== capacity.accounts || meta.capacity.symbols !== capacity.symbols) {
     throw new Error(`the snapshot has ${meta.capacity.accounts} accounts and ${meta.capacity.symbols} symbols; this configuration has ${capacity.accounts} and ${capacity.symbols}`);
   }
-  const state = new EngineState(capacity, notional_scale);
+  if (state.last_seq !== 0 || state.slab.live !== 0 || state.dedupe.count !== 0) {
+    throw new Error('a snapshot is restored into a new or reset engine state only');
+  }
 
   const d = 'engine.dedupe';
   const d_account = file.i32(d, 'account');
@@ -184,5 +197,4 @@ export function readEngineState(file: ColumnarFile, capacity: EngineCapacity, no
   if (file.hasColumn('engine.flags', 'trading_state')) state.book.trading_state.set(file.u8('engine.flags', 'trading_state'));
   state.restoreCounters(meta.last_seq, meta.next_order_id, meta.limits_version, meta.global_kill,
     meta.global_trading_state ?? TradingState.ACTIVE);
-  return state;
 }

@@ -1,6 +1,6 @@
 /** OrderStore (the io read model) <-> a snapshot section, one column per record field. */
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
-import { OrderRecord, OrderStore } from '../read_model/order_store.js';
+import { OrderNumberField, OrderRecord, OrderStore } from '../read_model/order_store.js';
 import { ColumnarFile, ColumnarWriter } from './columnar_file.js';
 
 const F64 = ['order_id', 'orig_order_id', 'replaced_by', 'qty_lots', 'price_ticks', 'stop_price_ticks', 'filled_qty_lots',
@@ -8,30 +8,37 @@ const F64 = ['order_id', 'orig_order_id', 'replaced_by', 'qty_lots', 'price_tick
 const I32 = ['account', 'symbol', 'session_id'] as const;
 const U8 = ['side', 'order_type', 'time_in_force', 'status', 'reason', 'triggered'] as const;
 /** Added after snapshots were first written: an older file lacks it (and its orders had none). */
-const EXEC_INST = 'exec_inst';
+const EXEC_INST = 'exec_inst' as const;
 /** Trailing orders' terms, added later still: absent in older files (no trailing orders then). */
 const TRAILING_F64 = ['trailing_offset', 'limit_offset_ticks'] as const;
-const TRAILING_OFFSET_TYPE = 'trailing_offset_type';
+const TRAILING_OFFSET_TYPE = 'trailing_offset_type' as const;
 const SECTION = 'orders';
 
-export function writeOrderStoreSection(writer: ColumnarWriter, store: OrderStore): void {
-  const records: OrderRecord[] = [];
-  store.forEach((record) => records.push(record));
-  records.sort((a, b) => a.order_id - b.order_id);
-  const section = writer.section(SECTION, records.length);
-  for (const field of F64) section.add(field, 'f64', Float64Array.from(records, (r) => r[field]));
-  for (const field of I32) section.add(field, 'i32', Int32Array.from(records, (r) => r[field]));
-  for (const field of U8) section.add(field, 'u8', Uint8Array.from(records, (r) => r[field]));
-  section.add(EXEC_INST, 'u8', Uint8Array.from(records, (r) => r.exec_inst));
-  for (const field of TRAILING_F64) section.add(field, 'f64', Float64Array.from(records, (r) => r[field]));
-  section.add(TRAILING_OFFSET_TYPE, 'u8', Uint8Array.from(records, (r) => r.trailing_offset_type));
-  section.add('reject_code', 'u16', Uint16Array.from(records, (r) => r.reject_code));
-  const cl = new Uint8Array(records.length * CLIENT_ORDER_ID_MAX_BYTES);
-  records.forEach((r, i) => {
-    for (let k = 0; k < r.client_order_id.length; k++) cl[i * CLIENT_ORDER_ID_MAX_BYTES + k] = r.client_order_id.charCodeAt(k);
-  });
-  section.add('cl_ord_id_length', 'u8', Uint8Array.from(records, (r) => r.client_order_id.length));
+/**
+ * Column by column straight from the store's own columns (no object per order: a store
+ * holds up to OMS_ORDER_HISTORY orders). Returns how many orders the section holds.
+ */
+export function writeOrderStoreSection(writer: ColumnarWriter, store: OrderStore): number {
+  const ids = store.orderIds();
+  const n = ids.length;
+  const column = <T extends Float64Array | Int32Array | Uint16Array | Uint8Array>(field: OrderNumberField, into: T): T => {
+    store.copyColumn(field, ids, into);
+    return into;
+  };
+  const section = writer.section(SECTION, n);
+  for (const field of F64) section.add(field, 'f64', field === 'order_id' ? ids : column(field, new Float64Array(n)));
+  for (const field of I32) section.add(field, 'i32', column(field, new Int32Array(n)));
+  for (const field of U8) section.add(field, 'u8', column(field, new Uint8Array(n)));
+  section.add(EXEC_INST, 'u8', column(EXEC_INST, new Uint8Array(n)));
+  for (const field of TRAILING_F64) section.add(field, 'f64', column(field, new Float64Array(n)));
+  section.add(TRAILING_OFFSET_TYPE, 'u8', column(TRAILING_OFFSET_TYPE, new Uint8Array(n)));
+  section.add('reject_code', 'u16', column('reject_code', new Uint16Array(n)));
+  const lengths = new Uint8Array(n);
+  const cl = new Uint8Array(n * CLIENT_ORDER_ID_MAX_BYTES);
+  store.copyClientOrderIds(ids, lengths, cl);
+  section.add('cl_ord_id_length', 'u8', lengths);
   section.add('cl_ord_id', 'u8', cl);
+  return n;
 }
 
 export function readOrderStore(file: ColumnarFile, store: OrderStore): void {
@@ -47,8 +54,10 @@ export function readOrderStore(file: ColumnarFile, store: OrderStore): void {
   const reject = file.u16(SECTION, 'reject_code');
   const cl_length = file.u8(SECTION, 'cl_ord_id_length');
   const cl = file.u8(SECTION, 'cl_ord_id');
+  // One record object for every order: the store copies it into its columns (a snapshot
+  // holds up to OMS_ORDER_HISTORY orders, and an object each would be that much garbage).
+  const record = {} as OrderRecord;
   for (let i = 0; i < count; i++) {
-    const record = {} as OrderRecord;
     for (const field of F64) record[field] = f64[field][i];
     for (const field of I32) record[field] = i32[field][i];
     for (const field of U8) record[field] = u8[field][i];

@@ -6,7 +6,7 @@
  * engine pauses only for the hash (time in proportion to open orders); everything else
  * happens on the pool's thread.
  */
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
@@ -16,6 +16,7 @@ import type { ReplyRecord } from '../../engine/protocol/event_record.js';
 import type { SnapshotTaskInput, SnapshotTaskResult } from './snapshot_task.js';
 import type { VerifiedSnapshot } from './verified_snapshot.js';
 import type { WorkerErrors } from '../health/worker_errors.js';
+import { createSnapshotPool } from './snapshot_pool.js';
 
 const CHECK_INTERVAL_MS = 1000;
 
@@ -52,9 +53,6 @@ export interface SnapshotSchedulerOptions {
   readonly errors?: WorkerErrors | null;
 }
 
-/** How long the snapshot task's thread outlives its last task. */
-const SNAPSHOT_THREAD_IDLE_MS = 100;
-
 export class SnapshotScheduler {
   private readonly pool: Piscina;
   private readonly options: SnapshotSchedulerOptions;
@@ -65,12 +63,7 @@ export class SnapshotScheduler {
 
   constructor(options: SnapshotSchedulerOptions) {
     this.options = options;
-    // The task's thread ends as soon as it is idle: a snapshot builds two engine states
-    // (hundreds of MB of typed arrays at the default capacities) that its heap would otherwise
-    // keep, as resident memory, until a collection that an idle thread never runs. A new
-    // thread per snapshot costs tens of ms against the seconds of a journal replay (the soak
-    // run's memory check: bench/soak/README.md).
-    this.pool = new Piscina({ filename: new URL('./snapshot_task.js', import.meta.url).href, minThreads: 0, maxThreads: 1, idleTimeout: SNAPSHOT_THREAD_IDLE_MS });
+    this.pool = createSnapshotPool();
     const reporter = options.health.reporter(WorkerId.SNAPSHOT);
     reporter.setState(WorkerState.RUNNING);
     reporter.progress(0, 0, options.verified.seq);
@@ -121,7 +114,8 @@ export class SnapshotScheduler {
       verified.advance({ path: result.file, seq: result.seq });
       this.taken++;
       health.setState(WorkerId.SNAPSHOT, WorkerState.RUNNING);
-      log.info({ seq: result.seq, bytes: result.bytes, ms: result.ms, open_orders: result.open_orders, retired_segments: result.retired_segments.length },
+      log.info({ seq: result.seq, bytes: result.bytes, ms: result.ms, open_orders: result.open_orders, retired_segments: result.retired_segments.length,
+        workspace_uses: result.workspace_uses, held_array_buffer_bytes: result.held_array_buffer_bytes },
         'snapshot written and verified');
       for (const hold of result.disabled_sink_holds) {
         log.warn({ cursor_file: hold.file, cursor_seq: hold.seq, segments_held: hold.segments_held },

@@ -326,3 +326,45 @@ t.test('newestOrders pages an account\'s orders newest first, each order on exac
   t.same(feed.store.newestOrders(alice, Infinity, 1000, false), descending(open), 'a limit above the count answers them all');
   t.same(feed.store.newestOrders(h.account('bob'), Infinity, 10, true), [], 'another account has none');
 });
+
+t.test('a reset store forgets every order, then reads a journal exactly as a new store does', async (t) => {
+  const h = harnessWithMarket();
+  // A small ring, so some open orders are pinned when newer orders take their slots.
+  const store = new OrderStore(8);
+  const ids = [];
+  for (let k = 0; k < 12; k++) ids.push(h.order({ side: 'buy', qty: '0.1', price: String(44000 + k), account: k % 2 === 0 ? 'alice' : 'bob' }).reply.order_id);
+  h.cancel(ids[2]);
+  h.replace(ids[4], { price: '44100' });
+  h.order({ side: 'buy', qty: '0.1', price: '45010' });
+  new StoreFeed(h, store).catchUp();
+  const count = (s: OrderStore) => {
+    let n = 0;
+    s.forEach(() => n++);
+    return n;
+  };
+  t.ok(count(store) > 8, 'orders in the ring and pinned ones');
+
+  store.reset();
+  t.equal(count(store), 0, 'no order known');
+  t.equal(store.last_seq, 0);
+  for (const id of ids) t.equal(store.get(id), undefined, `order ${id} forgotten`);
+  for (const account of ['alice', 'bob']) {
+    t.same(store.activeOrders(h.account(account)), [], `${account} has no active orders`);
+    t.same(store.recentOrders(h.account(account)), [], `${account} has no recent orders`);
+  }
+
+  const fresh = new OrderStore(8);
+  new StoreFeed(h, fresh).catchUp();
+  new StoreFeed(h, store).catchUp();
+  const all = (s: OrderStore) => {
+    const records: OrderRecord[] = [];
+    s.forEach((r) => records.push(r));
+    return records.sort((a, b) => a.order_id - b.order_id);
+  };
+  t.same(all(store), all(fresh), 'the same records as a new store fed the same events');
+  for (const account of ['alice', 'bob']) {
+    const index = h.account(account);
+    t.same(store.activeOrders(index), fresh.activeOrders(index), `${account}'s active orders`);
+    t.same(store.recentOrders(index), fresh.recentOrders(index), `${account}'s recent orders`);
+  }
+});

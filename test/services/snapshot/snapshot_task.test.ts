@@ -27,6 +27,7 @@ import { DISABLED_SINK_WARN_SEGMENTS } from '../../../services/snapshot/journal_
 import { planRecovery, RecoveryError } from '../../../services/snapshot/recovery_plan.js';
 import { listSnapshots, SnapshotRef } from '../../../services/snapshot/snapshot_files.js';
 import takeSnapshot, { SnapshotTaskInput, SnapshotTaskResult, SnapshotVerificationError } from '../../../services/snapshot/snapshot_task.js';
+import { createSnapshotPool } from '../../../services/snapshot/snapshot_pool.js';
 import { EngineHarness } from '../../support/engine_harness.js';
 
 const ORDER_HISTORY = 4096;
@@ -272,6 +273,61 @@ t.test('a snapshot starts from its base, not from a damaged newer file, and neve
   t.equal(stateHash(state), stateHash(whole.state), 'the new snapshot plus the tail equals the whole journal');
   t.equal(planRecovery(data_dir, scanJournal(journal_dir)).snapshot?.seq, next.seq, 'and recovery starts from it next time');
   t.end();
+});
+
+t.test('snapshots in a row on the pool\'s thread reuse one engine state and read model, across idle pauses and a failed snapshot', async (t) => {
+  const { data_dir, journal_dir, h, markers } = markedSessions(t, [15, 10, 10, 10], 5);
+  const count = journal(h, journal_dir, 1000);
+  const whole = fullReplay(h, journal_dir, count);
+  // Before any snapshot retires a segment.
+  const expected = markers.map((marker) => stateHash(fullReplay(h, journal_dir, marker.reply.last_seq).state));
+  const pool = createSnapshotPool();
+  t.teardown(() => pool.destroy());
+  const run = (input: SnapshotTaskInput) => pool.run(input) as Promise<SnapshotTaskResult>;
+  // Longer than the 100 ms after which the pool once ended an idle thread (and its arrays).
+  const idle = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+  const uses: number[] = [];
+  let base: SnapshotRef | null = null;
+  for (const [i, marker] of markers.entries()) {
+    if (i === 2) {
+      // A refused snapshot leaves the workspace half-built; the next one must not see it.
+      await t.rejects(run(taskInput(h, data_dir, marker.reply.last_seq, marker.reply.arg + 1, [], base)), /state hash/);
+      await idle();
+    }
+    const result = await run(taskInput(h, data_dir, marker.reply.last_seq, marker.reply.arg, [], base));
+    t.equal(result.state_hash, expected[i], `snapshot ${i + 1} holds the replayed state`);
+    uses.push(result.workspace_uses);
+    base = refOf(result);
+    await idle();
+  }
+  t.same(uses, [1, 2, 4, 5], 'one workspace, allocated by the first snapshot (the failed one used it too)');
+
+  const state = readEngineState(new ColumnarFile(base!.path), h.state.capacity, h.state.notional_scale);
+  replayJournal(journal_dir, base!.seq + 1, count, (v, b) => { state.apply(v, b); });
+  t.equal(stateHash(state), stateHash(whole.state), 'the last snapshot plus the tail equals the whole journal');
+});
+
+t.test('between snapshots the pool\'s thread holds its workspace and none of a snapshot\'s passing buffers, however large the files grow', async (t) => {
+  const { data_dir, journal_dir, h, markers } = markedSessions(t, [5, 1000, 1000, 1000]);
+  journal(h, journal_dir, 100_000);
+  const pool = createSnapshotPool();
+  t.teardown(() => pool.destroy());
+  const results: SnapshotTaskResult[] = [];
+  let base: SnapshotRef | null = null;
+  for (const marker of markers) {
+    const result = (await pool.run(taskInput(h, data_dir, marker.reply.last_seq, marker.reply.arg, [], base))) as SnapshotTaskResult;
+    results.push(result);
+    base = refOf(result);
+  }
+  const grown = results[results.length - 1].bytes - results[0].bytes;
+  t.ok(grown > 1 << 20, `the files grew by ${grown} bytes`);
+  const held = results.map((r) => r.held_array_buffer_bytes);
+  t.ok(held[0] > 0, `after the first snapshot the thread holds ${held[0]} bytes (its workspace)`);
+  for (const [i, bytes] of held.entries()) {
+    // A passing buffer left for a later collection would add at least the file it read back.
+    t.ok(Math.abs(bytes - held[0]) < grown / 4, `after snapshot ${i + 1} it holds ${bytes} bytes`);
+  }
 });
 
 t.test('a journal that starts after every usable snapshot stops recovery with a clear error', (t) => {
