@@ -15,6 +15,7 @@
  * | OMS_SESSION_END_UTC | 00:00                   | when DAY orders expire, UTC HH:MM |
  * | OMS_MAX_BODY_BYTES  | 4096                    | largest HTTP body accepted (WebSocket: OMS_WS_MAX_PAYLOAD_BYTES) |
  * | OMS_LOG_LEVEL       | info                    | pino level |
+ * | OMS_RECOVERY_HASH_MISMATCH | halt              | recovery did not reproduce a STATE_HASH marker: halt (start with trading HALTED, cancels only) or trade (only log); io/process/recovery_divergence.ts |
  * | OMS_IO_REPLY_SPIN_US | 50 (durability none; else 0) | longest the idle io thread waits for the engine's answer itself after publishing, µs (engine_link.ts spinForReplies; 0: never) |
  * | OMS_STAGE_SAMPLE_EVERY | 16                   | stage timing: trace one request in N (0: none); GET /metrics/stages |
  * | OMS_FAIL_STOP_EXIT_MS | 2000                  | after the engine or journal dies: refuse orders NOT_READY for this long, then exit 70 |
@@ -60,6 +61,8 @@ export interface OmsConfig {
   /** Stage timing: one request in this many is traced through every hop (0: none). */
   readonly stage_sample_every: number;
   readonly shutdown_timeout_ms: number;
+  /** What start-up does when recovery did not reproduce the engine's state (recovery_divergence.ts). */
+  readonly recovery_hash_mismatch: 'halt' | 'trade';
   /** After the engine or journal died, how long the process answers NOT_READY before it exits non-zero (fail_stop.ts). */
   readonly fail_stop_exit_ms: number;
   /**
@@ -161,6 +164,7 @@ export function loadOmsConfig(env: NodeJS.ProcessEnv = process.env): OmsConfig {
     stage_sample_every: integer(env, 'OMS_STAGE_SAMPLE_EVERY', 16, 0, 1 << 20),
     shutdown_timeout_ms: integer(env, 'OMS_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     fail_stop_exit_ms: integer(env, 'OMS_FAIL_STOP_EXIT_MS', 2000, 0, 60_000),
+    recovery_hash_mismatch: oneOf(env, 'OMS_RECOVERY_HASH_MISMATCH', ['halt', 'trade'] as const, 'halt'),
     fault_engine_exit_after_commands: integer(env, 'OMS_FAULT_ENGINE_EXIT_AFTER_COMMANDS', 0, 0, 1 << 30),
     fault_worker_exit,
     ws_max_backpressure_bytes: integer(env, 'OMS_WS_MAX_BACKPRESSURE_BYTES', 1 << 20, 1024, 1 << 30),
@@ -198,6 +202,13 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
   }
   return value;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  if (!(allowed as readonly string[]).includes(text)) throw new ConfigError(`${name} must be ${allowed.join(' or ')}, got ${JSON.stringify(text)}`);
+  return text as T;
 }
 
 function sessionEnd(text: string): number {

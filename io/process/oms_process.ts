@@ -13,6 +13,8 @@
  *   6. journal worker (appends from last_seq + 1)                  start_journal.ts
  *   7. services: market data, PnL, sinks (supervised)              start_services.ts
  *   8. the io link to the engine                                   start_engine_link.ts
+ *      and, if recovery did not reproduce the engine's state,
+ *      trading HALTED before any order can arrive                  recovery_divergence.ts
  *   9. the snapshot scheduler                                      start_snapshots.ts
  *  10. HTTP and WebSocket servers                                  start_servers.ts
  *  11. fail-stop if the engine or journal dies                    fail_stop.ts
@@ -28,6 +30,7 @@ import { lockDataDir } from './data_dir_lock.js';
 import { failStopOnOrderPathDeath } from './fail_stop.js';
 import { rebuildReadModel } from './read_model_recovery.js';
 import { recover } from './recovery.js';
+import { haltIfRecoveryDiverged } from './recovery_divergence.js';
 import { loadReferenceTables } from './reference_tables.js';
 import { shutdownSequence } from './shutdown.js';
 import { startEngine } from './start_engine.js';
@@ -65,6 +68,7 @@ async function startLocked(config: OmsConfig, log: Logger, unlock: () => void): 
   const journal = await startJournal(config, memory, recovery, log);
   const services = startServices(config, tables, memory, recovery, log);
   const link = startEngineLink(config, memory, read_model);
+  await haltIfRecoveryDiverged(config, new Float64Array(memory.buffers.engine_counters), link, log);
   const snapshots = startSnapshots({ config, tables, memory, recovery, read_model, services, link, log });
   const front = await startServers({ config, tables, memory, read_model, services, link, snapshots, log });
   failStopOnOrderPathDeath({ engine, journal, health: memory.health, link, log, exit_after_ms: config.fail_stop_exit_ms });

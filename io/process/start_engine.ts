@@ -39,8 +39,8 @@ export async function startEngine(config: OmsConfig, tables: ReferenceTables, me
 /**
  * What recovery found at the STATE_HASH markers it replayed (engine/state/
  * state_hash_markers.ts). A mismatch means the journal does not rebuild the state the
- * engine had: logged at error and served on GET /admin/state-hash, for an operator to
- * investigate; the OMS still starts, since refusing to would not bring that state back.
+ * engine had: logged at error and served on GET /admin/state-hash, and the OMS starts with
+ * trading HALTED unless told to trade on (recovery_divergence.ts).
  */
 function logRecoveryMarkers(counters: Float64Array, log: Logger): void {
   const found = {
