@@ -62,7 +62,8 @@ export const LOGON = message('Logon', TemplateId.LOGON, 'client', logon_fields);
 export type Logon = MessageOf<typeof TemplateId.LOGON, typeof logon_fields>;
 export type LogonInput = InputOf<typeof logon_fields>;
 
-const new_order_fields = {
+/** The first fields of both new-order templates, in wire order. */
+const order_head_fields = {
   side: enumU8(Side, RejectCode.INVALID_SIDE),
   order_type: enumU8(OrderType, RejectCode.INVALID_ORDER_TYPE),
   time_in_force: enumU8(TimeInForce, RejectCode.INVALID_TIME_IN_FORCE),
@@ -70,6 +71,10 @@ const new_order_fields = {
   exec_inst: bitSetU8({ POST_ONLY: ExecInst.POST_ONLY, REDUCE_ONLY: ExecInst.REDUCE_ONLY }, RejectCode.INVALID_FIELD_TYPE),
   expire_time_ms: u64({ min: 0, code: RejectCode.INVALID_EXPIRE_TIME, meaning: 'epoch milliseconds (0 = none)' }),
   quantity: decimal(quantity),
+};
+
+const new_order_fields = {
+  ...order_head_fields,
   price: optionalDecimal(price),
   stop_price: optionalDecimal(price),
   symbol,
@@ -84,12 +89,7 @@ export type NewOrderInput = InputOf<typeof new_order_fields>;
  * own so that NewOrder's bytes keep their meaning for every version-1 client.
  */
 const new_trailing_order_fields = {
-  side: enumU8(Side, RejectCode.INVALID_SIDE),
-  order_type: enumU8(OrderType, RejectCode.INVALID_ORDER_TYPE),
-  time_in_force: enumU8(TimeInForce, RejectCode.INVALID_TIME_IN_FORCE),
-  exec_inst: bitSetU8({ POST_ONLY: ExecInst.POST_ONLY, REDUCE_ONLY: ExecInst.REDUCE_ONLY }, RejectCode.INVALID_FIELD_TYPE),
-  expire_time_ms: u64({ min: 0, code: RejectCode.INVALID_EXPIRE_TIME, meaning: 'epoch milliseconds (0 = none)' }),
-  quantity: decimal(quantity),
+  ...order_head_fields,
   trigger_price: optionalDecimal(price),
   trailing_offset: decimal({ sign: 'positive', sign_code: RejectCode.INVALID_TRAILING_OFFSET }),
   limit_offset: optionalDecimal({ sign: 'non_negative', sign_code: RejectCode.INVALID_TRAILING_OFFSET }),

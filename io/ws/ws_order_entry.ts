@@ -13,6 +13,7 @@ import { REPLY_FLAG_DUPLICATE } from '../../engine/protocol/reply_layout.js';
 import { RejectCode, rejectInfo } from '../../engine/protocol/reject_codes.js';
 import { Cancel, NewOrder, NewTrailingOrder, Replace } from '../binary/index.js';
 import { sessionEndAfterMs } from '../../services/pnl/session_clock.js';
+import type { OrderTerms } from '../../engine/protocol/command_writer.js';
 import type { EngineLink, ReplyHandler, SubmitResult } from '../engine_link/engine_link.js';
 import { IoContext } from '../io_context.js';
 import { RequestKind } from '../request_latency.js';
@@ -33,32 +34,15 @@ export class WsOrderEntry {
 
   newOrder(session: WsSession, m: NewOrder): void {
     const started = performance.now();
-    if (!this.ctx.accepting()) return this.outbound.reject(session, m.seq, RejectCode.SHUTTING_DOWN, 'the OMS is shutting down', m.template_id);
+    const basics = this.orderBasics(session, m);
+    if (basics === null) return;
+    const { symbol, qty } = basics;
     const instruments = this.ctx.instruments;
-    const symbol = instruments.indexOf(m.symbol.toUpperCase());
-    if (symbol < 0) return this.outbound.reject(session, m.seq, RejectCode.UNKNOWN_SYMBOL, `unknown symbol ${m.symbol}`, m.template_id);
-    const qty = this.units(session, m.seq, m.template_id, instruments.qtyToLots(symbol, m.quantity), RejectCode.OFF_LOT, 'quantity');
-    if (qty < 0) return;
     const price = m.price === undefined ? 0 : this.units(session, m.seq, m.template_id, instruments.priceToTicks(symbol, m.price), RejectCode.OFF_TICK, 'price');
     if (price < 0) return;
     const stop = m.stop_price === undefined ? 0 : this.units(session, m.seq, m.template_id, instruments.priceToTicks(symbol, m.stop_price), RejectCode.OFF_TICK, 'stop_price');
     if (stop < 0) return;
-    const expire_at_ms = m.time_in_force === TimeInForce.DAY
-      ? sessionEndAfterMs(Date.now(), this.ctx.config.session_end_utc_minutes)
-      : m.expire_time_ms;
-    const account = session.account;
-    const submitted = this.submit(session,
-      (w, request_id) => w.newOrder({
-        request_id, account, symbol, side: m.side, order_type: m.order_type, time_in_force: m.time_in_force,
-        qty_lots: qty, price_ticks: price, stop_price_ticks: stop, expire_at_ms, session_id: session.orderTag,
-        client_order_id: m.client_order_id, exec_inst: m.exec_inst,
-      }),
-      (reply) => {
-        this.answerNewOrder(session, m, reply);
-        this.ctx.latency.observe(RequestKind.WS_NEW_ORDER, (performance.now() - started) / 1000);
-      },
-    );
-    if (submitted === 'busy') this.outbound.reject(session, m.seq, RejectCode.ENGINE_BUSY, 'the engine is busy; retry later', m.template_id);
+    this.submitNewOrder(session, m, started, { symbol, qty_lots: qty, price_ticks: price, stop_price_ticks: stop });
   }
 
   /**
@@ -68,12 +52,10 @@ export class WsOrderEntry {
    */
   newTrailingOrder(session: WsSession, m: NewTrailingOrder): void {
     const started = performance.now();
-    if (!this.ctx.accepting()) return this.outbound.reject(session, m.seq, RejectCode.SHUTTING_DOWN, 'the OMS is shutting down', m.template_id);
+    const basics = this.orderBasics(session, m);
+    if (basics === null) return;
+    const { symbol, qty } = basics;
     const instruments = this.ctx.instruments;
-    const symbol = instruments.indexOf(m.symbol.toUpperCase());
-    if (symbol < 0) return this.outbound.reject(session, m.seq, RejectCode.UNKNOWN_SYMBOL, `unknown symbol ${m.symbol}`, m.template_id);
-    const qty = this.units(session, m.seq, m.template_id, instruments.qtyToLots(symbol, m.quantity), RejectCode.OFF_LOT, 'quantity');
-    if (qty < 0) return;
     const stop = m.trigger_price === undefined ? 0
       : this.units(session, m.seq, m.template_id, instruments.priceToTicks(symbol, m.trigger_price), RejectCode.OFF_TICK, 'trigger_price');
     if (stop < 0) return;
@@ -88,16 +70,39 @@ export class WsOrderEntry {
     if (offset > OFFSET_MAX || limit_offset > OFFSET_MAX) {
       return this.outbound.reject(session, m.seq, RejectCode.INVALID_TRAILING_OFFSET, 'trailing_offset or limit_offset is too large', m.template_id);
     }
+    this.submitNewOrder(session, m, started, {
+      symbol, qty_lots: qty, price_ticks: 0, stop_price_ticks: stop,
+      trailing_offset_type: m.trailing_offset_type, trailing_offset: offset, limit_offset_ticks: limit_offset,
+    });
+  }
+
+  /** What both new-order templates check first: the OMS takes orders, the symbol, the quantity. Null: refused (the Reject is sent). */
+  private orderBasics(session: WsSession, m: NewOrder | NewTrailingOrder): { symbol: number; qty: number } | null {
+    if (!this.ctx.accepting()) {
+      this.outbound.reject(session, m.seq, RejectCode.SHUTTING_DOWN, 'the OMS is shutting down', m.template_id);
+      return null;
+    }
+    const instruments = this.ctx.instruments;
+    const symbol = instruments.indexOf(m.symbol.toUpperCase());
+    if (symbol < 0) {
+      this.outbound.reject(session, m.seq, RejectCode.UNKNOWN_SYMBOL, `unknown symbol ${m.symbol}`, m.template_id);
+      return null;
+    }
+    const qty = this.units(session, m.seq, m.template_id, instruments.qtyToLots(symbol, m.quantity), RejectCode.OFF_LOT, 'quantity');
+    return qty < 0 ? null : { symbol, qty };
+  }
+
+  /** Sends a new order of either template to the engine and answers it. */
+  private submitNewOrder(session: WsSession, m: NewOrder | NewTrailingOrder, started: number,
+    terms: Pick<OrderTerms, 'symbol' | 'qty_lots' | 'price_ticks' | 'stop_price_ticks' | 'trailing_offset_type' | 'trailing_offset' | 'limit_offset_ticks'>): void {
     const expire_at_ms = m.time_in_force === TimeInForce.DAY
       ? sessionEndAfterMs(Date.now(), this.ctx.config.session_end_utc_minutes)
       : m.expire_time_ms;
     const account = session.account;
     const submitted = this.submit(session,
       (w, request_id) => w.newOrder({
-        request_id, account, symbol, side: m.side, order_type: m.order_type, time_in_force: m.time_in_force,
-        qty_lots: qty, price_ticks: 0, stop_price_ticks: stop, expire_at_ms, session_id: session.orderTag,
-        client_order_id: m.client_order_id, exec_inst: m.exec_inst,
-        trailing_offset_type: m.trailing_offset_type, trailing_offset: offset, limit_offset_ticks: limit_offset,
+        ...terms, request_id, account, side: m.side, order_type: m.order_type, time_in_force: m.time_in_force,
+        expire_at_ms, session_id: session.orderTag, client_order_id: m.client_order_id, exec_inst: m.exec_inst,
       }),
       (reply) => {
         this.answerNewOrder(session, m, reply);

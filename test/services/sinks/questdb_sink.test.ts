@@ -175,17 +175,23 @@ t.test('a QuestDB that is not listening yet delays the sink, which then delivers
   t.equal(health.state(ID), WorkerState.RUNNING);
 });
 
-t.test('tick rows over the queue limit are dropped, and the drops reach /metrics from the worker thread', async (t) => {
-  // A QuestDB that accepts and never reads: the sink's small writes still fit in the socket
-  // buffers, so it stays connected. What overflows is the tick queue between two tick
-  // flushes: here at most 2 rows, and one flush a minute while a mark moves every 30 ms.
+/** A QuestDB that accepts connections and never reads them, and a journal of `events` order events. */
+async function stalledQuestDb(t: Test, seed: number, events: number) {
   const port = await freePort();
   const listener = new IlpListener(port, false);
   await listener.start();
   t.teardown(() => listener.stop());
   const journal = new TestJournal();
   t.teardown(() => journal.remove());
-  journal.append(new OrderFlow(seededRandom(5), 2, [4_500_000, 250_000, 10_000]).events(20));
+  journal.append(new OrderFlow(seededRandom(seed), 2, [4_500_000, 250_000, 10_000]).events(events));
+  return { port, listener, journal };
+}
+
+t.test('tick rows over the queue limit are dropped, and the drops reach /metrics from the worker thread', async (t) => {
+  // A QuestDB that accepts and never reads: the sink's small writes still fit in the socket
+  // buffers, so it stays connected. What overflows is the tick queue between two tick
+  // flushes: here at most 2 rows, and one flush a minute while a mark moves every 30 ms.
+  const { port, journal } = await stalledQuestDb(t, 5, 20);
   const marks = allocateMarkTable(DEMO_INSTRUMENTS.length);
   const mark = new Float64Array(MARK_FIELD_COUNT);
   mark[MarkField.BID_TICKS] = 4_500_011;
@@ -211,13 +217,7 @@ t.test('tick rows over the queue limit are dropped, and the drops reach /metrics
 t.test('a QuestDB that stops reading does not hold the sink: the flush times out, the sink reconnects and says so', async (t) => {
   // Enough rows to fill the loopback socket buffers of a connection nobody reads: then a
   // flush can never complete. Without a bound the sink waited on it forever, RUNNING.
-  const port = await freePort();
-  const listener = new IlpListener(port, false);
-  await listener.start();
-  t.teardown(() => listener.stop());
-  const journal = new TestJournal();
-  t.teardown(() => journal.remove());
-  journal.append(new OrderFlow(seededRandom(9), 2, [4_500_000, 250_000, 10_000]).events(60_000));
+  const { port, listener, journal } = await stalledQuestDb(t, 9, 60_000);
   const { health } = start(t, port, journal, null, { send_timeout_ms: 300 });
   await waitFor(() => health.view(ID).errors >= 1 && listener.connections >= 2, 30_000, 'a timed-out flush and a new connection');
   t.ok(health.view(ID).position < journal.durable_seq, 'the stalled rows are not counted as delivered');
