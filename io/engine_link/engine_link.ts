@@ -281,13 +281,7 @@ export class EngineLink {
 
   private async pump(): Promise<void> {
     while (this.running) {
-      let work = 0;
-      try {
-        work = this.drain();
-      } catch (error) {
-        // A bug here must not stop replies forever: report it and keep draining.
-        process.emitWarning(`engine link drain failed: ${(error as Error).stack ?? String(error)}`);
-      }
+      const work = this.drainSafely();
       if (work > 0) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
@@ -312,9 +306,8 @@ export class EngineLink {
    * second wake-up, the io thread's, on top of the engine's. While it spins it is marked
    * not parked, so the engine does not ring it (a notify is a syscall, and a wake-up it
    * would then find nothing to do for; publishCommands marks it before publishing);
-   * afterwards the park is announced again, and
-   * anything published in between is drained here rather than waiting for a ring that was
-   * never sent. The spin adapts as the engine's does (idle_strategy.ts): one that found
+   * afterwards the park is announced again, and anything published in between is drained
+   * here rather than waiting for a ring that was never sent. The spin adapts as the engine's does (idle_strategy.ts): one that found
    * nothing halves the next (down to a short probe), one that paid restores the full
    * budget, so under a load the engine cannot answer quickly the io thread stops spending
    * its core on spinning.
@@ -335,7 +328,7 @@ export class EngineLink {
       this.reply_spin_us = this.reply_spin_us_max;
     } else {
       this.reply_spin_misses++;
-      this.reply_spin_us = Math.max(REPLY_SPIN_US_MIN, this.reply_spin_us / 2);
+      this.reply_spin_us = Math.max(Math.min(REPLY_SPIN_US_MIN, this.reply_spin_us_max), this.reply_spin_us / 2);
     }
     this.drainSafely();
     if (!this.running) return; // stopped (or failed) meanwhile: nobody waits on the doorbell
@@ -346,11 +339,13 @@ export class EngineLink {
     if (this.hasWork()) this.drainSafely();
   }
 
-  private drainSafely(): void {
+  /** drain(), but a bug in it must not stop replies forever: it is reported and draining goes on. */
+  private drainSafely(): number {
     try {
-      this.drain();
+      return this.drain();
     } catch (error) {
       process.emitWarning(`engine link drain failed: ${(error as Error).stack ?? String(error)}`);
+      return 0;
     }
   }
 
