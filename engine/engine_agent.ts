@@ -23,16 +23,17 @@ import {
 } from './protocol/command_layout.js';
 import { newOrderContentHash, replaceContentHash } from './protocol/content_hash.js';
 import { hasLimitPrice, isTrailing, trailingLimitPrice, triggeredType } from './protocol/order_type_rules.js';
+import { fillCancelsOthers, hasParent, isHeldMember, LIST_ORDERS_MAX, listSizeAllowed } from './protocol/order_list_rules.js';
 import { trailedTrigger } from './venue/trailing_trigger.js';
 import {
-  CommandType, EventType, EXEC_INST_MASK, ExecInst, ExecReason, OrderStatus, OrderType, Side, TimeInForce, TradingState,
+  CommandType, ContingencyType, EventType, EXEC_INST_MASK, ExecInst, ExecReason, OrderStatus, OrderType, Side, TimeInForce, TradingState,
 } from './protocol/enums.js';
 import {
   EV_ACCOUNT, EV_ARG, EV_CL_ORD_ID, EV_CL_ORD_ID_LENGTH, EV_CONTENT_HASH, EV_EXPIRE_AT_MS, EV_FILLED_QTY_LOTS,
   EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE,
   EV_ORIG_ORDER_ID, EV_PRICE_TICKS, EV_QTY_LOTS, EV_REASON, EV_REF_PRICE_TICKS, EV_REJECT_CODE, EV_SEQ,
   EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS, EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE,
-  EV_EXEC_INST, EV_LIMIT_OFFSET_TICKS, EV_TRAILING_OFFSET, EV_TRAILING_OFFSET_TYPE, EVENT_FLAG_TRIMMED, EVENT_SLOT_BYTES,
+  EV_EXEC_INST, EV_LIMIT_OFFSET_TICKS, EV_TRAILING_OFFSET, EV_TRAILING_OFFSET_TYPE, EVENT_FLAG_HELD, EVENT_FLAG_TRIMMED, EVENT_SLOT_BYTES,
 } from './protocol/event_layout.js';
 import { RejectCode } from './protocol/reject_codes.js';
 import { ACCOUNT_STATUS_PORTFOLIO, TRADING_STATE_CANCEL_ALL } from './protocol/command_layout.js';
@@ -40,6 +41,7 @@ import {
   REPLY_FLAG_DUPLICATE, REPLY_FLAG_TRIMMED, RP_AMOUNT, RP_ARG, RP_CODE, RP_COMMAND_TYPE, RP_ENGINE_IN_US, RP_ENGINE_OUT_US, RP_FLAG, RP_LAST_SEQ,
   RP_ORDER_ID, RP_REQUEST_ID, RP_RISK_LEVEL, RP_WARNINGS,
 } from './protocol/reply_layout.js';
+import { EVENT_RING_CAPACITY_MIN } from './config/engine_config.js';
 import { RiskLimits } from './reference/risk_limits.js';
 import { PreTradeRisk } from './risk/pre_trade_risk.js';
 import { RingConsumer, RingProducer, SharedRing } from './ring/ring.js';
@@ -56,6 +58,9 @@ import { ExecutionSink, MAX_EVENTS_PER_WORK, Venue } from './venue/venue.js';
 
 /** An order command emits at most: accepted/replaced/rejected, then trigger, fill, expire. */
 export const MAX_EVENTS_PER_COMMAND = 1 + MAX_EVENTS_PER_WORK;
+/** A contingent list: its ORDER_LIST event, then per member an ACCEPTED event and what working it emits. */
+export const MAX_EVENTS_PER_LIST = 1 + LIST_ORDERS_MAX * MAX_EVENTS_PER_COMMAND;
+if (MAX_EVENTS_PER_LIST > EVENT_RING_CAPACITY_MIN) throw new Error('EVENT_RING_CAPACITY_MIN must hold one contingent list\'s events');
 export const COMMAND_BATCH_MAX = 256;
 const SLOW_TICK_INTERVAL_MS = 1;
 /**
@@ -138,6 +143,26 @@ export class EngineAgent implements Agent, ExecutionSink {
   private job_command_type = 0;
   private job_canceled = 0;
 
+  /**
+   * Held list members just released (LIST_UPDATED), waiting for the venue to work them.
+   * The venue is called from here, after the call that released them has returned, never
+   * from inside the venue's own loops (a release happens in a fill the venue reports).
+   * A ring of slots with their generations (a member that left the book since is skipped).
+   */
+  private readonly released_slots: Int32Array;
+  private readonly released_generations: Int32Array;
+  private released_head = 0;
+  private released_count = 0;
+  /** The NEW_ORDER_LIST being handled: index in the command batch of its first LIST_MEMBER slot. */
+  private list_first_member = 0;
+  /** Per member of that list, what its checks worked out (typed arrays: nothing allocated per list). */
+  private readonly member_off = new Int32Array(LIST_ORDERS_MAX);
+  private readonly member_qty = new Float64Array(LIST_ORDERS_MAX);
+  private readonly member_price = new Float64Array(LIST_ORDERS_MAX);
+  private readonly member_stop = new Float64Array(LIST_ORDERS_MAX);
+  private readonly member_hash = new Int32Array(LIST_ORDERS_MAX);
+  private readonly member_id = new Float64Array(LIST_ORDERS_MAX);
+
   constructor(parts: EngineAgentParts) {
     this.state = parts.state;
     this.marks = parts.marks;
@@ -155,6 +180,8 @@ export class EngineAgent implements Agent, ExecutionSink {
     this.clock = parts.clock;
     this.parks = parts.parks;
     this.expiry = new IndexedSlotHeap(parts.state.slab.capacity);
+    this.released_slots = new Int32Array(parts.state.slab.capacity);
+    this.released_generations = new Int32Array(parts.state.slab.capacity);
     parts.venue.attach(this);
   }
 
@@ -204,6 +231,7 @@ export class EngineAgent implements Agent, ExecutionSink {
         }
         if (commands > 0) work += this.processCommands();
       }
+      if (this.released_count > 0) work += this.workReleased();
     } else {
       this.readClock();
       work += this.progressJob();
@@ -219,7 +247,7 @@ export class EngineAgent implements Agent, ExecutionSink {
   }
 
   hasWork(): boolean {
-    if (this.job !== JOB_NONE || this.venue.hasPendingWork()) return this.events.hasCapacity(MAX_EVENTS_PER_WORK);
+    if (this.job !== JOB_NONE || this.venue.hasPendingWork() || this.released_count > 0) return this.events.hasCapacity(MAX_EVENTS_PER_WORK);
     if (this.marks.hasNewVersion()) return true;
     return this.commands.available() > 0 && this.events.hasCapacity(MAX_EVENTS_PER_COMMAND) && this.replies.hasCapacity(1);
   }
@@ -259,8 +287,23 @@ export class EngineAgent implements Agent, ExecutionSink {
         this.replies.countFull();
         break;
       }
-      this.handle(this.commands.slotAt(handled));
-      handled++;
+      const off = this.commands.slotAt(handled);
+      let slots = 1;
+      if (this.cmd.u8[off + CMD_TYPE] === CommandType.NEW_ORDER_LIST) {
+        // A list is its header and its members, published together: handled as one command.
+        const members = this.cmd.f64[(off + CMD_ARG) >> 3];
+        if (members > 0 && members <= LIST_ORDERS_MAX && (members | 0) === members) slots += members;
+        if (handled + slots > available) break;
+        if (!this.events.hasCapacity(MAX_EVENTS_PER_LIST)) {
+          this.counters[EngineCounter.OUTPUT_FULL_WAITS]++;
+          this.events.countFull();
+          break;
+        }
+        this.list_first_member = handled + 1;
+      }
+      this.handle(off);
+      handled += slots;
+      if (this.released_count > 0) this.workReleased();
       if (this.job !== JOB_NONE) break;
     }
     this.commands.release(handled);
@@ -328,6 +371,10 @@ export class EngineAgent implements Agent, ExecutionSink {
       case CommandType.STATE_HASH: this.onStateHash(off); break;
       case CommandType.ACCOUNT_STATUS: this.onAccountStatus(off); break;
       case CommandType.TRADING_STATE: this.onTradingState(off); break;
+      case CommandType.NEW_ORDER_LIST: this.onNewOrderList(off); break;
+      case CommandType.CANCEL_LIST: this.onCancelList(off); break;
+      // Read with its NEW_ORDER_LIST; one on its own (a writer never sends one) has nobody to answer.
+      case CommandType.LIST_MEMBER: break;
       default: this.reply(off, RejectCode.UNKNOWN_MESSAGE_TYPE, 0, 0);
     }
   }
@@ -449,6 +496,311 @@ export class EngineAgent implements Agent, ExecutionSink {
     this.reply(off, RejectCode.OK, order_id, 0);
   }
 
+  // ---- contingent order lists ------------------------------------------------------
+
+  /**
+   * A contingent order list: the header (off) and its members (LIST_MEMBER slots from
+   * list_first_member on). Every member is checked first, as a dry run of the same checks
+   * a new order passes, against the state as the list arrives (so an OCO pair, of which at
+   * most one fills, is not counted twice against a limit); the first refusal refuses the
+   * whole list, an answer only (nothing is journaled; arg: the member refused). Then the
+   * list takes one new-order token per member and its open-order room, and is accepted
+   * whole: an ORDER_LIST event and each member's ACCEPTED event, and only then are the
+   * members that work (not the held ones) worked, in member order.
+   */
+  private onNewOrderList(off: number): void {
+    const c = this.cmd;
+    const state = this.state;
+    const account = c.i32[(off + CMD_ACCOUNT) >> 2];
+    const contingency = c.u8[off + CMD_FLAG];
+    const count = c.f64[(off + CMD_ARG) >> 3];
+    if ((count | 0) !== count || !listSizeAllowed(contingency, count) || !(account >= 0 && account < state.book.accounts)) {
+      this.refuse(off, RejectCode.VALUE_OUT_OF_RANGE, 0);
+      return;
+    }
+    // Idempotency first, like a single order: a list resent whole (every member's id and
+    // terms the same) answers with its first member's order, which names the list; any
+    // other reuse of a client order id refuses the list.
+    let duplicates = 0;
+    let first_entry = -1;
+    let first_duplicate = -1;
+    for (let k = 0; k < count; k++) {
+      const m = this.commands.slotAt(this.list_first_member + k);
+      this.member_off[k] = m;
+      this.member_hash[k] = newOrderContentHash(c.i32[(m + CMD_SYMBOL) >> 2], c.u8[m + CMD_SIDE], c.u8[m + CMD_ORDER_TYPE],
+        c.u8[m + CMD_TIME_IN_FORCE], c.f64[(m + CMD_QTY_LOTS) >> 3], c.f64[(m + CMD_PRICE_TICKS) >> 3],
+        c.f64[(m + CMD_STOP_PRICE_TICKS) >> 3], c.f64[(m + CMD_EXPIRE_AT_MS) >> 3], c.u8[m + CMD_FLAG] & EXEC_INST_MASK,
+        c.u8[m + CMD_TRAILING_OFFSET_TYPE], c.i32[(m + CMD_TRAILING_OFFSET) >> 2], c.f64[(m + CMD_ARG) >> 3]);
+      const entry = state.dedupe.find(account, c.u8, m + CMD_CL_ORD_ID, c.u8[m + CMD_CL_ORD_ID_LENGTH]);
+      if (entry < 0) continue;
+      if (state.dedupe.contentHashOf(entry) !== this.member_hash[k]) {
+        this.refuseMember(off, RejectCode.DUPLICATE_CLIENT_ORDER_ID, state.dedupe.orderIdOf(entry), k);
+        return;
+      }
+      if (k === 0) first_entry = entry;
+      if (first_duplicate < 0) first_duplicate = k;
+      duplicates++;
+    }
+    if (duplicates === count && first_entry >= 0) {
+      this.reply(off, RejectCode.OK, state.dedupe.orderIdOf(first_entry), REPLY_FLAG_DUPLICATE);
+      return;
+    }
+    if (duplicates > 0) {
+      this.refuseMember(off, RejectCode.DUPLICATE_CLIENT_ORDER_ID, 0, first_duplicate);
+      return;
+    }
+    if (state.slab.live + count > state.slab.capacity) {
+      this.refuseMember(off, RejectCode.ORDER_CAPACITY_EXHAUSTED, 0, 0);
+      return;
+    }
+    let new_risk_members = 0;
+    for (let k = 0; k < count; k++) {
+      const code = this.checkListMember(k, account, isHeldMember(contingency, k));
+      if (code !== RejectCode.OK) {
+        this.refuseMember(off, code, 0, k);
+        return;
+      }
+      if ((c.u8[this.member_off[k] + CMD_FLAG] & ExecInst.REDUCE_ONLY) === 0) new_risk_members++;
+    }
+    if (!this.risk.openOrdersFit(account, new_risk_members)) {
+      this.refuseMember(off, RejectCode.MAX_OPEN_ORDERS, 0, 0);
+      return;
+    }
+    if (!this.risk.takeListTokens(account, count)) {
+      this.refuseMember(off, RejectCode.THROTTLED, 0, 0);
+      return;
+    }
+
+    const list_id = state.next_order_id;
+    const h = this.beginEvent(EventType.ORDER_LIST, list_id);
+    this.ev.i32[(h + EV_ACCOUNT) >> 2] = account;
+    this.ev.i32[(h + EV_SYMBOL) >> 2] = -1;
+    this.ev.u8[h + EV_FLAG] = contingency;
+    this.ev.f64[(h + EV_QTY_LOTS) >> 3] = count;
+    this.copyCommandClientOrderId(off, h);
+    this.commitEvent(h);
+    for (let k = 0; k < count; k++) this.acceptListMember(k, account, list_id, isHeldMember(contingency, k));
+    for (let k = 0; k < count; k++) {
+      if (isHeldMember(contingency, k)) continue;
+      // An earlier member's fill may have canceled this one already (OCO).
+      const slot = state.slotOf(this.member_id[k]);
+      if (slot >= 0) this.venue.work(slot);
+    }
+    for (let k = 0; k < count; k++) {
+      const slot = state.slotOf(this.member_id[k]);
+      if (slot >= 0) this.armExpiry(slot);
+    }
+    this.reply(off, RejectCode.OK, list_id, 0);
+  }
+
+  /**
+   * The checks onNewOrder makes, as a dry run, for member k (its slot in member_off); keeps
+   * the quantity (trimmed if reduce-only), prices and trigger it worked out for acceptListMember.
+   */
+  private checkListMember(k: number, account: number, held: boolean): number {
+    const c = this.cmd;
+    const m = this.member_off[k];
+    const symbol = c.i32[(m + CMD_SYMBOL) >> 2];
+    const side = c.u8[m + CMD_SIDE];
+    const order_type = c.u8[m + CMD_ORDER_TYPE];
+    const asked_qty = c.f64[(m + CMD_QTY_LOTS) >> 3];
+    const sent_stop = c.f64[(m + CMD_STOP_PRICE_TICKS) >> 3];
+    const expire_at = c.f64[(m + CMD_EXPIRE_AT_MS) >> 3];
+    const exec_inst = c.u8[m + CMD_FLAG] & EXEC_INST_MASK;
+    const limit_offset = c.f64[(m + CMD_ARG) >> 3];
+    const book = this.state.book;
+    const reduce_only = (exec_inst & ExecInst.REDUCE_ONLY) !== 0;
+    const reducible = reduce_only ? book.reducibleLots(book.cell(account, symbol), side === Side.BUY) : 0;
+    const qty = reduce_only && reducible > 0 && asked_qty > reducible ? reducible : asked_qty;
+    const trailing = isTrailing(order_type);
+    const last = this.marks.last_ticks[symbol];
+    const stop = trailing && sent_stop === 0 && last > 0
+      ? trailedTrigger(side, c.u8[m + CMD_TRAILING_OFFSET_TYPE], c.i32[(m + CMD_TRAILING_OFFSET) >> 2], last) : sent_stop;
+    const price = order_type === OrderType.TRAILING_STOP_LIMIT
+      ? trailingLimitPrice(side, stop, limit_offset) : c.f64[(m + CMD_PRICE_TICKS) >> 3];
+    this.member_qty[k] = qty;
+    this.member_price[k] = price;
+    this.member_stop[k] = stop;
+    if (expire_at > 0 && expire_at <= this.now_ms) return RejectCode.EXPIRE_TIME_IN_PAST;
+    const code = this.risk.check(account, symbol, side, order_type, qty, qty, price, stop, -1, true, reduce_only);
+    if (code !== RejectCode.OK) return code;
+    if (reduce_only && !(reducible > 0)) return RejectCode.REDUCE_ONLY_WOULD_INCREASE;
+    if (trailing && (!(stop > 0) || !(price > 0 || order_type === OrderType.TRAILING_STOP))) return RejectCode.PRICE_COLLAR;
+    // A held member arrives at the venue later: whether it would take then, nobody knows now.
+    if (!held && (exec_inst & ExecInst.POST_ONLY) !== 0 && this.risk.wouldTake(symbol, side, price)) return RejectCode.POST_ONLY_WOULD_TAKE;
+    return RejectCode.OK;
+  }
+
+  /** Member k's ACCEPTED event, naming its list (and held, if it waits for its parent). */
+  private acceptListMember(k: number, account: number, list_id: number, held: boolean): void {
+    const c = this.cmd;
+    const m = this.member_off[k];
+    const order_id = this.state.next_order_id;
+    this.member_id[k] = order_id;
+    const symbol = c.i32[(m + CMD_SYMBOL) >> 2];
+    const side = c.u8[m + CMD_SIDE];
+    const order_type = c.u8[m + CMD_ORDER_TYPE];
+    const qty = this.member_qty[k];
+    const price = this.member_price[k];
+    const stop = this.member_stop[k];
+    const e = this.beginEvent(EventType.ACCEPTED, order_id);
+    const ev = this.ev;
+    ev.f64[(e + EV_QTY_LOTS) >> 3] = qty;
+    ev.f64[(e + EV_PRICE_TICKS) >> 3] = price;
+    ev.f64[(e + EV_STOP_PRICE_TICKS) >> 3] = stop;
+    ev.f64[(e + EV_EXPIRE_AT_MS) >> 3] = c.f64[(m + CMD_EXPIRE_AT_MS) >> 3];
+    ev.f64[(e + EV_REF_PRICE_TICKS) >> 3] = this.risk.refPrice(symbol, side, order_type, price, stop);
+    ev.f64[(e + EV_ARG) >> 3] = list_id;
+    ev.i32[(e + EV_ACCOUNT) >> 2] = account;
+    ev.i32[(e + EV_SYMBOL) >> 2] = symbol;
+    ev.u32[(e + EV_SESSION_ID) >> 2] = c.u32[(m + CMD_SESSION_ID) >> 2];
+    ev.i32[(e + EV_CONTENT_HASH) >> 2] = this.member_hash[k];
+    ev.u8[e + EV_SIDE] = side;
+    ev.u8[e + EV_ORDER_TYPE] = order_type;
+    ev.u8[e + EV_TIME_IN_FORCE] = c.u8[m + CMD_TIME_IN_FORCE];
+    ev.u8[e + EV_EXEC_INST] = c.u8[m + CMD_FLAG] & EXEC_INST_MASK;
+    if (isTrailing(order_type)) {
+      ev.u8[e + EV_TRAILING_OFFSET_TYPE] = c.u8[m + CMD_TRAILING_OFFSET_TYPE];
+      ev.i32[(e + EV_TRAILING_OFFSET) >> 2] = c.i32[(m + CMD_TRAILING_OFFSET) >> 2];
+      ev.i32[(e + EV_LIMIT_OFFSET_TICKS) >> 2] = c.f64[(m + CMD_ARG) >> 3];
+    }
+    ev.u8[e + EV_STATUS] = OrderStatus.ACCEPTED;
+    ev.u8[e + EV_FLAG] = (held ? EVENT_FLAG_HELD : 0) | (qty !== c.f64[(m + CMD_QTY_LOTS) >> 3] ? EVENT_FLAG_TRIMMED : 0);
+    this.copyCommandClientOrderId(m, e);
+    this.commitEvent(e);
+  }
+
+  /** A refused list: the code, the order a duplicate id names (else 0), and the member refused in arg. */
+  private refuseMember(off: number, code: number, order_id: number, member: number): void {
+    this.countReject(code);
+    const r = this.beginReply(off, code, order_id, 0);
+    this.rp.f64[(r + RP_ARG) >> 3] = member;
+  }
+
+  /**
+   * Cancels every open member of a list (order_id: the list id), children before their
+   * parent, so that the parent's cancel finds none left to release. The reply counts them.
+   */
+  private onCancelList(off: number): void {
+    const c = this.cmd;
+    const account = c.i32[(off + CMD_ACCOUNT) >> 2];
+    const list_id = c.f64[(off + CMD_ORDER_ID) >> 3];
+    this.risk.countCancel(account);
+    const lists = this.state.lists;
+    const list = lists.find(list_id);
+    if (list < 0 || lists.account[list] !== account) {
+      this.refuse(off, RejectCode.UNKNOWN_ORDER_LIST, list_id);
+      return;
+    }
+    let canceled = 0;
+    for (let k = LIST_ORDERS_MAX - 1; k >= 0; k--) {
+      const slot = lists.memberSlot(list, k);
+      if (slot < 0) continue;
+      this.closeOrder(slot, EventType.CANCELED, OrderStatus.CANCELED, ExecReason.CLIENT_CANCEL);
+      canceled++;
+    }
+    const r = this.beginReply(off, RejectCode.OK, list_id, 0);
+    this.rp.f64[(r + RP_ARG) >> 3] = canceled;
+  }
+
+  /** Member `member` of `list` traded `qty` (its cumulative fill now `filled`; `done`: it is filled). */
+  private afterMemberFill(list: number, member: number, qty: number, done: boolean, filled: number): void {
+    const contingency = this.state.lists.contingency[list];
+    if (fillCancelsOthers(contingency, member)) {
+      this.cancelOtherMembers(list, member);
+    } else if (contingency === ContingencyType.OUO) {
+      this.reduceOtherMembers(list, member, qty);
+    } else if (done && member === 0 && hasParent(contingency)) {
+      this.releaseChildren(list, filled);
+    }
+  }
+
+  /**
+   * An OTO parent (a bracket's entry) left the book other than by its last fill: its held
+   * children are released at what it filled, or canceled if it filled nothing or was pulled
+   * by a kill switch or a disconnect (which must not send new orders to the market).
+   */
+  private afterParentLeft(list: number, filled: number, reason: number): void {
+    if (filled > 0 && reason !== ExecReason.KILL_SWITCH && reason !== ExecReason.CANCEL_ON_DISCONNECT) {
+      this.releaseChildren(list, filled);
+      return;
+    }
+    const lists = this.state.lists;
+    for (let k = 1; k < LIST_ORDERS_MAX; k++) {
+      const slot = lists.memberSlot(list, k);
+      if (slot >= 0 && lists.held[slot] !== 0) this.cancelMember(slot);
+    }
+  }
+
+  private cancelOtherMembers(list: number, member: number): void {
+    const lists = this.state.lists;
+    for (let k = 0; k < LIST_ORDERS_MAX; k++) {
+      if (k === member) continue;
+      const slot = lists.memberSlot(list, k);
+      if (slot >= 0) this.cancelMember(slot);
+    }
+  }
+
+  /** OUO: every other open member loses `qty` lots; one with nothing left is canceled. */
+  private reduceOtherMembers(list: number, member: number, qty: number): void {
+    const lists = this.state.lists;
+    const slab = this.state.slab;
+    for (let k = 0; k < LIST_ORDERS_MAX; k++) {
+      if (k === member) continue;
+      const slot = lists.memberSlot(list, k);
+      if (slot < 0) continue;
+      const reduced = slab.qty_lots[slot] - qty;
+      if (reduced <= slab.filled_qty_lots[slot]) this.cancelMember(slot);
+      else this.updateMember(slot, reduced, lists.held[slot]);
+    }
+  }
+
+  /** Releases the held children of `list`, each at most `filled` lots, and queues them for the venue. */
+  private releaseChildren(list: number, filled: number): void {
+    const lists = this.state.lists;
+    const slab = this.state.slab;
+    for (let k = 1; k < LIST_ORDERS_MAX; k++) {
+      const slot = lists.memberSlot(list, k);
+      if (slot < 0 || lists.held[slot] === 0) continue;
+      this.updateMember(slot, slab.qty_lots[slot] < filled ? slab.qty_lots[slot] : filled, 0);
+      const at = (this.released_head + this.released_count) % this.released_slots.length;
+      this.released_slots[at] = slot;
+      this.released_generations[at] = slab.generation[slot];
+      this.released_count++;
+    }
+  }
+
+  private updateMember(slot: number, qty: number, held: number): void {
+    const e = this.beginEvent(EventType.LIST_UPDATED, this.state.slab.order_id[slot]);
+    this.writeOrderFields(e, slot);
+    this.ev.f64[(e + EV_QTY_LOTS) >> 3] = qty;
+    this.ev.u8[e + EV_FLAG] = held !== 0 ? EVENT_FLAG_HELD : 0;
+    this.commitEvent(e);
+  }
+
+  /** Cancels a list member for its list's sake; a mass-cancel job whose next order it is moves past it first. */
+  private cancelMember(slot: number): void {
+    if (slot === this.job_cursor) this.job_cursor = this.state.slab.nextInAccount(slot);
+    this.closeOrder(slot, EventType.CANCELED, OrderStatus.CANCELED, ExecReason.LIST_CONTINGENCY);
+  }
+
+  /** Works the released members the rings have room for; one that left the book meanwhile is skipped. */
+  private workReleased(): number {
+    const slab = this.state.slab;
+    let worked = 0;
+    while (this.released_count > 0 && this.events.hasCapacity(MAX_EVENTS_PER_WORK)) {
+      const at = this.released_head;
+      const slot = this.released_slots[at];
+      const generation = this.released_generations[at];
+      this.released_head = at + 1 === this.released_slots.length ? 0 : at + 1;
+      this.released_count--;
+      if (slab.generation[slot] !== generation || slab.status[slot] === 0) continue;
+      this.venue.work(slot);
+      worked++;
+    }
+    return worked;
+  }
+
   private onReplace(off: number): void {
     const c = this.cmd;
     const state = this.state;
@@ -531,11 +883,15 @@ export class EngineAgent implements Agent, ExecutionSink {
     ev.f64[(e + EV_STOP_PRICE_TICKS) >> 3] = stop;
     ev.f64[(e + EV_REF_PRICE_TICKS) >> 3] = this.risk.refPrice(symbol, side, order_type, price, stop);
     ev.i32[(e + EV_CONTENT_HASH) >> 2] = content_hash;
+    // For readers of the event (the replacement's list); the state moves the membership itself.
+    const list = state.lists.list_of[slot];
+    if (list >= 0) ev.f64[(e + EV_ARG) >> 3] = state.lists.id[list];
     ev.u8[e + EV_STATUS] = filled > 0 ? OrderStatus.PARTIALLY_FILLED : OrderStatus.ACCEPTED;
     this.copyCommandClientOrderId(off, e);
     this.commitEvent(e);
     const new_slot = state.slotOf(new_id);
-    this.venue.work(new_slot);
+    // A held list member stays held when replaced (its list put the replacement in its place).
+    if (state.lists.held[new_slot] === 0) this.venue.work(new_slot);
     this.armExpiry(new_slot);
     this.reply(off, RejectCode.OK, new_id, 0);
   }
@@ -714,7 +1070,8 @@ export class EngineAgent implements Agent, ExecutionSink {
   private progressJob(): number {
     const slab = this.state.slab;
     let emitted = 0;
-    while (this.events.hasCapacity(1)) {
+    // Room for the cancel and for what it does to the order's list (its held children).
+    while (this.events.hasCapacity(LIST_ORDERS_MAX)) {
       let slot = this.job_cursor;
       while (slot < 0) {
         if (this.job_account >= this.job_account_end) {
@@ -753,7 +1110,7 @@ export class EngineAgent implements Agent, ExecutionSink {
   private expireDue(): number {
     const expiry = this.expiry;
     let expired = 0;
-    while (expiry.length > 0 && expiry.topKey() <= this.now_ms && this.events.hasCapacity(1)) {
+    while (expiry.length > 0 && expiry.topKey() <= this.now_ms && this.events.hasCapacity(LIST_ORDERS_MAX)) {
       this.closeOrder(expiry.topSlot(), EventType.EXPIRED, OrderStatus.EXPIRED, ExecReason.TIME_IN_FORCE_EXPIRED);
       expired++;
     }
@@ -794,6 +1151,9 @@ export class EngineAgent implements Agent, ExecutionSink {
       if (qty_lots > reducible) qty_lots = reducible;
     }
     const filled = slab.filled_qty_lots[slot] + qty_lots;
+    // Read before the event is applied: a final fill takes the order out of its list.
+    const list = this.state.lists.list_of[slot];
+    const member = this.state.lists.member[slot];
     const e = this.beginEvent(EventType.FILL, slab.order_id[slot]);
     this.writeOrderFields(e, slot);
     const ev = this.ev;
@@ -805,6 +1165,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     ev.u8[e + EV_STATUS] = done ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED;
     if (done) this.expiry.remove(slot);
     this.commitEvent(e);
+    if (list >= 0) this.afterMemberFill(list, member, qty_lots, done, filled);
   }
 
   trigger(slot: number, ref_price_ticks: number): void {
@@ -841,11 +1202,16 @@ export class EngineAgent implements Agent, ExecutionSink {
   /** Every way an order leaves the book but a final fill and a replace (see fill, onReplace). */
   private closeOrder(slot: number, type: number, status: number, reason: number): void {
     this.expiry.remove(slot);
+    // Read before the event is applied, which takes the order out of its list.
+    const list = this.state.lists.list_of[slot];
+    const member = this.state.lists.member[slot];
+    const filled = this.state.slab.filled_qty_lots[slot];
     const e = this.beginEvent(type, this.state.slab.order_id[slot]);
     this.writeOrderFields(e, slot);
     this.ev.u8[e + EV_STATUS] = status;
     this.ev.u8[e + EV_REASON] = reason;
     this.commitEvent(e);
+    if (list >= 0 && member === 0 && hasParent(this.state.lists.contingency[list])) this.afterParentLeft(list, filled, reason);
   }
 
   /** Claims an event slot (capacity already checked) and writes the common header. */

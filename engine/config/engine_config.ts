@@ -53,6 +53,9 @@ export function engineConfigFromEnv(env: NodeJS.ProcessEnv = process.env, base: 
   return config;
 }
 
+/** The smallest event ring that holds every event one contingent order list can cause (a power of two). */
+export const EVENT_RING_CAPACITY_MIN = 32;
+
 export function validateEngineConfig(config: EngineConfig): void {
   if (!(config.max_open_orders > 0)) throw new Error('OMS_MAX_OPEN_ORDERS must be > 0');
   if (!isPowerOfTwo(config.dedupe_window) || config.dedupe_window < 2 * config.max_open_orders) {
@@ -60,6 +63,11 @@ export function validateEngineConfig(config: EngineConfig): void {
   }
   for (const ring of ['command_ring_capacity', 'event_ring_capacity', 'reply_ring_capacity'] as const) {
     if (!isPowerOfTwo(config[ring])) throw new Error(`${ring} must be a power of two`);
+  }
+  // The engine takes a contingent list only when the event ring has room for every event it
+  // can cause at once (MAX_EVENTS_PER_LIST in engine_agent.ts, 29): a smaller ring would never take one.
+  if (config.event_ring_capacity < EVENT_RING_CAPACITY_MIN) {
+    throw new Error(`event_ring_capacity must be at least ${EVENT_RING_CAPACITY_MIN} (one contingent order list's events)`);
   }
   if (config.reply_ring_capacity < config.command_ring_capacity) {
     throw new Error('the reply ring must hold at least as many slots as the command ring');

@@ -7,8 +7,9 @@
  *  16  stop_price_ticks    f64   stop trigger price in ticks (0 = none)
  *  24  expire_at_ms        f64   epoch ms when a DAY/GTD order expires (0 = never)
  *  32  order_id            f64   target of CANCEL/REPLACE
- *  40  arg                 f64   command-specific argument (limits version, ...; NEW_ORDER and
- *                                CHECK: a trailing stop-limit's limit offset in ticks)
+ *  40  arg                 f64   command-specific argument (limits version, ...; NEW_ORDER,
+ *                                LIST_MEMBER and CHECK: a trailing stop-limit's limit offset in
+ *                                ticks; NEW_ORDER_LIST: the number of LIST_MEMBER slots after it)
  *  48  request_id          u32   io's correlation id, echoed on the reply
  *  52  account             i32   interned account index (-1 = all accounts, for KILL_SWITCH)
  *  56  symbol              i32   interned symbol index
@@ -20,9 +21,10 @@
  *  68  flag                u8    command-specific flag (engage/release, limits bank, TIF mask;
  *                                NEW_ORDER and CHECK: the ExecInst bits; ACCOUNT_STATUS: 1 =
  *                                the portfolio sums; TRADING_STATE: the TradingState, plus
- *                                0x80 = cancel every open order in scope as well)
+ *                                0x80 = cancel every open order in scope as well;
+ *                                NEW_ORDER_LIST: the ContingencyType)
  *  69  cl_ord_id_length    u8    bytes used in cl_ord_id
- *  70  cl_ord_id           40 B  client order id, printable ASCII
+ *  70  cl_ord_id           40 B  client order id, printable ASCII (NEW_ORDER_LIST: the list_client_id)
  *  112 sent_at_us          f64   when the edge wrote the command, epoch microseconds: the
  *                                engine's clock while it handles it (no clock read per order)
  *  120 trace               u8    1 = a sampled command: the engine stamps its reply with the
@@ -34,6 +36,11 @@
  *
  * The io thread validates and converts everything before it writes a slot: the engine
  * trusts these integers (STYLE.md rule 5).
+ *
+ * A contingent order list is several slots written and published together: a
+ * NEW_ORDER_LIST slot (account, flag, arg, cl_ord_id as above; order_id for CANCEL_LIST)
+ * and then `arg` LIST_MEMBER slots, each laid out as a NEW_ORDER. The engine reads them as
+ * one command (one reply, carrying the header's request_id) and refuses or accepts all.
  */
 import { LayoutBuilder } from '../layout/layout_builder.js';
 

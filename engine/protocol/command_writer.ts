@@ -76,6 +76,39 @@ export class CommandWriter {
     return this.order(CommandType.CHECK, t);
   }
 
+  /**
+   * A contingent order list (ContingencyType): a NEW_ORDER_LIST slot and one LIST_MEMBER
+   * slot per member, claimed together (all or none, so the engine never sees part of a
+   * list) and published with the batch. The members' request ids are ignored: the list
+   * has one reply, to `request_id`.
+   */
+  newOrderList(request_id: number, account: number, contingency: number, list_client_id: string, members: readonly OrderTerms[]): boolean {
+    if (!this.producer.hasCapacity(1 + members.length)) {
+      this.producer.countFull();
+      return false;
+    }
+    const off = this.begin(CommandType.NEW_ORDER_LIST, request_id);
+    const r = this.producer.ring;
+    r.i32[(off + CMD_ACCOUNT) >> 2] = account;
+    r.u8[off + CMD_FLAG] = contingency;
+    r.f64[(off + CMD_ARG) >> 3] = members.length;
+    this.writeClientOrderId(off, list_client_id);
+    for (const member of members) this.order(CommandType.LIST_MEMBER, { ...member, request_id, account });
+    // A traced list is traced by its header, which the reply answers.
+    this.last_off = off;
+    return true;
+  }
+
+  /** Cancels every open member of list `list_id`. */
+  cancelList(request_id: number, account: number, list_id: number): boolean {
+    const off = this.begin(CommandType.CANCEL_LIST, request_id);
+    if (off < 0) return false;
+    const r = this.producer.ring;
+    r.i32[(off + CMD_ACCOUNT) >> 2] = account;
+    r.f64[(off + CMD_ORDER_ID) >> 3] = list_id;
+    return true;
+  }
+
   cancel(request_id: number, account: number, order_id: number, session_id = 0): boolean {
     const off = this.begin(CommandType.CANCEL, request_id);
     if (off < 0) return false;

@@ -68,6 +68,19 @@ export const EventType = {
    * market: the new values are in the event. Never back: a sell's trigger only rises, a buy's only falls.
    */
   TRIGGER_MOVED: 13,
+  /**
+   * A contingent order list was accepted (order_id: the list id, flag: ContingencyType,
+   * qty_lots: its member count, cl_ord_id: the list_client_id); its members' ACCEPTED events
+   * follow at once, in member order, each naming the list in `arg`.
+   */
+  ORDER_LIST: 14,
+  /**
+   * A list member's quantity changed because of its list (qty_lots: the new quantity; flag:
+   * EVENT_FLAG_HELD while still held): a held member (an OTO child, a bracket's exit)
+   * released when its parent left the book with a fill, sized to what filled; or an OUO
+   * member reduced by its sibling's fill.
+   */
+  LIST_UPDATED: 15,
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
@@ -89,6 +102,16 @@ export const CommandType = {
   ACCOUNT_STATUS: 10,
   /** Set an account's (account -1: the global) trading state (flag: TradingState). */
   TRADING_STATE: 11,
+  /**
+   * A contingent order list (flag: ContingencyType, arg: member count, cl_ord_id: the
+   * list_client_id), followed at once by one LIST_MEMBER slot per member: accepted or
+   * refused whole, with one reply.
+   */
+  NEW_ORDER_LIST: 12,
+  /** One member of the NEW_ORDER_LIST before it, laid out as a NEW_ORDER; never a command on its own. */
+  LIST_MEMBER: 13,
+  /** Cancel every open member of a list (order_id: the list id). */
+  CANCEL_LIST: 14,
 } as const;
 export type CommandType = (typeof CommandType)[keyof typeof CommandType];
 
@@ -116,6 +139,11 @@ export const ExecReason = {
   SYMBOL_HALTED: 7,
   /** A reduce-only order canceled at a fill because the position it was to reduce is gone. */
   REDUCE_ONLY_NO_POSITION: 8,
+  /**
+   * The order's list said so: an OCO sibling or a bracket's other exit filled, or an OTO
+   * parent (a bracket's entry) left the book without a fill (its held children go with it).
+   */
+  LIST_CONTINGENCY: 9,
 } as const;
 export type ExecReason = (typeof ExecReason)[keyof typeof ExecReason];
 
@@ -127,6 +155,18 @@ export type ExecReason = (typeof ExecReason)[keyof typeof ExecReason];
 export const ExecInst = { POST_ONLY: 1 << 0, REDUCE_ONLY: 1 << 1 } as const;
 export type ExecInst = (typeof ExecInst)[keyof typeof ExecInst];
 export const EXEC_INST_MASK = ExecInst.POST_ONLY | ExecInst.REDUCE_ONLY;
+
+/**
+ * How the members of a contingent order list depend on each other (FIX ContingencyType,
+ * tag 1385: 1 OCO, 2 OTO, 3 OUO; BRACKET has no FIX value of its own: it is an OTO whose
+ * two children are an OCO pair). See order_list_rules.ts and docs/ORDER_MODEL.md.
+ */
+export const ContingencyType = { OCO: 1, OTO: 2, OUO: 3, BRACKET: 4 } as const;
+export type ContingencyType = (typeof ContingencyType)[keyof typeof ContingencyType];
+
+/** A list's status as shown (FIX ListOrderStatus, tag 431): working members, every member final, refused. */
+export const ListOrderStatus = { EXECUTING: 3, ALL_DONE: 6, REJECT: 7 } as const;
+export type ListOrderStatus = (typeof ListOrderStatus)[keyof typeof ListOrderStatus];
 
 /** Bits of a dry-run check's warnings: limits the order would bring close to their cap. */
 export const RiskWarning = {

@@ -21,7 +21,8 @@
  *  88  expire_at_ms        f64   epoch ms (0 = never)
  *  96  ref_price_ticks     f64   price the open quantity is valued at for exposure
  *                                (limit price; stop price; for market orders the touch at entry)
- *  104 arg                 f64   admin events: limits version, state hash
+ *  104 arg                 f64   admin events: limits version, state hash; ACCEPTED and
+ *                                REPLACED of a list member: the list id (0: in no list)
  *  112 account             i32   interned account (-1 = all, KILL_SWITCH)
  *  116 symbol              i32   interned symbol
  *  120 session_id          u32   io session that placed the order
@@ -36,7 +37,9 @@
  *  136 triggered           u8    1 once a stop has triggered
  *  137 flag                u8    admin events: 1 engaged, 0 released (TRADING_STATE: the state);
  *                                ACCEPTED: EVENT_FLAG_TRIMMED when a reduce-only order was
- *                                trimmed to the position (qty_lots is below what was sent)
+ *                                trimmed to the position (qty_lots is below what was sent);
+ *                                ACCEPTED, LIST_UPDATED: EVENT_FLAG_HELD on a held list member;
+ *                                ORDER_LIST: the ContingencyType
  *  138 cl_ord_id_length    u8
  *  139 cl_ord_id           40 B
  *  179 exec_inst           u8    order events: ExecInst bits (post-only, reduce-only); 0 in
@@ -83,6 +86,8 @@ export const EV_TRIGGERED = b.u8('triggered');
 export const EV_FLAG = b.u8('flag');
 /** ACCEPTED event flag: the order is reduce-only and was trimmed to the position (reports say so). */
 export const EVENT_FLAG_TRIMMED = 1;
+/** ACCEPTED and LIST_UPDATED event flag: a list member held until its parent leaves the book (it does not work). */
+export const EVENT_FLAG_HELD = 2;
 export const EV_CL_ORD_ID_LENGTH = b.u8('cl_ord_id_length');
 export const EV_CL_ORD_ID = b.bytes('cl_ord_id', CLIENT_ORDER_ID_MAX_BYTES);
 // Taken from the padding: older journals read 0 here (no instruction), so the version stays.

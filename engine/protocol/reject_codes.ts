@@ -50,6 +50,7 @@ export const RejectCode = {
   TRAILING_OFFSET_REQUIRED: 125,
   INVALID_TRAILING_OFFSET: 126,
   LIMIT_OFFSET_REQUIRED: 127,
+  INVALID_ORDER_LIST: 128,
 
   MISSING_API_KEY: 200,
   UNKNOWN_API_KEY: 201,
@@ -65,6 +66,8 @@ export const RejectCode = {
   REPLACE_QTY_BELOW_FILLED: 304,
   REPLACE_NOT_ALLOWED: 305,
   EXPIRE_TIME_IN_PAST: 306,
+  UNKNOWN_ORDER_LIST: 307,
+  ORDER_LIST_ALREADY_DONE: 308,
 
   MAX_ORDER_QTY: 400,
   MAX_ORDER_NOTIONAL: 401,
@@ -141,6 +144,7 @@ const info: Record<RejectCodeName, [http_status: number, reason: string]> = {
   TRAILING_OFFSET_REQUIRED: [400, 'trailing stop and trailing stop-limit orders need a trailing_offset'],
   INVALID_TRAILING_OFFSET: [400, 'trailing_offset must be a price distance > 0 on the tick grid (PRICE) or whole basis points 1 to 9999 (BASIS_POINTS); trailing_offset, trailing_offset_type and limit_offset only on the trailing types that take them'],
   LIMIT_OFFSET_REQUIRED: [400, 'trailing stop-limit orders need a limit_offset (the limit price\'s distance from the trigger), not a price'],
+  INVALID_ORDER_LIST: [400, 'an order list needs contingency OCO, OUO, OTO or BRACKET, a list_client_id, and orders: 2 for OCO and OUO, a parent and 1 to 3 children for OTO, an entry, a take-profit LIMIT and a stop-loss for BRACKET; one account and distinct client_order_ids; held members take no post_only or reduce_only'],
 
   MISSING_API_KEY: [401, 'the x-api-key header is required'],
   UNKNOWN_API_KEY: [401, 'the API key is not known'],
@@ -156,6 +160,8 @@ const info: Record<RejectCodeName, [http_status: number, reason: string]> = {
   REPLACE_QTY_BELOW_FILLED: [409, 'the new quantity is not above the quantity already filled'],
   REPLACE_NOT_ALLOWED: [409, 'market orders and orders on another symbol or side cannot be replaced'],
   EXPIRE_TIME_IN_PAST: [400, 'expire_time is already in the past'],
+  UNKNOWN_ORDER_LIST: [404, 'no such order list for this account'],
+  ORDER_LIST_ALREADY_DONE: [409, 'every order of the list is already filled, canceled, replaced, rejected or expired'],
 
   MAX_ORDER_QTY: [422, 'the quantity is above the symbol\'s maximum order quantity'],
   MAX_ORDER_NOTIONAL: [422, 'the notional is above the symbol\'s maximum order notional'],

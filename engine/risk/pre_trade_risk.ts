@@ -258,6 +258,27 @@ export class PreTradeRisk {
   }
 
   /**
+   * A contingent list's share of the new-order budget: one token per member, all or none
+   * (each member was checked as a dry run first, which takes nothing). False: THROTTLED.
+   */
+  takeListTokens(account: number, members: number): boolean {
+    const book = this.state.book;
+    const rate = this.limits.rate_per_sec[account];
+    const burst = this.limits.burst[account];
+    if (book.peekTokens(account, rate, burst) < members) return false;
+    for (let k = 0; k < members; k++) book.takeToken(account, rate, burst);
+    return true;
+  }
+
+  /**
+   * Whether `members` more open orders fit the account's max_open_orders (a dry run checks
+   * one order at a time; a list adds all its members at once).
+   */
+  openOrdersFit(account: number, members: number): boolean {
+    return this.state.book.open_orders[account] + members <= this.limits.max_open_orders[account];
+  }
+
+  /**
    * Would a limit order at this price take liquidity on arrival, that is cross the touch
    * on the other side (the simulated venue fills such an order at once)? With no touch
    * there is nothing to take. For post-only orders (ExecInst.POST_ONLY).

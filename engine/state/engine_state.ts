@@ -14,13 +14,16 @@ import {
   EV_FILL_NOTIONAL, EV_FLAG, EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE, EV_ORIG_ORDER_ID, EV_PRICE_TICKS,
   EV_QTY_LOTS, EV_REF_PRICE_TICKS, EV_SEQ, EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS, EV_SYMBOL,
   EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TYPE, EV_EXEC_INST, EV_LIMIT_OFFSET_TICKS, EV_TRAILING_OFFSET, EV_TRAILING_OFFSET_TYPE,
+  EVENT_FLAG_HELD,
 } from '../protocol/event_layout.js';
+import { LIST_ORDERS_MAX } from '../protocol/order_list_rules.js';
 import { SlotViews } from '../protocol/slot_views.js';
 import { AccountBook } from './account_book.js';
 import { DedupeIndex, IsOrderOpen } from './dedupe_index.js';
 import { OrderIdIndex } from './order_id_index.js';
 import { OrderSlab } from './order_slab.js';
 import { PortfolioExposure } from './portfolio_exposure.js';
+import { OrderLists } from './order_lists.js';
 
 export interface EngineCapacity {
   readonly accounts: number;
@@ -47,6 +50,8 @@ export class EngineState implements IsOrderOpen {
   readonly book: AccountBook;
   /** Each account's gross and net notional across symbols, kept current with the book (portfolio limits). */
   readonly portfolio: PortfolioExposure;
+  /** Contingent order lists: each open order's list, and each list's members. */
+  readonly lists: OrderLists;
   readonly halted: Uint8Array;
   global_kill = 0;
   /** TradingState for every account at once; the stricter of it and the account's applies. */
@@ -68,6 +73,7 @@ export class EngineState implements IsOrderOpen {
     this.dedupe = new DedupeIndex(capacity.dedupe_window);
     this.book = new AccountBook(capacity.accounts, capacity.symbols, capacity.max_open_orders);
     this.portfolio = new PortfolioExposure(this.book, this.notional_scale);
+    this.lists = new OrderLists(capacity.max_open_orders, nextPowerOfTwo(capacity.max_open_orders * 2));
     this.halted = new Uint8Array(capacity.symbols);
   }
 
@@ -82,6 +88,7 @@ export class EngineState implements IsOrderOpen {
     this.dedupe.reset();
     this.book.reset();
     this.portfolio.reset();
+    this.lists.reset();
     this.halted.fill(0);
     this.global_kill = 0;
     this.global_trading_state = TradingState.ACTIVE;
@@ -107,6 +114,7 @@ export class EngineState implements IsOrderOpen {
     switch (type) {
       case EventType.ACCEPTED:
         this.openOrder(v, base, true);
+        if (v.f64[(base + EV_ARG) >> 3] !== 0) this.joinList(v, base);
         break;
       case EventType.REJECTED:
         break;
@@ -117,15 +125,35 @@ export class EngineState implements IsOrderOpen {
       case EventType.EXPIRED:
         this.closeOrder(this.requireSlot(v.f64[(base + EV_ORDER_ID) >> 3], type), v.u8[base + EV_STATUS]);
         break;
-      case EventType.REPLACED:
-        this.closeOrder(this.requireSlot(v.f64[(base + EV_ORIG_ORDER_ID) >> 3], type), OrderStatus.REPLACED);
+      case EventType.REPLACED: {
+        // A list member's replacement takes its place in the list.
+        const orig = this.requireSlot(v.f64[(base + EV_ORIG_ORDER_ID) >> 3], type);
+        const lists = this.lists;
+        const list = lists.list_of[orig];
+        const member = lists.member[orig];
+        const held = lists.held[orig];
+        if (list >= 0) lists.detach(orig);
+        this.closeOrder(orig, OrderStatus.REPLACED);
         this.openOrder(v, base, true);
+        if (list >= 0) lists.attach(list, member, held, this.index.get(v.f64[(base + EV_ORDER_ID) >> 3]));
         break;
+      }
       case EventType.TRIGGERED:
         this.applyTrigger(v, base);
         break;
       case EventType.TRIGGER_MOVED:
         this.applyTriggerMoved(v, base);
+        break;
+      case EventType.ORDER_LIST: {
+        const list_id = v.f64[(base + EV_ORDER_ID) >> 3];
+        if (this.lists.find(list_id) >= 0) throw new StateCorruptionError(`order list ${list_id} opened twice`);
+        if (this.lists.openList(list_id, v.u8[base + EV_FLAG], v.i32[(base + EV_ACCOUNT) >> 2]) < 0) {
+          throw new StateCorruptionError('no room for another order list');
+        }
+        break;
+      }
+      case EventType.LIST_UPDATED:
+        this.applyListUpdated(v, base);
         break;
       case EventType.KILL_SWITCH: {
         const account = v.i32[(base + EV_ACCOUNT) >> 2];
@@ -163,6 +191,18 @@ export class EngineState implements IsOrderOpen {
   restoreOpenOrder(v: SlotViews, base: number): void {
     // The idempotency window is restored on its own, in its FIFO order.
     this.openOrder(v, base, false);
+  }
+
+  /**
+   * Snapshot restore: puts the open order `order_id` (restored just before) back into its
+   * list, opening the list with its first member to come back.
+   */
+  restoreListMember(order_id: number, list_id: number, contingency: number, member: number, held: number): void {
+    const slot = this.requireSlot(order_id, EventType.ACCEPTED);
+    let list = this.lists.find(list_id);
+    if (list < 0) list = this.lists.openList(list_id, contingency, this.slab.account[slot]);
+    if (list < 0 || member >= LIST_ORDERS_MAX) throw new StateCorruptionError(`order ${order_id} cannot rejoin list ${list_id}`);
+    this.lists.join(list, slot, member, held);
   }
 
   /** Snapshot restore: the counters as they were after the snapshot's last event. */
@@ -215,6 +255,33 @@ export class EngineState implements IsOrderOpen {
     this.index.set(order_id, slot);
     this.book.open_orders[account]++;
     if (remember_id) this.dedupe.insert(account, v.u8, base + EV_CL_ORD_ID, length, order_id, slab.content_hash[slot], this);
+    this.addExposure(slot);
+  }
+
+  /** A member's ACCEPTED event names its list, opened by the ORDER_LIST event just before: it joins as the next member. */
+  private joinList(v: SlotViews, base: number): void {
+    const order_id = v.f64[(base + EV_ORDER_ID) >> 3];
+    const list_id = v.f64[(base + EV_ARG) >> 3];
+    const list = this.lists.find(list_id);
+    if (list < 0) throw new StateCorruptionError(`order ${order_id} names list ${list_id}, which is not open`);
+    const member = this.lists.joined[list];
+    if (member >= LIST_ORDERS_MAX || this.lists.account[list] !== v.i32[(base + EV_ACCOUNT) >> 2]) {
+      throw new StateCorruptionError(`order ${order_id} cannot join list ${list_id}`);
+    }
+    this.lists.join(list, this.index.get(order_id), member, (v.u8[base + EV_FLAG] & EVENT_FLAG_HELD) !== 0 ? 1 : 0);
+  }
+
+  /** Its list released a held member (sized to what the parent filled) or reduced an OUO member. */
+  private applyListUpdated(v: SlotViews, base: number): void {
+    const slab = this.slab;
+    const slot = this.requireSlot(v.f64[(base + EV_ORDER_ID) >> 3], EventType.LIST_UPDATED);
+    const qty = v.f64[(base + EV_QTY_LOTS) >> 3];
+    if (this.lists.list_of[slot] < 0 || !(qty > slab.filled_qty_lots[slot]) || qty > slab.qty_lots[slot]) {
+      throw new StateCorruptionError(`order ${slab.order_id[slot]}: list update to quantity ${qty} does not fit`);
+    }
+    this.removeExposure(slot);
+    slab.qty_lots[slot] = qty;
+    this.lists.held[slot] = (v.u8[base + EV_FLAG] & EVENT_FLAG_HELD) !== 0 ? 1 : 0;
     this.addExposure(slot);
   }
 
@@ -291,6 +358,7 @@ export class EngineState implements IsOrderOpen {
   private release(slot: number): void {
     const slab = this.slab;
     const account = slab.account[slot];
+    this.lists.leave(slot);
     this.book.open_orders[account]--;
     this.index.delete(slab.order_id[slot]);
     slab.release(slot);

@@ -1,6 +1,6 @@
 /**
  * A hash of everything replay must reproduce: open orders, positions, open exposure,
- * idempotency entries, kill switches, trading states, halts and the sequence counters. Open orders are
+ * idempotency entries, contingent order lists, kill switches, trading states, halts and the sequence counters. Open orders are
  * combined with order-independent sums of per-order hashes, so the hash does not depend
  * on which slab slot an order happens to occupy (a snapshot restore and a full replay may
  * lay the slab out differently); the idempotency window contributes the running sum the
@@ -16,6 +16,7 @@ import { EngineState } from './engine_state.js';
 
 export function stateHash(state: EngineState): number {
   const slab = state.slab;
+  const lists = state.lists;
   let orders_sum = 0;
   let orders_xor = 0;
   for (let account = 0; account < slab.account_head.length; account++) {
@@ -40,6 +41,12 @@ export function stateHash(state: EngineState): number {
         h = mixNumber(h, slab.trailing_offset_type[slot]);
         h = mixNumber(h, slab.trailing_offset[slot]);
         h = mixNumber(h, slab.limit_offset_ticks[slot]);
+      }
+      // Likewise only list members mix in their list (its id and kind, their place, held).
+      const list = lists.list_of[slot];
+      if (list >= 0) {
+        h = mixNumber(h, lists.id[list]);
+        h = mixNumber(h, 0x7700 + lists.contingency[list] + (lists.member[slot] << 4) + (lists.held[slot] << 8));
       }
       const start = slot * CLIENT_ORDER_ID_MAX_BYTES;
       for (let k = 0; k < slab.cl_ord_id_length[slot]; k++) h = mixNumber(h, slab.cl_ord_id[start + k]);

@@ -280,6 +280,9 @@ export class SimulatedVenue implements Venue {
   }
 
   private rest(slot: number): void {
+    // A held list member (an OTO child, a bracket's exit) does not work until its list
+    // releases it (the engine then calls work); after recovery it stays out of the book.
+    if (this.state.lists.held[slot] !== 0) return;
     const slab = this.state.slab;
     const symbol = slab.symbol[slot];
     const generation = slab.generation[slot];

@@ -8,6 +8,7 @@
  * A venue must never emit more events than the sink has room for (`canEmit`), and must
  * be able to resume later (`hasPendingWork`) when it stops for lack of room.
  */
+import { LIST_ORDERS_MAX } from '../protocol/order_list_rules.js';
 
 export interface ExecutionSink {
   /** True if `events` more events fit on the event ring now. */
@@ -35,5 +36,8 @@ export interface Venue {
   onHaltChanged(symbol: number): void;
 }
 
-/** The most events one `work` call can emit: trigger, fill, expire. */
-export const MAX_EVENTS_PER_WORK = 3;
+/**
+ * The most events one `work` call can emit: trigger, fill, expire, and what a fill or an
+ * expiry of a list member causes in its list (a cancel or an update of each other member).
+ */
+export const MAX_EVENTS_PER_WORK = 3 + LIST_ORDERS_MAX - 1;

@@ -14,6 +14,7 @@ import { addCheckRoute } from './routes/check_route.js';
 import { addHealthRoutes, HealthProbe } from './routes/health_routes.js';
 import { addInstrumentRoutes } from './routes/instrument_routes.js';
 import { addMarketRoutes } from './routes/market_routes.js';
+import { addOrderListRoutes } from './routes/order_list_routes.js';
 import { addOrderRoutes } from './routes/order_routes.js';
 import { loadUws } from './uws_loader.js';
 import { mountHttpRoutes } from './uws_http.js';
@@ -39,6 +40,7 @@ export interface HttpServerHandle {
 export function buildRouter(options: HttpServerOptions): Router {
   const router = new Router();
   addOrderRoutes(router, options.context);
+  addOrderListRoutes(router, options.context);
   addCheckRoute(router, options.context);
   addMarketRoutes(router, options.context);
   addInstrumentRoutes(router, options.context, options.admin, options.limits);

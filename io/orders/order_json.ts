@@ -41,6 +41,8 @@ export interface OrderJson {
   expire_time: string | null;
   orig_order_id: string | null;
   replaced_by: string | null;
+  /** The contingent order list the order belongs to (GET /order-lists/:id), or null. */
+  list_id: string | null;
   /** The RejectCode number, its name and its reason, for REJECTED orders. */
   reject_code: number | null;
   reject_name: string | null;
@@ -89,6 +91,7 @@ export class OrderRenderer {
       expire_time: r.expire_at_ms > 0 ? new Date(r.expire_at_ms).toISOString() : null,
       orig_order_id: r.orig_order_id > 0 ? String(r.orig_order_id) : null,
       replaced_by: r.replaced_by > 0 ? String(r.replaced_by) : null,
+      list_id: r.list_id > 0 ? String(r.list_id) : null,
       reject_code: reject === null ? null : reject.code,
       reject_name: reject === null ? null : reject.name,
       reject_reason: reject === null ? null : reject.reason,

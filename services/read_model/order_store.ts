@@ -18,7 +18,7 @@ import {
   EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE, EV_ORIG_ORDER_ID, EV_PRICE_TICKS,
   EV_QTY_LOTS, EV_REASON, EV_REJECT_CODE, EV_SEQ, EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS,
   EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE, EV_EXEC_INST, EV_LIMIT_OFFSET_TICKS, EV_TRAILING_OFFSET,
-  EV_TRAILING_OFFSET_TYPE,
+  EV_TRAILING_OFFSET_TYPE, EV_ARG, EV_FLAG,
 } from '../../engine/protocol/event_layout.js';
 import { SlotViews } from '../../engine/protocol/slot_views.js';
 import { isPowerOfTwo } from '../../engine/layout/layout_builder.js';
@@ -55,7 +55,21 @@ export interface OrderRecord {
   created_us: number;
   updated_us: number;
   last_seq: number;
+  /** The contingent order list the order belongs to (0: none). */
+  list_id: number;
   client_order_id: string;
+}
+
+/** A contingent order list as the read model knows it (GET /order-lists/:id). */
+export interface OrderListRecord {
+  list_id: number;
+  account: number;
+  /** ContingencyType. */
+  contingency: number;
+  list_client_id: string;
+  /** The members' order ids in member order (a replaced member's replacement in its place). */
+  order_ids: number[];
+  created_us: number;
 }
 
 /** How many of each account's latest orders GET /orders lists besides the open ones. */
@@ -64,7 +78,7 @@ export const RECENT_PER_ACCOUNT = 256;
 const F64_FIELDS = [
   'order_id', 'orig_order_id', 'replaced_by', 'qty_lots', 'price_ticks', 'stop_price_ticks', 'filled_qty_lots',
   'fill_notional', 'last_fill_qty_lots', 'last_fill_price_ticks', 'expire_at_ms', 'created_us', 'updated_us', 'last_seq',
-  'trailing_offset', 'limit_offset_ticks',
+  'trailing_offset', 'limit_offset_ticks', 'list_id',
 ] as const;
 const I32_FIELDS = ['account', 'symbol', 'session_id'] as const;
 const U8_FIELDS = ['side', 'order_type', 'time_in_force', 'status', 'reason', 'triggered', 'exec_inst', 'trailing_offset_type'] as const;
@@ -99,6 +113,9 @@ export class OrderStore {
   private readonly active = new Map<number, Set<number>>();
   /** The most recent order ids per account (a small ring), for GET /orders. */
   private readonly recent = new Map<number, { ids: Float64Array; next: number }>();
+  /** Contingent order lists by list id, oldest first: a bounded history (max_lists), the oldest forgotten first. */
+  private readonly lists = new Map<number, OrderListRecord>();
+  private readonly max_lists: number;
   /** Last event sequence applied. */
   last_seq = 0;
 
@@ -113,6 +130,7 @@ export class OrderStore {
     this.cl_length = new Uint8Array(capacity);
     this.cl_bytes = new Uint8Array(capacity * CLIENT_ORDER_ID_MAX_BYTES);
     this.max_pinned_final = Math.max(1024, capacity >> 4);
+    this.max_lists = Math.max(1024, capacity >> 2);
   }
 
   /**
@@ -126,6 +144,7 @@ export class OrderStore {
     this.pinned_final_order.length = 0;
     this.active.clear();
     this.recent.clear();
+    this.lists.clear();
     this.last_seq = 0;
   }
 
@@ -139,11 +158,20 @@ export class OrderStore {
       case EventType.ACCEPTED:
       case EventType.REJECTED:
         this.create(order_id, v, base);
+        if (v.f64[(base + EV_ARG) >> 3] !== 0) this.lists.get(v.f64[(base + EV_ARG) >> 3])?.order_ids.push(order_id);
         break;
-      case EventType.REPLACED:
-        this.markReplaced(v.f64[(base + EV_ORIG_ORDER_ID) >> 3], order_id, v.f64[(base + EV_TS_US) >> 3], seq);
+      case EventType.REPLACED: {
+        const orig_id = v.f64[(base + EV_ORIG_ORDER_ID) >> 3];
+        this.markReplaced(orig_id, order_id, v.f64[(base + EV_TS_US) >> 3], seq);
         this.create(order_id, v, base);
+        const list = v.f64[(base + EV_ARG) >> 3] !== 0 ? this.lists.get(v.f64[(base + EV_ARG) >> 3]) : undefined;
+        if (list !== undefined) list.order_ids = list.order_ids.map((id) => (id === orig_id ? order_id : id));
         break;
+      }
+      case EventType.ORDER_LIST:
+        this.openList(order_id, v, base);
+        break;
+      case EventType.LIST_UPDATED:
       case EventType.FILL:
       case EventType.TRIGGERED:
       case EventType.TRIGGER_MOVED:
@@ -154,6 +182,38 @@ export class OrderStore {
       default:
         return;
     }
+  }
+
+  /** The list, or undefined if unknown or forgotten. Allocates one record. */
+  getList(list_id: number): OrderListRecord | undefined {
+    const list = this.lists.get(list_id);
+    return list === undefined ? undefined : { ...list, order_ids: [...list.order_ids] };
+  }
+
+  /** Every list the store remembers, oldest first (snapshots). */
+  listRecords(): OrderListRecord[] {
+    return [...this.lists.values()];
+  }
+
+  /** Puts a list back (snapshot restore). */
+  restoreList(list: OrderListRecord): void {
+    this.rememberList({ ...list, order_ids: [...list.order_ids] });
+  }
+
+  private openList(list_id: number, v: SlotViews, base: number): void {
+    let list_client_id = '';
+    const length = v.u8[base + EV_CL_ORD_ID_LENGTH];
+    for (let k = 0; k < length; k++) list_client_id += String.fromCharCode(v.u8[base + EV_CL_ORD_ID + k]);
+    this.rememberList({
+      list_id, account: v.i32[(base + EV_ACCOUNT) >> 2], contingency: v.u8[base + EV_FLAG], list_client_id, order_ids: [],
+      created_us: v.f64[(base + EV_TS_US) >> 3],
+    });
+  }
+
+  /** Lists are few (one per several orders): a map, bounded by forgetting the oldest. */
+  private rememberList(list: OrderListRecord): void {
+    this.lists.set(list.list_id, list);
+    while (this.lists.size > this.max_lists) this.lists.delete(this.lists.keys().next().value as number);
   }
 
   /** The order, or undefined if unknown or forgotten. Allocates one record. */
@@ -294,6 +354,7 @@ export class OrderStore {
     f64.last_fill_qty_lots[slot] = 0;
     f64.last_fill_price_ticks[slot] = 0;
     f64.created_us[slot] = ts;
+    f64.list_id[slot] = v.f64[(base + EV_ARG) >> 3];
     const account = v.i32[(base + EV_ACCOUNT) >> 2];
     this.i32.account[slot] = account;
     this.i32.symbol[slot] = v.i32[(base + EV_SYMBOL) >> 2];
@@ -453,6 +514,7 @@ export class OrderStore {
       created_us: f64.created_us[slot],
       updated_us: f64.updated_us[slot],
       last_seq: f64.last_seq[slot],
+      list_id: f64.list_id[slot],
       client_order_id,
     };
   }

@@ -13,7 +13,9 @@
  * Subjects are the seed system's: orders.accepted, orders.rejected, orders.fill,
  * orders.cancelled (two l's, as the seed spelled it), plus orders.replaced,
  * orders.expired, orders.triggered and orders.trigger_moved (a trailing trigger followed
- * the market; the event carries the new stop_price and price). Admin events (kill switch,
+ * the market; the event carries the new stop_price and price) and orders.list_updated (a
+ * contingent list released a held member or reduced one: the new quantity). The list
+ * header (ORDER_LIST) is not an order event. Admin events (kill switch,
  * halts, limit swaps, state hashes) are not order events: `toJson` returns null for them.
  */
 import { EventType, ExecReason, OrderStatus, OrderType, Side, TimeInForce, nameOf } from '../../engine/protocol/enums.js';
@@ -34,9 +36,10 @@ const SUFFIX_BY_TYPE: Readonly<Record<number, string>> = {
   [EventType.EXPIRED]: 'expired',
   [EventType.TRIGGERED]: 'triggered',
   [EventType.TRIGGER_MOVED]: 'trigger_moved',
+  [EventType.LIST_UPDATED]: 'list_updated',
 };
 
-export type OrderEventType = 'accepted' | 'rejected' | 'fill' | 'cancelled' | 'replaced' | 'expired' | 'triggered' | 'trigger_moved';
+export type OrderEventType = 'accepted' | 'rejected' | 'fill' | 'cancelled' | 'replaced' | 'expired' | 'triggered' | 'trigger_moved' | 'list_updated';
 
 export interface OrderEventJson {
   readonly type: OrderEventType;

@@ -1,6 +1,6 @@
 /**
  * EngineState <-> snapshot sections. What is saved is the logical state (open orders with
- * their full terms, the idempotency window in its FIFO order, positions, kill switches,
+ * their full terms and lists, the idempotency window in its FIFO order, positions, kill switches,
  * halts, counters); the restore rebuilds every derived aggregate (exposure, self-trade
  * prices, indexes) through the same code the live engine uses, so a restored state hashes
  * equal to the one that was saved.
@@ -50,6 +50,13 @@ export function writeEngineSections(writer: ColumnarWriter, state: EngineState):
   const pick32 = (source: Int32Array) => Int32Array.from(slots, (s) => source[s]);
   const pickU32 = (source: Uint32Array) => Uint32Array.from(slots, (s) => source[s]);
   const pick8 = (source: Uint8Array) => Uint8Array.from(slots, (s) => source[s]);
+  // Each order's contingent list, if any: the list is rebuilt from its open members.
+  const lists = state.lists;
+  const list_of = (slot: number) => lists.list_of[slot];
+  const list_id = Float64Array.from(slots, (s) => (list_of(s) >= 0 ? lists.id[list_of(s)] : 0));
+  const list_contingency = Uint8Array.from(slots, (s) => (list_of(s) >= 0 ? lists.contingency[list_of(s)] : 0));
+  const list_member = Uint8Array.from(slots, (s) => lists.member[s]);
+  const list_held = Uint8Array.from(slots, (s) => lists.held[s]);
   const cl = new Uint8Array(n * CLIENT_ORDER_ID_MAX_BYTES);
   slots.forEach((slot, i) => slab.copyClientOrderId(slot, cl, i * CLIENT_ORDER_ID_MAX_BYTES));
   writer.section('engine.orders', n)
@@ -74,6 +81,10 @@ export function writeEngineSections(writer: ColumnarWriter, state: EngineState):
     .add('trailing_offset_type', 'u8', pick8(slab.trailing_offset_type))
     .add('trailing_offset', 'i32', pick32(slab.trailing_offset))
     .add('limit_offset_ticks', 'i32', pick32(slab.limit_offset_ticks))
+    .add('list_id', 'f64', list_id)
+    .add('list_contingency', 'u8', list_contingency)
+    .add('list_member', 'u8', list_member)
+    .add('list_held', 'u8', list_held)
     .add('cl_ord_id_length', 'u8', pick8(slab.cl_ord_id_length))
     .add('cl_ord_id', 'u8', cl);
 
@@ -155,6 +166,11 @@ export function restoreEngineState(file: ColumnarFile, state: EngineState): void
     trailing_type: file.hasColumn(o, 'trailing_offset_type') ? file.u8(o, 'trailing_offset_type') : new Uint8Array(file.count(o)),
     trailing_offset: file.hasColumn(o, 'trailing_offset') ? file.i32(o, 'trailing_offset') : new Int32Array(file.count(o)),
     limit_offset: file.hasColumn(o, 'limit_offset_ticks') ? file.i32(o, 'limit_offset_ticks') : new Int32Array(file.count(o)),
+    // And contingent lists: none before they existed.
+    list_id: file.hasColumn(o, 'list_id') ? file.f64(o, 'list_id') : new Float64Array(file.count(o)),
+    list_contingency: file.hasColumn(o, 'list_id') ? file.u8(o, 'list_contingency') : new Uint8Array(file.count(o)),
+    list_member: file.hasColumn(o, 'list_id') ? file.u8(o, 'list_member') : new Uint8Array(file.count(o)),
+    list_held: file.hasColumn(o, 'list_id') ? file.u8(o, 'list_held') : new Uint8Array(file.count(o)),
   };
   for (let i = 0; i < file.count(o); i++) {
     scratch.u8.fill(0);
@@ -183,6 +199,9 @@ export function restoreEngineState(file: ColumnarFile, state: EngineState): void
     scratch.u8[EV_CL_ORD_ID_LENGTH] = columns.cl_length[i];
     scratch.u8.set(columns.cl.subarray(i * CLIENT_ORDER_ID_MAX_BYTES, i * CLIENT_ORDER_ID_MAX_BYTES + columns.cl_length[i]), EV_CL_ORD_ID);
     state.restoreOpenOrder(scratch, 0);
+    if (columns.list_id[i] !== 0) {
+      state.restoreListMember(columns.order_id[i], columns.list_id[i], columns.list_contingency[i], columns.list_member[i], columns.list_held[i]);
+    }
   }
 
   const p = 'engine.positions';

@@ -1,6 +1,7 @@
 /** OrderStore (the io read model) <-> a snapshot section, one column per record field. */
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
-import { OrderNumberField, OrderRecord, OrderStore } from '../read_model/order_store.js';
+import { LIST_ORDERS_MAX } from '../../engine/protocol/order_list_rules.js';
+import { OrderListRecord, OrderNumberField, OrderRecord, OrderStore } from '../read_model/order_store.js';
 import { ColumnarFile, ColumnarWriter } from './columnar_file.js';
 
 const F64 = ['order_id', 'orig_order_id', 'replaced_by', 'qty_lots', 'price_ticks', 'stop_price_ticks', 'filled_qty_lots',
@@ -12,7 +13,11 @@ const EXEC_INST = 'exec_inst' as const;
 /** Trailing orders' terms, added later still: absent in older files (no trailing orders then). */
 const TRAILING_F64 = ['trailing_offset', 'limit_offset_ticks'] as const;
 const TRAILING_OFFSET_TYPE = 'trailing_offset_type' as const;
+/** Each order's contingent list: absent in files written before lists (no order had one). */
+const LIST_ID = 'list_id' as const;
 const SECTION = 'orders';
+/** The lists themselves (header and member ids), a section of its own, absent in older files. */
+const LISTS_SECTION = 'order_lists';
 
 /**
  * Column by column straight from the store's own columns (no object per order: a store
@@ -33,12 +38,52 @@ export function writeOrderStoreSection(writer: ColumnarWriter, store: OrderStore
   for (const field of TRAILING_F64) section.add(field, 'f64', column(field, new Float64Array(n)));
   section.add(TRAILING_OFFSET_TYPE, 'u8', column(TRAILING_OFFSET_TYPE, new Uint8Array(n)));
   section.add('reject_code', 'u16', column('reject_code', new Uint16Array(n)));
+  section.add(LIST_ID, 'f64', column(LIST_ID, new Float64Array(n)));
   const lengths = new Uint8Array(n);
   const cl = new Uint8Array(n * CLIENT_ORDER_ID_MAX_BYTES);
   store.copyClientOrderIds(ids, lengths, cl);
   section.add('cl_ord_id_length', 'u8', lengths);
   section.add('cl_ord_id', 'u8', cl);
+  writeListSection(writer, store.listRecords());
   return n;
+}
+
+function writeListSection(writer: ColumnarWriter, lists: readonly OrderListRecord[]): void {
+  const n = lists.length;
+  const members = new Float64Array(n * LIST_ORDERS_MAX);
+  const lengths = new Uint8Array(n);
+  const ids = new Uint8Array(n * CLIENT_ORDER_ID_MAX_BYTES);
+  lists.forEach((list, i) => {
+    list.order_ids.forEach((id, k) => { members[i * LIST_ORDERS_MAX + k] = id; });
+    lengths[i] = list.list_client_id.length;
+    for (let k = 0; k < list.list_client_id.length; k++) ids[i * CLIENT_ORDER_ID_MAX_BYTES + k] = list.list_client_id.charCodeAt(k);
+  });
+  writer.section(LISTS_SECTION, n)
+    .add('list_id', 'f64', Float64Array.from(lists, (l) => l.list_id))
+    .add('account', 'i32', Int32Array.from(lists, (l) => l.account))
+    .add('contingency', 'u8', Uint8Array.from(lists, (l) => l.contingency))
+    .add('created_us', 'f64', Float64Array.from(lists, (l) => l.created_us))
+    .add('order_ids', 'f64', members)
+    .add('list_client_id_length', 'u8', lengths)
+    .add('list_client_id', 'u8', ids);
+}
+
+function readListSection(file: ColumnarFile, store: OrderStore): void {
+  if (!file.hasSection(LISTS_SECTION)) return;
+  const list_id = file.f64(LISTS_SECTION, 'list_id');
+  const account = file.i32(LISTS_SECTION, 'account');
+  const contingency = file.u8(LISTS_SECTION, 'contingency');
+  const created_us = file.f64(LISTS_SECTION, 'created_us');
+  const members = file.f64(LISTS_SECTION, 'order_ids');
+  const lengths = file.u8(LISTS_SECTION, 'list_client_id_length');
+  const ids = file.u8(LISTS_SECTION, 'list_client_id');
+  for (let i = 0; i < file.count(LISTS_SECTION); i++) {
+    const order_ids: number[] = [];
+    for (let k = 0; k < LIST_ORDERS_MAX && members[i * LIST_ORDERS_MAX + k] > 0; k++) order_ids.push(members[i * LIST_ORDERS_MAX + k]);
+    let list_client_id = '';
+    for (let k = 0; k < lengths[i]; k++) list_client_id += String.fromCharCode(ids[i * CLIENT_ORDER_ID_MAX_BYTES + k]);
+    store.restoreList({ list_id: list_id[i], account: account[i], contingency: contingency[i], list_client_id, order_ids, created_us: created_us[i] });
+  }
 }
 
 export function readOrderStore(file: ColumnarFile, store: OrderStore): void {
@@ -52,6 +97,7 @@ export function readOrderStore(file: ColumnarFile, store: OrderStore): void {
   const trailing_offset = has_trailing ? file.f64(SECTION, 'trailing_offset') : new Float64Array(count);
   const limit_offset = has_trailing ? file.f64(SECTION, 'limit_offset_ticks') : new Float64Array(count);
   const reject = file.u16(SECTION, 'reject_code');
+  const list_ids = file.hasColumn(SECTION, LIST_ID) ? file.f64(SECTION, LIST_ID) : new Float64Array(count);
   const cl_length = file.u8(SECTION, 'cl_ord_id_length');
   const cl = file.u8(SECTION, 'cl_ord_id');
   // One record object for every order: the store copies it into its columns (a snapshot
@@ -66,10 +112,12 @@ export function readOrderStore(file: ColumnarFile, store: OrderStore): void {
     record.trailing_offset = trailing_offset[i];
     record.limit_offset_ticks = limit_offset[i];
     record.reject_code = reject[i];
+    record.list_id = list_ids[i];
     let id = '';
     for (let k = 0; k < cl_length[i]; k++) id += String.fromCharCode(cl[i * CLIENT_ORDER_ID_MAX_BYTES + k]);
     record.client_order_id = id;
     store.restore(record);
   }
+  readListSection(file, store);
   store.last_seq = Number((file.meta as { seq: number }).seq);
 }

@@ -9,11 +9,15 @@
  * portfolio sums equal a recomputation from the book; a HALTED-plus-cancel-all leaves no
  * open order in its scope; a trailing order's trigger only ever moves towards the market
  * (a sell's up, a buy's down), only while it waits, and a trailing stop-limit's limit
- * keeps its offset from the trigger.
+ * keeps its offset from the trigger. Contingent lists (OCO, OUO, OTO, BRACKET) are refused or
+ * accepted whole; an OCO pair (a bracket's two exits) never has fills on both members, an
+ * OUO pair never fills more between them than the larger of the two, and a held child (OTO,
+ * bracket exit) never fills before its parent has left the book, nor more than it filled.
  */
 import t from 'tap';
 import fc from 'fast-check';
-import { isFinalStatus, ExecInst, OrderStatus, OrderType, Side, TimeInForce, TradingState, EventType } from '../../engine/protocol/enums.js';
+import { isFinalStatus, ContingencyType, ExecInst, OrderStatus, OrderType, Side, TimeInForce, TradingState, EventType } from '../../engine/protocol/enums.js';
+import { LIST_ORDERS_MAX } from '../../engine/protocol/order_list_rules.js';
 import { isTrailing, isTriggerType, takesPrice } from '../../engine/protocol/order_type_rules.js';
 import { EventRecord } from '../../engine/protocol/event_record.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
@@ -41,7 +45,10 @@ type Cmd =
   | { kind: 'check'; account: number; symbol: number; side: 'buy' | 'sell'; qty_lots: number; price_steps: number }
   | { kind: 'state_hash' }
   | { kind: 'trading_state'; account: number; state: keyof typeof TradingState; cancel_all: boolean }
-  | { kind: 'swap_limits'; tight: boolean };
+  | { kind: 'swap_limits'; tight: boolean }
+  | { kind: 'list'; contingency: keyof typeof ContingencyType; account: number; symbol: number; side: 'buy' | 'sell';
+      members: { type: 'LIMIT' | 'MARKET' | 'STOP'; tif: 'GTC' | 'DAY' | 'IOC'; qty_lots: number; price_steps: number; id: number }[] }
+  | { kind: 'cancel_list'; pick: number; account: number };
 
 const accountArb = fc.integer({ min: 0, max: 1 });
 const symbolArb = fc.integer({ min: 0, max: 1 });
@@ -97,6 +104,16 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('state_hash' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('swap_limits' as const), tight: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({
+    kind: fc.constant('list' as const), contingency: fc.constantFrom('OCO' as const, 'OUO' as const, 'OTO' as const, 'BRACKET' as const),
+    account: accountArb, symbol: symbolArb, side: sideArb,
+    members: fc.array(fc.record({
+      type: fc.constantFrom('LIMIT' as const, 'LIMIT' as const, 'MARKET' as const, 'STOP' as const),
+      tif: fc.constantFrom('GTC' as const, 'DAY' as const, 'IOC' as const),
+      qty_lots: fc.integer({ min: 1, max: 40 }).map((n) => n * 250), price_steps: fc.integer({ min: -8, max: 8 }), id: idArb,
+    }), { minLength: LIST_ORDERS_MAX, maxLength: LIST_ORDERS_MAX }),
+  }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel_list' as const), pick: fc.nat(), account: accountArb }) },
   // ACTIVE twice as likely as each restriction, so restrictions do not stay on for most of a run.
   { weight: 1, arbitrary: fc.record({
     kind: fc.constant('trading_state' as const), account: fc.integer({ min: -1, max: 1 }),
@@ -119,8 +136,20 @@ const TIGHT_LIMITS = {
   symbols: { BTCUSDT: { max_order_qty: '0.05' } },
 };
 
+/** A contingent list as its events tell it: each member's fills and quantity as accepted. */
+interface ModelList {
+  readonly contingency: number;
+  readonly filled: number[];
+  readonly qty: number[];
+  parent_done: boolean;
+  /** A client replaced a member: its size is the client's from then on, so the size rules no longer bind the list. */
+  amended: boolean;
+}
+
 /** What the event stream says, built only from events. */
 class EventModel {
+  readonly lists = new Map<number, ModelList>();
+  readonly member_of = new Map<number, { list: ModelList; index: number }>();
   readonly position = new Map<string, number>();
   /** Where each waiting trailing order's trigger is, by the events. */
   readonly trailing_trigger = new Map<number, { side: number; trigger: number }>();
@@ -140,8 +169,14 @@ class EventModel {
         if (problem !== null) return problem;
         continue;
       }
+      if (e.type === EventType.ORDER_LIST) {
+        this.lists.set(e.order_id, { contingency: e.flag, filled: [], qty: [], parent_done: false, amended: false });
+        continue;
+      }
       const is_order_event = e.type <= EventType.TRIGGERED;
       if (!is_order_event) continue;
+      const problem = this.listEvent(e);
+      if (problem !== null) return problem;
       if (this.final.has(e.order_id)) return `event ${e.seq} (type ${e.type}) names order ${e.order_id}, which was already final`;
       if (e.filled_qty_lots > e.qty_lots) return `order ${e.order_id} filled ${e.filled_qty_lots} of ${e.qty_lots}`;
       if (e.type === EventType.FILL) {
@@ -191,6 +226,44 @@ class EventModel {
   }
 
   moves = 0;
+
+  /** The list rules, checked on every order event of a list member. */
+  private listEvent(e: EventRecord): string | null {
+    if (e.type === EventType.ACCEPTED && e.arg > 0) {
+      const list = this.lists.get(e.arg);
+      if (list === undefined) return `order ${e.order_id} names list ${e.arg}, which no ORDER_LIST event opened`;
+      this.member_of.set(e.order_id, { list, index: list.qty.length });
+      list.qty.push(e.qty_lots);
+      list.filled.push(0);
+      return null;
+    }
+    if (e.type === EventType.REPLACED) {
+      const member = this.member_of.get(e.orig_order_id);
+      if (member !== undefined) {
+        this.member_of.set(e.order_id, member);
+        member.list.amended = true;
+      }
+      return null;
+    }
+    const member = this.member_of.get(e.order_id);
+    if (member === undefined) return null;
+    const { list, index } = member;
+    const held_kind = list.contingency === ContingencyType.OTO || list.contingency === ContingencyType.BRACKET;
+    if (e.type === EventType.FILL) {
+      list.filled[index] += e.last_fill_qty_lots;
+      if (held_kind && index > 0) {
+        if (!list.parent_done) return `held child ${e.order_id} filled before its parent left the book`;
+        if (!list.amended && list.filled[index] > list.filled[0]) return `child ${e.order_id} filled ${list.filled[index]}, more than its parent's ${list.filled[0]}`;
+      }
+      const pair = list.contingency === ContingencyType.OCO ? list.filled : list.contingency === ContingencyType.BRACKET ? list.filled.slice(1) : [];
+      if (pair.filter((f) => f > 0).length > 1) return `both members of an OCO pair filled (order ${e.order_id}, event ${e.seq})`;
+      if (list.contingency === ContingencyType.OUO && !list.amended && list.filled[0] + list.filled[1] > Math.max(list.qty[0], list.qty[1])) {
+        return `an OUO pair filled ${list.filled[0]} + ${list.filled[1]}, more than ${Math.max(list.qty[0], list.qty[1])}`;
+      }
+    }
+    if (held_kind && index === 0 && isFinalStatus(e.status)) list.parent_done = true;
+    return null;
+  }
 }
 
 /** Checks the live state against the event model and against itself; returns the first violation. */
@@ -243,6 +316,18 @@ function violations(h: EngineHarness, model: EventModel): string | null {
     }
   }
   if (open_ids.size !== slab.live) return `slab.live ${slab.live} but ${open_ids.size} orders on the account lists`;
+  // Every open list member is where its list says, and a list lives exactly while a member is open.
+  const lists = state.lists;
+  const open_lists = new Set<number>();
+  for (let slot = 0; slot < slab.capacity; slot++) {
+    const list = lists.list_of[slot];
+    if (list < 0) continue;
+    if (slab.status[slot] === 0) return `a free slot ${slot} is still in list ${lists.id[list]}`;
+    if (lists.memberSlot(list, lists.member[slot]) !== slot) return `order ${slab.order_id[slot]} is not where its list ${lists.id[list]} says`;
+    if (lists.held[slot] !== 0 && slab.filled_qty_lots[slot] > 0) return `held order ${slab.order_id[slot]} has fills`;
+    open_lists.add(list);
+  }
+  if (open_lists.size !== lists.live) return `${lists.live} lists live, ${open_lists.size} with an open member`;
   if (h.engine.agent.expiry_queue_length !== open_with_expiry) {
     return `the expiry queue holds ${h.engine.agent.expiry_queue_length} entries for ${open_with_expiry} open orders with an expiry`;
   }
@@ -324,7 +409,7 @@ function takenOnArrival(events: readonly EventRecord[], order_id: number): strin
 }
 
 /** Runs one command; returns a violation found in the command's own answer, if any. */
-function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): string | null {
+function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[], known_lists: number[]): string | null {
   const priceAt = (symbol: number, steps: number) => ticksText(mid[symbol] + steps * STEP_TICKS[symbol]);
   const clientId = (id: number) => (id < 0 ? undefined : `c${id}`);
   switch (cmd.kind) {
@@ -430,6 +515,42 @@ function run(h: EngineHarness, cmd: Cmd, mid: number[], known_ids: number[]): st
     case 'swap_limits':
       h.swapLimits(cmd.tight ? TIGHT_LIMITS : LOOSE_LIMITS, h.state.limits_version + 1);
       return null;
+    case 'list': {
+      const symbol = SYMBOLS[cmd.symbol];
+      const other = cmd.side === 'buy' ? 'sell' as const : 'buy' as const;
+      const count = cmd.contingency === 'OCO' || cmd.contingency === 'OUO' ? 2 : cmd.contingency === 'BRACKET' ? 3 : 2 + (cmd.members[3].qty_lots % 3);
+      const orders = cmd.members.slice(0, count).map((m, k) => {
+        // A bracket's shape: an entry, a take-profit LIMIT and a STOP stop-loss on the other side.
+        const type = cmd.contingency === 'BRACKET' ? (k === 0 ? m.type : k === 1 ? 'LIMIT' : 'STOP') : m.type;
+        const side = cmd.contingency === 'BRACKET' && k > 0 ? other : k % 2 === 0 ? cmd.side : other;
+        return {
+          account: ACCOUNTS[cmd.account], symbol, side, type, tif: m.tif, qty: lotsText(m.qty_lots),
+          price: type === 'LIMIT' ? priceAt(cmd.symbol, m.price_steps) : undefined,
+          stop: type === 'STOP' ? priceAt(cmd.symbol, m.price_steps === 0 ? 1 : m.price_steps) : undefined,
+          expire_at_ms: m.tif === 'DAY' ? h.clock.now_us / 1000 + 3_000 : 0, id: clientId(m.id),
+        };
+      });
+      const trading = Math.max(h.state.global_trading_state, h.state.book.trading_state[cmd.account]);
+      const before = h.all_events.length;
+      const outcome = h.orderList(cmd.contingency, orders);
+      const events = h.all_events.slice(before);
+      if (outcome.reply.code !== RejectCode.OK && events.length > 0) return `a refused list (${outcome.reply.code}) left ${events.length} events`;
+      if (outcome.reply.code === RejectCode.OK && outcome.reply.flag === 0) {
+        if (trading !== TradingState.ACTIVE) return `list ${outcome.reply.order_id} accepted while trading state ${trading}`;
+        if (events[0]?.type !== EventType.ORDER_LIST || events.slice(1, 1 + count).some((e) => e.type !== EventType.ACCEPTED || e.arg !== outcome.reply.order_id)) {
+          return `list ${outcome.reply.order_id} was not accepted whole`;
+        }
+        known_lists.push(outcome.reply.order_id);
+      }
+      return null;
+    }
+    case 'cancel_list': {
+      const id = known_lists.length === 0 ? 1 : known_lists[cmd.pick % known_lists.length];
+      const outcome = h.cancelList(id, ACCOUNTS[cmd.account]);
+      if (outcome.reply.code !== RejectCode.OK && outcome.reply.code !== RejectCode.UNKNOWN_ORDER_LIST) return `list cancel answered ${outcome.reply.code}`;
+      if (outcome.reply.code === RejectCode.OK && h.state.lists.find(id) >= 0) return `list ${id} still has open members after its cancel`;
+      return null;
+    }
     case 'state_hash': {
       const expected = stateHash(h.state);
       const outcome = h.stateHash();
@@ -449,8 +570,9 @@ t.test('random command sequences keep every engine invariant and replay to the s
     h.setMarket('ETHUSDT', { bid: ticksText(mid[1] - 10), ask: ticksText(mid[1] + 10), last: ticksText(mid[1]), bid_size: '0.5', ask_size: '0.5' });
     const model = new EventModel();
     const known_ids: number[] = [];
+    const known_lists: number[] = [];
     for (let i = 0; i < cmds.length; i++) {
-      const problem = run(h, cmds[i], mid, known_ids) ?? model.absorb(h.all_events) ?? violations(h, model);
+      const problem = run(h, cmds[i], mid, known_ids, known_lists) ?? model.absorb(h.all_events) ?? violations(h, model);
       if (problem !== null) throw new Error(`after command ${i} (${JSON.stringify(cmds[i])}): ${problem}`);
     }
     let checkpoint_mismatch: string | null = null;
@@ -471,6 +593,8 @@ t.test('random command sequences keep every engine invariant and replay to the s
     EventType.TRIGGER_MOVED]) {
     t.ok((by_type.get(type) ?? 0) > runs / 20, `the runs exercised event type ${type}, not only resting orders`);
   }
+  t.ok((by_type.get(EventType.ORDER_LIST) ?? 0) > runs / 20, 'the runs placed contingent lists');
+  t.ok((by_type.get(EventType.LIST_UPDATED) ?? 0) > 0, 'lists released or reduced members');
   t.ok(portfolio_refusals > runs / 20, `the portfolio limits refused orders (${portfolio_refusals}), so their exemptions were tested`);
   t.end();
 });

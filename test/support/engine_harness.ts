@@ -8,7 +8,7 @@ import { EngineState } from '../../engine/state/engine_state.js';
 import { DEFAULT_ENGINE_CONFIG, EngineConfig } from '../../engine/config/engine_config.js';
 import { createEngine, Engine, engineInitFor } from '../../engine/engine_factory.js';
 import { CommandWriter } from '../../engine/protocol/command_writer.js';
-import { ExecInst, OrderType, Side, TimeInForce, TradingState, TrailingOffsetType } from '../../engine/protocol/enums.js';
+import { ContingencyType, ExecInst, OrderType, Side, TimeInForce, TradingState, TrailingOffsetType } from '../../engine/protocol/enums.js';
 import { EVENT_SLOT_BYTES } from '../../engine/protocol/event_layout.js';
 import { decodeEvent, decodeReply, EventRecord, ReplyRecord } from '../../engine/protocol/event_record.js';
 import { slotViewsOver } from '../../engine/protocol/slot_views.js';
@@ -217,6 +217,24 @@ export class EngineHarness {
     for (let i = 0; i < available; i++) replies.push(decodeReply(this.reply_reader.ring, this.reply_reader.slotAt(i)));
     this.reply_reader.release(available);
     return { replies, events: this.all_events.slice(before) };
+  }
+
+  /**
+   * A contingent order list (header and members in one batch, as the io thread writes it);
+   * `orders` as for `order`, all on one account (the first order's, default alice).
+   */
+  orderList(contingency: keyof typeof ContingencyType, orders: readonly OrderInput[], list_client_id = `l-${++this.id_counter}`): Outcome {
+    const request_id = ++this.request_id;
+    const account = this.account(orders[0]?.account ?? 'alice');
+    const members = orders.map((input) => this.terms(request_id, input.symbol ?? 'BTCUSDT', input));
+    if (!this.writer.newOrderList(request_id, account, ContingencyType[contingency], list_client_id, members)) throw new Error('command ring full');
+    return this.complete(request_id);
+  }
+
+  cancelList(list_id: number, account = 'alice'): Outcome {
+    const request_id = ++this.request_id;
+    this.writer.cancelList(request_id, this.account(account), list_id);
+    return this.complete(request_id);
   }
 
   cancel(order_id: number, account = 'alice'): Outcome {

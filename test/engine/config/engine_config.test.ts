@@ -20,6 +20,8 @@ t.test('sizes that cannot work are refused with the variable named', (t) => {
   t.throws(() => engineConfigFromEnv({ OMS_MAX_OPEN_ORDERS: '4096', OMS_DEDUPE_WINDOW: '4096' }), /OMS_DEDUPE_WINDOW/,
     'smaller than twice the open orders');
   t.throws(() => validateEngineConfig({ ...DEFAULT_ENGINE_CONFIG, event_ring_capacity: 1000 }), /event_ring_capacity/);
+  t.throws(() => validateEngineConfig({ ...DEFAULT_ENGINE_CONFIG, event_ring_capacity: 16 }), /at least 32 \(one contingent order list/,
+    'too small for the events of one contingent list');
   t.throws(() => validateEngineConfig({ ...DEFAULT_ENGINE_CONFIG, reply_ring_capacity: 1024, command_ring_capacity: 2048 }),
     /reply ring/, 'every command must be able to get its reply');
   t.end();

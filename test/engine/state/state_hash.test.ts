@@ -15,7 +15,8 @@ import { EngineHarness } from '../../support/engine_harness.js';
 
 /**
  * A session that produces every event type: fills, partial fills, replaces, cancels,
- * expiry, stops, if-touched and trailing orders (fired, moved and waiting), admin. `step` runs after every action (e.g. to request a STATE_HASH).
+ * expiry, stops, if-touched and trailing orders (fired, moved and waiting), contingent
+ * lists (a member canceled by its sibling, a held child released, a bracket held), admin. `step` runs after every action (e.g. to request a STATE_HASH).
  */
 function busyDay(h: EngineHarness, step: () => void = () => {}): void {
   const now_ms = h.clock.now_us / 1000;
@@ -64,6 +65,15 @@ function busyDay(h: EngineHarness, step: () => void = () => {}): void {
     () => h.tradingState(null, 'HALTED'),
     () => h.tradingState(null, 'ACTIVE'),
     () => h.tradingState('bob', 'ACTIVE'),
+    // Contingent lists: an OCO pair whose sell fills on arrival (the buy canceled), an OTO
+    // whose parent fills and releases its child, a bracket left waiting (bob, on ETH; the
+    // kill switch below takes it, held exits and all).
+    () => h.orderList('OCO', [{ qty: '0.1', price: '44000' }, { side: 'sell', qty: '0.1', price: '44920' }]),
+    () => h.orderList('OTO', [{ qty: '0.1', price: '44925' }, { side: 'sell', qty: '0.1', price: '46000' }]),
+    () => h.orderList('BRACKET', [
+      { account: 'bob', symbol: 'ETHUSDT', qty: '1', price: '2300' }, { account: 'bob', symbol: 'ETHUSDT', side: 'sell', qty: '1', price: '2600' },
+      { account: 'bob', symbol: 'ETHUSDT', side: 'sell', type: 'STOP', stop: '2200', qty: '1' },
+    ]),
     // Portfolio limits that refuse, and the kill switch as HALTED plus cancel-all.
     () => h.swapLimits({ accounts: { alice: { max_gross_notional: '20000', max_net_notional: '10000' } } }, 3),
     () => h.order({ qty: '0.5', price: '44000' }),

@@ -64,7 +64,7 @@ async function liveMethods(path: string): Promise<string[]> {
   return (result.headers.get('allow') ?? '').split(',').map((m) => m.trim()).filter((m) => m.length > 0);
 }
 
-const sample = (template: string) => template.replace('{order_id}', '1').replace('{symbol}', 'BTCUSDT');
+const sample = (template: string) => template.replace('{order_id}', '1').replace('{list_id}', '1').replace('{symbol}', 'BTCUSDT');
 
 t.test('the live server serves exactly the documented methods on every documented path', async (t) => {
   const templates = [...new Set(contract.operations().map((o) => o.path))];
@@ -111,6 +111,11 @@ t.test('a tour of every documented operation gets its documented success answer'
   await call('GET', '/orders/{order_id}', `/orders/${placed.body.order_id}`);
   const replaced = await call('PATCH', '/orders/{order_id}', `/orders/${placed.body.order_id}`, { body: { price: 44001 } });
   await call('DELETE', '/orders/{order_id}', `/orders/${replaced.body.order_id}`);
+  const list = await call('POST', '/order-lists', '/order-lists', {
+    body: { contingency: 'OCO', list_client_id: 'tour-oco', orders: [restingBuy(), restingBuy({ side: 'sell', price: 46000 })] },
+  });
+  await call('GET', '/order-lists/{list_id}', `/order-lists/${list.body.list_id}`);
+  await call('DELETE', '/order-lists/{list_id}', `/order-lists/${list.body.list_id}`);
   await call('POST', '/check', '/check', { body: restingBuy() });
   await call('GET', '/tickers', '/tickers', { key: null });
   await call('GET', '/ticker/{symbol}', '/ticker/BTCUSDT', { key: null });

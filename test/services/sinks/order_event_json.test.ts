@@ -59,7 +59,8 @@ t.test('rejects, cancels and replaces say why and what they replaced', async (t)
 t.test('subjects are the seed\'s; admin events have none and map to null', async (t) => {
   t.same([EventType.ACCEPTED, EventType.REJECTED, EventType.FILL, EventType.CANCELED, EventType.REPLACED, EventType.EXPIRED, EventType.TRIGGERED]
     .map(subjectOf), ['orders.accepted', 'orders.rejected', 'orders.fill', 'orders.cancelled', 'orders.replaced', 'orders.expired', 'orders.triggered']);
-  for (const type of [EventType.KILL_SWITCH, EventType.SYMBOL_HALT, EventType.LIMITS_SWAPPED, EventType.STATE_HASH]) {
+  t.equal(subjectOf(EventType.LIST_UPDATED), 'orders.list_updated', 'a list released or reduced a member: the order\'s new quantity');
+  for (const type of [EventType.KILL_SWITCH, EventType.SYMBOL_HALT, EventType.LIMITS_SWAPPED, EventType.STATE_HASH, EventType.ORDER_LIST]) {
     t.equal(subjectOf(type), null);
     t.equal(mapper.toJson(event({ type, account: -1 })), null);
   }

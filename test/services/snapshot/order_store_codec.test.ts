@@ -72,3 +72,29 @@ t.test('a store written to its section holds every order, pinned ones included, 
   }
   t.end();
 });
+
+t.test('the read model\'s contingent lists are written to their own section and read back, members in order', (t) => {
+  const h = new EngineHarness();
+  h.setMarket('BTCUSDT', { bid: '44999', ask: '45001', last: '45000' });
+  const oco = h.orderList('OCO', [{ price: '44000' }, { side: 'sell', price: '46000' }], 'list-oco').reply.order_id;
+  const oto = h.orderList('OTO', [{ price: '44000' }, { side: 'sell', price: '47000' }, { side: 'sell', price: '48000' }], 'list-oto').reply.order_id;
+  const replacement = h.replace(oco + 2, { price: '46500' }).reply.order_id;
+  const store = new OrderStore(64);
+  const views = slotViewsOver(h.journalBytes().buffer);
+  for (let i = 0; i < h.all_events.length; i++) store.apply(views, i * EVENT_SLOT_BYTES);
+  t.match(store.getList(oco), { list_client_id: 'list-oco', order_ids: [oco + 1, replacement] }, 'a replaced member\'s replacement takes its place');
+  t.equal(store.get(replacement)?.list_id, oco);
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'order-store-lists-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'store.snap');
+  const writer = new ColumnarWriter({ seq: store.last_seq });
+  writeOrderStoreSection(writer, store);
+  writer.write(file);
+  const restored = new OrderStore(64);
+  readOrderStore(new ColumnarFile(file), restored);
+  t.same(restored.getList(oco), store.getList(oco));
+  t.same(restored.getList(oto), store.getList(oto));
+  t.equal(restored.get(oto + 3)?.list_id, oto);
+  t.end();
+});
