@@ -104,8 +104,9 @@ export class PnlAgent implements Agent {
     this.markAllDirty();
     this.publish(now);
     this.next_confirm_ms = now + this.confirm_interval_ms;
-    this.health?.setState(WorkerState.RUNNING);
+    // Progress first: a reader that sees RUNNING must also see where the replay got to.
     this.tick(now);
+    this.health?.setState(WorkerState.RUNNING);
   }
 
   doWork(): number {
