@@ -6,7 +6,7 @@
  */
 import t from 'tap';
 import { OmsServer } from '../../../support/oms_server.js';
-import { until } from '../fixtures/http_fixtures.js';
+import { expectRefusals, RefusalCase, until } from '../fixtures/http_fixtures.js';
 import { checkAnswers, OpenApiContract, recordAnswers } from '../fixtures/openapi_contract.js';
 
 const oms = await OmsServer.start();
@@ -134,7 +134,7 @@ t.test('another account\'s list is answered as a missing one', async (t) => {
 
 t.test('bad lists are refused at the edge with their catalogue code and a reason', async (t) => {
   const two = [btc({ side: 'buy', price: 44000 }), btc({ side: 'sell', price: 46000 })];
-  const cases: [Record<string, unknown>, number, string, RegExp][] = [
+  const cases: RefusalCase[] = [
     [{ orders: two }, 400, 'MISSING_FIELD', /contingency is required/],
     [{ contingency: 'OCA', orders: two }, 400, 'INVALID_ORDER_LIST', /OCO, OUO, OTO or BRACKET/],
     [{ contingency: 'OCO', orders: [two[0]] }, 400, 'INVALID_ORDER_LIST', /OCO and OUO take 2 orders/],
@@ -147,11 +147,7 @@ t.test('bad lists are refused at the edge with their catalogue code and a reason
     [{ contingency: 'BRACKET', orders: [two[0], two[1], btc({ side: 'sell', price: 43000 })] }, 400, 'INVALID_ORDER_LIST', /stop-loss/],
     [{ contingency: 'OCO', list_client_id: 'has space', orders: two }, 400, 'INVALID_CLIENT_ORDER_ID', /list_client_id/],
   ];
-  for (const [body, status, code, reason] of cases) {
-    const result = await place(body);
-    t.equal(result.status, status, `${code}: ${result.text}`);
-    t.match(result.body, { success: false, code, reason }, JSON.stringify(body));
-  }
+  await expectRefusals(t, place, cases);
 });
 
 t.test('the process is still running and logged no errors', async (t) => {

@@ -6,7 +6,7 @@
  */
 import t from 'tap';
 import { OmsServer } from '../../../support/oms_server.js';
-import { until } from '../fixtures/http_fixtures.js';
+import { expectRefusals, RefusalCase, until } from '../fixtures/http_fixtures.js';
 import { checkAnswers, OpenApiContract, recordAnswers } from '../fixtures/openapi_contract.js';
 
 const oms = await OmsServer.start();
@@ -83,7 +83,7 @@ t.test('TRAILING_STOP_LIMIT in basis points: trigger and limit shown, the limit 
 });
 
 t.test('bad combinations are refused with their catalogue code and a reason that names the field', async (t) => {
-  const cases: [Record<string, unknown>, number, string, RegExp][] = [
+  const cases: RefusalCase[] = [
     [{ side: 'buy', order_type: 'MARKET_IF_TOUCHED' }, 400, 'TRIGGER_PRICE_REQUIRED', /MARKET_IF_TOUCHED orders need a trigger_price/],
     [{ side: 'sell', order_type: 'TRAILING_STOP' }, 400, 'TRAILING_OFFSET_REQUIRED', /need a trailing_offset/],
     [{ side: 'sell', order_type: 'TRAILING_STOP_LIMIT', trailing_offset: 10 }, 400, 'LIMIT_OFFSET_REQUIRED', /need a limit_offset/],
@@ -93,11 +93,7 @@ t.test('bad combinations are refused with their catalogue code and a reason that
     [{ side: 'sell', order_type: 'TRAILING_STOP', trailing_offset: 10, peg_offset_value: -10 }, 400, 'UNKNOWN_FIELD', /unknown field "peg_offset_value"/],
     [{ side: 'sell', order_type: 'TRAILING_STOP', trailing_offset: 45000 }, 422, 'PRICE_COLLAR', /./],
   ];
-  for (const [body, status, code, reason] of cases) {
-    const result = await order(body);
-    t.equal(result.status, status, `${code}: ${result.text}`);
-    t.match(result.body, { success: false, code, reason }, JSON.stringify(body));
-  }
+  await expectRefusals(t, order, cases);
 });
 
 t.test('the process is still running and logged no errors', async (t) => {
