@@ -38,6 +38,8 @@ export interface OrderJson {
   triggered: boolean;
   post_only: boolean;
   reduce_only: boolean;
+  /** A reduce-only order accepted with its quantity trimmed to the position (quantity is what it works). */
+  reduce_only_trimmed: boolean;
   expire_time: string | null;
   orig_order_id: string | null;
   replaced_by: string | null;
@@ -88,6 +90,7 @@ export class OrderRenderer {
       triggered: r.triggered !== 0,
       post_only: (r.exec_inst & ExecInst.POST_ONLY) !== 0,
       reduce_only: (r.exec_inst & ExecInst.REDUCE_ONLY) !== 0,
+      reduce_only_trimmed: r.trimmed !== 0,
       expire_time: r.expire_at_ms > 0 ? new Date(r.expire_at_ms).toISOString() : null,
       orig_order_id: r.orig_order_id > 0 ? String(r.orig_order_id) : null,
       replaced_by: r.replaced_by > 0 ? String(r.replaced_by) : null,

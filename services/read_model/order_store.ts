@@ -18,7 +18,7 @@ import {
   EV_LAST_FILL_PRICE_TICKS, EV_LAST_FILL_QTY_LOTS, EV_ORDER_ID, EV_ORDER_TYPE, EV_ORIG_ORDER_ID, EV_PRICE_TICKS,
   EV_QTY_LOTS, EV_REASON, EV_REJECT_CODE, EV_SEQ, EV_SESSION_ID, EV_SIDE, EV_STATUS, EV_STOP_PRICE_TICKS,
   EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE, EV_EXEC_INST, EV_LIMIT_OFFSET_TICKS, EV_TRAILING_OFFSET,
-  EV_TRAILING_OFFSET_TYPE, EV_ARG, EV_FLAG,
+  EV_TRAILING_OFFSET_TYPE, EV_ARG, EV_FLAG, EVENT_FLAG_TRIMMED,
 } from '../../engine/protocol/event_layout.js';
 import { SlotViews } from '../../engine/protocol/slot_views.js';
 import { isPowerOfTwo } from '../../engine/layout/layout_builder.js';
@@ -57,6 +57,8 @@ export interface OrderRecord {
   last_seq: number;
   /** The contingent order list the order belongs to (0: none). */
   list_id: number;
+  /** 1: a reduce-only order accepted with its quantity trimmed to the position (its ACCEPTED said so). */
+  trimmed: number;
   client_order_id: string;
 }
 
@@ -81,7 +83,7 @@ const F64_FIELDS = [
   'trailing_offset', 'limit_offset_ticks', 'list_id',
 ] as const;
 const I32_FIELDS = ['account', 'symbol', 'session_id'] as const;
-const U8_FIELDS = ['side', 'order_type', 'time_in_force', 'status', 'reason', 'triggered', 'exec_inst', 'trailing_offset_type'] as const;
+const U8_FIELDS = ['side', 'order_type', 'time_in_force', 'status', 'reason', 'triggered', 'exec_inst', 'trailing_offset_type', 'trimmed'] as const;
 
 /**
  * Bytes one order takes in the store's preallocated columns. The operating system commits
@@ -355,6 +357,8 @@ export class OrderStore {
     f64.last_fill_price_ticks[slot] = 0;
     f64.created_us[slot] = ts;
     f64.list_id[slot] = v.f64[(base + EV_ARG) >> 3];
+    // A replacement's quantity is the client's own, so only an ACCEPTED can say "trimmed".
+    this.u8.trimmed[slot] = v.u8[base + EV_TYPE] === EventType.ACCEPTED && (v.u8[base + EV_FLAG] & EVENT_FLAG_TRIMMED) !== 0 ? 1 : 0;
     const account = v.i32[(base + EV_ACCOUNT) >> 2];
     this.i32.account[slot] = account;
     this.i32.symbol[slot] = v.i32[(base + EV_SYMBOL) >> 2];
@@ -515,6 +519,7 @@ export class OrderStore {
       updated_us: f64.updated_us[slot],
       last_seq: f64.last_seq[slot],
       list_id: f64.list_id[slot],
+      trimmed: u8.trimmed[slot],
       client_order_id,
     };
   }

@@ -15,10 +15,14 @@
  * orders.expired, orders.triggered and orders.trigger_moved (a trailing trigger followed
  * the market; the event carries the new stop_price and price) and orders.list_updated (a
  * contingent list released a held member or reduced one: the new quantity). The list
- * header (ORDER_LIST) is not an order event. Admin events (kill switch,
+ * header (ORDER_LIST) is not an order event. Every message also says post_only,
+ * reduce_only and a trailing order's offsets; `accepted` and `replaced` of a list member
+ * name the list (`list_id`), `accepted` of a trimmed reduce-only order says
+ * `reduce_only_trimmed`, and a list member's `accepted` and `list_updated` say `held`. Admin events (kill switch,
  * halts, limit swaps, state hashes) are not order events: `toJson` returns null for them.
  */
-import { EventType, ExecReason, OrderStatus, OrderType, Side, TimeInForce, nameOf } from '../../engine/protocol/enums.js';
+import { EventType, ExecInst, ExecReason, OrderStatus, OrderType, Side, TimeInForce, TrailingOffsetType, nameOf } from '../../engine/protocol/enums.js';
+import { EVENT_FLAG_HELD, EVENT_FLAG_TRIMMED } from '../../engine/protocol/event_layout.js';
 import { EventRecord } from '../../engine/protocol/event_record.js';
 import { isRejectCode, rejectInfo } from '../../engine/protocol/reject_codes.js';
 import { formatRatio, formatUnits } from '../../engine/reference/decimal.js';
@@ -68,6 +72,23 @@ export interface OrderEventJson {
   readonly reject_name: string | null;
   readonly reject_reason: string | null;
   readonly exec_reason: string | null;
+  /** ExecInst (FIX 18), on every order event. */
+  readonly post_only: boolean;
+  readonly reduce_only: boolean;
+  /** Trailing orders' terms, as GET /orders/:id shows them; null otherwise. */
+  readonly trailing_offset: number | null;
+  readonly trailing_offset_type: string | null;
+  readonly limit_offset: number | null;
+  /**
+   * The contingent list, on the events that carry it: `accepted` and `replaced` of a list
+   * member. Absent on the others (a fill does not say; join on order_id), so a Redis order
+   * hash keeps the value its `accepted` wrote.
+   */
+  readonly list_id?: string;
+  /** `accepted` of a reduce-only order trimmed to the position (quantity is below what was sent). */
+  readonly reduce_only_trimmed?: true;
+  /** `accepted` and `list_updated` of a list member: true while it is held (waits for its parent). */
+  readonly held?: boolean;
 }
 
 export function isOrderEvent(type: number): boolean {
@@ -112,7 +133,7 @@ export class OrderEventMapper {
     const lots = (units: number) => Number(formatUnits(units, instrument.lot));
     const ticks = (units: number) => Number(formatUnits(units, instrument.tick));
     const reject = e.reject_code !== 0 && isRejectCode(e.reject_code) ? rejectInfo(e.reject_code) : null;
-    return {
+    const json: OrderEventJson = {
       type,
       sequence: e.seq,
       timestamp: isoFromMicros(e.ts_us),
@@ -139,8 +160,33 @@ export class OrderEventMapper {
       reject_name: reject === null ? null : reject.name,
       reject_reason: reject === null ? null : reject.reason,
       exec_reason: e.reason !== ExecReason.NONE ? String(nameOf(ExecReason, e.reason) ?? e.reason) : null,
+      post_only: (e.exec_inst & ExecInst.POST_ONLY) !== 0,
+      reduce_only: (e.exec_inst & ExecInst.REDUCE_ONLY) !== 0,
+      ...trailingTerms(e, ticks),
     };
+    return { ...json, ...listAndAcceptanceFacts(e) };
   }
+}
+
+/** A trailing order's offsets, rendered as io/orders/order_json.ts renders them. */
+function trailingTerms(e: EventRecord, ticks: (units: number) => number)
+  : Pick<OrderEventJson, 'trailing_offset' | 'trailing_offset_type' | 'limit_offset'> {
+  if (e.trailing_offset_type === 0) return { trailing_offset: null, trailing_offset_type: null, limit_offset: null };
+  return {
+    trailing_offset: e.trailing_offset_type === TrailingOffsetType.PRICE ? ticks(e.trailing_offset) : e.trailing_offset,
+    trailing_offset_type: String(nameOf(TrailingOffsetType, e.trailing_offset_type) ?? e.trailing_offset_type),
+    // A fired trailing stop-limit works as LIMIT and keeps its limit offset.
+    limit_offset: e.order_type === OrderType.TRAILING_STOP_LIMIT || e.order_type === OrderType.LIMIT ? ticks(e.limit_offset_ticks) : null,
+  };
+}
+
+/** What only some events carry: the list id (ACCEPTED, REPLACED), held (ACCEPTED, LIST_UPDATED), trimmed (ACCEPTED). */
+function listAndAcceptanceFacts(e: EventRecord): Pick<OrderEventJson, 'list_id' | 'reduce_only_trimmed' | 'held'> {
+  const facts: { list_id?: string; reduce_only_trimmed?: true; held?: boolean } = {};
+  if ((e.type === EventType.ACCEPTED || e.type === EventType.REPLACED) && e.arg > 0) facts.list_id = String(e.arg);
+  if (e.type === EventType.ACCEPTED && (e.flag & EVENT_FLAG_TRIMMED) !== 0) facts.reduce_only_trimmed = true;
+  if ((e.type === EventType.ACCEPTED && e.arg > 0) || e.type === EventType.LIST_UPDATED) facts.held = (e.flag & EVENT_FLAG_HELD) !== 0;
+  return facts;
 }
 
 function isOpen(status: number): boolean {

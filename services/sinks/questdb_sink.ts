@@ -258,6 +258,10 @@ export class QuestDbSinkTarget implements SinkTarget<QuestDbBatch> {
     if (row.orig_order_id > 0) sender.intColumn('orig_order_id', row.orig_order_id);
     if (j.reject_code !== null) sender.intColumn('reject_code', j.reject_code);
     if (j.reject_reason !== null) sender.stringColumn('reject_reason', j.reject_reason);
+    if (j.post_only) sender.booleanColumn('post_only', true);
+    if (j.reduce_only) sender.booleanColumn('reduce_only', true);
+    if (j.trailing_offset !== null) sender.floatColumn('trailing_offset', j.trailing_offset);
+    if (j.list_id !== undefined) sender.intColumn('list_id', Number(j.list_id));
     await sender.at(row.ts_us, 'us');
   }
 

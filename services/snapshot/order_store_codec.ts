@@ -15,6 +15,8 @@ const TRAILING_F64 = ['trailing_offset', 'limit_offset_ticks'] as const;
 const TRAILING_OFFSET_TYPE = 'trailing_offset_type' as const;
 /** Each order's contingent list: absent in files written before lists (no order had one). */
 const LIST_ID = 'list_id' as const;
+/** A reduce-only order trimmed on acceptance: absent in older files (read as not trimmed). */
+const TRIMMED = 'trimmed' as const;
 const SECTION = 'orders';
 /** The lists themselves (header and member ids), a section of its own, absent in older files. */
 const LISTS_SECTION = 'order_lists';
@@ -39,6 +41,7 @@ export function writeOrderStoreSection(writer: ColumnarWriter, store: OrderStore
   section.add(TRAILING_OFFSET_TYPE, 'u8', column(TRAILING_OFFSET_TYPE, new Uint8Array(n)));
   section.add('reject_code', 'u16', column('reject_code', new Uint16Array(n)));
   section.add(LIST_ID, 'f64', column(LIST_ID, new Float64Array(n)));
+  section.add(TRIMMED, 'u8', column(TRIMMED, new Uint8Array(n)));
   const lengths = new Uint8Array(n);
   const cl = new Uint8Array(n * CLIENT_ORDER_ID_MAX_BYTES);
   store.copyClientOrderIds(ids, lengths, cl);
@@ -98,6 +101,7 @@ export function readOrderStore(file: ColumnarFile, store: OrderStore): void {
   const limit_offset = has_trailing ? file.f64(SECTION, 'limit_offset_ticks') : new Float64Array(count);
   const reject = file.u16(SECTION, 'reject_code');
   const list_ids = file.hasColumn(SECTION, LIST_ID) ? file.f64(SECTION, LIST_ID) : new Float64Array(count);
+  const trimmed = file.hasColumn(SECTION, TRIMMED) ? file.u8(SECTION, TRIMMED) : new Uint8Array(count);
   const cl_length = file.u8(SECTION, 'cl_ord_id_length');
   const cl = file.u8(SECTION, 'cl_ord_id');
   // One record object for every order: the store copies it into its columns (a snapshot
@@ -113,6 +117,7 @@ export function readOrderStore(file: ColumnarFile, store: OrderStore): void {
     record.limit_offset_ticks = limit_offset[i];
     record.reject_code = reject[i];
     record.list_id = list_ids[i];
+    record.trimmed = trimmed[i];
     let id = '';
     for (let k = 0; k < cl_length[i]; k++) id += String.fromCharCode(cl[i * CLIENT_ORDER_ID_MAX_BYTES + k]);
     record.client_order_id = id;

@@ -192,8 +192,8 @@ export function answerWithOrder(ctx: IoContext, res: HttpResponder, reply: Reply
     const body: Record<string, unknown> = { success: true, ...order };
     if (reply.flag === REPLY_FLAG_DUPLICATE) body.duplicate = true;
     if (reply.flag === REPLY_FLAG_TRIMMED && record !== undefined) {
-      // A reduce-only order asked for more than the position: say so, with what was asked.
-      body.reduce_only_trimmed = true;
+      // A reduce-only order asked for more than the position (the order says
+      // reduce_only_trimmed): the answer alone also says what was asked.
       body.requested_quantity = unitsToNumber(reply.arg, ctx.instruments.at(record.symbol).lot);
     }
     return sendJson(res, 200, body);

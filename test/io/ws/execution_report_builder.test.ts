@@ -57,7 +57,7 @@ const order: OrderRecord = {
   triggered: 0, exec_inst: 0, trailing_offset_type: 0, trailing_offset: 0, limit_offset_ticks: 0, reject_code: 0, qty_lots: QTY_LOTS, price_ticks: PRICE_TICKS, stop_price_ticks: 0,
   filled_qty_lots: FILLED_LOTS, fill_notional: FILLED_LOTS * PRICE_TICKS, last_fill_qty_lots: FILLED_LOTS,
   last_fill_price_ticks: PRICE_TICKS, expire_at_ms: 0, created_us: 1_767_614_399_000_000,
-  updated_us: 1_767_614_400_000_000, last_seq: 41, list_id: 0, client_order_id: 'ord-1',
+  updated_us: 1_767_614_400_000_000, last_seq: 41, list_id: 0, trimmed: 0, client_order_id: 'ord-1',
 };
 
 /** Encodes the builder's report as session seq `seq` and decodes it as a client would. */

@@ -1,6 +1,7 @@
 /** The event -> JSON mapping every sink shares: names, exact decimals, subjects, admin events skipped. */
 import t from 'tap';
-import { EventType, ExecReason, OrderStatus, OrderType, Side, TimeInForce } from '../../../engine/protocol/enums.js';
+import { EventType, ExecInst, ExecReason, OrderStatus, OrderType, Side, TimeInForce, TrailingOffsetType } from '../../../engine/protocol/enums.js';
+import { EVENT_FLAG_HELD, EVENT_FLAG_TRIMMED } from '../../../engine/protocol/event_layout.js';
 import { EventRecord } from '../../../engine/protocol/event_record.js';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
 import { DEMO_INSTRUMENTS } from '../../../engine/reference/instruments.js';
@@ -25,7 +26,37 @@ t.test('an accepted order maps to names and exact decimals', async (t) => {
     quantity: 1.5, price: 45000.12, stop_price: null, filled_quantity: 0, remaining_quantity: 1.5, average_fill_price: null,
     last_fill_quantity: null, last_fill_price: null, triggered: false, expire_time: null, orig_order_id: null,
     reject_code: null, reject_name: null, reject_reason: null, exec_reason: null,
+    post_only: false, reduce_only: false, trailing_offset: null, trailing_offset_type: null, limit_offset: null,
   });
+});
+
+t.test('instructions, trailing terms, lists and trimming reach the sinks', async (t) => {
+  const trimmed = mapper.toJson(event({ exec_inst: ExecInst.REDUCE_ONLY, flag: EVENT_FLAG_TRIMMED }))!;
+  t.equal(trimmed.reduce_only, true);
+  t.equal(trimmed.post_only, false);
+  t.equal(trimmed.reduce_only_trimmed, true, 'a reduce-only order trimmed to the position says so on accepted');
+  t.notOk('list_id' in trimmed, 'an order in no list names none');
+  t.notOk('held' in trimmed);
+  const post = mapper.toJson(event({ type: EventType.FILL, exec_inst: ExecInst.POST_ONLY, flag: EVENT_FLAG_TRIMMED }))!;
+  t.equal(post.post_only, true);
+  t.notOk('reduce_only_trimmed' in post, 'only accepted carries the trimmed flag');
+
+  const member = mapper.toJson(event({ arg: 41, flag: EVENT_FLAG_HELD }))!;
+  t.equal(member.list_id, '41', 'accepted names the list');
+  t.equal(member.held, true, 'a held member says so');
+  const replaced = mapper.toJson(event({ type: EventType.REPLACED, order_id: 10, orig_order_id: 9, arg: 41 }))!;
+  t.equal(replaced.list_id, '41', 'a replaced member keeps its list');
+  const released = mapper.toJson(event({ type: EventType.LIST_UPDATED, arg: 0, flag: 0 }))!;
+  t.equal(released.held, false, 'list_updated says the member is released');
+  const fill = mapper.toJson(event({ type: EventType.FILL, arg: 0 }))!;
+  t.notOk('list_id' in fill, 'a fill does not say (Redis keeps what accepted wrote)');
+
+  const by_price = mapper.toJson(event({
+    order_type: OrderType.TRAILING_STOP_LIMIT, trailing_offset_type: TrailingOffsetType.PRICE, trailing_offset: 150, limit_offset_ticks: 20,
+  }))!;
+  t.same([by_price.trailing_offset, by_price.trailing_offset_type, by_price.limit_offset], [1.5, 'PRICE', 0.2]);
+  const by_bps = mapper.toJson(event({ order_type: OrderType.TRAILING_STOP, trailing_offset_type: TrailingOffsetType.BASIS_POINTS, trailing_offset: 25 }))!;
+  t.same([by_bps.trailing_offset, by_bps.trailing_offset_type, by_bps.limit_offset], [25, 'BASIS_POINTS', null]);
 });
 
 t.test('a partial fill carries the fill and the exact average price', async (t) => {

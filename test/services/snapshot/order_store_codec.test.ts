@@ -31,11 +31,13 @@ t.test('a store written to its section holds every order, pinned ones included, 
     ids.push(h.order({ side: 'buy', qty: '0.1', price: String(44000 + k), account: k % 2 === 0 ? 'alice' : 'bob', post_only: k % 3 === 0, id: `order-${k}` }).reply.order_id);
   }
   h.order({ side: 'buy', type: 'MARKET', tif: 'IOC', qty: '0.2' });
+  const trimmed = h.order({ side: 'sell', price: '46000', qty: '1', reduce_only: true, id: 'trimmed' }).reply.order_id;
   h.cancel(ids[2]);
   h.replace(ids[4], { price: '44100' });
   const views = slotViewsOver(h.journalBytes().buffer);
   for (let i = 0; i < h.all_events.length; i++) store.apply(views, i * EVENT_SLOT_BYTES);
   const before = records(store);
+  t.equal(before.find((r) => r.order_id === trimmed)?.trimmed, 1, 'a reduce-only order trimmed to the position');
   t.ok(before.length > 8, `orders beyond the ring's 8 slots are kept (pinned): ${before.length}`);
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'order-store-codec-'));
@@ -49,7 +51,7 @@ t.test('a store written to its section holds every order, pinned ones included, 
   const section = 'orders';
   const numeric = Object.keys(before[0]).filter((f) => f !== 'client_order_id') as (keyof OrderRecord)[];
   const type = (f: string) => (['account', 'symbol', 'session_id'].includes(f) ? 'i32' : f === 'reject_code' ? 'u16'
-    : ['side', 'order_type', 'time_in_force', 'status', 'reason', 'triggered', 'exec_inst', 'trailing_offset_type'].includes(f) ? 'u8' : 'f64');
+    : ['side', 'order_type', 'time_in_force', 'status', 'reason', 'triggered', 'exec_inst', 'trailing_offset_type', 'trimmed'].includes(f) ? 'u8' : 'f64');
   for (const field of numeric) {
     const values = Array.from(snapshot[type(field)](section, field));
     t.same(values, before.map((r) => r[field]), `column ${field}`);
