@@ -22,6 +22,8 @@ export interface BenchOptions {
   /** null: the scenario's default (4; http-json 32). */
   readonly connections: number | null;
   readonly generators: number;
+  /** The generators' nice value; null: the mode's default (OPEN_LOOP_GENERATOR_NICE open, 0 closed). */
+  readonly generator_nice: number | null;
   readonly batch: number;
   /** HTTP open loop: most requests in flight per connection; 0 = pipeline without a cap; null: the scenario's default. */
   readonly pipeline: number | null;
@@ -53,6 +55,8 @@ Load:
   --warmup S            seconds of unmeasured load before each run (default 2)
   --connections C       TCP/WebSocket connections, network scenarios (default 4; http-json 32)
   --generators N        load-generator processes, network scenarios (default 1)
+  --generator-nice N    the generators' nice value, 0-19 (default: 10 open loop, 0 closed loop;
+                        see bench/README.md "Method")
   --batch N             ws scenarios: messages per WebSocket frame at most (default 8)
   --pipeline N          HTTP: requests in flight per connection at most; 0 = no cap (default 0;
                         http-json 1, see bench/README.md). Orders due beyond it wait in the
@@ -83,7 +87,7 @@ Output:
 
 const FLAGS = new Set(['saturate', 'sweep', 'no-baseline', 'json', 'quiet', 'verbose', 'help']);
 const VALUES = new Set([
-  'scenario', 'suite', 'rate', 'duration', 'warmup', 'connections', 'generators', 'batch', 'pipeline', 'window', 'rounds',
+  'scenario', 'suite', 'rate', 'duration', 'warmup', 'connections', 'generators', 'generator-nice', 'batch', 'pipeline', 'window', 'rounds',
   'durability', 'target-url', 'p99-budget-us', 'sweep-factor', 'sweep-steps', 'drain-timeout-ms', 'out',
 ]);
 
@@ -155,6 +159,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       warmup_s: number(given, 'warmup', 2, { min: 0 }),
       connections: given.has('connections') ? integer(given, 'connections', 0, 1) : null,
       generators: integer(given, 'generators', 1, 1),
+      generator_nice: given.has('generator-nice') ? niceValue(integer(given, 'generator-nice', 0, 0)) : null,
       batch: integer(given, 'batch', 8, 1),
       pipeline: given.has('pipeline') ? integer(given, 'pipeline', 0, 0) : null,
       window: given.has('window') ? integer(given, 'window', 0, 1) : null,
@@ -185,6 +190,11 @@ function number(given: Map<string, string>, name: string, fallback: number, boun
     const bound = bounds.min !== undefined ? `>= ${bounds.min}` : `> ${bounds.min_exclusive}`;
     throw new UsageError(`--${name} must be a number ${bound}, got ${JSON.stringify(text)}`);
   }
+  return value;
+}
+
+function niceValue(value: number): number {
+  if (value > 19) throw new UsageError(`--generator-nice must be at most 19, got ${value}`);
   return value;
 }
 

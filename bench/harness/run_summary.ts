@@ -24,6 +24,7 @@ export interface RunSummary {
   readonly load: {
     readonly connections: number;
     readonly generators: number;
+    readonly generator_nice: number;
     readonly pipeline: number;
     readonly batch: number;
     readonly window: number;
@@ -84,6 +85,7 @@ export function summarize(scenario: string, label: string, spec: RunSpec, load: 
     load: {
       connections: spec.connections,
       generators: spec.generators,
+      generator_nice: spec.generator_nice,
       pipeline: spec.pipeline,
       batch: spec.batch,
       window: spec.window,

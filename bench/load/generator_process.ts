@@ -4,6 +4,7 @@
  * not inherit loaders or inspector flags from the parent (tap, --inspect).
  */
 import { ChildProcess, fork } from 'node:child_process';
+import os from 'node:os';
 import { LoadResult, mergeLoadResults, MergedLoad } from '../harness/load_result.js';
 import { RunSpec } from '../harness/run_spec.js';
 
@@ -32,9 +33,12 @@ export function runGeneratorProcess(
   payload: Readonly<Record<string, unknown>>,
   on_progress: (p: GeneratorProgress) => void,
   timeout_ms: number,
+  nice = 0,
 ): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = fork(entry, [], { execArgv: [...GENERATOR_EXEC_ARGV], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // Before it is sent its work; raising a nice value needs no privilege.
+    if (nice !== 0 && child.pid !== undefined) os.setPriority(child.pid, nice);
     let settled = false;
     const finish = (error: Error | null, result?: LoadResult): void => {
       if (settled) return;
@@ -99,7 +103,7 @@ export async function runGeneratorProcesses(
       phase_ms: spec.rate_per_s > 0 ? (g * 1000) / spec.rate_per_s : 0,
       start_at_epoch_ms,
     };
-    return runGeneratorProcess(entry, payloadFor(share), (p) => on_progress(totals.update(g, p)), timeout_ms);
+    return runGeneratorProcess(entry, payloadFor(share), (p) => on_progress(totals.update(g, p)), timeout_ms, spec.generator_nice);
   });
   return mergeLoadResults(await Promise.all(runs));
 }

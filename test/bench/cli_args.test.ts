@@ -20,6 +20,8 @@ t.test('a scenario with a rate and a duration is an open-loop run with the docum
   t.equal(o.durability, 'fsync');
   t.equal(o.baseline, true);
   t.equal(o.json, false);
+  t.equal(o.generator_nice, null, 'the generators\' nice value defaults by mode (10 open loop, 0 closed)');
+  t.equal(options(['--scenario', 'echo', '--rate', '10', '--generator-nice', '0']).generator_nice, 0);
   t.end();
 });
 
@@ -55,6 +57,8 @@ t.test('mistakes are refused with a sentence that says what to do', (t) => {
     [['--scenario', 'http-json', '--rate', '10', '--target-url', 'localhost'], /not a URL/],
     [['--scenario', 'echo', '--rate', '10', '--target-url', 'http://127.0.0.1:1'], /OMS scenarios \(http-json, ws-binary\) only/],
     [['echo'], /options start with --/],
+    [['--scenario', 'echo', '--rate', '10', '--generator-nice', '20'], /--generator-nice must be at most 19/],
+    [['--scenario', 'echo', '--rate', '10', '--generator-nice', '-5'], /--generator-nice must be a whole number >= 0/],
   ];
   for (const [argv, message] of refusals) t.throws(() => parseArgs(argv), message instanceof RegExp ? { name: 'UsageError', message } : UsageError, argv.join(' '));
   t.end();

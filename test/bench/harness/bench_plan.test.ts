@@ -7,7 +7,7 @@ import t from 'tap';
 import { ItemSpec, pairWithBaseline, uniqueLabels } from '../../../bench/harness/bench_plan.js';
 
 const SPEC: ItemSpec = {
-  mode: 'open', rate_per_s: 1000, window: 1, warmup_s: 1, duration_s: 2, connections: 32, generators: 1, batch: 8,
+  mode: 'open', rate_per_s: 1000, window: 1, warmup_s: 1, duration_s: 2, connections: 32, generators: 1, generator_nice: 0, batch: 8,
   pipeline: 1, drain_timeout_ms: 5000, progress_interval_ms: 0,
 };
 const HTTP = { baseline: 'echo', durable_baseline: 'durable-echo' } as const;

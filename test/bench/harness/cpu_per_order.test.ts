@@ -64,7 +64,7 @@ t.test('an echo run reports the CPU of its io thread and of nothing else by name
   await scenario.start();
   t.teardown(() => scenario.stop());
   const load = await scenario.run({
-    mode: 'open', rate_per_s: 300, window: 8, warmup_s: 0.3, duration_s: 1, connections: 2, generators: 1,
+    mode: 'open', rate_per_s: 300, window: 8, warmup_s: 0.3, duration_s: 1, connections: 2, generators: 1, generator_nice: 0,
     batch: 1, pipeline: 0, drain_timeout_ms: 3000, progress_interval_ms: 0, id_tag: newRunTag(),
   }, () => {});
   t.equal(load.completed, 300);

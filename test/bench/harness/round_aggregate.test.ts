@@ -6,7 +6,7 @@ import { RunSummary } from '../../../bench/harness/run_summary.js';
 function run(p50: number, max: number, errors: number, throughput: number): RunSummary {
   return {
     scenario: 'echo', label: 'echo', mode: 'open-loop', rate: 1000, window: null, duration_s: 1, warmup_s: 0, durability: 'fsync',
-    load: { connections: 1, generators: 1, pipeline: 0, batch: 1, window: 1, drain_timeout_ms: 1000 },
+    load: { connections: 1, generators: 1, generator_nice: 0, pipeline: 0, batch: 1, window: 1, drain_timeout_ms: 1000 },
     sent: 1000, completed: 1000 - errors, errors, timeouts: 0, outcomes: { 200: 1000 - errors }, throughput,
     achieved_send_rate: 1000, samples: 1000 - errors, mean_us: p50, p50_us: p50, p90_us: p50 * 2, p99_us: p50 * 3,
     p999_us: p50 * 4, p9999_us: p50 * 5, max_us: max, send_lateness_p50_us: 1, send_lateness_p99_us: 5,

@@ -12,7 +12,7 @@ import { scanJournal } from '../../../services/journal/journal_reader.js';
 
 const SETTINGS = { durability: 'fsync' as const, target_url: null, verbose: false };
 const SPEC = {
-  mode: 'open' as const, rate_per_s: 200, window: 8, warmup_s: 0.3, duration_s: 1, connections: 8, generators: 1,
+  mode: 'open' as const, rate_per_s: 200, window: 8, warmup_s: 0.3, duration_s: 1, connections: 8, generators: 1, generator_nice: 0,
   batch: 4, pipeline: 1, drain_timeout_ms: 3000, progress_interval_ms: 0,
 };
 

@@ -10,7 +10,7 @@ import { WsEchoScenario } from '../../../bench/scenarios/ws_echo_scenario.js';
 
 const SETTINGS = { durability: 'fsync' as const, target_url: null, verbose: false };
 const SPEC = {
-  mode: 'open' as const, rate_per_s: 200, window: 8, warmup_s: 0.2, duration_s: 1, connections: 2, generators: 1,
+  mode: 'open' as const, rate_per_s: 200, window: 8, warmup_s: 0.2, duration_s: 1, connections: 2, generators: 1, generator_nice: 0,
   batch: 4, pipeline: 0, drain_timeout_ms: 3000, progress_interval_ms: 0,
 };
 

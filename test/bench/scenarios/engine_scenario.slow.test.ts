@@ -10,7 +10,7 @@ import { newRunTag } from '../../../bench/harness/run_spec.js';
 import { EngineScenario } from '../../../bench/scenarios/engine_scenario.js';
 
 const SPEC = {
-  mode: 'open' as const, rate_per_s: 500, window: 64, warmup_s: 0.2, duration_s: 1, connections: 1, generators: 1,
+  mode: 'open' as const, rate_per_s: 500, window: 64, warmup_s: 0.2, duration_s: 1, connections: 1, generators: 1, generator_nice: 0,
   batch: 1, pipeline: 0, drain_timeout_ms: 3000, progress_interval_ms: 0,
 };
 

@@ -12,7 +12,7 @@ export const QUICK_SPEC: ItemSpec = {
   warmup_s: 0,
   duration_s: 2,
   connections: 1,
-  generators: 1,
+  generators: 1, generator_nice: 0,
   batch: 1,
   pipeline: 0,
   drain_timeout_ms: 3000,
