@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { ExecReason, OrderType, Side, TimeInForce } from '../../../engine/protocol/enums.js';
+import { ContingencyType, ExecReason, OrderType, Side, TimeInForce } from '../../../engine/protocol/enums.js';
 import { RejectCode, rejectInfo } from '../../../engine/protocol/reject_codes.js';
 import {
   ClientMessage, CLIENT_MESSAGE_SCHEMAS, decodeClientMessages, decodeServerMessages, encodeClientBatch,
@@ -145,6 +145,7 @@ t.test('every enum table lists exactly the enum\'s members', (t) => {
     [/^### 8\.1 TemplateId$/m, TemplateId], [/^### 8\.2 Side$/m, Side], [/^### 8\.3 OrderType$/m, OrderType],
     [/^### 8\.4 TimeInForce$/m, TimeInForce], [/^### 8\.5 ExecType/m, ExecType], [/^### 8\.6 OrdStatus/m, OrdStatus],
     [/^### 8\.7 ExecReason$/m, ExecReason], [/^### 8\.9 LogonFeature/m, LogonFeature], [/^### 8\.10 ReportFlag/m, ReportFlag],
+    [/^### 8\.12 ContingencyType/m, ContingencyType],
   ];
   for (const [heading, table] of tables) {
     const rows = tableAfter(heading).map((r) => [r[0], r[1]]);
