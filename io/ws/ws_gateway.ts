@@ -160,7 +160,10 @@ export class WsGateway {
         // Before logon only a valid Logon is acceptable: anything refused ends the session.
         if (!session.loggedOn) this.outbound.endAfterAnswers(session, WsCloseCode.POLICY, CloseReason.NOT_LOGGED_ON, reject);
         else if (item.template_id === TemplateId.LIST_ORDER && this.lists.memberRefused(session, item)) continue;
-        else this.outbound.reject(session, reject.ref_seq, reject.code, reject.reason, reject.ref_template_id);
+        else {
+          this.outbound.reject(session, reject.ref_seq, reject.code, reject.reason, reject.ref_template_id);
+          if (item.template_id === TemplateId.NEW_ORDER_LIST && item.code !== RejectCode.UNSUPPORTED_VERSION) this.lists.headRefused(session);
+        }
         continue;
       }
       if (!this.checkSeq(session, item.seq, item.template_id)) break;

@@ -27,7 +27,8 @@ import { WsSession } from './ws_session.js';
 
 /** A NewOrderList whose ListOrders are still being read (WsSession.pending_list). */
 export interface PendingOrderList {
-  readonly head: NewOrderList;
+  /** Null: the NewOrderList was refused (its Reject is sent); its ListOrders are passed over without an answer of their own. */
+  readonly head: NewOrderList | null;
   readonly members: ListOrder[];
   /** ListOrders read so far, refused ones included. */
   received: number;
@@ -47,6 +48,14 @@ export class WsOrderLists {
     session.pending_list = { head, members: [], received: 0, refusal: null };
   }
 
+  /**
+   * A NewOrderList the decoder refused: its Reject is the list's answer, and the ListOrders
+   * right behind it are passed over, so that a refused list gets one Reject, not one per member.
+   */
+  headRefused(session: WsSession): void {
+    session.pending_list = { head: null, members: [], received: 0, refusal: null };
+  }
+
   /** A ListOrder: the next member of the list being read, or on its own a Reject (it is never an order by itself). */
   member(session: WsSession, m: ListOrder): void {
     const list = session.pending_list;
@@ -54,9 +63,10 @@ export class WsOrderLists {
       return this.outbound.reject(session, m.seq, RejectCode.INVALID_ORDER_LIST,
         'a ListOrder must follow its NewOrderList in the same WebSocket message', m.template_id);
     }
+    if (list.head === null) return;
     list.members.push(m);
     list.received++;
-    this.placeIfWhole(session, list);
+    this.placeIfWhole(session, list.head, list);
   }
 
   /**
@@ -67,9 +77,10 @@ export class WsOrderLists {
   memberRefused(session: WsSession, refusal: Refusal): boolean {
     const list = session.pending_list;
     if (list === null) return false;
+    if (list.head === null) return true;
     if (list.refusal === null) list.refusal = { code: refusal.code, reason: `orders[${list.received}]: ${refusal.reason}` };
     list.received++;
-    this.placeIfWhole(session, list);
+    this.placeIfWhole(session, list.head, list);
     return true;
   }
 
@@ -78,6 +89,7 @@ export class WsOrderLists {
     const list = session.pending_list;
     if (list === null) return;
     session.pending_list = null;
+    if (list.head === null) return;
     this.outbound.reject(session, list.head.seq, RejectCode.INVALID_ORDER_LIST,
       `${list.head.member_count} ListOrders must follow the NewOrderList in its WebSocket message; ${list.received} did`,
       list.head.template_id);
@@ -107,10 +119,10 @@ export class WsOrderLists {
     if (submitted === 'busy') this.refuse(session, m.seq, m.template_id, RejectCode.ENGINE_BUSY);
   }
 
-  private placeIfWhole(session: WsSession, list: PendingOrderList): void {
-    if (list.received < list.head.member_count) return;
+  private placeIfWhole(session: WsSession, head: NewOrderList, list: PendingOrderList): void {
+    if (list.received < head.member_count) return;
     session.pending_list = null;
-    this.place(session, list);
+    this.place(session, head, list);
   }
 
   /**
@@ -118,8 +130,7 @@ export class WsOrderLists {
    * its own (the decoder's, then its symbol and grid), then as a member (distinct ids, no
    * instructions on a held member), then a bracket's shape. Then one engine command.
    */
-  private place(session: WsSession, list: PendingOrderList): void {
-    const head = list.head;
+  private place(session: WsSession, head: NewOrderList, list: PendingOrderList): void {
     const refuse = (code: RejectCode, reason: string): void => this.outbound.reject(session, head.seq, code, reason, head.template_id);
     if (list.refusal !== null) return refuse(list.refusal.code, list.refusal.reason);
     if (!this.ctx.accepting()) return refuse(RejectCode.SHUTTING_DOWN, 'the OMS is shutting down');
