@@ -74,6 +74,12 @@ const examples: Record<string, ClientMessage | ServerMessage> = {
     template_id: TemplateId.REJECT, seq: 8, ref_seq: 9, code: RejectCode.INVALID_SIDE,
     ref_template_id: TemplateId.NEW_ORDER, reason: 'side must be one of 1=BUY, 2=SELL',
   },
+  new_order_list: { template_id: TemplateId.NEW_ORDER_LIST, seq: 5, contingency: ContingencyType.OCO, member_count: 2, list_client_id: 'oco-0001' },
+  list_status: {
+    template_id: TemplateId.LIST_STATUS, seq: 12, ref_seq: 5, list_id: 1201, order_id_0: 1202, order_id_1: 1203, order_id_2: 0, order_id_3: 0,
+    ref_template_id: TemplateId.NEW_ORDER_LIST, contingency: ContingencyType.OCO, list_order_status: 3, member_count: 2, duplicate: false,
+    canceled_orders: 0, list_client_id: 'oco-0001',
+  },
 };
 
 const EXAMPLE = /```hex example=(\w+)\n([\s\S]*?)```/g;
