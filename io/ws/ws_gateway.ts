@@ -1,13 +1,14 @@
 /**
  * The binary order-entry protocol on /ws (io/PROTOCOL.md), mounted on uWebSockets.js. A
  * session logs on with the `x-api-key` upgrade header or a Logon message; its NewOrder,
- * Cancel and Replace become commands on the engine ring like the HTTP routes'; every
+ * NewTrailingOrder, Cancel, Replace and contingent order lists (NewOrderList with its
+ * ListOrders, CancelOrderList) become commands on the engine ring like the HTTP routes'; every
  * durable order event of the account is streamed to all of the account's sessions as an
  * ExecutionReport.
  *
  * This file mounts the route, checks and dispatches what comes in, and fans the engine's
  * events out. Each other job has its own file beside it: ws_session_lifecycle.ts (upgrade,
- * logon, logout, close), ws_order_entry.ts, execution_report_builder.ts, ws_outbound.ts
+ * logon, logout, close), ws_order_entry.ts, ws_order_lists.ts, execution_report_builder.ts, ws_outbound.ts
  * (buffers, backpressure, slow consumers), ws_heartbeats.ts, cancel_on_disconnect.ts.
  */
 import type { TemplatedApp, WebSocket } from 'uWebSockets.js';

@@ -142,6 +142,7 @@ export class WsOrderLists {
     const ids = new Set<string>();
     for (let k = 0; k < list.members.length; k++) {
       const m = list.members[k];
+      // The decoder's ListOrder rule let a trailing type through only with its trail.
       const terms = isTrailing(m.order_type)
         ? trailingOrderTerms(instruments, m as ListOrder & { trailing_offset: NonNullable<ListOrder['trailing_offset']> }, m.stop_price, 'stop_price')
         : plainOrderTerms(instruments, m);
