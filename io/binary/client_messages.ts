@@ -8,7 +8,7 @@
  * cross-field rules. Symbol lookup, tick and lot grids, expire-time-in-the-past, and
  * everything about sessions are the io layer's.
  */
-import { ExecInst, OrderType, Side, TimeInForce, TrailingOffsetType } from '../../engine/protocol/enums.js';
+import { ContingencyType, ExecInst, OrderType, Side, TimeInForce, TrailingOffsetType } from '../../engine/protocol/enums.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
 import { ascii } from './ascii_schema.js';
@@ -16,9 +16,9 @@ import { decimal, optionalDecimal } from './decimal_schema.js';
 import { bitSetU8, boolean, enumU8 } from './enum_schemas.js';
 import { reserved } from './field_schema.js';
 import { TemplateId } from './header.js';
-import { u64 } from './integer_schemas.js';
+import { u8, u64 } from './integer_schemas.js';
 import { InputOf, MessageOf, message } from './message_schema.js';
-import { newOrderRule, newTrailingOrderRule, replaceRule } from './order_rules.js';
+import { listOrderRule, newOrderListRule, newOrderRule, newTrailingOrderRule, replaceRule } from './order_rules.js';
 
 export const API_KEY_MAX_BYTES = 64;
 export const SYMBOL_MAX_BYTES = 16;
@@ -102,6 +102,56 @@ export const NEW_TRAILING_ORDER = message('NewTrailingOrder', TemplateId.NEW_TRA
 export type NewTrailingOrder = MessageOf<typeof TemplateId.NEW_TRAILING_ORDER, typeof new_trailing_order_fields>;
 export type NewTrailingOrderInput = InputOf<typeof new_trailing_order_fields>;
 
+/**
+ * The head of a contingent order list: the kind, how many ListOrders follow, the list's own
+ * client id. A list's members do not fit one message (MAX_MESSAGE_BYTES), so each is a
+ * ListOrder of its own, sent right after this head in the same WebSocket message, in
+ * member order (the parent, an entry, first).
+ */
+const new_order_list_fields = {
+  contingency: enumU8(ContingencyType, RejectCode.INVALID_ORDER_LIST),
+  member_count: u8,
+  reserved: reserved(2),
+  list_client_id: ascii(CLIENT_ORDER_ID_MAX_BYTES, {
+    charset: 'visible',
+    min_length: 1,
+    code: RejectCode.INVALID_CLIENT_ORDER_ID,
+    missing_code: RejectCode.INVALID_CLIENT_ORDER_ID,
+  }),
+};
+export const NEW_ORDER_LIST = message('NewOrderList', TemplateId.NEW_ORDER_LIST, 'client', new_order_list_fields)
+  .withRule(newOrderListRule);
+export type NewOrderList = MessageOf<typeof TemplateId.NEW_ORDER_LIST, typeof new_order_list_fields>;
+export type NewOrderListInput = InputOf<typeof new_order_list_fields>;
+
+/**
+ * One member of a list: NewOrder's terms and NewTrailingOrder's trail in one template, as a
+ * bracket's stop-loss may trail. For a trailing type `stop_price` is where the trigger starts
+ * (NewTrailingOrder's trigger_price); for the others the trail fields are absent and
+ * `trailing_offset_type` is 0.
+ */
+const list_order_fields = {
+  ...order_head_fields,
+  price: optionalDecimal(price),
+  stop_price: optionalDecimal(price),
+  trailing_offset: optionalDecimal({ sign: 'positive', sign_code: RejectCode.INVALID_TRAILING_OFFSET }),
+  limit_offset: optionalDecimal({ sign: 'non_negative', sign_code: RejectCode.INVALID_TRAILING_OFFSET }),
+  trailing_offset_type: enumU8({ NONE: 0, ...TrailingOffsetType }, RejectCode.INVALID_TRAILING_OFFSET),
+  symbol,
+  client_order_id,
+};
+export const LIST_ORDER = message('ListOrder', TemplateId.LIST_ORDER, 'client', list_order_fields).withRule(listOrderRule);
+export type ListOrder = MessageOf<typeof TemplateId.LIST_ORDER, typeof list_order_fields>;
+export type ListOrderInput = InputOf<typeof list_order_fields>;
+
+const cancel_order_list_fields = {
+  reserved: reserved(4),
+  list_id: u64({ min: 1, code: RejectCode.VALUE_OUT_OF_RANGE, meaning: 'a list id' }),
+};
+export const CANCEL_ORDER_LIST = message('CancelOrderList', TemplateId.CANCEL_ORDER_LIST, 'client', cancel_order_list_fields);
+export type CancelOrderList = MessageOf<typeof TemplateId.CANCEL_ORDER_LIST, typeof cancel_order_list_fields>;
+export type CancelOrderListInput = InputOf<typeof cancel_order_list_fields>;
+
 const cancel_fields = {
   reserved: reserved(4),
   order_id,
@@ -132,6 +182,9 @@ export type Logout = MessageOf<typeof TemplateId.LOGOUT, typeof empty_fields>;
 export type LogoutInput = InputOf<typeof empty_fields>;
 
 /** Every message a client sends, discriminated by `template_id`. */
-export type ClientMessage = Logon | NewOrder | Cancel | Replace | Heartbeat | Logout | NewTrailingOrder;
+export type ClientMessage = Logon | NewOrder | Cancel | Replace | Heartbeat | Logout | NewTrailingOrder | NewOrderList | ListOrder
+  | CancelOrderList;
 
-export const CLIENT_MESSAGE_SCHEMAS = [LOGON, NEW_ORDER, CANCEL, REPLACE, HEARTBEAT, LOGOUT, NEW_TRAILING_ORDER] as const;
+export const CLIENT_MESSAGE_SCHEMAS = [
+  LOGON, NEW_ORDER, CANCEL, REPLACE, HEARTBEAT, LOGOUT, NEW_TRAILING_ORDER, NEW_ORDER_LIST, LIST_ORDER, CANCEL_ORDER_LIST,
+] as const;

@@ -11,14 +11,15 @@
  */
 import { toPrintableAscii } from './ascii_schema.js';
 import {
-  CANCEL, CancelInput, ClientMessage, HEARTBEAT, LOGON, LOGOUT, LogonInput, NEW_ORDER, NEW_TRAILING_ORDER, NewOrderInput,
-  NewTrailingOrderInput, REPLACE, ReplaceInput,
+  CANCEL, CANCEL_ORDER_LIST, CancelInput, CancelOrderListInput, ClientMessage, HEARTBEAT, LIST_ORDER, ListOrderInput, LOGON, LOGOUT,
+  LogonInput, NEW_ORDER, NEW_ORDER_LIST, NEW_TRAILING_ORDER, NewOrderInput, NewOrderListInput, NewTrailingOrderInput, REPLACE,
+  ReplaceInput,
 } from './client_messages.js';
 import { TemplateId } from './header.js';
 import type { Refusal } from './refusal.js';
 import {
-  EXECUTION_REPORT, ExecutionReportInput, LOGON_ACK, LogonAckInput, REJECT, REJECT_REASON_MAX_BYTES, RejectInput,
-  SERVER_HEARTBEAT, ServerMessage,
+  EXECUTION_REPORT, ExecutionReportInput, LIST_STATUS, ListStatusInput, LOGON_ACK, LogonAckInput, REJECT, REJECT_REASON_MAX_BYTES,
+  RejectInput, SERVER_HEARTBEAT, ServerMessage,
 } from './server_messages.js';
 
 // ---- server -> client --------------------------------------------------------------
@@ -48,6 +49,10 @@ export function encodeLogonAck(bytes: Uint8Array, offset: number, ack: LogonAckI
   return LOGON_ACK.encode(bytes, offset, ack);
 }
 
+export function encodeListStatus(bytes: Uint8Array, offset: number, status: ListStatusInput): number {
+  return LIST_STATUS.encode(bytes, offset, status);
+}
+
 export function encodeServerHeartbeat(bytes: Uint8Array, offset: number, seq: number): number {
   return SERVER_HEARTBEAT.encode(bytes, offset, { seq });
 }
@@ -64,6 +69,18 @@ export function encodeNewOrder(bytes: Uint8Array, offset: number, order: NewOrde
 
 export function encodeNewTrailingOrder(bytes: Uint8Array, offset: number, order: NewTrailingOrderInput): number {
   return NEW_TRAILING_ORDER.encode(bytes, offset, order);
+}
+
+export function encodeNewOrderList(bytes: Uint8Array, offset: number, list: NewOrderListInput): number {
+  return NEW_ORDER_LIST.encode(bytes, offset, list);
+}
+
+export function encodeListOrder(bytes: Uint8Array, offset: number, order: ListOrderInput): number {
+  return LIST_ORDER.encode(bytes, offset, order);
+}
+
+export function encodeCancelOrderList(bytes: Uint8Array, offset: number, cancel: CancelOrderListInput): number {
+  return CANCEL_ORDER_LIST.encode(bytes, offset, cancel);
 }
 
 export function encodeCancel(bytes: Uint8Array, offset: number, cancel: CancelInput): number {
@@ -92,14 +109,18 @@ export type ClientMessageInput =
   | ({ readonly template_id: typeof TemplateId.REPLACE } & ReplaceInput)
   | { readonly template_id: typeof TemplateId.HEARTBEAT; readonly seq: number }
   | { readonly template_id: typeof TemplateId.LOGOUT; readonly seq: number }
-  | ({ readonly template_id: typeof TemplateId.NEW_TRAILING_ORDER } & NewTrailingOrderInput);
+  | ({ readonly template_id: typeof TemplateId.NEW_TRAILING_ORDER } & NewTrailingOrderInput)
+  | ({ readonly template_id: typeof TemplateId.NEW_ORDER_LIST } & NewOrderListInput)
+  | ({ readonly template_id: typeof TemplateId.LIST_ORDER } & ListOrderInput)
+  | ({ readonly template_id: typeof TemplateId.CANCEL_ORDER_LIST } & CancelOrderListInput);
 
 /** Any server message to encode, discriminated by template_id; a decoded ServerMessage is one. */
 export type ServerMessageInput =
   | ({ readonly template_id: typeof TemplateId.LOGON_ACK } & LogonAckInput)
   | ({ readonly template_id: typeof TemplateId.EXECUTION_REPORT } & ExecutionReportInput)
   | ({ readonly template_id: typeof TemplateId.REJECT } & RejectInput)
-  | { readonly template_id: typeof TemplateId.SERVER_HEARTBEAT; readonly seq: number };
+  | { readonly template_id: typeof TemplateId.SERVER_HEARTBEAT; readonly seq: number }
+  | ({ readonly template_id: typeof TemplateId.LIST_STATUS } & ListStatusInput);
 
 export function encodeClientMessage(bytes: Uint8Array, offset: number, m: ClientMessageInput): number {
   switch (m.template_id) {
@@ -110,6 +131,9 @@ export function encodeClientMessage(bytes: Uint8Array, offset: number, m: Client
     case TemplateId.HEARTBEAT: return HEARTBEAT.encode(bytes, offset, m);
     case TemplateId.LOGOUT: return LOGOUT.encode(bytes, offset, m);
     case TemplateId.NEW_TRAILING_ORDER: return NEW_TRAILING_ORDER.encode(bytes, offset, m);
+    case TemplateId.NEW_ORDER_LIST: return NEW_ORDER_LIST.encode(bytes, offset, m);
+    case TemplateId.LIST_ORDER: return LIST_ORDER.encode(bytes, offset, m);
+    case TemplateId.CANCEL_ORDER_LIST: return CANCEL_ORDER_LIST.encode(bytes, offset, m);
     default: throw new RangeError(`not a client template: ${(m as { template_id: unknown }).template_id}`);
   }
 }
@@ -120,12 +144,14 @@ export function encodeServerMessage(bytes: Uint8Array, offset: number, m: Server
     case TemplateId.EXECUTION_REPORT: return EXECUTION_REPORT.encode(bytes, offset, m);
     case TemplateId.REJECT: return encodeReject(bytes, offset, m);
     case TemplateId.SERVER_HEARTBEAT: return SERVER_HEARTBEAT.encode(bytes, offset, m);
+    case TemplateId.LIST_STATUS: return LIST_STATUS.encode(bytes, offset, m);
     default: throw new RangeError(`not a server template: ${(m as { template_id: unknown }).template_id}`);
   }
 }
 
 const SIZE_BY_ID = new Map<number, number>(
-  [LOGON, NEW_ORDER, CANCEL, REPLACE, HEARTBEAT, LOGOUT, NEW_TRAILING_ORDER, LOGON_ACK, EXECUTION_REPORT, REJECT, SERVER_HEARTBEAT]
+  [LOGON, NEW_ORDER, CANCEL, REPLACE, HEARTBEAT, LOGOUT, NEW_TRAILING_ORDER, NEW_ORDER_LIST, LIST_ORDER, CANCEL_ORDER_LIST,
+    LOGON_ACK, EXECUTION_REPORT, REJECT, SERVER_HEARTBEAT, LIST_STATUS]
     .map((s) => [s.template_id, s.byte_size]),
 );
 

@@ -46,10 +46,22 @@ export const TemplateId = {
   LOGOUT: 6,
   /** Added in version 1 (a template, not a changed byte): trailing stops, which need fields NewOrder has no room for. */
   NEW_TRAILING_ORDER: 7,
+  /**
+   * Added in version 1: a contingent order list (OCO, OTO, OUO, BRACKET). Its members do not
+   * fit one 256-byte message, so the list is this head followed, in the same WebSocket
+   * message, by one LIST_ORDER per member (as the engine's NEW_ORDER_LIST and LIST_MEMBER slots).
+   */
+  NEW_ORDER_LIST: 8,
+  /** One member of the NEW_ORDER_LIST just before it; never an order on its own. */
+  LIST_ORDER: 9,
+  /** Added in version 1: cancel every open member of a list, by list id. */
+  CANCEL_ORDER_LIST: 10,
   LOGON_ACK: 101,
   EXECUTION_REPORT: 102,
   REJECT: 103,
   SERVER_HEARTBEAT: 104,
+  /** Added in version 1: the answer to a NewOrderList or CancelOrderList (FIX ListStatus), to its sender only. */
+  LIST_STATUS: 105,
 } as const;
 export type TemplateId = (typeof TemplateId)[keyof typeof TemplateId];
 

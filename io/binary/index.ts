@@ -31,27 +31,29 @@ export { CLIENT_TEMPLATES, SERVER_TEMPLATES, TemplateSet } from './template_set.
 
 // Encoding (into caller buffers; throws RangeError on values the decoder would refuse)
 export {
-  encodeCancel, encodeClientBatch, encodeClientMessage, encodeExecutionReport, encodeHeartbeat, encodeLogon,
-  encodeLogonAck, encodeLogout, encodeNewOrder, encodeNewTrailingOrder, encodeReject, encodeReplace, encodeServerBatch, encodeServerHeartbeat,
+  encodeCancel, encodeCancelOrderList, encodeClientBatch, encodeClientMessage, encodeExecutionReport, encodeHeartbeat, encodeListOrder,
+  encodeListStatus, encodeLogon, encodeLogonAck, encodeLogout, encodeNewOrder, encodeNewOrderList, encodeNewTrailingOrder, encodeReject,
+  encodeReplace, encodeServerBatch, encodeServerHeartbeat,
   encodeServerMessage, messageBytes, rejectForRefusal,
 } from './encoder.js';
 export type { ClientMessageInput, ServerMessageInput } from './encoder.js';
 
 // Messages and their schemas
 export {
-  API_KEY_MAX_BYTES, CANCEL, CLIENT_MESSAGE_SCHEMAS, CLIENT_ORDER_ID_MAX_BYTES, HEARTBEAT, LOGON, LogonFeature, LOGOUT, NEW_ORDER,
-  NEW_TRAILING_ORDER, REPLACE, SYMBOL_MAX_BYTES,
+  API_KEY_MAX_BYTES, CANCEL, CANCEL_ORDER_LIST, CLIENT_MESSAGE_SCHEMAS, CLIENT_ORDER_ID_MAX_BYTES, HEARTBEAT, LIST_ORDER, LOGON,
+  LogonFeature, LOGOUT, NEW_ORDER, NEW_ORDER_LIST, NEW_TRAILING_ORDER, REPLACE, SYMBOL_MAX_BYTES,
 } from './client_messages.js';
 export type {
-  Cancel, CancelInput, ClientMessage, Heartbeat, HeartbeatInput, Logon, LogonInput, Logout, LogoutInput, NewOrder,
-  NewOrderInput, NewTrailingOrder, NewTrailingOrderInput, Replace, ReplaceInput,
+  Cancel, CancelInput, CancelOrderList, CancelOrderListInput, ClientMessage, Heartbeat, HeartbeatInput, ListOrder, ListOrderInput,
+  Logon, LogonInput, Logout, LogoutInput, NewOrder, NewOrderInput, NewOrderList, NewOrderListInput, NewTrailingOrder,
+  NewTrailingOrderInput, Replace, ReplaceInput,
 } from './client_messages.js';
 export {
-  ACCOUNT_NAME_MAX_BYTES, EXECUTION_REPORT, LOGON_ACK, REJECT, REJECT_REASON_MAX_BYTES, ReportFlag, SERVER_HEARTBEAT,
+  ACCOUNT_NAME_MAX_BYTES, EXECUTION_REPORT, LIST_STATUS, LOGON_ACK, REJECT, REJECT_REASON_MAX_BYTES, ReportFlag, SERVER_HEARTBEAT,
   SERVER_MESSAGE_SCHEMAS,
 } from './server_messages.js';
 export type {
-  ExecutionReport, ExecutionReportInput, LogonAck, LogonAckInput, Reject, RejectInput, ServerHeartbeat,
+  ExecutionReport, ExecutionReportInput, ListStatus, ListStatusInput, LogonAck, LogonAckInput, Reject, RejectInput, ServerHeartbeat,
   ServerHeartbeatInput, ServerMessage,
 } from './server_messages.js';
 export { MessageSchema } from './message_schema.js';

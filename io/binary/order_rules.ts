@@ -1,5 +1,5 @@
 /**
- * Cross-field rules of NewOrder and Replace: which prices an order type carries, and
+ * Cross-field rules of NewOrder, NewTrailingOrder, ListOrder, NewOrderList and Replace: which prices an order type carries, and
  * when an expire time is allowed. They run on the decoded message after every field has
  * passed its own check. Faults are preallocated: a refusal here allocates nothing.
  */
@@ -8,6 +8,7 @@ import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import type { Decimal } from '../../engine/reference/decimal.js';
 import { disallowedExecInst } from '../../engine/protocol/exec_inst_rules.js';
 import { isTrailing, isTriggerType, takesPrice } from '../../engine/protocol/order_type_rules.js';
+import { listSizeAllowed } from '../../engine/protocol/order_list_rules.js';
 import type { FieldFault } from './field_schema.js';
 
 interface OrderTerms {
@@ -27,6 +28,18 @@ interface TrailingOrderTerms {
   readonly trailing_offset: Decimal;
   readonly trailing_offset_type: number;
   readonly limit_offset: Decimal | undefined;
+}
+
+/** A list member: NewOrder's prices and NewTrailingOrder's trail, each present only where its type takes it. */
+interface ListOrderTerms extends OrderTerms {
+  readonly trailing_offset: Decimal | undefined;
+  readonly trailing_offset_type: number;
+  readonly limit_offset: Decimal | undefined;
+}
+
+interface OrderListTerms {
+  readonly contingency: number;
+  readonly member_count: number;
 }
 
 interface ReplaceTerms {
@@ -52,12 +65,17 @@ const NOT_TRAILING = fault(RejectCode.INVALID_ORDER_TYPE, 'NewTrailingOrder take
 const LIMIT_OFFSET_REQUIRED = fault(RejectCode.LIMIT_OFFSET_REQUIRED, 'TRAILING_STOP_LIMIT needs limit_offset (>= 0)');
 const LIMIT_OFFSET_NOT_ALLOWED = fault(RejectCode.INVALID_TRAILING_OFFSET, 'only TRAILING_STOP_LIMIT carries limit_offset (send it absent)');
 const BASIS_POINTS_NOT_WHOLE = fault(RejectCode.INVALID_TRAILING_OFFSET, 'a BASIS_POINTS trailing_offset must be a whole number from 1 to 9999');
+const TRAIL_NOT_ALLOWED = fault(RejectCode.INVALID_TRAILING_OFFSET, 'only trailing types carry trailing_offset, limit_offset and a trailing_offset_type (send them absent, type 0)');
+const TRAIL_REQUIRED = fault(RejectCode.INVALID_TRAILING_OFFSET, 'a trailing order needs trailing_offset and a trailing_offset_type');
+const TRAILING_PRICE_NOT_ALLOWED = fault(RejectCode.INVALID_PRICE, 'a trailing order carries no price: its limit follows the trigger by limit_offset (send it absent)');
+const LIST_SIZE = fault(RejectCode.INVALID_ORDER_LIST, 'member_count: OCO and OUO take 2 orders, OTO a parent and 1 to 3 children, BRACKET 3 (entry, take-profit, stop-loss)');
 const NOTHING_TO_AMEND = fault(RejectCode.NOTHING_TO_AMEND, 'a replace must change the quantity, the price or the stop price');
 
 /** Every fault the rules can give, for the test that pins PROTOCOL.md's code table. */
 export const ORDER_RULE_FAULTS: readonly FieldFault[] = [
   PRICE_REQUIRED, PRICE_NOT_ALLOWED, STOP_REQUIRED, TRIGGER_REQUIRED, STOP_NOT_ALLOWED, EXPIRE_REQUIRED, EXPIRE_NOT_ALLOWED, POST_ONLY_NOT_ALLOWED,
   NOTHING_TO_AMEND, TRAILING_ON_NEW_ORDER, NOT_TRAILING, LIMIT_OFFSET_REQUIRED, LIMIT_OFFSET_NOT_ALLOWED, BASIS_POINTS_NOT_WHOLE,
+  TRAIL_NOT_ALLOWED, TRAIL_REQUIRED, TRAILING_PRICE_NOT_ALLOWED, LIST_SIZE,
 ];
 
 export function newOrderRule(m: OrderTerms): FieldFault | undefined {
@@ -94,6 +112,26 @@ export function newTrailingOrderRule(m: TrailingOrderTerms): FieldFault | undefi
   if (!gtd && m.expire_time_ms !== 0) return EXPIRE_NOT_ALLOWED;
   if (disallowedExecInst(m.exec_inst, m.order_type, m.time_in_force) !== 0) return POST_ONLY_NOT_ALLOWED;
   return undefined;
+}
+
+/**
+ * A ListOrder is judged as the template its type would take alone: a trailing type as a
+ * NewTrailingOrder (its `stop_price` the start trigger), any other as a NewOrder with no trail.
+ */
+export function listOrderRule(m: ListOrderTerms): FieldFault | undefined {
+  if (!isTrailing(m.order_type)) {
+    if (m.trailing_offset !== undefined || m.limit_offset !== undefined || m.trailing_offset_type !== 0) return TRAIL_NOT_ALLOWED;
+    return newOrderRule(m);
+  }
+  if (m.price !== undefined) return TRAILING_PRICE_NOT_ALLOWED;
+  if (m.trailing_offset === undefined || m.trailing_offset_type === 0) return TRAIL_REQUIRED;
+  // Checked present just above; a cast rather than a copy, so a refusal still allocates nothing.
+  return newTrailingOrderRule(m as ListOrderTerms & { readonly trailing_offset: Decimal });
+}
+
+/** The list's size for its kind (order_list_rules.ts); the members' own rules are theirs. */
+export function newOrderListRule(m: OrderListTerms): FieldFault | undefined {
+  return listSizeAllowed(m.contingency, m.member_count) ? undefined : LIST_SIZE;
 }
 
 export function replaceRule(m: ReplaceTerms): FieldFault | undefined {

@@ -4,7 +4,7 @@
  * client (or a test, or the benchmark's load generator) decodes them, so a client of
  * this codec can rely on enum members and canonical fields too.
  */
-import { ExecReason, OrderType, Side, TimeInForce } from '../../engine/protocol/enums.js';
+import { ContingencyType, ExecReason, ListOrderStatus, OrderType, Side, TimeInForce } from '../../engine/protocol/enums.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
 import { ascii } from './ascii_schema.js';
@@ -13,7 +13,7 @@ import { bitSetU8, boolean, charEnum, enumU8, rejectCode } from './enum_schemas.
 import { reserved } from './field_schema.js';
 import { ExecType, OrdStatus } from './fix_codes.js';
 import { TemplateId } from './header.js';
-import { u16, u32, u64 } from './integer_schemas.js';
+import { u8, u16, u32, u64 } from './integer_schemas.js';
 import { InputOf, MessageOf, message } from './message_schema.js';
 import { SYMBOL_MAX_BYTES } from './client_messages.js';
 
@@ -82,12 +82,36 @@ export const REJECT = message('Reject', TemplateId.REJECT, 'server', reject_fiel
 export type Reject = MessageOf<typeof TemplateId.REJECT, typeof reject_fields>;
 export type RejectInput = InputOf<typeof reject_fields>;
 
+/**
+ * The answer to a NewOrderList or CancelOrderList, to the session that sent it (FIX
+ * ListStatus, 35=N): the list id (FIX ListID, 66), which no ExecutionReport has room for,
+ * and the members' order ids in member order (0 past `member_count`).
+ */
+const list_status_fields = {
+  ref_seq: u32,
+  list_id: id(1, 'a list id'),
+  order_id_0: id(0, 'an order id (0 = none)'),
+  order_id_1: id(0, 'an order id (0 = none)'),
+  order_id_2: id(0, 'an order id (0 = none)'),
+  order_id_3: id(0, 'an order id (0 = none)'),
+  ref_template_id: u16,
+  contingency: enumU8(ContingencyType, MALFORMED),
+  list_order_status: enumU8({ EXECUTING: ListOrderStatus.EXECUTING, ALL_DONE: ListOrderStatus.ALL_DONE }, MALFORMED),
+  member_count: u8,
+  duplicate: boolean,
+  canceled_orders: u8,
+  list_client_id: ascii(CLIENT_ORDER_ID_MAX_BYTES, { charset: 'visible', min_length: 1, code: MALFORMED, missing_code: MALFORMED }),
+};
+export const LIST_STATUS = message('ListStatus', TemplateId.LIST_STATUS, 'server', list_status_fields);
+export type ListStatus = MessageOf<typeof TemplateId.LIST_STATUS, typeof list_status_fields>;
+export type ListStatusInput = InputOf<typeof list_status_fields>;
+
 const empty_fields = { reserved: reserved(4) };
 export const SERVER_HEARTBEAT = message('ServerHeartbeat', TemplateId.SERVER_HEARTBEAT, 'server', empty_fields);
 export type ServerHeartbeat = MessageOf<typeof TemplateId.SERVER_HEARTBEAT, typeof empty_fields>;
 export type ServerHeartbeatInput = InputOf<typeof empty_fields>;
 
 /** Every message the server sends, discriminated by `template_id`. */
-export type ServerMessage = LogonAck | ExecutionReport | Reject | ServerHeartbeat;
+export type ServerMessage = LogonAck | ExecutionReport | Reject | ServerHeartbeat | ListStatus;
 
-export const SERVER_MESSAGE_SCHEMAS = [LOGON_ACK, EXECUTION_REPORT, REJECT, SERVER_HEARTBEAT] as const;
+export const SERVER_MESSAGE_SCHEMAS = [LOGON_ACK, EXECUTION_REPORT, REJECT, SERVER_HEARTBEAT, LIST_STATUS] as const;

@@ -40,7 +40,9 @@ export interface ConnectionHandlers {
 export class Connection {
   private next_seq = 1;
   private expected_server_seq = 1;
+  /** Messages queued this turn; `together` marks those that must share the previous one's WebSocket message (a list's ListOrders). */
   private outgoing: ClientMessageInput[] = [];
+  private together: boolean[] = [];
   private flush_scheduled = false;
   private last_sent_ms = Date.now();
   private last_received_ms = Date.now();
@@ -89,9 +91,24 @@ export class Connection {
 
   /** Numbers a message and queues it; everything queued in this turn goes out together. Returns its seq. */
   send(message: OutgoingMessage): number {
+    return this.queue(message, false);
+  }
+
+  /**
+   * Numbers messages that must arrive in one WebSocket message (a NewOrderList and its
+   * ListOrders, PROTOCOL.md §6.8) and queues them; returns the first one's seq.
+   */
+  sendTogether(messages: readonly OutgoingMessage[]): number {
+    const first = this.queue(messages[0], false);
+    for (let k = 1; k < messages.length; k++) this.queue(messages[k], true);
+    return first;
+  }
+
+  private queue(message: OutgoingMessage, with_previous: boolean): number {
     const seq = this.next_seq;
     this.next_seq = (seq + 1) >>> 0;
     this.outgoing.push({ ...message, seq } as ClientMessageInput);
+    this.together.push(with_previous);
     if (!this.flush_scheduled) {
       this.flush_scheduled = true;
       queueMicrotask(() => this.flush());
@@ -125,7 +142,9 @@ export class Connection {
   private flush(): void {
     this.flush_scheduled = false;
     const messages = this.outgoing;
+    const together = this.together;
     this.outgoing = [];
+    this.together = [];
     if (!this.isOpen) return;
     let start = 0;
     while (start < messages.length) {
@@ -134,6 +153,15 @@ export class Connection {
       while (end < messages.length && size + messageBytes(messages[end].template_id) <= MAX_PAYLOAD_BYTES) {
         size += messageBytes(messages[end].template_id);
         end++;
+      }
+      // Never cut a group: end before its first message (a group is far smaller than a payload).
+      if (end < messages.length) {
+        let cut = end;
+        while (cut > start && together[cut]) cut--;
+        if (cut > start) {
+          for (let k = cut; k < end; k++) size -= messageBytes(messages[k].template_id);
+          end = cut;
+        }
       }
       // A new buffer per payload: ws keeps it until the socket has taken it.
       const payload = new Uint8Array(size);

@@ -7,7 +7,11 @@ export { OrderHandle } from './order_handle.js';
 export type { OmsClientOptions, ReconnectOptions } from './client_options.js';
 export { DEFAULT_RECONNECT } from './client_options.js';
 export type { ClientEvent, ClientState, SessionInfo } from './client_events.js';
-export type { DecimalValue, NewOrderRequest, ReplaceRequest } from './order_input.js';
+export type {
+  DecimalValue, ListMemberRequest, NewOrderListRequest, NewOrderRequest, NewTrailingOrderRequest, ReplaceRequest,
+} from './order_input.js';
+export { OrderListHandle } from './order_list_handle.js';
+export type { OrderListStatus } from './order_list_handle.js';
 export type { ExecutionReport } from './execution_report.js';
 export { isFinal } from './execution_report.js';
 export {
@@ -15,7 +19,7 @@ export {
 } from './client_errors.js';
 
 // The protocol's enums and codes, as the wire carries them.
-export { ExecInst, ExecReason, OrderType, Side, TimeInForce } from '../../engine/protocol/enums.js';
+export { ContingencyType, ExecInst, ExecReason, OrderType, Side, TimeInForce, TrailingOffsetType } from '../../engine/protocol/enums.js';
 export { RejectCode, rejectInfo } from '../../engine/protocol/reject_codes.js';
 export type { RejectCodeName } from '../../engine/protocol/reject_codes.js';
 export { ExecType, OrdStatus, WsCloseCode } from '../binary/index.js';

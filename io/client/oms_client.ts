@@ -1,6 +1,7 @@
 /**
  * A client of the OMS's binary order-entry protocol (io/PROTOCOL.md), in the manner of
- * nats.js: connect once, then place, cancel and replace orders; the client keeps the
+ * nats.js: connect once, then place (orders, trailing orders, contingent order lists),
+ * cancel and replace orders; the client keeps the
  * session alive and comes back after a lost connection on its own.
  *
  *   const client = await OmsClient.connect({ url: 'ws://127.0.0.1:8099/ws', api_key: 'test-key' });
@@ -27,8 +28,10 @@ import { Connection } from './connection.js';
 import { ExecutionReport, fromWire } from './execution_report.js';
 import { OrderHandle } from './order_handle.js';
 import {
-  cancelDraft, ClientOrderIds, NewOrderRequest, newOrderDraft, ReplaceRequest, replaceDraft,
+  cancelDraft, cancelOrderListDraft, ClientOrderIds, NewOrderListRequest, NewOrderRequest, newOrderDraft, NewTrailingOrderRequest,
+  newTrailingOrderDraft, orderListDrafts, ReplaceRequest, replaceDraft,
 } from './order_input.js';
+import { listStatusFromWire, OrderListHandle, OrderListStatus } from './order_list_handle.js';
 import { OrderTracker, TrackedRequest } from './order_tracker.js';
 import { ResendWindow } from './resend_window.js';
 
@@ -90,6 +93,44 @@ export class OmsClient {
     const entry = this.tracker.addOrder(newOrderDraft(request, request.client_order_id ?? this.ids.take()));
     this.dispatch(entry);
     return new OrderHandle(entry.stream);
+  }
+
+  /** Places a trailing stop or trailing stop-limit (NewTrailingOrder, §6.7); the handle is as newOrder's. */
+  newTrailingOrder(request: NewTrailingOrderRequest): OrderHandle {
+    this.assertOpen();
+    const entry = this.tracker.addOrder(newTrailingOrderDraft(request, request.client_order_id ?? this.ids.take()));
+    this.dispatch(entry);
+    return new OrderHandle(entry.stream);
+  }
+
+  /**
+   * Places a contingent order list (OCO, OTO, OUO, BRACKET; NewOrderList and its ListOrders,
+   * §6.8), sent together in one WebSocket message. Returns at once: await the handle for
+   * the ListStatus (list id, order ids) or OrderRejected (the list was refused whole: each
+   * member's handle throws the same); `handle.orders[k]` is member k's order handle. Members
+   * without a client_order_id get one generated. After a reconnect the list is sent again
+   * whole while it is unanswered or a member is open (the server answers it as it stands).
+   */
+  newOrderList(request: NewOrderListRequest): OrderListHandle {
+    this.assertOpen();
+    const ids = request.orders.map((order) => order.client_order_id ?? this.ids.take());
+    const list_client_id = request.list_client_id ?? this.ids.take();
+    const { head, members } = orderListDrafts(request, list_client_id, ids);
+    const entry = this.tracker.addList(head, members);
+    this.dispatch(entry);
+    return new OrderListHandle(list_client_id, entry.members.map((member) => new OrderHandle(member.stream)), entry.answer);
+  }
+
+  /**
+   * Cancels every open member of a list (CancelOrderList, §6.10). Resolves with the
+   * ListStatus (`canceled_orders`) after the members' CANCELED reports; rejects with
+   * OrderRejected (UNKNOWN_ORDER_LIST, ORDER_LIST_ALREADY_DONE).
+   */
+  cancelOrderList(list_id: number): Promise<OrderListStatus> {
+    this.assertOpen();
+    const entry = this.tracker.addCancelList(cancelOrderListDraft(list_id));
+    this.dispatch(entry);
+    return entry.answer.promise;
   }
 
   /**
@@ -263,7 +304,10 @@ export class OmsClient {
   }
 
   private transmit(request: TrackedRequest): void {
-    this.tracker.sent(request, this.connection!.send(request.draft));
+    const connection = this.connection!;
+    // A list's ListOrders must share its NewOrderList's WebSocket message (§6.8).
+    const seq = request.kind === 'list' ? connection.sendTogether(request.drafts) : connection.send(request.draft);
+    this.tracker.sent(request, seq);
   }
 
   private received(message: ServerMessage): void {
@@ -278,6 +322,9 @@ export class OmsClient {
         if (!this.tracker.reject(message.ref_seq, message.code, message.reason)) {
           this.emit({ type: 'unmatched_reject', ref_seq: message.ref_seq, code: message.code, reason: message.reason });
         }
+        break;
+      case TemplateId.LIST_STATUS:
+        this.tracker.listStatus(message.ref_seq, listStatusFromWire(message));
         break;
       default:
         // ServerHeartbeat: the connection has noted that the server is alive.

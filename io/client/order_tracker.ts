@@ -14,8 +14,11 @@
  */
 import { ClientClosed, OmsClientError, OrderRejected } from './client_errors.js';
 import { ExecType, ExecutionReport, isFinal, OrdStatus } from './execution_report.js';
-import type { CancelDraft, NewOrderDraft, ReplaceDraft } from './order_input.js';
+import type {
+  CancelDraft, CancelOrderListDraft, ListOrderDraft, NewOrderDraft, NewOrderListDraft, NewTrailingOrderDraft, ReplaceDraft,
+} from './order_input.js';
 import { OrderStream } from './order_handle.js';
+import { ListAnswer, OrderListStatus } from './order_list_handle.js';
 
 export class OrderEntry {
   readonly kind = 'order';
@@ -26,7 +29,45 @@ export class OrderEntry {
   /** Sent again after a reconnect, and not yet answered since. */
   resent = false;
 
-  constructor(readonly draft: NewOrderDraft | ReplaceDraft, readonly stream: OrderStream) {}
+  constructor(
+    readonly draft: NewOrderDraft | NewTrailingOrderDraft | ReplaceDraft | ListOrderDraft,
+    readonly stream: OrderStream,
+    /** The list this order is a member of: it is sent, and sent again, only with its list. */
+    readonly list: ListEntry | null = null,
+  ) {}
+}
+
+/**
+ * A NewOrderList and its members: pending until its answer (ListStatus or Reject) and
+ * while any member is; after a reconnect the whole list is sent again, and the server
+ * answers a list it had taken with each member's state and a ListStatus (§6.8).
+ */
+export class ListEntry {
+  readonly kind = 'list';
+  seq = 0;
+  resent = false;
+  readonly members: OrderEntry[] = [];
+  readonly answer = new ListAnswer();
+
+  constructor(readonly draft: NewOrderListDraft, readonly member_drafts: readonly ListOrderDraft[]) {}
+
+  /** The head and its ListOrders, in the order they go out together. */
+  get drafts(): readonly (NewOrderListDraft | ListOrderDraft)[] {
+    return [this.draft, ...this.member_drafts];
+  }
+}
+
+export class CancelListEntry {
+  readonly kind = 'cancel_list';
+  seq = 0;
+  resent = false;
+  readonly answer = new ListAnswer();
+
+  constructor(readonly draft: CancelOrderListDraft) {}
+
+  reject(error: OmsClientError): void {
+    this.answer.reject(error);
+  }
 }
 
 export class CancelEntry {
@@ -45,7 +86,7 @@ export class CancelEntry {
   }
 }
 
-export type TrackedRequest = OrderEntry | CancelEntry;
+export type TrackedRequest = OrderEntry | CancelEntry | ListEntry | CancelListEntry;
 
 export class OrderTracker {
   /** Every request not yet done with, in the order it was made. */
@@ -60,12 +101,42 @@ export class OrderTracker {
   onResentAnswered: () => void = () => {};
 
   /** Throws if an order with this client order id is still being tracked: ids are unique per account. */
-  addOrder(draft: NewOrderDraft | ReplaceDraft): OrderEntry {
-    const id = draft.client_order_id;
-    if (this.by_client_order_id.has(id)) throw new RangeError(`client_order_id ${id} is already used by an order of this client that is not final`);
-    const entry = new OrderEntry(draft, new OrderStream(id));
+  addOrder(draft: NewOrderDraft | NewTrailingOrderDraft | ReplaceDraft): OrderEntry {
+    this.assertUnused(draft.client_order_id);
+    return this.track(new OrderEntry(draft, new OrderStream(draft.client_order_id)));
+  }
+
+  /** A list and its members; throws, tracking nothing, if a member's id is in use (or used twice). */
+  addList(head: NewOrderListDraft, members: readonly ListOrderDraft[]): ListEntry {
+    const ids = new Set(members.map((m) => m.client_order_id));
+    if (ids.size !== members.length) throw new RangeError('every member of a list needs a client_order_id of its own');
+    for (const id of ids) this.assertUnused(id);
+    const list = new ListEntry(head, members);
+    this.pending.add(list);
+    this.unanswered++;
+    for (const draft of members) {
+      const member = new OrderEntry(draft, new OrderStream(draft.client_order_id), list);
+      list.members.push(member);
+      this.by_client_order_id.set(draft.client_order_id, member);
+      this.unanswered++;
+    }
+    return list;
+  }
+
+  addCancelList(draft: CancelOrderListDraft): CancelListEntry {
+    const entry = new CancelListEntry(draft);
     this.pending.add(entry);
-    this.by_client_order_id.set(id, entry);
+    this.unanswered++;
+    return entry;
+  }
+
+  private assertUnused(id: string): void {
+    if (this.by_client_order_id.has(id)) throw new RangeError(`client_order_id ${id} is already used by an order of this client that is not final`);
+  }
+
+  private track(entry: OrderEntry): OrderEntry {
+    this.pending.add(entry);
+    this.by_client_order_id.set(entry.draft.client_order_id, entry);
     this.unanswered++;
     return entry;
   }
@@ -95,9 +166,9 @@ export class OrderTracker {
     }
   }
 
-  /** What a new session sends again, in the order it was first made. */
+  /** What a new session sends again, in the order it was first made; a list's members go with their list. */
   resendable(): TrackedRequest[] {
-    return [...this.pending];
+    return [...this.pending].filter((request) => request.kind !== 'order' || request.list === null);
   }
 
   isPending(request: TrackedRequest): boolean {
@@ -157,10 +228,23 @@ export class OrderTracker {
     if (request === undefined || !this.pending.has(request)) return false;
     this.by_seq.delete(ref_seq);
     this.answeredResend(request);
-    if (request.kind === 'cancel') {
+    if (request.kind === 'cancel' || request.kind === 'cancel_list') {
       this.answered();
       this.drop(request);
       request.reject(new OrderRejected(code, reason));
+    } else if (request.kind === 'list') {
+      // Refused whole: nothing of it was placed, so each member is refused with it. A resend
+      // of a list already answered that is refused (ENGINE_BUSY, say) changes nothing.
+      if (!request.answer.settled) {
+        const error = new OrderRejected(code, reason);
+        this.answered();
+        this.drop(request);
+        request.answer.reject(error);
+        for (const member of request.members) {
+          if (!member.stream.answered) this.answered();
+          this.finish(member, error);
+        }
+      }
     } else if (!request.stream.answered) {
       this.answered();
       this.finish(request, new OrderRejected(code, reason));
@@ -169,11 +253,39 @@ export class OrderTracker {
     return true;
   }
 
+  /**
+   * Routes a ListStatus to the NewOrderList or CancelOrderList it answers, by the seq it
+   * names; returns false when no request of this session has that seq.
+   */
+  listStatus(ref_seq: number, status: OrderListStatus): boolean {
+    const request = this.by_seq.get(ref_seq);
+    if (request === undefined || !this.pending.has(request)) return false;
+    if (request.kind !== 'list' && request.kind !== 'cancel_list') return false;
+    this.by_seq.delete(ref_seq);
+    this.answeredResend(request);
+    if (request.kind === 'cancel_list') {
+      this.answered();
+      this.drop(request);
+      request.answer.resolve(status);
+      return true;
+    }
+    if (!request.answer.settled) {
+      this.answered();
+      request.answer.resolve(status);
+    }
+    this.dropListIfDone(request);
+    return true;
+  }
+
   /** Ends everything: the client is closed. `error` null when the caller closed it. */
   endAll(error: OmsClientError | null): void {
     for (const request of [...this.pending]) {
       if (request.kind === 'order') {
         this.finish(request, error);
+      } else if (request.kind === 'list') {
+        this.drop(request);
+        for (const member of request.members) this.finish(member, error);
+        if (!request.answer.settled) request.answer.reject(new ClientClosed(error));
       } else {
         this.drop(request);
         request.reject(new ClientClosed(error));
@@ -197,9 +309,15 @@ export class OrderTracker {
 
   private finish(entry: OrderEntry, error: OmsClientError | null): void {
     this.drop(entry);
-    this.by_client_order_id.delete(entry.draft.client_order_id);
+    if (this.by_client_order_id.get(entry.draft.client_order_id) === entry) this.by_client_order_id.delete(entry.draft.client_order_id);
     if (entry.order_id !== 0) this.by_order_id.delete(entry.order_id);
     entry.stream.end(error);
+    if (entry.list !== null) this.dropListIfDone(entry.list);
+  }
+
+  /** A list answered and whose members are all final is done with: nothing of it is sent again. */
+  private dropListIfDone(list: ListEntry): void {
+    if (list.answer.settled && list.members.every((member) => member.stream.ended)) this.drop(list);
   }
 
   private drop(request: TrackedRequest): void {

@@ -56,13 +56,8 @@ export function validateOrderList(body: unknown, instruments: InstrumentTable): 
     const validation = validateNewOrder(o.orders[k], instruments);
     if (!validation.ok) return refuse(validation.refusal.code, `orders[${k}]: ${validation.refusal.reason}`);
     const order = validation.value;
-    if (order.client_order_id !== null) {
-      if (ids.has(order.client_order_id)) return refuse(RejectCode.INVALID_ORDER_LIST, `orders[${k}]: client_order_id ${order.client_order_id} is used twice in the list`);
-      ids.add(order.client_order_id);
-    }
-    if (isHeldMember(contingency, k) && order.exec_inst !== 0) {
-      return refuse(RejectCode.INVALID_ORDER_LIST, `orders[${k}] is held until its parent leaves the book: post_only and reduce_only are not allowed on it`);
-    }
+    const refusal = listMemberRefusal(contingency, k, order, ids);
+    if (refusal !== null) return refuse(RejectCode.INVALID_ORDER_LIST, refusal);
     if (k > 0 && order.account_name !== orders[0].account_name) {
       return refuse(RejectCode.INVALID_ORDER_LIST, `orders[${k}]: every order of a list is for one account`);
     }
@@ -75,8 +70,35 @@ export function validateOrderList(body: unknown, instruments: InstrumentTable): 
   return { ok: true, value: { contingency, list_client_id: list_client_id.value, orders } };
 }
 
+/** What the list rules look at in a member, whichever protocol it came by. */
+export interface ListMemberShape {
+  readonly client_order_id: string | null;
+  readonly exec_inst: number;
+  readonly order_type: number;
+  /** The instrument's index. */
+  readonly symbol: number;
+  readonly side: number;
+}
+
+/**
+ * The list's rules on its member `k`, once the member is valid as an order on its own
+ * (INVALID_ORDER_LIST, reason naming the member; null: none broken): a client_order_id not
+ * used by an earlier member (`ids` collects them), no post_only or reduce_only on a held
+ * member. Shared by POST /order-lists and the binary NewOrderList, so both refuse alike.
+ */
+export function listMemberRefusal(contingency: number, k: number, member: ListMemberShape, ids: Set<string>): string | null {
+  if (member.client_order_id !== null) {
+    if (ids.has(member.client_order_id)) return `orders[${k}]: client_order_id ${member.client_order_id} is used twice in the list`;
+    ids.add(member.client_order_id);
+  }
+  if (isHeldMember(contingency, k) && member.exec_inst !== 0) {
+    return `orders[${k}] is held until its parent leaves the book: post_only and reduce_only are not allowed on it`;
+  }
+  return null;
+}
+
 /** A bracket: orders[1] takes profit (LIMIT), orders[2] stops the loss (a stop type), both closing the entry. */
-function bracketRefusal(orders: readonly ValidatedOrder[]): string | null {
+export function bracketRefusal(orders: readonly ListMemberShape[]): string | null {
   const [entry, take_profit, stop_loss] = orders;
   if (take_profit.order_type !== OrderType.LIMIT) return 'orders[1], a bracket\'s take-profit, must be a LIMIT order';
   const stops: readonly number[] = [OrderType.STOP, OrderType.STOP_LIMIT, OrderType.TRAILING_STOP, OrderType.TRAILING_STOP_LIMIT];

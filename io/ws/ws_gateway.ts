@@ -1,13 +1,14 @@
 /**
  * The binary order-entry protocol on /ws (io/PROTOCOL.md), mounted on uWebSockets.js. A
  * session logs on with the `x-api-key` upgrade header or a Logon message; its NewOrder,
- * Cancel and Replace become commands on the engine ring like the HTTP routes'; every
+ * NewTrailingOrder, Cancel, Replace and contingent order lists (NewOrderList with its
+ * ListOrders, CancelOrderList) become commands on the engine ring like the HTTP routes'; every
  * durable order event of the account is streamed to all of the account's sessions as an
  * ExecutionReport.
  *
  * This file mounts the route, checks and dispatches what comes in, and fans the engine's
  * events out. Each other job has its own file beside it: ws_session_lifecycle.ts (upgrade,
- * logon, logout, close), ws_order_entry.ts, execution_report_builder.ts, ws_outbound.ts
+ * logon, logout, close), ws_order_entry.ts, ws_order_lists.ts, execution_report_builder.ts, ws_outbound.ts
  * (buffers, backpressure, slow consumers), ws_heartbeats.ts, cancel_on_disconnect.ts.
  */
 import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
@@ -22,6 +23,7 @@ import { CancelOnDisconnect } from './cancel_on_disconnect.js';
 import { ExecutionReportBuilder } from './execution_report_builder.js';
 import { WsHeartbeats } from './ws_heartbeats.js';
 import { WsOrderEntry } from './ws_order_entry.js';
+import { isListOrderItem, WsOrderLists } from './ws_order_lists.js';
 import { WsOutbound } from './ws_outbound.js';
 import { OUT_BUFFER_BYTES, WsSession, WsUserData } from './ws_session.js';
 import { WsSessionLifecycle } from './ws_session_lifecycle.js';
@@ -49,6 +51,7 @@ export class WsGateway {
   private readonly outbound: WsOutbound;
   private readonly reports: ExecutionReportBuilder;
   private readonly orders: WsOrderEntry;
+  private readonly lists: WsOrderLists;
   private readonly cancel_on_disconnect: CancelOnDisconnect;
   private readonly lifecycle: WsSessionLifecycle;
   private readonly heartbeats: WsHeartbeats;
@@ -57,6 +60,7 @@ export class WsGateway {
     this.outbound = new WsOutbound(options.max_backpressure_bytes, log);
     this.reports = new ExecutionReportBuilder(ctx.instruments);
     this.orders = new WsOrderEntry(ctx, this.outbound, this.reports);
+    this.lists = new WsOrderLists(ctx, this.outbound, this.orders);
     this.cancel_on_disconnect = new CancelOnDisconnect(ctx.link, log);
     this.lifecycle = new WsSessionLifecycle(ctx, options.heartbeat_interval_ms, this.sessions, this.outbound, this.cancel_on_disconnect);
     this.heartbeats = new WsHeartbeats(options.heartbeat_interval_ms, this.sessions, this.outbound);
@@ -139,6 +143,8 @@ export class WsGateway {
     const items = decodeClientMessages(new Uint8Array(message));
     for (const item of items) {
       if (session.closing) break;
+      // A list's ListOrders follow its NewOrderList without a break (ws_order_lists.ts).
+      if (session.pending_list !== null && !isListOrderItem(item)) this.lists.incomplete(session);
       if (item instanceof Refusal) {
         const reject = { ref_seq: rejectForRefusal(0, item).ref_seq, code: item.code, reason: item.reason, ref_template_id: item.template_id ?? 0 };
         // The order of checks (PROTOCOL.md §9): framing first, whatever the seq field says
@@ -154,7 +160,11 @@ export class WsGateway {
         else if (item.seq !== undefined && !this.checkSeq(session, item.seq, item.template_id ?? 0)) break;
         // Before logon only a valid Logon is acceptable: anything refused ends the session.
         if (!session.loggedOn) this.outbound.endAfterAnswers(session, WsCloseCode.POLICY, CloseReason.NOT_LOGGED_ON, reject);
-        else this.outbound.reject(session, reject.ref_seq, reject.code, reject.reason, reject.ref_template_id);
+        else if (item.template_id === TemplateId.LIST_ORDER && this.lists.memberRefused(session, item)) continue;
+        else {
+          this.outbound.reject(session, reject.ref_seq, reject.code, reject.reason, reject.ref_template_id);
+          if (item.template_id === TemplateId.NEW_ORDER_LIST && item.code !== RejectCode.UNSUPPORTED_VERSION) this.lists.headRefused(session);
+        }
         continue;
       }
       if (!this.checkSeq(session, item.seq, item.template_id)) break;
@@ -171,8 +181,14 @@ export class WsGateway {
         case TemplateId.REPLACE: this.orders.replace(session, item); break;
         case TemplateId.HEARTBEAT: break;
         case TemplateId.LOGOUT: this.lifecycle.logout(session); break;
+        case TemplateId.NEW_ORDER_LIST: this.lists.begin(session, item); break;
+        case TemplateId.LIST_ORDER: this.lists.member(session, item); break;
+        case TemplateId.CANCEL_ORDER_LIST: this.lists.cancel(session, item); break;
       }
     }
+    // A list is never carried over to the next WebSocket message.
+    if (!session.closing) this.lists.incomplete(session);
+    session.pending_list = null;
     this.outbound.flush(session);
   }
 

@@ -7,13 +7,12 @@
  * state, exec_type I), a duplicate client order id with other terms (exec_type 8), a
  * timeout. A full ring is answered ENGINE_BUSY at once, never queued.
  */
-import { TimeInForce, TrailingOffsetType, isFinalStatus } from '../../engine/protocol/enums.js';
+import { TimeInForce, isFinalStatus } from '../../engine/protocol/enums.js';
 import { ReplyRecord } from '../../engine/protocol/event_record.js';
 import { REPLY_FLAG_DUPLICATE } from '../../engine/protocol/reply_layout.js';
 import { RejectCode, rejectInfo } from '../../engine/protocol/reject_codes.js';
 import { Cancel, NewOrder, NewTrailingOrder, Replace } from '../binary/index.js';
 import { sessionEndAfterMs } from '../../services/pnl/session_clock.js';
-import type { OrderTerms } from '../../engine/protocol/command_writer.js';
 import type { EngineLink, ReplyHandler, SubmitResult } from '../engine_link/engine_link.js';
 import { IoContext } from '../io_context.js';
 import { RequestKind } from '../request_latency.js';
@@ -22,8 +21,7 @@ import { OrderRecord } from '../../services/read_model/order_store.js';
 import { ExecutionReportBuilder } from './execution_report_builder.js';
 import { WsOutbound } from './ws_outbound.js';
 import { WsSession } from './ws_session.js';
-
-const OFFSET_MAX = 2 ** 31 - 1;
+import { EntryTerms, plainOrderTerms, TermsFault, trailingOrderTerms } from './ws_order_terms.js';
 
 export class WsOrderEntry {
   constructor(
@@ -34,67 +32,30 @@ export class WsOrderEntry {
 
   newOrder(session: WsSession, m: NewOrder): void {
     const started = performance.now();
-    const basics = this.orderBasics(session, m);
-    if (basics === null) return;
-    const { symbol, qty } = basics;
-    const instruments = this.ctx.instruments;
-    const price = m.price === undefined ? 0 : this.units(session, m.seq, m.template_id, instruments.priceToTicks(symbol, m.price), RejectCode.OFF_TICK, 'price');
-    if (price < 0) return;
-    const stop = m.stop_price === undefined ? 0 : this.units(session, m.seq, m.template_id, instruments.priceToTicks(symbol, m.stop_price), RejectCode.OFF_TICK, 'stop_price');
-    if (stop < 0) return;
-    this.submitNewOrder(session, m, started, { symbol, qty_lots: qty, price_ticks: price, stop_price_ticks: stop });
+    if (!this.accepting(session, m.seq, m.template_id)) return;
+    const terms = plainOrderTerms(this.ctx.instruments, m);
+    if (terms instanceof TermsFault) return this.outbound.reject(session, m.seq, terms.code, terms.reason, m.template_id);
+    this.submitNewOrder(session, m, started, terms);
   }
 
-  /**
-   * A trailing stop (template 7): NewOrder's path with the trail converted to what the
-   * engine carries: a PRICE offset and the limit offset in ticks on the symbol's grid, a
-   * BASIS_POINTS offset as the whole number the decoder already checked.
-   */
+  /** A trailing stop (template 7): NewOrder's path with the trail converted to what the engine carries (ws_order_terms.ts). */
   newTrailingOrder(session: WsSession, m: NewTrailingOrder): void {
     const started = performance.now();
-    const basics = this.orderBasics(session, m);
-    if (basics === null) return;
-    const { symbol, qty } = basics;
-    const instruments = this.ctx.instruments;
-    const stop = m.trigger_price === undefined ? 0
-      : this.units(session, m.seq, m.template_id, instruments.priceToTicks(symbol, m.trigger_price), RejectCode.OFF_TICK, 'trigger_price');
-    if (stop < 0) return;
-    const offset = m.trailing_offset_type === TrailingOffsetType.PRICE
-      ? this.units(session, m.seq, m.template_id, instruments.priceToTicks(symbol, m.trailing_offset), RejectCode.OFF_TICK, 'trailing_offset')
-      : Number(m.trailing_offset.mantissa / 10n ** BigInt(m.trailing_offset.scale));
-    if (offset < 0) return;
-    const limit_offset = m.limit_offset === undefined || m.limit_offset.mantissa === 0n ? 0
-      : this.units(session, m.seq, m.template_id, instruments.priceToTicks(symbol, m.limit_offset), RejectCode.OFF_TICK, 'limit_offset');
-    if (limit_offset < 0) return;
-    // The engine carries offsets as i32 (event_layout.ts).
-    if (offset > OFFSET_MAX || limit_offset > OFFSET_MAX) {
-      return this.outbound.reject(session, m.seq, RejectCode.INVALID_TRAILING_OFFSET, 'trailing_offset or limit_offset is too large', m.template_id);
-    }
-    this.submitNewOrder(session, m, started, {
-      symbol, qty_lots: qty, price_ticks: 0, stop_price_ticks: stop,
-      trailing_offset_type: m.trailing_offset_type, trailing_offset: offset, limit_offset_ticks: limit_offset,
-    });
+    if (!this.accepting(session, m.seq, m.template_id)) return;
+    const terms = trailingOrderTerms(this.ctx.instruments, m, m.trigger_price, 'trigger_price');
+    if (terms instanceof TermsFault) return this.outbound.reject(session, m.seq, terms.code, terms.reason, m.template_id);
+    this.submitNewOrder(session, m, started, terms);
   }
 
-  /** What both new-order templates check first: the OMS takes orders, the symbol, the quantity. Null: refused (the Reject is sent). */
-  private orderBasics(session: WsSession, m: NewOrder | NewTrailingOrder): { symbol: number; qty: number } | null {
-    if (!this.ctx.accepting()) {
-      this.outbound.reject(session, m.seq, RejectCode.SHUTTING_DOWN, 'the OMS is shutting down', m.template_id);
-      return null;
-    }
-    const instruments = this.ctx.instruments;
-    const symbol = instruments.indexOf(m.symbol.toUpperCase());
-    if (symbol < 0) {
-      this.outbound.reject(session, m.seq, RejectCode.UNKNOWN_SYMBOL, `unknown symbol ${m.symbol}`, m.template_id);
-      return null;
-    }
-    const qty = this.units(session, m.seq, m.template_id, instruments.qtyToLots(symbol, m.quantity), RejectCode.OFF_LOT, 'quantity');
-    return qty < 0 ? null : { symbol, qty };
+  /** Whether the OMS takes orders; the Reject is sent when not. */
+  private accepting(session: WsSession, seq: number, template_id: number): boolean {
+    if (this.ctx.accepting()) return true;
+    this.outbound.reject(session, seq, RejectCode.SHUTTING_DOWN, 'the OMS is shutting down', template_id);
+    return false;
   }
 
   /** Sends a new order of either template to the engine and answers it. */
-  private submitNewOrder(session: WsSession, m: NewOrder | NewTrailingOrder, started: number,
-    terms: Pick<OrderTerms, 'symbol' | 'qty_lots' | 'price_ticks' | 'stop_price_ticks' | 'trailing_offset_type' | 'trailing_offset' | 'limit_offset_ticks'>): void {
+  private submitNewOrder(session: WsSession, m: NewOrder | NewTrailingOrder, started: number, terms: EntryTerms): void {
     const expire_at_ms = m.time_in_force === TimeInForce.DAY
       ? sessionEndAfterMs(Date.now(), this.ctx.config.session_end_utc_minutes)
       : m.expire_time_ms;
@@ -158,8 +119,9 @@ export class WsOrderEntry {
   /**
    * Submits a command for the session and counts it in flight until its reply is handled;
    * a close waiting for the last reply (a Logout, a protocol error) follows its answer.
+   * Also the order lists' (ws_order_lists.ts).
    */
-  private submit(session: WsSession, write: Parameters<EngineLink['submit']>[0], handler: ReplyHandler): SubmitResult {
+  submit(session: WsSession, write: Parameters<EngineLink['submit']>[0], handler: ReplyHandler): SubmitResult {
     const submitted = this.ctx.link.submit(write, (reply) => {
       session.in_flight--;
       handler(reply);
@@ -212,7 +174,7 @@ export class WsOrderEntry {
   }
 
   /** ExecType I: the order's current state, from the read model. */
-  private sendOrderStatus(session: WsSession, record: OrderRecord, exec_id: number): void {
+  sendOrderStatus(session: WsSession, record: OrderRecord, exec_id: number): void {
     this.reports.fromOrder(record, exec_id);
     this.outbound.report(session, this.reports);
   }

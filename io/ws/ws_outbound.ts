@@ -12,7 +12,8 @@
 import type { Logger } from 'pino';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import {
-  CloseReason, MAX_MESSAGE_BYTES, WsCloseCode, encodeExecutionReport, encodeLogonAck, encodeReject, encodeServerHeartbeat,
+  CloseReason, ListStatusInput, MAX_MESSAGE_BYTES, WsCloseCode, encodeExecutionReport, encodeListStatus, encodeLogonAck, encodeReject,
+  encodeServerHeartbeat,
 } from '../binary/index.js';
 import { ExecutionReportBuilder } from './execution_report_builder.js';
 import { OUT_BUFFER_BYTES, PendingReject, WsSession } from './ws_session.js';
@@ -44,6 +45,14 @@ export class WsOutbound {
     session.out_length += encodeReject(session.out, session.out_length, {
       seq: session.takeOutSeq(), ref_seq, code: code as RejectCode, ref_template_id, reason,
     });
+    this.markDirty(session);
+  }
+
+  /** Appends a ListStatus (the answer to a NewOrderList or CancelOrderList), numbered for this session. */
+  listStatus(session: WsSession, status: Omit<ListStatusInput, 'seq'>): void {
+    if (session.closed) return;
+    this.ensureRoom(session);
+    session.out_length += encodeListStatus(session.out, session.out_length, { ...status, seq: session.takeOutSeq() });
     this.markDirty(session);
   }
 

@@ -4,6 +4,7 @@
  * batched into one buffer and sent as one WebSocket message per flush.
  */
 import type { WebSocket } from 'uWebSockets.js';
+import type { PendingOrderList } from './ws_order_lists.js';
 
 export const OUT_BUFFER_BYTES = 64 * 1024;
 
@@ -52,6 +53,8 @@ export class WsSession {
    */
   pending_close_code = 0;
   pending_close_reason = '';
+  /** A NewOrderList whose ListOrders are still arriving (they follow it in the same WebSocket message); null: none. */
+  pending_list: PendingOrderList | null = null;
   /** The Reject that explains the pending close (a fatal message, a sequence gap), sent just before it. */
   pending_close_reject: PendingReject | null = null;
 

@@ -6,13 +6,14 @@
  */
 import WebSocket from 'ws';
 import { parseDecimal, formatDecimal, normalize, Decimal } from '../../engine/reference/decimal.js';
-import { OrderType, Side, TimeInForce, TrailingOffsetType } from '../../engine/protocol/enums.js';
+import { ContingencyType, OrderType, Side, TimeInForce, TrailingOffsetType } from '../../engine/protocol/enums.js';
+import { isTrailing } from '../../engine/protocol/order_type_rules.js';
 import { takesPrice } from '../../engine/protocol/order_type_rules.js';
 import {
   decodeServerMessages, encodeClientBatch, Refusal, TemplateId,
 } from '../../io/binary/index.js';
 import type {
-  ClientMessageInput, ExecutionReport, LogonAck, NewOrderInput, NewTrailingOrderInput, Reject, ServerMessage,
+  ClientMessageInput, ExecutionReport, ListOrderInput, ListStatus, LogonAck, NewOrderInput, NewTrailingOrderInput, Reject, ServerMessage,
 } from '../../io/binary/index.js';
 
 const DEFAULT_WAIT_MS = 5_000;
@@ -98,6 +99,41 @@ export function newTrailingOrder(fields: Partial<Omit<NewTrailingOrderInput, 'se
     symbol: fields.symbol ?? 'BTCUSDT',
     client_order_id: fields.client_order_id,
   };
+}
+
+/** A ListOrder draft: a GTC limit buy of 0.01 BTCUSDT at 44000 unless told otherwise; a trailing type takes its trail. */
+export function listOrder(fields: Partial<Omit<ListOrderInput, 'seq' | 'quantity' | 'price' | 'stop_price' | 'trailing_offset' | 'limit_offset'>> & {
+  readonly quantity?: string;
+  readonly price?: string | null;
+  readonly stop_price?: string;
+  readonly trailing_offset?: string;
+  readonly limit_offset?: string;
+  readonly client_order_id: string;
+}): ClientMessageDraft {
+  const order_type = fields.order_type ?? OrderType.LIMIT;
+  const price = fields.price === undefined ? (takesPrice(order_type) ? '44000' : null) : fields.price;
+  const trailing = isTrailing(order_type);
+  return {
+    template_id: TemplateId.LIST_ORDER,
+    side: fields.side ?? Side.BUY,
+    order_type,
+    time_in_force: fields.time_in_force ?? TimeInForce.GTC,
+    exec_inst: fields.exec_inst ?? 0,
+    expire_time_ms: fields.expire_time_ms ?? 0,
+    quantity: dec(fields.quantity ?? '0.01'),
+    price: price === null ? undefined : dec(price),
+    stop_price: fields.stop_price === undefined ? undefined : dec(fields.stop_price),
+    trailing_offset: fields.trailing_offset === undefined ? undefined : dec(fields.trailing_offset),
+    limit_offset: fields.limit_offset === undefined ? undefined : dec(fields.limit_offset),
+    trailing_offset_type: fields.trailing_offset_type ?? (trailing ? TrailingOffsetType.PRICE : 0),
+    symbol: fields.symbol ?? 'BTCUSDT',
+    client_order_id: fields.client_order_id,
+  };
+}
+
+/** A NewOrderList followed by its ListOrders, to send as one WebSocket message. */
+export function orderList(contingency: ContingencyType, list_client_id: string, members: readonly ClientMessageDraft[]): ClientMessageDraft[] {
+  return [{ template_id: TemplateId.NEW_ORDER_LIST, contingency, member_count: members.length, list_client_id }, ...members];
 }
 
 export class WsClient {
@@ -237,6 +273,10 @@ export class WsClient {
   waitForReport(client_order_id: string, exec_type: string, timeout_ms = DEFAULT_WAIT_MS): Promise<ExecutionReport> {
     return this.waitFor<ExecutionReport>((m) => m.template_id === TemplateId.EXECUTION_REPORT
       && m.client_order_id === client_order_id && m.exec_type === exec_type, timeout_ms);
+  }
+
+  waitForListStatus(ref_seq: number, timeout_ms = DEFAULT_WAIT_MS): Promise<ListStatus> {
+    return this.waitFor<ListStatus>((m) => m.template_id === TemplateId.LIST_STATUS && m.ref_seq === ref_seq, timeout_ms);
   }
 
   waitForReject(ref_seq: number, timeout_ms = DEFAULT_WAIT_MS): Promise<Reject> {

@@ -4,13 +4,14 @@
  * rendered from the durable read model after the engine's reply, as for single orders
  * (order_routes.ts). The rules are in docs/ORDER_MODEL.md, "Contingent order lists".
  */
-import { ContingencyType, isFinalStatus, ListOrderStatus, nameOf, TimeInForce } from '../../../engine/protocol/enums.js';
+import { ContingencyType, ListOrderStatus, nameOf, TimeInForce } from '../../../engine/protocol/enums.js';
 import { ReplyRecord } from '../../../engine/protocol/event_record.js';
 import { RejectCode, rejectInfo } from '../../../engine/protocol/reject_codes.js';
 import { REPLY_FLAG_DUPLICATE } from '../../../engine/protocol/reply_layout.js';
 import { OrderListRecord } from '../../../services/read_model/order_store.js';
 import { sessionEndAfterMs } from '../../../services/pnl/session_clock.js';
 import { IoContext } from '../../io_context.js';
+import { listAllDone, listOrderStatus } from '../../orders/order_list_status.js';
 import { validateOrderList } from '../../orders/order_list_validation.js';
 import { validateCancelBody } from '../../orders/order_validation.js';
 import { HttpRequest, HttpResponder } from '../http_types.js';
@@ -113,12 +114,8 @@ function ownList(ctx: IoContext, account: number, id_text: string): OrderListRec
   return list !== undefined && list.account === account ? list : undefined;
 }
 
-/** Every member final (a member the read model has forgotten is long final). */
 function allDone(ctx: IoContext, list: OrderListRecord): boolean {
-  return list.order_ids.every((id) => {
-    const status = ctx.store.statusOf(id);
-    return status === 0 || isFinalStatus(status);
-  });
+  return listAllDone(ctx.store, list);
 }
 
 function renderList(ctx: IoContext, list: OrderListRecord): Record<string, unknown> {
@@ -131,7 +128,7 @@ function renderList(ctx: IoContext, list: OrderListRecord): Record<string, unkno
     list_id: String(list.list_id),
     list_client_id: list.list_client_id,
     contingency: String(nameOf(ContingencyType, list.contingency)),
-    list_status: String(nameOf(ListOrderStatus, allDone(ctx, list) ? ListOrderStatus.ALL_DONE : ListOrderStatus.EXECUTING)),
+    list_status: String(nameOf(ListOrderStatus, listOrderStatus(ctx.store, list))),
     account: ctx.accounts.nameOf(list.account),
     created_at: new Date(Math.floor(list.created_us / 1000)).toISOString(),
     orders,

@@ -4,10 +4,12 @@ import t from 'tap';
 import { BufferReader, BufferWriter } from 'typed-binary';
 import { OrderType, Side, TimeInForce } from '../../../engine/protocol/enums.js';
 import {
-  CANCEL, ClientMessageInput, decodeClientMessages, encodeClientBatch, encodeNewOrder, HEARTBEAT, LOGON, LOGOUT,
-  NEW_ORDER, NEW_TRAILING_ORDER, REPLACE, TemplateId,
+  CANCEL, CANCEL_ORDER_LIST, ClientMessageInput, decodeClientMessages, encodeClientBatch, encodeNewOrder, HEARTBEAT, LIST_ORDER, LOGON,
+  LOGOUT, NEW_ORDER, NEW_ORDER_LIST, NEW_TRAILING_ORDER, REPLACE, TemplateId,
 } from '../../../io/binary/index.js';
-import { cancel, clientBatch, heartbeat, holds, logon, logout, newOrder, newTrailingOrder, replace } from './fixtures/arbitraries.js';
+import {
+  cancel, cancelOrderList, clientBatch, heartbeat, holds, listOrder, logon, logout, newOrder, newOrderList, newTrailingOrder, replace,
+} from './fixtures/arbitraries.js';
 
 function roundTrips(m: ClientMessageInput): void {
   const bytes = encodeClientBatch([m]);
@@ -17,7 +19,8 @@ function roundTrips(m: ClientMessageInput): void {
 }
 
 t.test('every client template decodes to exactly the message that was encoded, and re-encodes to the same bytes', (t) => {
-  for (const [name, arbitrary] of Object.entries({ logon, newOrder, cancel, replace, heartbeat, logout, newTrailingOrder })) {
+  const templates = { logon, newOrder, cancel, replace, heartbeat, logout, newTrailingOrder, newOrderList, listOrder, cancelOrderList };
+  for (const [name, arbitrary] of Object.entries(templates)) {
     t.test(name, (t) => {
       holds(t, fc.property(arbitrary as fc.Arbitrary<ClientMessageInput>, (m) => roundTrips(m)));
       t.end();
@@ -35,9 +38,10 @@ t.test('a batch of client messages decodes in order, one item per message', (t) 
 
 t.test('client templates have the sizes PROTOCOL.md gives them', (t) => {
   t.same(
-    [LOGON, NEW_ORDER, CANCEL, REPLACE, HEARTBEAT, LOGOUT, NEW_TRAILING_ORDER].map((s) => [s.name, s.template_id, s.byte_size]),
+    [LOGON, NEW_ORDER, CANCEL, REPLACE, HEARTBEAT, LOGOUT, NEW_TRAILING_ORDER, NEW_ORDER_LIST, LIST_ORDER, CANCEL_ORDER_LIST]
+      .map((s) => [s.name, s.template_id, s.byte_size]),
     [['Logon', 1, 80], ['NewOrder', 2, 112], ['Cancel', 3, 24], ['Replace', 4, 96], ['Heartbeat', 5, 16], ['Logout', 6, 16],
-      ['NewTrailingOrder', 7, 120]],
+      ['NewTrailingOrder', 7, 120], ['NewOrderList', 8, 56], ['ListOrder', 9, 128], ['CancelOrderList', 10, 24]],
   );
   t.end();
 });

@@ -1,9 +1,9 @@
 import t from 'tap';
-import { OrderType, Side, TimeInForce, TrailingOffsetType } from '../../../engine/protocol/enums.js';
+import { ContingencyType, OrderType, Side, TimeInForce, TrailingOffsetType } from '../../../engine/protocol/enums.js';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
 import type { Decimal } from '../../../engine/reference/decimal.js';
 import {
-  decodeClientMessages, encodeClientBatch, NewOrderInput, NewTrailingOrderInput, Refusal, ReplaceInput, TemplateId,
+  ClientMessageInput, decodeClientMessages, encodeClientBatch, NewOrderInput, NewTrailingOrderInput, Refusal, ReplaceInput, TemplateId,
 } from '../../../io/binary/index.js';
 
 const px: Decimal = { mantissa: 10n, scale: 0 };
@@ -124,5 +124,40 @@ t.test('NewTrailingOrder carries a trailing type with its trail, a limit offset 
   const [item] = decodeClientMessages(bytes);
   t.match(item, { code: RejectCode.INVALID_TRAILING_OFFSET, reason: /trailing_offset_type must be one of 1=PRICE, 2=BASIS_POINTS/ },
     'an offset type this version does not define (byte 60)');
+  t.end();
+});
+
+t.test('ListOrder is judged as the template its type would take alone; NewOrderList takes only the sizes its kind allows', (t) => {
+  const member = {
+    seq: 1, side: Side.BUY, order_type: OrderType.LIMIT, time_in_force: TimeInForce.GTC, exec_inst: 0, expire_time_ms: 0,
+    quantity: { mantissa: 1n, scale: 0 }, price: px, stop_price: undefined, trailing_offset: undefined, limit_offset: undefined,
+    trailing_offset_type: 0, symbol: 'BTCUSDT', client_order_id: 'm1',
+  };
+  const code = (m: object) => {
+    const [item] = decodeClientMessages(encodeClientBatch([{ template_id: TemplateId.LIST_ORDER, ...member, ...m } as ClientMessageInput]));
+    return item instanceof Refusal ? item.code : RejectCode.OK;
+  };
+  const offset = { mantissa: 5n, scale: 0 };
+  t.equal(code({}), RejectCode.OK, 'a limit');
+  t.equal(code({ price: undefined }), RejectCode.PRICE_REQUIRED, 'a limit without its price, as NewOrder');
+  t.equal(code({ order_type: OrderType.STOP, price: undefined }), RejectCode.STOP_PRICE_REQUIRED, 'a stop without its trigger');
+  t.equal(code({ trailing_offset: offset }), RejectCode.INVALID_TRAILING_OFFSET, 'a trail on a limit');
+  t.equal(code({ trailing_offset_type: TrailingOffsetType.PRICE }), RejectCode.INVALID_TRAILING_OFFSET, 'an offset type on a limit');
+  const trailing = { order_type: OrderType.TRAILING_STOP, price: undefined, trailing_offset: offset, trailing_offset_type: TrailingOffsetType.PRICE };
+  t.equal(code(trailing), RejectCode.OK, 'a trailing stop with its trail');
+  t.equal(code({ ...trailing, stop_price: px }), RejectCode.OK, 'and a start trigger in stop_price');
+  t.equal(code({ ...trailing, price: px }), RejectCode.INVALID_PRICE, 'a trailing stop with a price');
+  t.equal(code({ ...trailing, trailing_offset: undefined }), RejectCode.INVALID_TRAILING_OFFSET, 'a trailing stop without its trail');
+  t.equal(code({ ...trailing, order_type: OrderType.TRAILING_STOP_LIMIT }), RejectCode.LIMIT_OFFSET_REQUIRED, 'a trailing stop-limit without limit_offset');
+  const head = (contingency: number, member_count: number) => {
+    const [item] = decodeClientMessages(encodeClientBatch([{ template_id: TemplateId.NEW_ORDER_LIST, seq: 1, contingency, member_count, list_client_id: 'l' } as ClientMessageInput]));
+    return item instanceof Refusal ? item.code : RejectCode.OK;
+  };
+  t.same([2, 3].map((n) => head(ContingencyType.OCO, n)), [RejectCode.OK, RejectCode.INVALID_ORDER_LIST], 'OCO: 2');
+  t.same([1, 2, 4, 5].map((n) => head(ContingencyType.OTO, n)), [RejectCode.INVALID_ORDER_LIST, RejectCode.OK, RejectCode.OK, RejectCode.INVALID_ORDER_LIST], 'OTO: 2 to 4');
+  t.same([2, 3].map((n) => head(ContingencyType.BRACKET, n)), [RejectCode.INVALID_ORDER_LIST, RejectCode.OK], 'BRACKET: 3');
+  const bad_kind = encodeClientBatch([{ template_id: TemplateId.NEW_ORDER_LIST, seq: 1, contingency: ContingencyType.OCO, member_count: 2, list_client_id: 'l' }]);
+  bad_kind[12] = 5;
+  t.match(decodeClientMessages(bad_kind)[0], { code: RejectCode.INVALID_ORDER_LIST, reason: /contingency must be one of/ }, 'a kind this version does not define');
   t.end();
 });

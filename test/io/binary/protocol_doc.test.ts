@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { ExecReason, OrderType, Side, TimeInForce } from '../../../engine/protocol/enums.js';
+import { ContingencyType, ExecReason, OrderType, Side, TimeInForce } from '../../../engine/protocol/enums.js';
 import { RejectCode, rejectInfo } from '../../../engine/protocol/reject_codes.js';
 import {
   ClientMessage, CLIENT_MESSAGE_SCHEMAS, decodeClientMessages, decodeServerMessages, encodeClientBatch,
@@ -73,6 +73,12 @@ const examples: Record<string, ClientMessage | ServerMessage> = {
   reject: {
     template_id: TemplateId.REJECT, seq: 8, ref_seq: 9, code: RejectCode.INVALID_SIDE,
     ref_template_id: TemplateId.NEW_ORDER, reason: 'side must be one of 1=BUY, 2=SELL',
+  },
+  new_order_list: { template_id: TemplateId.NEW_ORDER_LIST, seq: 5, contingency: ContingencyType.OCO, member_count: 2, list_client_id: 'oco-0001' },
+  list_status: {
+    template_id: TemplateId.LIST_STATUS, seq: 12, ref_seq: 5, list_id: 1201, order_id_0: 1202, order_id_1: 1203, order_id_2: 0, order_id_3: 0,
+    ref_template_id: TemplateId.NEW_ORDER_LIST, contingency: ContingencyType.OCO, list_order_status: 3, member_count: 2, duplicate: false,
+    canceled_orders: 0, list_client_id: 'oco-0001',
   },
 };
 
@@ -145,6 +151,7 @@ t.test('every enum table lists exactly the enum\'s members', (t) => {
     [/^### 8\.1 TemplateId$/m, TemplateId], [/^### 8\.2 Side$/m, Side], [/^### 8\.3 OrderType$/m, OrderType],
     [/^### 8\.4 TimeInForce$/m, TimeInForce], [/^### 8\.5 ExecType/m, ExecType], [/^### 8\.6 OrdStatus/m, OrdStatus],
     [/^### 8\.7 ExecReason$/m, ExecReason], [/^### 8\.9 LogonFeature/m, LogonFeature], [/^### 8\.10 ReportFlag/m, ReportFlag],
+    [/^### 8\.12 ContingencyType/m, ContingencyType],
   ];
   for (const [heading, table] of tables) {
     const rows = tableAfter(heading).map((r) => [r[0], r[1]]);

@@ -4,13 +4,13 @@ import t from 'tap';
 import { OrderType, Side, TimeInForce } from '../../../engine/protocol/enums.js';
 import { RejectCode } from '../../../engine/protocol/reject_codes.js';
 import {
-  decodeServerMessages, encodeExecutionReport, encodeServerBatch, EXECUTION_REPORT, ExecType, LOGON_ACK, OrdStatus,
+  decodeServerMessages, encodeExecutionReport, encodeServerBatch, EXECUTION_REPORT, ExecType, LIST_STATUS, LOGON_ACK, OrdStatus,
   REJECT, SERVER_HEARTBEAT, ServerMessageInput, TemplateId,
 } from '../../../io/binary/index.js';
-import { executionReport, holds, logonAck, reject, serverHeartbeat, serverMessage } from './fixtures/arbitraries.js';
+import { executionReport, holds, listStatus, logonAck, reject, serverHeartbeat, serverMessage } from './fixtures/arbitraries.js';
 
 t.test('every server template decodes to exactly the message that was encoded, and re-encodes to the same bytes', (t) => {
-  for (const [name, arbitrary] of Object.entries({ logonAck, executionReport, reject, serverHeartbeat })) {
+  for (const [name, arbitrary] of Object.entries({ logonAck, executionReport, reject, serverHeartbeat, listStatus })) {
     t.test(name, (t) => {
       holds(t, fc.property(arbitrary as fc.Arbitrary<ServerMessageInput>, (m) => {
         const bytes = encodeServerBatch([m]);
@@ -33,8 +33,8 @@ t.test('a batch of server messages decodes in order', (t) => {
 
 t.test('server templates have the sizes PROTOCOL.md gives them', (t) => {
   t.same(
-    [LOGON_ACK, EXECUTION_REPORT, REJECT, SERVER_HEARTBEAT].map((s) => [s.name, s.template_id, s.byte_size]),
-    [['LogonAck', 101, 64], ['ExecutionReport', 102, 184], ['Reject', 103, 120], ['ServerHeartbeat', 104, 16]],
+    [LOGON_ACK, EXECUTION_REPORT, REJECT, SERVER_HEARTBEAT, LIST_STATUS].map((s) => [s.name, s.template_id, s.byte_size]),
+    [['LogonAck', 101, 64], ['ExecutionReport', 102, 184], ['Reject', 103, 120], ['ServerHeartbeat', 104, 16], ['ListStatus', 105, 104]],
   );
   t.end();
 });

@@ -6,7 +6,7 @@ t.test('each direction finds its own templates by id and no others', (t) => {
   t.equal(CLIENT_TEMPLATES.byId(TemplateId.EXECUTION_REPORT), undefined);
   t.equal(SERVER_TEMPLATES.byId(TemplateId.NEW_ORDER), undefined);
   t.equal(CLIENT_TEMPLATES.byId(65535), undefined);
-  t.equal(CLIENT_TEMPLATES.max_template_bytes, 120, 'NewTrailingOrder');
+  t.equal(CLIENT_TEMPLATES.max_template_bytes, 128, 'ListOrder');
   t.equal(SERVER_TEMPLATES.max_template_bytes, 184);
   t.end();
 });

@@ -7,8 +7,8 @@
 import t from 'tap';
 import { ClientClosed, ConnectionLost, OrderRejected } from '../../../io/client/client_errors.js';
 import { ExecType, ExecutionReport, OrdStatus } from '../../../io/client/execution_report.js';
-import { ExecReason, OrderType, RejectCode, Side, TimeInForce } from '../../../io/client/index.js';
-import { cancelDraft, newOrderDraft, replaceDraft } from '../../../io/client/order_input.js';
+import { ContingencyType, ExecReason, OrderType, RejectCode, Side, TimeInForce } from '../../../io/client/index.js';
+import { cancelDraft, cancelOrderListDraft, newOrderDraft, orderListDrafts, replaceDraft } from '../../../io/client/order_input.js';
 import { OrderHandle } from '../../../io/client/order_handle.js';
 import { OrderTracker } from '../../../io/client/order_tracker.js';
 
@@ -112,4 +112,55 @@ t.test('ending everything: unanswered requests fail with the cause, open orders\
   const seen: string[] = [];
   for await (const r of new OrderHandle(still_open.stream)) seen.push(r.exec_type);
   t.same(seen, [ExecType.NEW], 'after close() the iteration just ends');
+});
+
+const oco = (ids: [string, string]) => orderListDrafts({
+  contingency: ContingencyType.OCO,
+  orders: [
+    { symbol: 'BTCUSDT', side: Side.SELL, order_type: OrderType.LIMIT, time_in_force: TimeInForce.GTC, quantity: '0.01', price: '46000' },
+    { symbol: 'BTCUSDT', side: Side.SELL, order_type: OrderType.STOP, time_in_force: TimeInForce.GTC, quantity: '0.01', stop_price: '44000' },
+  ],
+}, 'list', ids);
+const listStatus = (more = {}) => ({
+  list_id: 7, list_client_id: 'list', contingency: ContingencyType.OCO, list_order_status: 3, order_ids: [40, 41], duplicate: false,
+  canceled_orders: 0, ...more,
+});
+
+t.test('a list is answered by the ListStatus naming its seq; it is sent again whole, never a member alone, until every member is final', async (t) => {
+  const tracker = new OrderTracker();
+  const { head, members } = oco(['m0', 'm1']);
+  const list = tracker.addList(head, members);
+  tracker.sent(list, 3);
+  tracker.report(report('m0', 40, ExecType.NEW, OrdStatus.NEW));
+  tracker.report(report('m1', 41, ExecType.NEW, OrdStatus.NEW));
+  t.equal(tracker.listStatus(3, listStatus()), true);
+  t.match(await list.answer.promise, { list_id: 7, order_ids: [40, 41] });
+  t.equal(tracker.unansweredCount, 0);
+  t.same(tracker.resendable(), [list], 'the list, not its members');
+  tracker.report(report('m0', 40, ExecType.TRADE, OrdStatus.FILLED));
+  tracker.report(report('m1', 41, ExecType.CANCELED, OrdStatus.CANCELED, { exec_reason: ExecReason.LIST_CONTINGENCY }));
+  t.same(tracker.resendable(), [], 'every member final: nothing to send again');
+  t.equal(list.members[1].stream.ended, true);
+});
+
+t.test('a list refused by a Reject refuses every member with it; a CancelOrderList is answered by a ListStatus or a Reject', async (t) => {
+  const tracker = new OrderTracker();
+  const { head, members } = oco(['r0', 'r1']);
+  const list = tracker.addList(head, members);
+  tracker.sent(list, 1);
+  t.equal(tracker.reject(1, RejectCode.PRICE_COLLAR, 'orders[1]: too far'), true);
+  const error = await settled(list.answer.promise);
+  t.match(error, { code: RejectCode.PRICE_COLLAR, reason: 'orders[1]: too far' });
+  for (const member of list.members) t.equal(await settled(new OrderHandle(member.stream)), error, 'the member is refused with its list');
+  t.equal(tracker.unansweredCount, 0);
+  t.same(tracker.resendable(), []);
+  t.throws(() => tracker.addList(oco(['same', 'same']).head, oco(['same', 'same']).members), RangeError, 'member ids must differ');
+  const cancel = tracker.addCancelList(cancelOrderListDraft(7));
+  const refused = tracker.addCancelList(cancelOrderListDraft(8));
+  tracker.sent(cancel, 2);
+  tracker.sent(refused, 3);
+  tracker.listStatus(2, listStatus({ canceled_orders: 2, list_order_status: 6 }));
+  t.match(await cancel.answer.promise, { canceled_orders: 2 });
+  tracker.reject(3, RejectCode.UNKNOWN_ORDER_LIST, 'no such list');
+  t.match(await settled(refused.answer.promise), { code: RejectCode.UNKNOWN_ORDER_LIST });
 });

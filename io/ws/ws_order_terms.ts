@@ -1,0 +1,108 @@
+/**
+ * A decoded new order's decimals turned into what the engine carries, on the symbol's
+ * grid: lots, ticks and, for a trailing order, its offsets. Shared by NewOrder,
+ * NewTrailingOrder and each ListOrder of a list, so a member is refused for exactly what
+ * the same order sent alone would be (UNKNOWN_SYMBOL, OFF_LOT, OFF_TICK, VALUE_OUT_OF_RANGE,
+ * INVALID_TRAILING_OFFSET), with the same reason. Pure: the caller sends the Reject.
+ */
+import { TrailingOffsetType } from '../../engine/protocol/enums.js';
+import { RejectCode } from '../../engine/protocol/reject_codes.js';
+import type { OrderTerms } from '../../engine/protocol/command_writer.js';
+import type { Decimal } from '../../engine/reference/decimal.js';
+import type { InstrumentTable } from '../../engine/reference/instruments.js';
+
+/** The engine carries trailing offsets as i32 (event_layout.ts). */
+const OFFSET_MAX = 2 ** 31 - 1;
+
+export type EntryTerms = Pick<OrderTerms,
+  'symbol' | 'qty_lots' | 'price_ticks' | 'stop_price_ticks' | 'trailing_offset_type' | 'trailing_offset' | 'limit_offset_ticks'>;
+
+/** Why an order's terms do not fit its symbol; a class so that `instanceof` tells it from terms. */
+export class TermsFault {
+  constructor(readonly code: RejectCode, readonly reason: string) {}
+}
+
+interface PlainOrder {
+  readonly symbol: string;
+  readonly quantity: Decimal;
+  readonly price: Decimal | undefined;
+  readonly stop_price: Decimal | undefined;
+}
+
+interface TrailingOrder {
+  readonly symbol: string;
+  readonly quantity: Decimal;
+  readonly trailing_offset: Decimal;
+  readonly trailing_offset_type: number;
+  readonly limit_offset: Decimal | undefined;
+}
+
+type Conversion = { ok: true; units: number } | { ok: false; error: string };
+
+/**
+ * Units, or -1 with `fault` set: a conversion's error as the Reject the order gets. One for
+ * the module: conversions run to completion on the io thread, so none can interleave.
+ */
+class Converter {
+  fault: TermsFault | null = null;
+
+  units(conversion: Conversion, off_grid: RejectCode, field: string): number {
+    if (conversion.ok) return conversion.units;
+    this.fault = conversion.error === 'off_grid'
+      ? new TermsFault(off_grid, `${field} is off the symbol's grid`)
+      : new TermsFault(RejectCode.VALUE_OUT_OF_RANGE, `${field} is too large`);
+    return -1;
+  }
+}
+
+const converter = new Converter();
+
+function symbolAndQuantity(instruments: InstrumentTable, m: { symbol: string; quantity: Decimal }, c: Converter): { symbol: number; qty: number } | TermsFault {
+  const symbol = instruments.indexOf(m.symbol.toUpperCase());
+  if (symbol < 0) return new TermsFault(RejectCode.UNKNOWN_SYMBOL, `unknown symbol ${m.symbol}`);
+  const qty = c.units(instruments.qtyToLots(symbol, m.quantity), RejectCode.OFF_LOT, 'quantity');
+  return qty < 0 ? c.fault! : { symbol, qty };
+}
+
+/** A market, limit, stop or if-touched order: quantity, price and stop price on the grid. */
+export function plainOrderTerms(instruments: InstrumentTable, m: PlainOrder): EntryTerms | TermsFault {
+  const c = converter;
+  const basics = symbolAndQuantity(instruments, m, c);
+  if (basics instanceof TermsFault) return basics;
+  const { symbol, qty } = basics;
+  const price = m.price === undefined ? 0 : c.units(instruments.priceToTicks(symbol, m.price), RejectCode.OFF_TICK, 'price');
+  if (price < 0) return c.fault!;
+  const stop = m.stop_price === undefined ? 0 : c.units(instruments.priceToTicks(symbol, m.stop_price), RejectCode.OFF_TICK, 'stop_price');
+  if (stop < 0) return c.fault!;
+  return { symbol, qty_lots: qty, price_ticks: price, stop_price_ticks: stop };
+}
+
+/**
+ * A trailing stop: a PRICE offset and the limit offset in ticks on the symbol's grid, a
+ * BASIS_POINTS offset as the whole number the decoder already checked. `trigger_field`
+ * names the start trigger as the template calls it (NewTrailingOrder's trigger_price,
+ * ListOrder's stop_price).
+ */
+export function trailingOrderTerms(instruments: InstrumentTable, m: TrailingOrder, trigger: Decimal | undefined,
+  trigger_field: string): EntryTerms | TermsFault {
+  const c = converter;
+  const basics = symbolAndQuantity(instruments, m, c);
+  if (basics instanceof TermsFault) return basics;
+  const { symbol, qty } = basics;
+  const stop = trigger === undefined ? 0 : c.units(instruments.priceToTicks(symbol, trigger), RejectCode.OFF_TICK, trigger_field);
+  if (stop < 0) return c.fault!;
+  const offset = m.trailing_offset_type === TrailingOffsetType.PRICE
+    ? c.units(instruments.priceToTicks(symbol, m.trailing_offset), RejectCode.OFF_TICK, 'trailing_offset')
+    : Number(m.trailing_offset.mantissa / 10n ** BigInt(m.trailing_offset.scale));
+  if (offset < 0) return c.fault!;
+  const limit_offset = m.limit_offset === undefined || m.limit_offset.mantissa === 0n ? 0
+    : c.units(instruments.priceToTicks(symbol, m.limit_offset), RejectCode.OFF_TICK, 'limit_offset');
+  if (limit_offset < 0) return c.fault!;
+  if (offset > OFFSET_MAX || limit_offset > OFFSET_MAX) {
+    return new TermsFault(RejectCode.INVALID_TRAILING_OFFSET, 'trailing_offset or limit_offset is too large');
+  }
+  return {
+    symbol, qty_lots: qty, price_ticks: 0, stop_price_ticks: stop,
+    trailing_offset_type: m.trailing_offset_type, trailing_offset: offset, limit_offset_ticks: limit_offset,
+  };
+}
