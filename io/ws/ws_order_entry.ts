@@ -21,7 +21,7 @@ import { OrderRecord } from '../../services/read_model/order_store.js';
 import { ExecutionReportBuilder } from './execution_report_builder.js';
 import { WsOutbound } from './ws_outbound.js';
 import { WsSession } from './ws_session.js';
-import { EntryTerms, plainOrderTerms, TermsFault, trailingOrderTerms } from './ws_order_terms.js';
+import { EntryTerms, orderCommand, plainOrderTerms, TermsFault, trailingOrderTerms } from './ws_order_terms.js';
 
 export class WsOrderEntry {
   constructor(
@@ -61,10 +61,7 @@ export class WsOrderEntry {
       : m.expire_time_ms;
     const account = session.account;
     const submitted = this.submit(session,
-      (w, request_id) => w.newOrder({
-        ...terms, request_id, account, side: m.side, order_type: m.order_type, time_in_force: m.time_in_force,
-        expire_at_ms, session_id: session.orderTag, client_order_id: m.client_order_id, exec_inst: m.exec_inst,
-      }),
+      (w, request_id) => w.newOrder(orderCommand(terms, m, request_id, account, expire_at_ms, session.orderTag)),
       (reply) => {
         this.answerNewOrder(session, m, reply);
         this.ctx.latency.observe(RequestKind.WS_NEW_ORDER, (performance.now() - started) / 1000);

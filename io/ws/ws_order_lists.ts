@@ -21,7 +21,7 @@ import { IoContext } from '../io_context.js';
 import { listAllDone, listOrderStatus } from '../orders/order_list_status.js';
 import { bracketRefusal, ListMemberShape, listMemberRefusal } from '../orders/order_list_validation.js';
 import { WsOrderEntry } from './ws_order_entry.js';
-import { plainOrderTerms, TermsFault, trailingOrderTerms } from './ws_order_terms.js';
+import { orderCommand, plainOrderTerms, TermsFault, trailingOrderTerms } from './ws_order_terms.js';
 import { WsOutbound } from './ws_outbound.js';
 import { WsSession } from './ws_session.js';
 
@@ -151,11 +151,8 @@ export class WsOrderLists {
       const broken = listMemberRefusal(head.contingency, k, shape, ids);
       if (broken !== null) return refuse(RejectCode.INVALID_ORDER_LIST, broken);
       shapes.push(shape);
-      members.push({
-        ...terms, request_id: 0, account, side: m.side, order_type: m.order_type, time_in_force: m.time_in_force,
-        expire_at_ms: m.time_in_force === TimeInForce.DAY ? sessionEndAfterMs(now_ms, this.ctx.config.session_end_utc_minutes) : m.expire_time_ms,
-        session_id: session.orderTag, client_order_id: m.client_order_id, exec_inst: m.exec_inst,
-      });
+      const expire_at_ms = m.time_in_force === TimeInForce.DAY ? sessionEndAfterMs(now_ms, this.ctx.config.session_end_utc_minutes) : m.expire_time_ms;
+      members.push(orderCommand(terms, m, 0, account, expire_at_ms, session.orderTag));
     }
     if (head.contingency === ContingencyType.BRACKET) {
       const broken = bracketRefusal(shapes);
