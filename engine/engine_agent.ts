@@ -45,6 +45,7 @@ import { EVENT_RING_CAPACITY_MIN } from './config/engine_config.js';
 import { RiskLimits } from './reference/risk_limits.js';
 import { PreTradeRisk } from './risk/pre_trade_risk.js';
 import { RingConsumer, RingProducer, SharedRing } from './ring/ring.js';
+import { keyHash } from './state/dedupe_index.js';
 import { EngineState } from './state/engine_state.js';
 import { MarkCache } from './state/mark_cache.js';
 import { IndexedSlotHeap } from './state/indexed_slot_heap.js';
@@ -131,6 +132,13 @@ export class EngineAgent implements Agent, ExecutionSink {
   private deadlines_due = true;
   /** Keeps prefetch reads observable so the compiler cannot drop them. */
   prefetch_sink = 0;
+  /**
+   * Per command of the batch being handled, by its index in the batch: the idempotency
+   * key hash of a NEW_ORDER or REPLACE (keyHash), computed once in prefetchBatch.
+   */
+  private readonly batch_key_hash = new Int32Array(COMMAND_BATCH_MAX);
+  /** Index in the batch of the command being handled (-1: not handling a batch, hash again). */
+  private batch_index = -1;
 
   private job = JOB_NONE;
   private job_account = 0;
@@ -301,7 +309,9 @@ export class EngineAgent implements Agent, ExecutionSink {
         }
         this.list_first_member = handled + 1;
       }
+      this.batch_index = handled;
       this.handle(off);
+      this.batch_index = -1;
       handled += slots;
       if (this.released_count > 0) this.workReleased();
       if (this.job !== JOB_NONE) break;
@@ -316,21 +326,37 @@ export class EngineAgent implements Agent, ExecutionSink {
     return handled;
   }
 
-  /** Lets the CPU fetch the batch's idempotency-table lines in parallel (see DedupeIndex.prefetch). */
+  /**
+   * Hashes the batch's client order ids once (kept in batch_key_hash for the lookups), then
+   * lets the CPU fetch their idempotency-table lines in parallel (see DedupeIndex.prefetchHashed).
+   */
   private prefetchBatch(batch: number): void {
     const c = this.cmd;
     const dedupe = this.state.dedupe;
-    let touched = 0;
+    const hashes = this.batch_key_hash;
     let inserts = 0;
     for (let i = 0; i < batch; i++) {
       const off = this.commands.slotAt(i);
       const type = c.u8[off + CMD_TYPE];
       if (type !== CommandType.NEW_ORDER && type !== CommandType.REPLACE) continue;
-      touched ^= dedupe.prefetch(c.i32[(off + CMD_ACCOUNT) >> 2], c.u8, off + CMD_CL_ORD_ID, c.u8[off + CMD_CL_ORD_ID_LENGTH]);
+      hashes[i] = keyHash(c.i32[(off + CMD_ACCOUNT) >> 2], c.u8, off + CMD_CL_ORD_ID, c.u8[off + CMD_CL_ORD_ID_LENGTH]);
       inserts++;
+    }
+    let touched = 0;
+    for (let i = 0; i < batch; i++) {
+      const type = c.u8[this.commands.slotAt(i) + CMD_TYPE];
+      if (type === CommandType.NEW_ORDER || type === CommandType.REPLACE) touched ^= dedupe.prefetchHashed(hashes[i]);
     }
     touched ^= dedupe.prefetchEvictions(inserts);
     this.prefetch_sink = touched;
+  }
+
+  /** Idempotency lookup of the order command being handled, with the hash prefetchBatch computed. */
+  private findClientOrderId(off: number, account: number, length: number): number {
+    const dedupe = this.state.dedupe;
+    const c = this.cmd;
+    if (this.batch_index < 0) return dedupe.find(account, c.u8, off + CMD_CL_ORD_ID, length);
+    return dedupe.findHashed(this.batch_key_hash[this.batch_index], account, c.u8, off + CMD_CL_ORD_ID, length);
   }
 
   private handle(off: number): void {
@@ -400,7 +426,7 @@ export class EngineAgent implements Agent, ExecutionSink {
       trail_type, trail_offset, limit_offset);
 
     const state = this.state;
-    const entry = state.dedupe.find(account, c.u8, off + CMD_CL_ORD_ID, cl_length);
+    const entry = this.findClientOrderId(off, account, cl_length);
     if (entry >= 0) {
       this.replyDuplicate(off, entry, content_hash);
       return;
@@ -815,7 +841,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     // order already REPLACED (gone from the slab), so neither the lookup nor the hash may need it.
     const content_hash = replaceContentHash(orig_id, qty_in, price_in, stop_in);
     const cl_length = c.u8[off + CMD_CL_ORD_ID_LENGTH];
-    const entry = state.dedupe.find(account, c.u8, off + CMD_CL_ORD_ID, cl_length);
+    const entry = this.findClientOrderId(off, account, cl_length);
     if (entry >= 0) {
       this.replyDuplicate(off, entry, content_hash);
       return;

@@ -242,6 +242,40 @@ t.test('every command in a batch is answered once, in order, with the last seque
   t.end();
 });
 
+t.test('a client order id used twice in one batch is a duplicate the second time, whatever lies between', (t) => {
+  // The engine hashes a batch's ids before it handles any of them (prefetchBatch): the
+  // second use must still find the first, inserted after its hash was taken.
+  const h = withMarket();
+  const resting = h.order({ id: 'rest-1', qty: '0.5', price: '44000' }).reply.order_id;
+  const first = h.orderTerms({ id: 'twice', qty: '0.5', price: '44000' });
+  const other = h.orderTerms({ id: 'other', qty: '0.5', price: '43000' });
+  const same = { ...h.orderTerms({ id: 'twice', qty: '0.5', price: '44000' }) };
+  const conflicting = { ...h.orderTerms({ id: 'twice', qty: '0.7', price: '44000' }) };
+  const alice = h.account('alice');
+  const replace = (request_id: number, client_order_id: string) => ({
+    request_id, account: alice, order_id: resting, qty_lots: 0, price_ticks: h.ticks('BTCUSDT', '43900'), stop_price_ticks: 0,
+    session_id: 0, client_order_id,
+  });
+  const { replies, events } = h.batch((w) => {
+    w.newOrder(first);
+    w.newOrder(other);
+    w.newOrder(same);
+    w.newOrder(conflicting);
+    w.replace(replace(900, 'other'));
+    w.replace(replace(901, 'rep-1'));
+    w.newOrder({ ...h.orderTerms({ id: 'rep-1', qty: '0.5', price: '44000' }) });
+  });
+  t.same(replies.map((r) => r.code), [RejectCode.OK, RejectCode.OK, RejectCode.OK, RejectCode.DUPLICATE_CLIENT_ORDER_ID,
+    RejectCode.DUPLICATE_CLIENT_ORDER_ID, RejectCode.OK, RejectCode.DUPLICATE_CLIENT_ORDER_ID]);
+  t.equal(replies[2].flag, REPLY_FLAG_DUPLICATE, 'the resend answers with the original order');
+  t.equal(replies[2].order_id, replies[0].order_id);
+  t.equal(replies[3].order_id, replies[0].order_id, 'the conflict names the order that holds the id');
+  t.equal(replies[6].order_id, replies[5].order_id, 'an id a replace took earlier in the batch is taken');
+  t.same(events.map((e) => e.type), [EventType.ACCEPTED, EventType.ACCEPTED, EventType.REPLACED]);
+  t.equal(stateHash(h.replayState()), stateHash(h.state), 'and replay, which hashes every id itself, agrees');
+  t.end();
+});
+
 t.test('a full event ring holds commands back instead of dropping events', (t) => {
   const h = withMarket({ event_ring_capacity: 8 });
   const terms = Array.from({ length: 40 }, () => h.orderTerms({ qty: '0.01', price: '45001' }));

@@ -1,6 +1,6 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { DedupeIndex } from '../../../engine/state/dedupe_index.js';
+import { DedupeIndex, keyHash } from '../../../engine/state/dedupe_index.js';
 
 const encoder = new TextEncoder();
 
@@ -103,5 +103,48 @@ t.test('ids are compared byte for byte, per account', (t) => {
   t.equal(index.find(1, encoder.encode('abd'), 0, 3), -1, 'another id');
   t.equal(index.find(1, encoder.encode('ab'), 0, 2), -1, 'a prefix');
   t.equal(index.find(1, encoder.encode('xabc'), 1, 3), 0, 'found at an offset in a larger buffer');
+  t.end();
+});
+
+t.test('an insert records the id it is given, whatever the lookup before it missed', (t) => {
+  const index = new DedupeIndex(4);
+  const isOpen = { isOpen: () => false };
+  // The lookup misses 'id-a' in a buffer that is then overwritten (a command slot reused)
+  // before the insert reads it: the insert must hash what it is given, not what was missed.
+  const slot = encoder.encode('id-a');
+  t.equal(index.find(0, slot, 0, 4), -1);
+  slot.set(encoder.encode('id-b'));
+  index.insert(0, slot, 0, 4, 1, 11, isOpen);
+  t.equal(index.find(0, encoder.encode('id-a'), 0, 4), -1, 'the missed id was not recorded');
+  t.equal(index.orderIdOf(index.find(0, encoder.encode('id-b'), 0, 4)), 1, 'the inserted id is found');
+  // Same bytes from another buffer (the event slot the engine inserts from): found after.
+  t.equal(index.find(1, encoder.encode('xid-c'), 1, 4), -1);
+  index.insert(1, encoder.encode('id-c'), 0, 4, 2, 12, isOpen);
+  t.equal(index.orderIdOf(index.find(1, encoder.encode('id-c'), 0, 4)), 2);
+  // Another account with the same bytes is another key.
+  t.equal(index.find(2, encoder.encode('id-c'), 0, 4), -1);
+  index.insert(3, encoder.encode('id-c'), 0, 4, 3, 13, isOpen);
+  t.equal(index.find(2, encoder.encode('id-c'), 0, 4), -1, 'account 2 never inserted');
+  t.equal(index.orderIdOf(index.find(3, encoder.encode('id-c'), 0, 4)), 3);
+  // Forgetting the oldest (window full) between the miss and the insert moves slots: the
+  // insert must probe again and the id stay findable.
+  for (let i = 4; i < 12; i++) {
+    const bytes = encoder.encode(`id-${i}`);
+    t.equal(index.find(0, bytes, 0, bytes.length), -1);
+    index.insert(0, bytes, 0, bytes.length, i, i, isOpen);
+    t.equal(index.orderIdOf(index.find(0, bytes, 0, bytes.length)), i);
+  }
+  t.equal(index.count, 4);
+  t.end();
+});
+
+t.test('findHashed with keyHash finds what find finds', (t) => {
+  const index = new DedupeIndex(8);
+  const isOpen = { isOpen: () => false };
+  const bytes = encoder.encode('order-77');
+  t.equal(index.findHashed(keyHash(5, bytes, 0, bytes.length), 5, bytes, 0, bytes.length), -1);
+  index.insert(5, bytes, 0, bytes.length, 77, 1, isOpen);
+  t.equal(index.findHashed(keyHash(5, bytes, 0, bytes.length), 5, bytes, 0, bytes.length), index.find(5, bytes, 0, bytes.length));
+  t.equal(index.orderIdOf(index.find(5, bytes, 0, bytes.length)), 77);
   t.end();
 });
