@@ -2,8 +2,9 @@
 import fs from 'node:fs';
 import v8 from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
+import { setThreadNice, threadNice } from './thread_priority.js';
 import {
-  WH_DROPPED_F64, WH_ERRORS_F64, WH_HEAP_OLD_BYTES_F64, WH_HEAP_TOTAL_BYTES_F64, WH_HEAP_USED_BYTES_F64, WH_HEARTBEAT_AT_MS_F64, WH_HEARTBEAT_I32, WH_LAG_F64, WH_OS_TID_F64, WH_POSITION_F64, WH_PROCESSED_F64,
+  WH_DROPPED_F64, WH_ERRORS_F64, WH_THREAD_NICE_F64, WH_HEAP_OLD_BYTES_F64, WH_HEAP_TOTAL_BYTES_F64, WH_HEAP_USED_BYTES_F64, WH_HEARTBEAT_AT_MS_F64, WH_HEARTBEAT_I32, WH_LAG_F64, WH_OS_TID_F64, WH_POSITION_F64, WH_PROCESSED_F64,
   WH_RESTARTS_I32, WH_STATE_I32, WH_STATE_SINCE_MS_F64, WH_STOP_REQUESTED_I32, WORKER_COUNT, WORKER_HEALTH_BYTES, WORKER_NAMES,
   WORKER_RECORD_BYTES, WORKER_STATE_NAMES, WorkerState,
 } from './worker_health_layout.js';
@@ -28,6 +29,8 @@ export interface WorkerHealthView {
   readonly heap_old_bytes: number | null;
   /** Items the worker dropped on purpose, over all its starts (e.g. QuestDB tick rows over the queue limit). */
   readonly dropped: number;
+  /** The thread's nice value as the system reports it now (null: no thread of its own, or gone). */
+  readonly thread_nice: number | null;
 }
 
 export interface HeapFigures {
@@ -92,6 +95,11 @@ export class WorkerHealthBlock {
     storeState(this.i32, this.f64, this.base32(worker), this.base64(worker), state);
   }
 
+  /** Main thread, before it starts the worker: the nice value its thread takes (0: leave it). */
+  setThreadNice(worker: number, nice: number): void {
+    this.f64[this.base64(worker) + WH_THREAD_NICE_F64] = nice;
+  }
+
   addRestart(worker: number): void {
     Atomics.add(this.i32, this.base32(worker) + WH_RESTARTS_I32, 1);
   }
@@ -124,6 +132,7 @@ export class WorkerHealthBlock {
       heap_total_bytes: this.f64[b64 + WH_HEAP_TOTAL_BYTES_F64] > 0 ? this.f64[b64 + WH_HEAP_TOTAL_BYTES_F64] : null,
       heap_old_bytes: this.f64[b64 + WH_HEAP_OLD_BYTES_F64] > 0 ? this.f64[b64 + WH_HEAP_OLD_BYTES_F64] : null,
       dropped: this.f64[b64 + WH_DROPPED_F64],
+      thread_nice: this.f64[b64 + WH_OS_TID_F64] > 0 ? threadNice(this.f64[b64 + WH_OS_TID_F64]) : null,
     };
   }
 
@@ -172,9 +181,17 @@ export class WorkerHealthReporter {
     }
   }
 
-  /** From the worker's own thread: announcing STARTING also records its OS thread id. */
+  /**
+   * From the worker's own thread: announcing STARTING also records its OS thread id and
+   * takes the nice value the main thread asked for (setThreadNice below).
+   */
   setState(state: WorkerState): void {
-    if (state === WorkerState.STARTING) this.f64[this.b64 + WH_OS_TID_F64] = currentThreadId();
+    if (state === WorkerState.STARTING) {
+      const tid = currentThreadId();
+      this.f64[this.b64 + WH_OS_TID_F64] = tid;
+      const nice = this.f64[this.b64 + WH_THREAD_NICE_F64];
+      if (nice > 0) setThreadNice(tid, nice);
+    }
     storeState(this.i32, this.f64, this.b32, this.b64, state);
   }
 

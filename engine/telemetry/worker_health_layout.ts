@@ -31,6 +31,11 @@
  *  96  dropped           f64   items the worker let go on purpose, by a limit of its own (the
  *                              QuestDB sink: tick rows over its queue limit); added to, so
  *                              it carries over a restart
+ *  104 thread_nice       f64   the nice value the worker's thread takes when it announces
+ *                              STARTING (0: leave it), written by the main thread before it
+ *                              starts the worker: OMS_BACKGROUND_NICE for the workers off the
+ *                              order path, so that on a small machine a woken io, engine or
+ *                              journal thread goes first (thread_priority.ts)
  * ```
  */
 import { CACHE_LINE_BYTES } from '../layout/layout_builder.js';
@@ -73,9 +78,10 @@ export const WH_HEAP_USED_BYTES_F64 = 9;
 export const WH_HEAP_TOTAL_BYTES_F64 = 10;
 export const WH_HEAP_OLD_BYTES_F64 = 11;
 export const WH_DROPPED_F64 = 12;
+export const WH_THREAD_NICE_F64 = 13;
 export const WORKER_HEALTH_BYTES = WORKER_COUNT * WORKER_RECORD_BYTES;
 
-if (WH_DROPPED_F64 * 8 + 8 > WORKER_RECORD_BYTES) throw new Error('worker health record overflows its lines');
+if (WH_THREAD_NICE_F64 * 8 + 8 > WORKER_RECORD_BYTES) throw new Error('worker health record overflows its lines');
 if (WORKER_NAMES.length !== WORKER_COUNT || Object.keys(WorkerId).length !== WORKER_COUNT) {
   throw new Error('worker list and names disagree');
 }

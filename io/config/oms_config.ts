@@ -36,6 +36,12 @@ import { Durability, parseDurability } from '../../services/journal/durability.j
 import { REPLY_SPIN_US_MAX } from '../engine_link/engine_link.js';
 import { parseWorkerExitFault, WorkerExitFault } from '../../services/runtime/test_fault.js';
 
+/**
+ * OMS_BACKGROUND_NICE's default: the workers off the order path run at nice 10, so on a
+ * small machine a woken io, engine or journal thread preempts them (bench/README.md).
+ */
+export const BACKGROUND_NICE_DEFAULT = 10;
+
 export interface OmsConfig {
   readonly host: string;
   readonly port: number;
@@ -58,6 +64,8 @@ export interface OmsConfig {
   readonly request_timeout_ms: number;
   /** Longest spin of the idle io thread for the engine's answer, µs (engine_link.ts); 0 with a journal to wait for, by default. */
   readonly io_reply_spin_us: number;
+  /** Nice value of the worker threads off the order path (PnL, market data, sinks, snapshots); 0: as the process. */
+  readonly background_nice: number;
   /** Stage timing: one request in this many is traced through every hop (0: none). */
   readonly stage_sample_every: number;
   readonly shutdown_timeout_ms: number;
@@ -161,6 +169,7 @@ export function loadOmsConfig(env: NodeJS.ProcessEnv = process.env): OmsConfig {
     busy_journal_lag: integer(env, 'OMS_BUSY_JOURNAL_LAG', Math.floor(engine.event_ring_capacity / 2), 0, 1 << 30),
     request_timeout_ms: integer(env, 'OMS_REQUEST_TIMEOUT_MS', 5000, 10, 600_000),
     io_reply_spin_us: integer(env, 'OMS_IO_REPLY_SPIN_US', durability === 'none' ? REPLY_SPIN_US_MAX : 0, 0, 1000),
+    background_nice: integer(env, 'OMS_BACKGROUND_NICE', BACKGROUND_NICE_DEFAULT, 0, 19),
     stage_sample_every: integer(env, 'OMS_STAGE_SAMPLE_EVERY', 16, 0, 1 << 20),
     shutdown_timeout_ms: integer(env, 'OMS_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     fail_stop_exit_ms: integer(env, 'OMS_FAIL_STOP_EXIT_MS', 2000, 0, 60_000),

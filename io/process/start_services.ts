@@ -36,6 +36,8 @@ export function startServices(config: OmsConfig, tables: ReferenceTables, memory
   new SharedRing(buffers.events).detach(EventConsumer.PNL);
   const specs = serviceWorkerSpecs({ config, buffers, ...tables, recovery: recovery.plan, verified: recovery.verified });
   for (const id of specs.disabled) health.setState(id, WorkerState.DISABLED);
+  // Off the order path: their threads yield to a woken io, engine or journal thread.
+  for (const spec of specs.enabled) health.setThreadNice(spec.worker_id, config.background_nice);
   const errors = new WorkerErrors();
   const supervisors = specs.enabled.map((spec) => new WorkerSupervisor(spec, health, log, errors));
   for (const supervisor of supervisors) supervisor.start();

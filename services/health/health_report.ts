@@ -177,6 +177,8 @@ export interface WorkerReport {
   readonly position: number;
   /** The worker thread's Linux thread id (its CPU time: /proc/<pid>/task/<os_tid>/schedstat). */
   readonly os_tid: number | null;
+  /** The thread's nice value now (OMS_BACKGROUND_NICE for the workers off the order path; null: unknown). */
+  readonly thread_nice: number | null;
   /** When it entered its current state (ISO 8601; null: unknown). */
   readonly state_since: string | null;
   /** The worker thread's V8 heap, used, reserved, and used outside the young generation, sampled each second (null: not yet). */
@@ -229,6 +231,7 @@ export function workersReport(health: WorkerHealthBlock, enabled?: ReadonlySet<s
       restarts: view.restarts,
       position: view.position,
       os_tid: view.os_tid,
+      thread_nice: on ? view.thread_nice : null,
       state_since: on ? isoOrNull(view.state_since_ms) : null,
       heap_used_bytes: on ? view.heap_used_bytes : null,
       heap_total_bytes: on ? view.heap_total_bytes : null,

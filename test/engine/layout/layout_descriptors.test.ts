@@ -180,12 +180,12 @@ t.test('a worker health record fits two cache lines with aligned, non-overlappin
     f64('position', health.WH_POSITION_F64), f64('os_tid', health.WH_OS_TID_F64),
     f64('state_since_ms', health.WH_STATE_SINCE_MS_F64), f64('heap_used_bytes', health.WH_HEAP_USED_BYTES_F64),
     f64('heap_total_bytes', health.WH_HEAP_TOTAL_BYTES_F64), f64('heap_old_bytes', health.WH_HEAP_OLD_BYTES_F64),
-    f64('dropped', health.WH_DROPPED_F64),
+    f64('dropped', health.WH_DROPPED_F64), f64('thread_nice', health.WH_THREAD_NICE_F64),
   ];
   checkFields(t, 'worker_health', fields, health.WORKER_RECORD_BYTES);
   t.same(offsetsOf(fields), {
     heartbeat: 0, state: 4, restarts: 8, stop_requested: 12, heartbeat_at_ms: 16, processed: 24, lag: 32, errors: 40, position: 48, os_tid: 56,
-    state_since_ms: 64, heap_used_bytes: 72, heap_total_bytes: 80, heap_old_bytes: 88, dropped: 96,
+    state_since_ms: 64, heap_used_bytes: 72, heap_total_bytes: 80, heap_old_bytes: 88, dropped: 96, thread_nice: 104,
   });
   t.equal(health.WORKER_NAMES.length, health.WORKER_COUNT);
   t.end();

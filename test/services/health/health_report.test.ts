@@ -2,6 +2,7 @@
  * The health probes as pure functions of shared memory: live is always 200; ready needs a
  * running, fresh engine and journal and a journal that keeps up; workers lists every line.
  */
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import t from 'tap';
 import { allocateEngineCounters, EngineCounter } from '../../../engine/telemetry/engine_counters.js';
@@ -95,6 +96,28 @@ t.test('a worker that announces STARTING from its own thread is listed with that
   t.type(journal.os_tid, 'number');
   t.not(journal.os_tid, process.pid, 'the worker thread has an id of its own');
   t.equal(body.workers.find((w) => w.name === 'engine')?.os_tid, null, 'a worker that never started has none');
+});
+
+t.test('a worker takes the nice value the main thread asked for when it announces STARTING; others and the io thread keep theirs', async (t) => {
+  const health = new WorkerHealthBlock();
+  health.setThreadNice(WorkerId.PNL, 7);
+  const start = (id: number) => new Worker(`
+    const { parentPort, workerData } = require('node:worker_threads');
+    import(workerData.module).then(({ WorkerHealthBlock }) => {
+      new WorkerHealthBlock(workerData.buffer).reporter(workerData.id).setState(1);
+      parentPort.postMessage('started');
+      parentPort.once('message', () => process.exit(0));
+    });
+  `, { eval: true, workerData: { buffer: health.buffer, id, module: HEALTH_MODULE } });
+  const workers = [start(WorkerId.PNL), start(WorkerId.JOURNAL)];
+  t.teardown(() => Promise.all(workers.map((w) => w.terminate())));
+  await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
+  const body = workersReport(health, undefined, NOW).body;
+  t.equal(body.workers.find((w) => w.name === 'pnl')?.thread_nice, 7, 'the PnL thread runs at the nice value asked for');
+  t.equal(body.workers.find((w) => w.name === 'journal')?.thread_nice, os.getPriority(), 'a worker asked for none keeps the process\'s');
+  t.equal(os.getPriority(), os.getPriority(process.pid), 'the io thread is untouched');
+  t.equal(body.workers.find((w) => w.name === 'engine')?.thread_nice, null, 'a worker that never started has none');
+  for (const w of workers) w.postMessage('exit');
 });
 
 t.test('ready waits for an enabled market-data worker\'s first mark, and names an enabled PnL or market-data worker that is not running', async (t) => {

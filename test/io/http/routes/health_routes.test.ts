@@ -35,6 +35,11 @@ t.test('/health/workers lists each worker with its state, heartbeat age, process
   for (const worker of result.body.workers) {
     t.match(worker, { name: String, state: String, processed: Number, lag: Number, restarts: Number }, `${worker.name}: the documented fields`);
   }
+  // OMS_BACKGROUND_NICE (default 10): the PnL thread yields to the order path's threads.
+  const nice = (name: string) => (by_name.get(name) as { thread_nice: number }).thread_nice;
+  t.ok(nice('pnl') >= 10, `the PnL thread runs at nice ${nice('pnl')}`);
+  t.equal(nice('engine'), nice('journal'), 'the engine and journal threads keep the process\'s');
+  t.ok(nice('engine') < nice('pnl'), 'below the PnL thread\'s');
 });
 
 t.test('without OMS_ADMIN_TOKEN every admin route answers 403 and says the admin API is disabled', async (t) => {
