@@ -195,6 +195,14 @@ export class WorkerHealthReporter {
     storeState(this.i32, this.f64, this.b32, this.b64, state);
   }
 
+  /**
+   * Records the calling thread's id and nothing else: for a line whose state another thread
+   * drives (the snapshot task's pool thread; its scheduler, on the main thread, sets the state).
+   */
+  recordThreadId(): void {
+    this.f64[this.b64 + WH_OS_TID_F64] = currentThreadId();
+  }
+
   progress(processed: number, lag: number, position: number): void {
     this.f64[this.b64 + WH_PROCESSED_F64] = processed;
     this.f64[this.b64 + WH_LAG_F64] = lag;

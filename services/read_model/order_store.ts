@@ -293,32 +293,61 @@ export class OrderStore {
     return ids.sort();
   }
 
-  /** Copies one field of the orders `ids` (each known: from orderIds) into `into`, index by index. */
-  copyColumn(field: OrderNumberField, ids: Float64Array, into: Float64Array | Int32Array | Uint16Array | Uint8Array): void {
-    const column = this.column(field);
+  /**
+   * Where each order of `ids` (each known: from orderIds) lives: its ring slot, or -1 if it
+   * is pinned. Found once per snapshot and used for every column.
+   */
+  locate(ids: Float64Array): Int32Array {
     const order_id = this.f64.order_id;
+    const slots = new Int32Array(ids.length);
     for (let i = 0; i < ids.length; i++) {
-      const id = ids[i];
-      const slot = id & this.mask;
-      into[i] = order_id[slot] === id ? column[slot] : this.pinned.get(id)![field];
+      const slot = ids[i] & this.mask;
+      slots[i] = order_id[slot] === ids[i] ? slot : -1;
+    }
+    return slots;
+  }
+
+  /**
+   * Copies one field of the orders `ids`, located by `slots` (from locate), into `into`,
+   * index by index. `into` has the column's own type (Float64Array for an f64 field, ...).
+   * Each type has its own copy loop: one loop over every type was polymorphic in both
+   * arrays, and with ~27 columns of up to OMS_ORDER_HISTORY orders it was a tenth of a
+   * snapshot's CPU.
+   */
+  copyColumn(field: OrderNumberField, ids: Float64Array, slots: Int32Array, into: Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array): void {
+    const column = this.column(field);
+    if (column instanceof Float64Array && into instanceof Float64Array) gatherF64(column, slots, into);
+    else if (column instanceof Int32Array && into instanceof Int32Array) gatherI32(column, slots, into);
+    else if (column instanceof Uint16Array && into instanceof Uint16Array) gatherU16(column, slots, into);
+    else if (column instanceof Uint8Array && into instanceof Uint8Array) gatherU8(column, slots, into);
+    else throw new TypeError(`column ${field} is copied into an array of another type`);
+    if (this.pinned.size === 0) return;
+    for (let i = 0; i < ids.length; i++) if (slots[i] < 0) into[i] = this.pinned.get(ids[i])![field];
+  }
+
+  /** The lengths of the client order ids of `ids` (located by `slots`), into `lengths[i]`. */
+  copyClientOrderIdLengths(ids: Float64Array, slots: Int32Array, lengths: Uint8Array): void {
+    const cl_length = this.cl_length;
+    for (let i = 0; i < ids.length; i++) {
+      const slot = slots[i];
+      lengths[i] = slot >= 0 ? cl_length[slot] : this.pinned.get(ids[i])!.client_order_id.length;
     }
   }
 
-  /** Copies the client order ids of `ids` into `lengths[i]` and `bytes` at i * CLIENT_ORDER_ID_MAX_BYTES. */
-  copyClientOrderIds(ids: Float64Array, lengths: Uint8Array, bytes: Uint8Array): void {
-    const order_id = this.f64.order_id;
+  /** The client order ids of `ids` (located by `slots`), into `bytes` at i * CLIENT_ORDER_ID_MAX_BYTES (the rest of each left as it is). */
+  copyClientOrderIds(ids: Float64Array, slots: Int32Array, bytes: Uint8Array): void {
+    const cl_bytes = this.cl_bytes;
+    const cl_length = this.cl_length;
     for (let i = 0; i < ids.length; i++) {
-      const id = ids[i];
-      const slot = id & this.mask;
+      const slot = slots[i];
       const to = i * CLIENT_ORDER_ID_MAX_BYTES;
-      if (order_id[slot] === id) {
-        const length = this.cl_length[slot];
-        bytes.set(this.cl_bytes.subarray(slot * CLIENT_ORDER_ID_MAX_BYTES, slot * CLIENT_ORDER_ID_MAX_BYTES + length), to);
-        lengths[i] = length;
+      if (slot >= 0) {
+        const from = slot * CLIENT_ORDER_ID_MAX_BYTES;
+        const length = cl_length[slot];
+        for (let k = 0; k < length; k++) bytes[to + k] = cl_bytes[from + k];
       } else {
-        const text = this.pinned.get(id)!.client_order_id;
+        const text = this.pinned.get(ids[i])!.client_order_id;
         for (let k = 0; k < text.length; k++) bytes[to + k] = text.charCodeAt(k);
-        lengths[i] = text.length;
       }
     }
   }
@@ -562,6 +591,23 @@ function copyStateInto(record: OrderRecord, v: SlotViews, base: number): void {
   record.expire_at_ms = v.f64[(base + EV_EXPIRE_AT_MS) >> 3];
   record.updated_us = v.f64[(base + EV_TS_US) >> 3];
   record.last_seq = v.f64[(base + EV_SEQ) >> 3];
+}
+
+/** into[i] = column[slots[i]] where slots[i] >= 0 (one loop per array type: see copyColumn). */
+function gatherF64(column: Float64Array, slots: Int32Array, into: Float64Array): void {
+  for (let i = 0; i < slots.length; i++) if (slots[i] >= 0) into[i] = column[slots[i]];
+}
+
+function gatherI32(column: Int32Array, slots: Int32Array, into: Int32Array): void {
+  for (let i = 0; i < slots.length; i++) if (slots[i] >= 0) into[i] = column[slots[i]];
+}
+
+function gatherU16(column: Uint16Array, slots: Int32Array, into: Uint16Array): void {
+  for (let i = 0; i < slots.length; i++) if (slots[i] >= 0) into[i] = column[slots[i]];
+}
+
+function gatherU8(column: Uint8Array, slots: Int32Array, into: Uint8Array): void {
+  for (let i = 0; i < slots.length; i++) if (slots[i] >= 0) into[i] = column[slots[i]];
 }
 
 /** The `capacity` largest numbers offered so far, in a binary min-heap whose root is the smallest kept. */

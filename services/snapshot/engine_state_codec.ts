@@ -27,6 +27,13 @@ export interface EngineMeta {
   readonly capacity: EngineCapacity;
 }
 
+const ORDERS = 'engine.orders';
+const DEDUPE = 'engine.dedupe';
+const POSITIONS = 'engine.positions';
+const FLAGS = 'engine.flags';
+/** The sections restoreEngineState reads: a reader that restores only the engine needs no others. */
+export const ENGINE_SECTIONS: readonly string[] = [ORDERS, DEDUPE, POSITIONS, FLAGS];
+
 export function engineMeta(state: EngineState): EngineMeta {
   return {
     last_seq: state.last_seq,
@@ -59,7 +66,7 @@ export function writeEngineSections(writer: ColumnarWriter, state: EngineState):
   const list_held = Uint8Array.from(slots, (s) => lists.held[s]);
   const cl = new Uint8Array(n * CLIENT_ORDER_ID_MAX_BYTES);
   slots.forEach((slot, i) => slab.copyClientOrderId(slot, cl, i * CLIENT_ORDER_ID_MAX_BYTES));
-  writer.section('engine.orders', n)
+  writer.section(ORDERS, n)
     .add('order_id', 'f64', pick64(slab.order_id))
     .add('qty_lots', 'f64', pick64(slab.qty_lots))
     .add('price_ticks', 'f64', pick64(slab.price_ticks))
@@ -103,17 +110,17 @@ export function writeEngineSections(writer: ColumnarWriter, state: EngineState):
     d_bytes.set(bytes, i * CLIENT_ORDER_ID_MAX_BYTES);
     i++;
   });
-  writer.section('engine.dedupe', dedupe.count)
+  writer.section(DEDUPE, dedupe.count)
     .add('account', 'i32', d_account).add('order_id', 'f64', d_order).add('content_hash', 'u32', d_hash)
     .add('cl_ord_id_length', 'u8', d_length).add('cl_ord_id', 'u8', d_bytes);
 
   const book = state.book;
   const cells: number[] = [];
   for (let cell = 0; cell < book.position_lots.length; cell++) if (book.position_lots[cell] !== 0) cells.push(cell);
-  writer.section('engine.positions', cells.length)
+  writer.section(POSITIONS, cells.length)
     .add('cell', 'i32', Int32Array.from(cells))
     .add('position_lots', 'f64', Float64Array.from(cells, (c) => book.position_lots[c]));
-  writer.section('engine.flags', 1)
+  writer.section(FLAGS, 1)
     .add('kill_switch', 'u8', Uint8Array.from(book.kill_switch))
     .add('halted', 'u8', Uint8Array.from(state.halted))
     .add('trading_state', 'u8', Uint8Array.from(book.trading_state));
@@ -140,7 +147,7 @@ export function restoreEngineState(file: ColumnarFile, state: EngineState): void
     throw new Error('a snapshot is restored into a new or reset engine state only');
   }
 
-  const d = 'engine.dedupe';
+  const d = DEDUPE;
   const d_account = file.i32(d, 'account');
   const d_order = file.f64(d, 'order_id');
   const d_hash = file.u32(d, 'content_hash');
@@ -150,7 +157,7 @@ export function restoreEngineState(file: ColumnarFile, state: EngineState): void
     state.dedupe.insert(d_account[i], d_bytes, i * CLIENT_ORDER_ID_MAX_BYTES, d_length[i], d_order[i], d_hash[i], state);
   }
 
-  const o = 'engine.orders';
+  const o = ORDERS;
   const scratch = slotViewsOver(new ArrayBuffer(EVENT_SLOT_BYTES));
   const f64 = (name: string) => file.f64(o, name);
   const columns = {
@@ -204,16 +211,16 @@ export function restoreEngineState(file: ColumnarFile, state: EngineState): void
     }
   }
 
-  const p = 'engine.positions';
+  const p = POSITIONS;
   const cells = file.i32(p, 'cell');
   const lots = file.f64(p, 'position_lots');
   for (let i = 0; i < file.count(p); i++) {
     state.book.addPosition(Math.floor(cells[i] / capacity.symbols), cells[i] % capacity.symbols, lots[i]);
   }
-  state.book.kill_switch.set(file.u8('engine.flags', 'kill_switch'));
-  state.halted.set(file.u8('engine.flags', 'halted'));
+  state.book.kill_switch.set(file.u8(FLAGS, 'kill_switch'));
+  state.halted.set(file.u8(FLAGS, 'halted'));
   // Snapshots written before trading states have no column: every account was ACTIVE (the default).
-  if (file.hasColumn('engine.flags', 'trading_state')) state.book.trading_state.set(file.u8('engine.flags', 'trading_state'));
+  if (file.hasColumn(FLAGS, 'trading_state')) state.book.trading_state.set(file.u8(FLAGS, 'trading_state'));
   state.restoreCounters(meta.last_seq, meta.next_order_id, meta.limits_version, meta.global_kill,
     meta.global_trading_state ?? TradingState.ACTIVE);
 }

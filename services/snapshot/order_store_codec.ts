@@ -2,7 +2,7 @@
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
 import { LIST_ORDERS_MAX } from '../../engine/protocol/order_list_rules.js';
 import { OrderListRecord, OrderNumberField, OrderRecord, OrderStore } from '../read_model/order_store.js';
-import { ColumnarFile, ColumnarWriter } from './columnar_file.js';
+import { ColumnarFile, ColumnarWriter, FilledColumn } from './columnar_file.js';
 
 const F64 = ['order_id', 'orig_order_id', 'replaced_by', 'qty_lots', 'price_ticks', 'stop_price_ticks', 'filled_qty_lots',
   'fill_notional', 'last_fill_qty_lots', 'last_fill_price_ticks', 'expire_at_ms', 'created_us', 'updated_us', 'last_seq'] as const;
@@ -23,30 +23,41 @@ const LISTS_SECTION = 'order_lists';
 
 /**
  * Column by column straight from the store's own columns (no object per order: a store
- * holds up to OMS_ORDER_HISTORY orders). Returns how many orders the section holds.
+ * holds up to OMS_ORDER_HISTORY orders), each written in pieces as the file is written
+ * (FilledColumn), so the section never exists whole in memory. Returns how many orders
+ * the section holds.
  */
 export function writeOrderStoreSection(writer: ColumnarWriter, store: OrderStore): number {
   const ids = store.orderIds();
+  const slots = store.locate(ids);
   const n = ids.length;
-  const column = <T extends Float64Array | Int32Array | Uint16Array | Uint8Array>(field: OrderNumberField, into: T): T => {
-    store.copyColumn(field, ids, into);
-    return into;
-  };
+  const column = (field: OrderNumberField): FilledColumn => ({
+    rows: n,
+    row_elements: 1,
+    fill: (into, first) => store.copyColumn(field, ids.subarray(first, first + into.length), slots.subarray(first, first + into.length), into),
+  });
   const section = writer.section(SECTION, n);
-  for (const field of F64) section.add(field, 'f64', field === 'order_id' ? ids : column(field, new Float64Array(n)));
-  for (const field of I32) section.add(field, 'i32', column(field, new Int32Array(n)));
-  for (const field of U8) section.add(field, 'u8', column(field, new Uint8Array(n)));
-  section.add(EXEC_INST, 'u8', column(EXEC_INST, new Uint8Array(n)));
-  for (const field of TRAILING_F64) section.add(field, 'f64', column(field, new Float64Array(n)));
-  section.add(TRAILING_OFFSET_TYPE, 'u8', column(TRAILING_OFFSET_TYPE, new Uint8Array(n)));
-  section.add('reject_code', 'u16', column('reject_code', new Uint16Array(n)));
-  section.add(LIST_ID, 'f64', column(LIST_ID, new Float64Array(n)));
-  section.add(TRIMMED, 'u8', column(TRIMMED, new Uint8Array(n)));
+  for (const field of F64) section.add(field, 'f64', field === 'order_id' ? ids : column(field));
+  for (const field of I32) section.add(field, 'i32', column(field));
+  for (const field of U8) section.add(field, 'u8', column(field));
+  section.add(EXEC_INST, 'u8', column(EXEC_INST));
+  for (const field of TRAILING_F64) section.add(field, 'f64', column(field));
+  section.add(TRAILING_OFFSET_TYPE, 'u8', column(TRAILING_OFFSET_TYPE));
+  section.add('reject_code', 'u16', column('reject_code'));
+  section.add(LIST_ID, 'f64', column(LIST_ID));
+  section.add(TRIMMED, 'u8', column(TRIMMED));
   const lengths = new Uint8Array(n);
-  const cl = new Uint8Array(n * CLIENT_ORDER_ID_MAX_BYTES);
-  store.copyClientOrderIds(ids, lengths, cl);
+  store.copyClientOrderIdLengths(ids, slots, lengths);
   section.add('cl_ord_id_length', 'u8', lengths);
-  section.add('cl_ord_id', 'u8', cl);
+  const client_order_ids: FilledColumn = {
+    rows: n,
+    row_elements: CLIENT_ORDER_ID_MAX_BYTES,
+    fill: (into, first) => {
+      const rows = into.length / CLIENT_ORDER_ID_MAX_BYTES;
+      store.copyClientOrderIds(ids.subarray(first, first + rows), slots.subarray(first, first + rows), into as Uint8Array);
+    },
+  };
+  section.add('cl_ord_id', 'u8', client_order_ids);
   writeListSection(writer, store.listRecords());
   return n;
 }

@@ -109,12 +109,14 @@ export class SnapshotScheduler {
       if (submitted === 'busy') reject(new SnapshotBusyError());
     });
     try {
-      const input: SnapshotTaskInput = { ...this.options.task_base, base: verified.latest, target_seq: marker.seq, expected_hash: marker.hash };
+      const input: SnapshotTaskInput = {
+        ...this.options.task_base, base: verified.latest, target_seq: marker.seq, expected_hash: marker.hash, health_buffer: health.buffer,
+      };
       const result = (await this.pool.run(input)) as SnapshotTaskResult;
       verified.advance({ path: result.file, seq: result.seq });
       this.taken++;
       health.setState(WorkerId.SNAPSHOT, WorkerState.RUNNING);
-      log.info({ seq: result.seq, bytes: result.bytes, ms: result.ms, open_orders: result.open_orders, retired_segments: result.retired_segments.length,
+      log.info({ seq: result.seq, bytes: result.bytes, ms: result.ms, open_orders: result.open_orders, retired_segments: result.retired_segments.length, base_from: result.base_from,
         workspace_uses: result.workspace_uses, held_array_buffer_bytes: result.held_array_buffer_bytes },
         'snapshot written and verified');
       for (const hold of result.disabled_sink_holds) {

@@ -4,7 +4,8 @@
  *   1. start from its base, the latest snapshot the main thread knows is whole (the
  *      recovery plan's, then the last one this task verified: see verified_snapshot.ts),
  *      or empty, and replay the journal up to the event before the engine's STATE_HASH
- *      event, into the engine state, the io read model and the PnL book;
+ *      event, into the engine state, the io read model and the PnL book. A base this
+ *      thread wrote itself is still in its workspace and is not read in again;
  *   2. check the replayed state's hash equals the hash the live engine computed at that
  *      point (carried by the STATE_HASH event): the journal really rebuilds the engine;
  *   3. write the snapshot (engine state, io read model, PnL book) to a temporary name, read it
@@ -24,6 +25,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EngineCapacity } from '../../engine/state/engine_state.js';
 import { stateHash } from '../../engine/state/state_hash.js';
+import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
+import { WorkerId } from '../../engine/telemetry/worker_health_layout.js';
 import { fsyncDirectory } from '../storage/fsync_directory.js';
 import { runAtBackgroundPriority } from '../runtime/background_priority.js';
 import { collectGarbage } from '../runtime/full_collection.js';
@@ -33,10 +36,10 @@ import { PnlBook, PnlBookJson } from '../pnl/pnl_book.js';
 import { applyEventToBook } from '../pnl/pnl_events.js';
 import { ColumnarFile, ColumnarWriter } from './columnar_file.js';
 import { DisabledSinkHold, retentionFloor, retireSegments } from './journal_retention.js';
-import { engineMeta, restoreEngineState, writeEngineSections } from './engine_state_codec.js';
+import { ENGINE_SECTIONS, engineMeta, restoreEngineState, writeEngineSections } from './engine_state_codec.js';
 import { readOrderStore, writeOrderStoreSection } from './order_store_codec.js';
 import { listSnapshots, SnapshotRef, snapshotDirectory, snapshotFileName } from './snapshot_files.js';
-import { snapshotWorkspace } from './snapshot_workspace.js';
+import { SnapshotWorkspace, snapshotWorkspace } from './snapshot_workspace.js';
 
 export interface SnapshotTaskInput {
   readonly data_dir: string;
@@ -57,6 +60,11 @@ export interface SnapshotTaskInput {
   readonly keep_snapshots: number;
   /** For the PnL book the snapshot carries (its day roll). */
   readonly session_end_utc_minutes: number;
+  /**
+   * The process's worker health block (absent: none): the task's thread records its Linux
+   * thread id on the snapshot line, so that per-thread CPU (the bench) can name it.
+   */
+  readonly health_buffer?: SharedArrayBuffer;
 }
 
 export interface SnapshotTaskResult {
@@ -71,6 +79,11 @@ export interface SnapshotTaskResult {
   readonly retired_snapshots: readonly string[];
   /** Cursor files of sinks not enabled now that hold back many segments (the scheduler warns). */
   readonly disabled_sink_holds: readonly DisabledSinkHold[];
+  /**
+   * Where the replay started: the workspace as the thread's last snapshot left it (it
+   * wrote the base), the base's file, or empty (no base).
+   */
+  readonly base_from: 'workspace' | 'file' | 'empty';
   /**
    * Snapshots the thread's workspace has served, this one included: 1 means the task
    * allocated its engine state and read model; more, that it reused them.
@@ -90,12 +103,13 @@ export class SnapshotVerificationError extends Error {
   }
 }
 
-/** Once per pool thread: snapshots yield the CPU to the order path (background_priority.ts). */
+/** Once per pool thread: snapshots yield the CPU to the order path (background_priority.ts), and the thread says which it is. */
 let background = false;
 
 export default function takeSnapshot(input: SnapshotTaskInput): SnapshotTaskResult {
   if (!background) {
     runAtBackgroundPriority();
+    if (input.health_buffer !== undefined) new WorkerHealthBlock(input.health_buffer).reporter(WorkerId.SNAPSHOT).recordThreadId();
     background = true;
   }
   try {
@@ -116,20 +130,18 @@ function snapshot(input: SnapshotTaskInput): Omit<SnapshotTaskResult, 'held_arra
 
   const workspace = snapshotWorkspace(input);
   const { state, store } = workspace;
-  let book: PnlBook;
-  if (base === null) {
-    book = new PnlBook({ accounts: input.capacity.accounts, notional_scale: input.notional_scale, session_end_utc_minutes: input.session_end_utc_minutes });
-  } else {
-    const file = new ColumnarFile(base.path);
-    restoreEngineState(file, state);
-    readOrderStore(file, store);
-    book = PnlBook.fromJSON(file.meta.pnl as PnlBookJson);
-  }
+  // The workspace holds the base already if this thread wrote it: then it goes on from there.
+  const resumed = workspace.resume(base);
+  const base_from = resumed !== null ? 'workspace' : base === null ? 'empty' : 'file';
+  const book = resumed ?? (base === null
+    ? new PnlBook({ accounts: input.capacity.accounts, notional_scale: input.notional_scale, session_end_utc_minutes: input.session_end_utc_minutes })
+    : restoreBase(base, workspace));
   const apply = (views: SlotViews, offset: number) => {
     state.apply(views, offset);
     store.apply(views, offset);
     applyEventToBook(book, views, offset, true);
   };
+  if (base !== null && state.last_seq !== base.seq) throw new Error(`the workspace is at ${state.last_seq}, not at its base ${base.seq}`);
   const from = state.last_seq + 1;
   replayJournal(journal_dir, from, input.target_seq - 1, apply);
   const replayed_hash = stateHash(state);
@@ -157,7 +169,8 @@ function snapshot(input: SnapshotTaskInput): Omit<SnapshotTaskResult, 'held_arra
   let restored_hash: number;
   try {
     state.reset();
-    restoreEngineState(new ColumnarFile(unverified), state);
+    // The whole file is checked; only the engine's sections are kept to restore from.
+    restoreEngineState(new ColumnarFile(unverified, ENGINE_SECTIONS), state);
     restored_hash = stateHash(state);
   } catch (error) {
     fs.rmSync(unverified, { force: true });
@@ -169,6 +182,8 @@ function snapshot(input: SnapshotTaskInput): Omit<SnapshotTaskResult, 'held_arra
   }
   fs.renameSync(unverified, final_path);
   fsyncDirectory(directory);
+  // The state is the file restored, the store and book what the file was written from.
+  workspace.hold({ path: final_path, seq: input.target_seq }, book);
 
   const retired_snapshots: string[] = [];
   const snapshots = listSnapshots(input.data_dir);
@@ -181,7 +196,15 @@ function snapshot(input: SnapshotTaskInput): Omit<SnapshotTaskResult, 'held_arra
   const retired_segments = retireSegments(journal_dir, retention.floor);
   return {
     seq: input.target_seq, state_hash: final_hash, file: final_path, bytes, ms: Math.round(performance.now() - started),
-    open_orders, orders_kept, retired_segments, retired_snapshots,
+    open_orders, orders_kept, retired_segments, retired_snapshots, base_from,
     disabled_sink_holds: retention.disabled_sink_holds, workspace_uses: workspace.uses,
   };
+}
+
+/** Restores `base` from its file into the (empty) workspace; returns the PnL book it carries. */
+function restoreBase(base: SnapshotRef, workspace: SnapshotWorkspace): PnlBook {
+  const file = new ColumnarFile(base.path);
+  restoreEngineState(file, workspace.state);
+  readOrderStore(file, workspace.store);
+  return PnlBook.fromJSON(file.meta.pnl as PnlBookJson);
 }

@@ -29,6 +29,8 @@ import { listSnapshots, SnapshotRef } from '../../../services/snapshot/snapshot_
 import takeSnapshot, { SnapshotTaskInput, SnapshotTaskResult, SnapshotVerificationError } from '../../../services/snapshot/snapshot_task.js';
 import { createSnapshotPool } from '../../../services/snapshot/snapshot_pool.js';
 import { EngineHarness } from '../../support/engine_harness.js';
+import { WorkerHealthBlock } from '../../../engine/telemetry/worker_health.js';
+import { WorkerId } from '../../../engine/telemetry/worker_health_layout.js';
 
 const ORDER_HISTORY = 4096;
 
@@ -328,6 +330,54 @@ t.test('between snapshots the pool\'s thread holds its workspace and none of a s
     // A passing buffer left for a later collection would add at least the file it read back.
     t.ok(Math.abs(bytes - held[0]) < grown / 4, `after snapshot ${i + 1} it holds ${bytes} bytes`);
   }
+});
+
+t.test('a snapshot whose base the thread wrote itself goes on from its workspace, and holds what a full replay does', (t) => {
+  const { data_dir, journal_dir, h, markers: [first, second, third, fourth] } = markedSessions(t, [15, 10, 10, 10], 5);
+  const count = journal(h, journal_dir, 1000);
+  const whole = fullReplay(h, journal_dir, count);
+
+  const older = takeSnapshot(taskInput(h, data_dir, first.reply.last_seq, first.reply.arg));
+  t.equal(older.base_from, 'empty');
+  const resumed = takeSnapshot(taskInput(h, data_dir, second.reply.last_seq, second.reply.arg, [], refOf(older)));
+  t.equal(resumed.base_from, 'workspace', 'the base the thread just wrote is not read in again');
+
+  const file = new ColumnarFile(resumed.file);
+  const state = readEngineState(file, h.state.capacity, h.state.notional_scale);
+  const store = new OrderStore(ORDER_HISTORY);
+  readOrderStore(file, store);
+  const book = PnlBook.fromJSON(file.meta.pnl as PnlBookJson);
+  const expected_book = new PnlBook({ accounts: h.state.capacity.accounts, notional_scale: Array.from(h.state.notional_scale), session_end_utc_minutes: 0 });
+  replayJournal(journal_dir, 1, resumed.seq, (v, base) => { applyEventToBook(expected_book, v, base, true); });
+  t.same(book.toJSON(), expected_book.toJSON(), 'its PnL book is the replayed one');
+  replayJournal(journal_dir, resumed.seq + 1, count, (v, base) => { state.apply(v, base); store.apply(v, base); });
+  t.equal(stateHash(state), stateHash(whole.state), 'engine state: snapshot + tail == full replay');
+  t.same(records(store), records(whole.store), 'io read model: snapshot + tail == full replay, record by record');
+
+  // Handed an older base than the one it holds (the newest was found damaged), it reads the file.
+  const from_file = takeSnapshot(taskInput(h, data_dir, third.reply.last_seq, third.reply.arg, [], refOf(older)));
+  t.equal(from_file.base_from, 'file');
+  // After a refused snapshot the workspace is half-built: the next one reads its base's file.
+  t.throws(() => takeSnapshot(taskInput(h, data_dir, fourth.reply.last_seq, fourth.reply.arg + 1, [], refOf(from_file))), SnapshotVerificationError);
+  const after_failure = takeSnapshot(taskInput(h, data_dir, fourth.reply.last_seq, fourth.reply.arg, [], refOf(from_file)));
+  t.equal(after_failure.base_from, 'file');
+  const last = readEngineState(new ColumnarFile(after_failure.file), h.state.capacity, h.state.notional_scale);
+  replayJournal(journal_dir, after_failure.seq + 1, count, (v, base) => { last.apply(v, base); });
+  t.equal(stateHash(last), stateHash(whole.state), 'and the chain still equals the whole journal');
+  t.end();
+});
+
+t.test('the snapshot task\'s thread records its thread id on the snapshot line of the health block, so its CPU can be told apart', async (t) => {
+  const { data_dir, journal_dir, h, markers: [marker] } = markedSessions(t, [5]);
+  journal(h, journal_dir, 1000);
+  const health = new WorkerHealthBlock();
+  const pool = createSnapshotPool();
+  t.teardown(() => pool.destroy());
+  await pool.run({ ...taskInput(h, data_dir, marker.reply.last_seq, marker.reply.arg), health_buffer: health.buffer });
+  const tid = health.view(WorkerId.SNAPSHOT).os_tid;
+  t.type(tid, 'number');
+  t.not(tid, process.pid, 'the pool\'s thread, not the main thread');
+  t.ok(fs.existsSync(`/proc/${process.pid}/task/${tid}`), 'a thread of this process');
 });
 
 t.test('a journal that starts after every usable snapshot stops recovery with a clear error', (t) => {
