@@ -186,21 +186,20 @@ export class WorkerHealthReporter {
    * takes the nice value the main thread asked for (setThreadNice below).
    */
   setState(state: WorkerState): void {
-    if (state === WorkerState.STARTING) {
-      const tid = currentThreadId();
-      this.f64[this.b64 + WH_OS_TID_F64] = tid;
-      const nice = this.f64[this.b64 + WH_THREAD_NICE_F64];
-      if (nice > 0) setThreadNice(tid, nice);
-    }
+    if (state === WorkerState.STARTING) this.recordThreadId();
     storeState(this.i32, this.f64, this.b32, this.b64, state);
   }
 
   /**
-   * Records the calling thread's id and nothing else: for a line whose state another thread
-   * drives (the snapshot task's pool thread; its scheduler, on the main thread, sets the state).
+   * Records the calling thread's id and takes the nice value asked for, and nothing else:
+   * for a line whose state another thread drives (the snapshot task's pool thread; its
+   * scheduler, on the main thread, sets the state).
    */
   recordThreadId(): void {
-    this.f64[this.b64 + WH_OS_TID_F64] = currentThreadId();
+    const tid = currentThreadId();
+    this.f64[this.b64 + WH_OS_TID_F64] = tid;
+    const nice = this.f64[this.b64 + WH_THREAD_NICE_F64];
+    if (nice > 0) setThreadNice(tid, nice);
   }
 
   progress(processed: number, lag: number, position: number): void {

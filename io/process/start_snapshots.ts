@@ -35,6 +35,8 @@ export function startSnapshots(w: SnapshotWiring): SnapshotScheduler | null {
     memory.health.setState(WorkerId.SNAPSHOT, WorkerState.DISABLED);
     return null;
   }
+  // Off the order path: the pool's thread takes it when it records its id (snapshot_task.ts).
+  memory.health.setThreadNice(WorkerId.SNAPSHOT, config.background_nice);
   const scheduler = new SnapshotScheduler({
     link: w.link,
     health: memory.health,

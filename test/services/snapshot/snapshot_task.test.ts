@@ -367,10 +367,11 @@ t.test('a snapshot whose base the thread wrote itself goes on from its workspace
   t.end();
 });
 
-t.test('the snapshot task\'s thread records its thread id on the snapshot line of the health block, so its CPU can be told apart', async (t) => {
+t.test('the snapshot task\'s thread records its thread id on the snapshot line of the health block, so its CPU can be told apart, and takes the nice value asked for', async (t) => {
   const { data_dir, journal_dir, h, markers: [marker] } = markedSessions(t, [5]);
   journal(h, journal_dir, 1000);
   const health = new WorkerHealthBlock();
+  health.setThreadNice(WorkerId.SNAPSHOT, 12);
   const pool = createSnapshotPool();
   t.teardown(() => pool.destroy());
   await pool.run({ ...taskInput(h, data_dir, marker.reply.last_seq, marker.reply.arg), health_buffer: health.buffer });
@@ -378,6 +379,7 @@ t.test('the snapshot task\'s thread records its thread id on the snapshot line o
   t.type(tid, 'number');
   t.not(tid, process.pid, 'the pool\'s thread, not the main thread');
   t.ok(fs.existsSync(`/proc/${process.pid}/task/${tid}`), 'a thread of this process');
+  t.equal(health.view(WorkerId.SNAPSHOT).thread_nice, 12, 'it yields to the order path (OMS_BACKGROUND_NICE)');
 });
 
 t.test('a journal that starts after every usable snapshot stops recovery with a clear error', (t) => {
