@@ -19,7 +19,6 @@ import { ItemOutcome, runPlan } from './harness/plan_runner.js';
 import { ProgressLine } from './harness/progress_line.js';
 import { planTitle, rateSweepTitle } from './harness/titles.js';
 import { runSweep } from './harness/rate_sweep.js';
-import { OPEN_LOOP_GENERATOR_NICE } from './harness/run_spec.js';
 import { renderTable } from './harness/report_table.js';
 import { reportJson, ReportFiles } from './harness/report_json.js';
 import { DEFAULT_RESULTS_DIR, runDirectoryName, writeResultFiles } from './harness/result_files.js';
@@ -138,7 +137,7 @@ function itemSpec(scenario: ScenarioName, options: BenchOptions, mode: 'open' | 
     duration_s: options.duration_s,
     connections: engine ? 1 : options.connections ?? defaults.connections,
     generators: engine ? 1 : options.generators,
-    generator_nice: engine ? 0 : options.generator_nice ?? (mode === 'open' ? OPEN_LOOP_GENERATOR_NICE : 0),
+    generator_nice: engine ? 0 : options.generator_nice,
     batch: options.batch,
     pipeline,
     drain_timeout_ms: options.drain_timeout_ms,

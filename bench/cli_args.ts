@@ -22,8 +22,8 @@ export interface BenchOptions {
   /** null: the scenario's default (4; http-json 32). */
   readonly connections: number | null;
   readonly generators: number;
-  /** The generators' nice value; null: the mode's default (OPEN_LOOP_GENERATOR_NICE open, 0 closed). */
-  readonly generator_nice: number | null;
+  /** The generators' nice value (0: the harness's own). */
+  readonly generator_nice: number;
   readonly batch: number;
   /** HTTP open loop: most requests in flight per connection; 0 = pipeline without a cap; null: the scenario's default. */
   readonly pipeline: number | null;
@@ -55,8 +55,8 @@ Load:
   --warmup S            seconds of unmeasured load before each run (default 2)
   --connections C       TCP/WebSocket connections, network scenarios (default 4; http-json 32)
   --generators N        load-generator processes, network scenarios (default 1)
-  --generator-nice N    the generators' nice value, 0-19 (default: 10 open loop, 0 closed loop;
-                        see bench/README.md "Method")
+  --generator-nice N    the generators' nice value, 0-19 (default 0: the harness's own; an
+                        experiment, see bench/README.md "Method")
   --batch N             ws scenarios: messages per WebSocket frame at most (default 8)
   --pipeline N          HTTP: requests in flight per connection at most; 0 = no cap (default 0;
                         http-json 1, see bench/README.md). Orders due beyond it wait in the
@@ -159,7 +159,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       warmup_s: number(given, 'warmup', 2, { min: 0 }),
       connections: given.has('connections') ? integer(given, 'connections', 0, 1) : null,
       generators: integer(given, 'generators', 1, 1),
-      generator_nice: given.has('generator-nice') ? niceValue(integer(given, 'generator-nice', 0, 0)) : null,
+      generator_nice: niceValue(integer(given, 'generator-nice', 0, 0)),
       batch: integer(given, 'batch', 8, 1),
       pipeline: given.has('pipeline') ? integer(given, 'pipeline', 0, 0) : null,
       window: given.has('window') ? integer(given, 'window', 0, 1) : null,

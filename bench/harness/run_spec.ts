@@ -15,11 +15,7 @@ export interface RunSpec {
   readonly connections: number;
   /** Network scenarios: load-generator processes. */
   readonly generators: number;
-  /**
-   * The generator processes' nice value (0-19). Open loop defaults to OPEN_LOOP_GENERATOR_NICE:
-   * the pacer keeps a core busy between orders (bench/load/event_loop_pacer.ts), and at
-   * normal priority that spinning client took the core a woken server thread needed.
-   */
+  /** The generator processes' nice value (0-19; 0: the harness's own). See --generator-nice. */
   readonly generator_nice: number;
   /** HTTP scenarios, open loop: most requests in flight per connection (0 = pipeline without a cap). */
   readonly pipeline: number;
@@ -31,13 +27,6 @@ export interface RunSpec {
   readonly id_tag: string;
   readonly progress_interval_ms: number;
 }
-
-/**
- * Open-loop runs renice their generators to this, so the client spinning to send on time
- * yields to any server thread that wakes (a client on another machine takes none of the
- * server's CPU). Closed loop keeps 0: there the generator's speed is the load.
- */
-export const OPEN_LOOP_GENERATOR_NICE = 10;
 
 /** A short unique tag: base-36 time and a random suffix (letters and digits only). */
 export function newRunTag(): string {

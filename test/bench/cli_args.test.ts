@@ -20,8 +20,8 @@ t.test('a scenario with a rate and a duration is an open-loop run with the docum
   t.equal(o.durability, 'fsync');
   t.equal(o.baseline, true);
   t.equal(o.json, false);
-  t.equal(o.generator_nice, null, 'the generators\' nice value defaults by mode (10 open loop, 0 closed)');
-  t.equal(options(['--scenario', 'echo', '--rate', '10', '--generator-nice', '0']).generator_nice, 0);
+  t.equal(o.generator_nice, 0, 'the generators run at the harness\'s own priority unless asked');
+  t.equal(options(['--scenario', 'echo', '--rate', '10', '--generator-nice', '10']).generator_nice, 10);
   t.end();
 });
 

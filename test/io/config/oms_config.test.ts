@@ -35,3 +35,10 @@ t.test('the test fault OMS_FAULT_WORKER_EXIT is off unless set, names one worker
   t.throws(() => loadOmsConfig({ OMS_FAULT_WORKER_EXIT: 'pnl:0' }), /OMS_FAULT_WORKER_EXIT/);
   t.end();
 });
+
+t.test('OMS_BACKGROUND_NICE is 0 unless set, takes 0 to 19, and refuses anything else', (t) => {
+  t.equal(loadOmsConfig({}).background_nice, 0, 'the workers off the order path run as the process by default');
+  t.equal(loadOmsConfig({ OMS_BACKGROUND_NICE: '10' }).background_nice, 10);
+  for (const bad of ['-1', '20', 'low']) t.throws(() => loadOmsConfig({ OMS_BACKGROUND_NICE: bad }), /OMS_BACKGROUND_NICE/, bad);
+  t.end();
+});

@@ -7,7 +7,8 @@ import t from 'tap';
 import { OmsServer } from '../../../support/oms_server.js';
 import { checkAnswers, OpenApiContract, recordAnswers } from '../fixtures/openapi_contract.js';
 
-const oms = await OmsServer.start({ env: { OMS_ADMIN_TOKEN: '' } });
+// OMS_BACKGROUND_NICE (default 0) set, to see the worker threads off the order path take it.
+const oms = await OmsServer.start({ env: { OMS_ADMIN_TOKEN: '', OMS_BACKGROUND_NICE: '10' } });
 t.teardown(() => oms.cleanup());
 const answers = recordAnswers(oms);
 
@@ -35,7 +36,7 @@ t.test('/health/workers lists each worker with its state, heartbeat age, process
   for (const worker of result.body.workers) {
     t.match(worker, { name: String, state: String, processed: Number, lag: Number, restarts: Number }, `${worker.name}: the documented fields`);
   }
-  // OMS_BACKGROUND_NICE (default 10): the PnL thread yields to the order path's threads.
+  // OMS_BACKGROUND_NICE=10: the PnL thread yields to the order path's threads.
   const nice = (name: string) => (by_name.get(name) as { thread_nice: number }).thread_nice;
   t.ok(nice('pnl') >= 10, `the PnL thread runs at nice ${nice('pnl')}`);
   t.equal(nice('engine'), nice('journal'), 'the engine and journal threads keep the process\'s');
