@@ -99,19 +99,26 @@ export type RequestDraft = NewOrderDraft | NewTrailingOrderDraft | ReplaceDraft 
 /** Encoding checks every field as the decoder will; the scratch buffer is only for that check. */
 const scratch = new Uint8Array(LIST_ORDER.byte_size);
 
+/** The fields every order template shares (NewOrder, NewTrailingOrder, ListOrder); `field` names them in errors. */
+function orderHead(order: NewOrderRequest | NewTrailingOrderRequest, client_order_id: string, field = (name: string) => name) {
+  return {
+    side: order.side,
+    order_type: order.order_type,
+    time_in_force: order.time_in_force,
+    expire_time_ms: order.expire_time_ms ?? 0,
+    exec_inst: order.exec_inst ?? 0,
+    quantity: decimal(order.quantity, field('quantity')),
+    symbol: order.symbol,
+    client_order_id,
+  };
+}
+
 export function newOrderDraft(request: NewOrderRequest, client_order_id: string): NewOrderDraft {
   const draft: NewOrderDraft = {
     template_id: TemplateId.NEW_ORDER,
-    side: request.side,
-    order_type: request.order_type,
-    time_in_force: request.time_in_force,
-    expire_time_ms: request.expire_time_ms ?? 0,
-    exec_inst: request.exec_inst ?? 0,
-    quantity: decimal(request.quantity, 'quantity'),
+    ...orderHead(request, client_order_id),
     price: optionalDecimal(request.price, 'price'),
     stop_price: optionalDecimal(request.stop_price, 'stop_price'),
-    symbol: request.symbol,
-    client_order_id,
   };
   NEW_ORDER.encode(scratch, 0, { ...draft, seq: 1 });
   return draft;
@@ -120,18 +127,11 @@ export function newOrderDraft(request: NewOrderRequest, client_order_id: string)
 export function newTrailingOrderDraft(request: NewTrailingOrderRequest, client_order_id: string): NewTrailingOrderDraft {
   const draft: NewTrailingOrderDraft = {
     template_id: TemplateId.NEW_TRAILING_ORDER,
-    side: request.side,
-    order_type: request.order_type,
-    time_in_force: request.time_in_force,
-    expire_time_ms: request.expire_time_ms ?? 0,
-    exec_inst: request.exec_inst ?? 0,
-    quantity: decimal(request.quantity, 'quantity'),
+    ...orderHead(request, client_order_id),
     trigger_price: optionalDecimal(request.trigger_price, 'trigger_price'),
     trailing_offset: decimal(request.trailing_offset, 'trailing_offset'),
     limit_offset: optionalDecimal(request.limit_offset, 'limit_offset'),
     trailing_offset_type: request.trailing_offset_type ?? TrailingOffsetType.PRICE,
-    symbol: request.symbol,
-    client_order_id,
   };
   NEW_TRAILING_ORDER.encode(scratch, 0, { ...draft, seq: 1 });
   return draft;
@@ -149,19 +149,12 @@ export function orderListDrafts(request: NewOrderListRequest, list_client_id: st
     const trailing = isTrailing(order.order_type);
     const draft: ListOrderDraft = {
       template_id: TemplateId.LIST_ORDER,
-      side: order.side,
-      order_type: order.order_type,
-      time_in_force: order.time_in_force,
-      expire_time_ms: order.expire_time_ms ?? 0,
-      exec_inst: order.exec_inst ?? 0,
-      quantity: decimal(order.quantity, `orders[${k}].quantity`),
+      ...orderHead(order, client_order_ids[k], (name) => `orders[${k}].${name}`),
       price: optionalDecimal(order.price, `orders[${k}].price`),
       stop_price: optionalDecimal(order.stop_price, `orders[${k}].stop_price`),
       trailing_offset: optionalDecimal(order.trailing_offset, `orders[${k}].trailing_offset`),
       limit_offset: optionalDecimal(order.limit_offset, `orders[${k}].limit_offset`),
       trailing_offset_type: order.trailing_offset_type ?? (trailing ? TrailingOffsetType.PRICE : 0),
-      symbol: order.symbol,
-      client_order_id: client_order_ids[k],
     };
     LIST_ORDER.encode(scratch, 0, { ...draft, seq: 1 });
     return draft;
