@@ -52,17 +52,18 @@ export function text(value: Decimal | undefined): string | null {
   return value === undefined ? null : formatDecimal(normalize(value));
 }
 
-/** A NewOrder draft: a GTC limit buy of 0.01 BTCUSDT at 44000 unless told otherwise. */
-export function newOrder(fields: Partial<Omit<NewOrderInput, 'seq' | 'quantity' | 'price' | 'stop_price'>> & {
+type PlainOrderFields = Partial<Omit<NewOrderInput, 'seq' | 'quantity' | 'price' | 'stop_price'>> & {
   readonly quantity?: string;
   readonly price?: string | null;
   readonly stop_price?: string;
   readonly client_order_id: string;
-}): ClientMessageDraft {
+};
+
+/** The fields NewOrder and ListOrder share, with the defaults both take (a GTC limit buy of 0.01 BTCUSDT at 44000). */
+function plainOrderFields(fields: PlainOrderFields) {
   const order_type = fields.order_type ?? OrderType.LIMIT;
   const price = fields.price === undefined ? (takesPrice(order_type) ? '44000' : null) : fields.price;
   return {
-    template_id: TemplateId.NEW_ORDER,
     side: fields.side ?? Side.BUY,
     order_type,
     time_in_force: fields.time_in_force ?? TimeInForce.GTC,
@@ -74,6 +75,11 @@ export function newOrder(fields: Partial<Omit<NewOrderInput, 'seq' | 'quantity' 
     symbol: fields.symbol ?? 'BTCUSDT',
     client_order_id: fields.client_order_id,
   };
+}
+
+/** A NewOrder draft: a GTC limit buy of 0.01 BTCUSDT at 44000 unless told otherwise. */
+export function newOrder(fields: PlainOrderFields): ClientMessageDraft {
+  return { template_id: TemplateId.NEW_ORDER, ...plainOrderFields(fields) };
 }
 
 /** A NewTrailingOrder draft: a GTC trailing stop sell of 0.01 BTCUSDT, PRICE offset, unless told otherwise. */
@@ -102,32 +108,17 @@ export function newTrailingOrder(fields: Partial<Omit<NewTrailingOrderInput, 'se
 }
 
 /** A ListOrder draft: a GTC limit buy of 0.01 BTCUSDT at 44000 unless told otherwise; a trailing type takes its trail. */
-export function listOrder(fields: Partial<Omit<ListOrderInput, 'seq' | 'quantity' | 'price' | 'stop_price' | 'trailing_offset' | 'limit_offset'>> & {
-  readonly quantity?: string;
-  readonly price?: string | null;
-  readonly stop_price?: string;
+export function listOrder(fields: PlainOrderFields & Partial<Pick<ListOrderInput, 'trailing_offset_type'>> & {
   readonly trailing_offset?: string;
   readonly limit_offset?: string;
-  readonly client_order_id: string;
 }): ClientMessageDraft {
-  const order_type = fields.order_type ?? OrderType.LIMIT;
-  const price = fields.price === undefined ? (takesPrice(order_type) ? '44000' : null) : fields.price;
-  const trailing = isTrailing(order_type);
+  const plain = plainOrderFields(fields);
   return {
     template_id: TemplateId.LIST_ORDER,
-    side: fields.side ?? Side.BUY,
-    order_type,
-    time_in_force: fields.time_in_force ?? TimeInForce.GTC,
-    exec_inst: fields.exec_inst ?? 0,
-    expire_time_ms: fields.expire_time_ms ?? 0,
-    quantity: dec(fields.quantity ?? '0.01'),
-    price: price === null ? undefined : dec(price),
-    stop_price: fields.stop_price === undefined ? undefined : dec(fields.stop_price),
+    ...plain,
     trailing_offset: fields.trailing_offset === undefined ? undefined : dec(fields.trailing_offset),
     limit_offset: fields.limit_offset === undefined ? undefined : dec(fields.limit_offset),
-    trailing_offset_type: fields.trailing_offset_type ?? (trailing ? TrailingOffsetType.PRICE : 0),
-    symbol: fields.symbol ?? 'BTCUSDT',
-    client_order_id: fields.client_order_id,
+    trailing_offset_type: fields.trailing_offset_type ?? (isTrailing(plain.order_type) ? TrailingOffsetType.PRICE : 0),
   };
 }
 

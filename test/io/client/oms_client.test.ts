@@ -7,10 +7,11 @@
 import t from 'tap';
 import {
   ClientClosed, ClientEvent, ConnectionLost, ExecInst, ExecReason, ExecType, ExecutionReport, LogonRefused, OmsClient,
-  OmsClientOptions, OrderHandle, OrderRejected, OrderType, OrdStatus, RejectCode, Side, TimeInForce,
+  OmsClientOptions, OrderRejected, OrderType, OrdStatus, RejectCode, Side, TimeInForce,
 } from '../../../io/client/index.js';
 import type { NewOrderRequest } from '../../../io/client/index.js';
 import { OmsServer } from '../../support/oms_server.js';
+import { collect, refusal } from './fixtures/order_outcomes.js';
 
 const oms = await OmsServer.start();
 t.teardown(() => oms.cleanup());
@@ -41,21 +42,6 @@ const marketBuy = (client_order_id: string): NewOrderRequest => ({
   quantity: '0.01', client_order_id,
 });
 
-async function collect(order: OrderHandle): Promise<ExecutionReport[]> {
-  const reports: ExecutionReport[] = [];
-  for await (const report of order) reports.push(report);
-  return reports;
-}
-
-/** The error an awaitable rejects with (fails the test if it resolves). */
-async function refusal(answer: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await answer;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a refusal, got an answer');
-}
 
 t.test('connect logs on and describes the session from the LogonAck', async (t) => {
   const events: ClientEvent[] = [];

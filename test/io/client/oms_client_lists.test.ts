@@ -6,11 +6,12 @@
  */
 import t from 'tap';
 import {
-  ContingencyType, ExecReason, ExecType, ExecutionReport, OmsClient, OrderHandle, OrderRejected, OrderType, RejectCode, Side,
+  ContingencyType, ExecReason, ExecType, OmsClient, OrderRejected, OrderType, RejectCode, Side,
   TimeInForce, TrailingOffsetType,
 } from '../../../io/client/index.js';
 import type { ListMemberRequest } from '../../../io/client/index.js';
 import { OmsServer } from '../../support/oms_server.js';
+import { collect, refusal } from './fixtures/order_outcomes.js';
 
 const oms = await OmsServer.start();
 t.teardown(() => oms.cleanup());
@@ -32,20 +33,6 @@ const member = (more: Partial<ListMemberRequest>): ListMemberRequest => ({
   symbol: 'BTCUSDT', side: Side.SELL, order_type: OrderType.LIMIT, time_in_force: TimeInForce.GTC, quantity: '0.01', ...more,
 });
 
-async function collect(order: OrderHandle): Promise<ExecutionReport[]> {
-  const reports: ExecutionReport[] = [];
-  for await (const report of order) reports.push(report);
-  return reports;
-}
-
-async function refusal(answer: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await answer;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a refusal, got an answer');
-}
 
 t.test('newTrailingOrder places a trailing stop whose NEW report carries its trigger', async (t) => {
   await market(45000);
