@@ -57,6 +57,16 @@ export class Doorbell {
     return outcome !== 'timed-out';
   }
 
+  /**
+   * Owner side: block for up to `timeout_ms` without announcing it, so producers do not
+   * ring (`ringIfParked` sees nothing parked and costs them one load). For an owner that
+   * polls: only `wake()` (shutdown) ends a nap early. Returns false if it timed out.
+   */
+  nap(timeout_ms: number): boolean {
+    const outcome = Atomics.wait(this.words, DOORBELL_SEQUENCE_INDEX, Atomics.load(this.words, DOORBELL_SEQUENCE_INDEX), timeout_ms);
+    return outcome !== 'timed-out';
+  }
+
   /** Owner side, on an event loop that must not block (the io thread). */
   async parkAsync(seen_sequence: number, timeout_ms: number): Promise<void> {
     const waiter = Atomics.waitAsync(this.words, DOORBELL_SEQUENCE_INDEX, seen_sequence, timeout_ms);

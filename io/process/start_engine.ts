@@ -63,8 +63,9 @@ function logRecoveryMarkers(counters: Float64Array, log: Logger): void {
  * durable. With durability none only the io thread, which then reads behind the engine:
  * events that come with no reply, such as fills of resting orders when the market moves,
  * must wake it from here. The journal then has nothing to write and only releases slots,
- * so it polls (start_journal.ts) instead of costing a wake-up per order.
+ * so it polls in naps no one rings (start_journal.ts) instead of costing a wake-up per
+ * order; only once idle does it park announced, and then the engine's next event rings it.
  */
 export function eventWake(config: Pick<OmsConfig, 'durability'>, buffers: Pick<OmsBuffers, 'journal_doorbell' | 'io_doorbell'>): SharedArrayBuffer[] {
-  return config.durability === 'none' ? [buffers.io_doorbell] : [buffers.journal_doorbell];
+  return config.durability === 'none' ? [buffers.io_doorbell, buffers.journal_doorbell] : [buffers.journal_doorbell];
 }

@@ -5,6 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import type { NapPolicy } from '../../engine/ring/idle_strategy.js';
 import { EventConsumer } from '../../engine/shared_memory.js';
 import { WorkerId } from '../../engine/telemetry/worker_health_layout.js';
 import type { JournalWorkerInit } from '../../services/journal/journal_worker.js';
@@ -16,13 +17,15 @@ import { waitForWorker } from './worker_lifecycle.js';
 /** Longest the journal parks when nothing rings it, with a journal to write (its heartbeat tick). */
 const JOURNAL_PARK_TIMEOUT_MS = 50;
 /**
- * With durability none the engine does not ring the journal (start_engine.ts eventWake):
- * it only releases slots, and polls this often. A wake-up per order cost the engine and the
- * journal ~20 µs of CPU each at 5 000 orders/s on two cores (bench/README.md); a
- * millisecond of events is far less than the event ring holds, and under load the journal
- * spins rather than parks.
+ * With durability none the journal only releases slots, and polls this often in naps the
+ * engine does not ring: a wake-up per order cost the engine and the journal ~20 µs of CPU
+ * each at 5 000 orders/s on two cores (bench/README.md); a millisecond of events is far
+ * less than the event ring holds, and under load the journal spins rather than parks.
+ * After RELEASE_NAPS_BEFORE_SLEEP empty polls it parks announced and the engine's next
+ * event rings it (start_engine.ts eventWake): an idle OMS no longer wakes it 1 000 times
+ * a second.
  */
-const RELEASE_POLL_MS = 1;
+const RELEASE_POLL: NapPolicy = { nap_ms: 1, naps_before_sleep: 50 };
 
 export const JOURNAL_WORKER_URL = new URL('../../services/journal/journal_worker.js', import.meta.url);
 
@@ -34,8 +37,9 @@ export async function startJournal(config: OmsConfig, memory: SharedMemory, reco
     own_doorbell: buffers.journal_doorbell,
     // The io thread waits for durable events to answer: ring it on every release. With
     // durability none it reads behind the engine instead (engine_link.ts) and the engine
-    // rings it. The PnL worker polls (service_workers.ts PNL_POLL_MS).
-    wake_on_release: config.durability === 'none' ? [] : [buffers.io_doorbell],
+    // rings it. The PnL worker polls in naps (service_workers.ts PNL_POLL): it is rung
+    // only once it sleeps announced, idle.
+    wake_on_release: config.durability === 'none' ? [buffers.pnl_doorbell] : [buffers.io_doorbell, buffers.pnl_doorbell],
     engine_doorbell: buffers.engine_doorbell,
     data_dir: config.data_dir,
     durability: config.durability,
@@ -45,7 +49,8 @@ export async function startJournal(config: OmsConfig, memory: SharedMemory, reco
     progress: buffers.journal_progress,
     health: buffers.health,
     spin_limit: 200,
-    park_timeout_ms: config.durability === 'none' ? RELEASE_POLL_MS : JOURNAL_PARK_TIMEOUT_MS,
+    park_timeout_ms: JOURNAL_PARK_TIMEOUT_MS,
+    naps: config.durability === 'none' ? RELEASE_POLL : undefined,
     flush_log: buffers.flush_log,
     fault_exit_after_events: config.fault_worker_exit?.worker === 'journal' ? config.fault_worker_exit.after : 0,
   };

@@ -14,7 +14,7 @@ import { workerData } from 'node:worker_threads';
 import { runAgent } from '../../engine/agent/agent.js';
 import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
 import { Doorbell } from '../../engine/ring/doorbell.js';
-import { SpinThenParkIdleStrategy } from '../../engine/ring/idle_strategy.js';
+import { NapPolicy, SpinThenParkIdleStrategy } from '../../engine/ring/idle_strategy.js';
 import { RingConsumer, SharedRing } from '../../engine/ring/ring.js';
 import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
 import { WorkerId, WorkerState } from '../../engine/telemetry/worker_health_layout.js';
@@ -42,8 +42,10 @@ export interface JournalWorkerInit {
   readonly progress: SharedArrayBuffer;
   readonly health: SharedArrayBuffer;
   readonly spin_limit: number;
-  /** Longest park without a ring (default 50 ms): its heartbeat, and its poll when nothing rings it. */
+  /** Longest park without a ring (default 50 ms): its heartbeat tick. */
   readonly park_timeout_ms?: number;
+  /** Poll in naps no one rings while events come (durability none: the engine rings it only once it sleeps). */
+  readonly naps?: NapPolicy;
   /** The flush log (engine/telemetry/flush_log.ts), for stage timing; absent: not kept. */
   readonly flush_log?: SharedArrayBuffer;
   /** TEST FAULT ONLY (services/runtime/test_fault.ts): exit abruptly after this many events were made durable. 0 or absent: never. */
@@ -72,7 +74,7 @@ try {
   }
   const agent = new JournalAgent(consumer, writer, new SeqlockTable(init.progress), reporter, init.last_seq,
     init.flush_log === undefined ? null : new FlushLog(init.flush_log));
-  const idle = new SpinThenParkIdleStrategy(new Doorbell(init.own_doorbell), init.spin_limit, init.park_timeout_ms ?? 50);
+  const idle = new SpinThenParkIdleStrategy(new Doorbell(init.own_doorbell), init.spin_limit, init.park_timeout_ms ?? 50, undefined, init.naps);
   // Stop only once asked and the ring is empty: the engine has stopped, so nothing more comes.
   runAgent(agent, idle, exitAfter(init.fault_exit_after_events ?? 0, () => agent.durableSeq - init.last_seq,
     () => reporter.stopRequested() && consumer.available() === 0));

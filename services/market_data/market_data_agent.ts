@@ -1,11 +1,13 @@
 /**
  * The market-data worker's agent: keeps the shared mark table current and rings the
- * engine's doorbell (ringIfParked) after each write, so a parked engine re-checks resting
+ * engine's doorbell (ringIfParked) after each batch of writes, so a parked engine re-checks resting
  * orders and stops against the new prices.
  *
  * Two sources (OMS_MARKET_DATA):
- *  - sim (default): the simulated ticker (simulated_ticker.ts), each symbol updated every
- *    `interval_ms` (100 ms: about 10 updates a second per symbol), symbols staggered;
+ *  - sim (default): the simulated ticker (simulated_ticker.ts), every symbol updated every
+ *    `interval_ms` (100 ms: about 10 updates a second per symbol), all in one wake-up and
+ *    one ring of the engine (staggered, they cost ~55 wake-ups a second of this thread and
+ *    of the engine on an idle OMS: bench/README.md, "Fifth pass");
  *  - nats: ticks from `market.tick.{SYMBOL}` on NATS_URL (tick_parser.ts). Bad ticks are
  *    counted (health errors, `bad_ticks`) and logged (the first ten, then every
  *    thousandth), never applied and never fatal. A lost connection is retried with
@@ -100,13 +102,13 @@ export class MarketDataAgent implements AsyncAgent {
   async onStart(): Promise<void> {
     this.health?.setState(WorkerState.STARTING);
     const now = Date.now();
-    for (let s = 0; s < this.instruments.count; s++) {
-      // Stagger the symbols across one interval so their writes do not arrive together.
-      this.next_due_ms[s] = now + Math.floor((s * this.interval_ms) / this.instruments.count);
-    }
     if (this.source === 'sim') {
       // Publish a first price for every symbol at once: orders need a reference price.
-      for (let s = 0; s < this.instruments.count; s++) this.simulate(s, now);
+      for (let s = 0; s < this.instruments.count; s++) {
+        this.simulate(s, now);
+        this.next_due_ms[s] = now + this.interval_ms;
+      }
+      this.ringEngine();
       this.health?.setState(WorkerState.RUNNING);
     }
     this.heartbeat(now);
@@ -122,6 +124,7 @@ export class MarketDataAgent implements AsyncAgent {
         this.simulate(s, now);
         work++;
       }
+      if (work > 0) this.ringEngine();
     } else if ((this.nc === null || this.nc.isClosed()) && now >= this.retry_at_ms) {
       await this.connectNats();
     }
@@ -166,6 +169,7 @@ export class MarketDataAgent implements AsyncAgent {
       return false;
     }
     this.applyTick(parsed.tick, now_ms);
+    this.ringEngine();
     this.received_since_work++;
     return true;
   }
@@ -203,8 +207,12 @@ export class MarketDataAgent implements AsyncAgent {
 
   private write(symbol: number): void {
     this.marks.write(symbol, this.values);
-    for (let i = 0; i < this.wake.length; i++) this.wake[i].ringIfParked();
     this.processed++;
+  }
+
+  /** After the writes of one wake-up: a parked engine re-checks resting orders against them. */
+  private ringEngine(): void {
+    for (let i = 0; i < this.wake.length; i++) this.wake[i].ringIfParked();
   }
 
   private async connectNats(): Promise<void> {

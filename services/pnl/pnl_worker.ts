@@ -22,7 +22,7 @@ import { workerData } from 'node:worker_threads';
 import { runAgent } from '../../engine/agent/agent.js';
 import { SeqlockTable } from '../../engine/reference/seqlock_table.js';
 import { Doorbell } from '../../engine/ring/doorbell.js';
-import { SpinThenParkIdleStrategy } from '../../engine/ring/idle_strategy.js';
+import { NapPolicy, SpinThenParkIdleStrategy } from '../../engine/ring/idle_strategy.js';
 import { RingConsumer, SharedRing } from '../../engine/ring/ring.js';
 import { EventConsumer } from '../../engine/shared_memory.js';
 import { WorkerHealthBlock } from '../../engine/telemetry/worker_health.js';
@@ -61,6 +61,8 @@ export interface PnlWorkerInit {
   readonly session_end_utc_minutes: number;
   readonly spin_limit?: number;
   readonly park_timeout_ms?: number;
+  /** Poll in naps no one rings while events come; parked announced (and rung by the journal) once idle. */
+  readonly naps?: NapPolicy;
   /** TEST FAULT ONLY (services/runtime/test_fault.ts): exit abruptly after this many ring events. 0 or absent: never. */
   readonly fault_exit_after_events?: number;
 }
@@ -102,7 +104,7 @@ const agent = new PnlAgent({
   health: reporter,
   replayed_through_seq: replay_to,
 });
-const idle = new SpinThenParkIdleStrategy(new Doorbell(init.own_doorbell), init.spin_limit ?? 100, init.park_timeout_ms ?? 50);
+const idle = new SpinThenParkIdleStrategy(new Doorbell(init.own_doorbell), init.spin_limit ?? 100, init.park_timeout_ms ?? 50, undefined, init.naps);
 try {
   runAgent(agent, idle, exitAfter(init.fault_exit_after_events ?? 0, () => agent.processed, () => reporter.stopRequested()));
 } finally {

@@ -117,10 +117,49 @@ t.test('the park is bounded by the agent\'s deadline, asked for only when it par
   t.end();
 });
 
+t.test('a poller naps unannounced, so its producer does not ring it, until it finds nothing naps_before_sleep times', (t) => {
+  const doorbell = new Doorbell();
+  const producer = new Doorbell(doorbell.buffer);
+  let parked_during_nap = false;
+  const agent = { hasWork: () => false, msUntilDeadline: () => 60_000 };
+  const idle = new SpinThenParkIdleStrategy(doorbell, 0, 60_000, 2, { nap_ms: 1, naps_before_sleep: 3 });
+  const started = Date.now();
+  for (let i = 0; i < 3; i++) {
+    t.ok(idle.idle(0, agent), 'an empty poll naps');
+    parked_during_nap ||= doorbell.isParked();
+  }
+  t.equal(idle.nap_count, 3);
+  t.equal(idle.park_count, 0, 'no announced park yet');
+  t.notOk(parked_during_nap, 'a nap is never announced');
+  t.notOk(producer.ringIfParked(), 'so a producer publishing meanwhile costs one load, no wake-up');
+  t.ok(Date.now() - started < 5000, 'naps last nap_ms, not the park timeout');
+  // The fourth empty poll sleeps announced; the producer rings it before it waits, so it returns at once.
+  const rung_agent = { hasWork: () => { producer.ringIfParked(); return false; }, msUntilDeadline: () => 60_000 };
+  t.ok(idle.idle(0, rung_agent));
+  t.equal(idle.park_count, 1, 'idle long enough: an announced park');
+  t.equal(producer.rings_sent, 1, 'which the producer rings');
+  t.end();
+});
+
+t.test('work found after a nap starts the count of empty naps again', (t) => {
+  const agent = { hasWork: () => false, msUntilDeadline: () => 1 };
+  const idle = new SpinThenParkIdleStrategy(new Doorbell(), 0, 60_000, 2, { nap_ms: 1, naps_before_sleep: 2 });
+  idle.idle(0, agent);
+  idle.idle(0, agent);
+  idle.idle(5, agent); // a poll that found a period's events
+  idle.idle(0, agent);
+  idle.idle(0, agent);
+  t.same([idle.nap_count, idle.park_count], [4, 0], 'two more naps, still no announced park');
+  idle.idle(0, agent);
+  t.same([idle.nap_count, idle.park_count], [4, 1], 'the third empty poll in a row parks announced (until its 1 ms deadline)');
+  t.end();
+});
+
 t.test('idle settings out of range are refused', (t) => {
   t.throws(() => new SpinThenParkIdleStrategy(new Doorbell(), -1, 1));
   t.throws(() => new SpinThenParkIdleStrategy(new Doorbell(), 1, 0));
   t.throws(() => new SpinThenParkIdleStrategy(new Doorbell(), 1, 1, 0));
+  t.throws(() => new SpinThenParkIdleStrategy(new Doorbell(), 1, 1, 2, { nap_ms: 0, naps_before_sleep: 1 }));
   t.throws(() => new Doorbell(new SharedArrayBuffer(64)), /too small/);
   t.end();
 });

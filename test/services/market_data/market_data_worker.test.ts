@@ -51,7 +51,10 @@ t.test('the simulated ticker writes sane marks about ten times a second per symb
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const updates = marks.globalVersion() - version_before;
   t.ok(updates >= 15 && updates <= 45, `${updates} mark writes in one second for three symbols`);
-  t.not(Atomics.load(new Int32Array(engine_doorbell.buffer), 0), seen, '...and the market-data worker rang it');
+  const rings = Atomics.load(new Int32Array(engine_doorbell.buffer), 0) - seen;
+  t.ok(rings > 0, '...and the market-data worker rang it');
+  // Every symbol is updated in one wake-up: one ring of the engine per round, not per symbol.
+  t.ok(rings <= Math.ceil(updates / instruments.count) + 1, `${rings} rings for ${updates} writes to ${instruments.count} symbols`);
   engine_doorbell.cancelPark();
   for (let s = 0; s < instruments.count; s++) {
     const m = read(marks, s);
