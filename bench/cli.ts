@@ -119,6 +119,7 @@ function buildPlan(options: BenchOptions): BenchPlan {
     title: planTitle(options, items.map((i) => i.label)),
     items: uniqueLabels(items),
     rounds: options.rounds,
+    server_warmup_orders: options.server_warmup_orders,
   };
 }
 

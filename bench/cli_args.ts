@@ -19,6 +19,8 @@ export interface BenchOptions {
   readonly rate_per_s: number;
   readonly duration_s: number;
   readonly warmup_s: number;
+  /** Orders sent to each network server once, when it starts, before any round (0: none). */
+  readonly server_warmup_orders: number;
   /** null: the scenario's default (4; http-json 32). */
   readonly connections: number | null;
   readonly generators: number;
@@ -53,6 +55,9 @@ Load:
   --rate R              intended orders per second, open loop (sweep: the first rate)
   --duration S          measured seconds per run (default 10)
   --warmup S            seconds of unmeasured load before each run (default 2)
+  --server-warmup-orders N  orders sent to each network server once, at 10 000/s, when it
+                        starts and before any round, so that V8 has compiled its hot path
+                        (default 20000; 0: measure a cold server, see bench/README.md "Method")
   --connections C       TCP/WebSocket connections, network scenarios (default 4; http-json 32)
   --generators N        load-generator processes, network scenarios (default 1)
   --generator-nice N    the generators' nice value, 0-19 (default 0: the harness's own; an
@@ -87,7 +92,7 @@ Output:
 
 const FLAGS = new Set(['saturate', 'sweep', 'no-baseline', 'json', 'quiet', 'verbose', 'help']);
 const VALUES = new Set([
-  'scenario', 'suite', 'rate', 'duration', 'warmup', 'connections', 'generators', 'generator-nice', 'batch', 'pipeline', 'window', 'rounds',
+  'scenario', 'suite', 'rate', 'duration', 'warmup', 'server-warmup-orders', 'connections', 'generators', 'generator-nice', 'batch', 'pipeline', 'window', 'rounds',
   'durability', 'target-url', 'p99-budget-us', 'sweep-factor', 'sweep-steps', 'drain-timeout-ms', 'out',
 ]);
 
@@ -157,6 +162,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       rate_per_s: number(given, 'rate', 0, { min_exclusive: 0 }),
       duration_s: number(given, 'duration', 10, { min_exclusive: 0 }),
       warmup_s: number(given, 'warmup', 2, { min: 0 }),
+      server_warmup_orders: integer(given, 'server-warmup-orders', 20_000, 0),
       connections: given.has('connections') ? integer(given, 'connections', 0, 1) : null,
       generators: integer(given, 'generators', 1, 1),
       generator_nice: niceValue(integer(given, 'generator-nice', 0, 0)),

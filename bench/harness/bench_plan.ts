@@ -30,6 +30,8 @@ export interface BenchPlan {
   readonly items: readonly PlanItem[];
   /** Each round runs every item once, in order (baseline, durable baseline, scenario, baseline...). */
   readonly rounds: number;
+  /** Orders sent to each network server when it starts, unmeasured, before round 1 (absent: 0). */
+  readonly server_warmup_orders?: number;
 }
 
 /**

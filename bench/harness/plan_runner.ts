@@ -30,6 +30,41 @@ interface ScenarioSlot {
   started: boolean;
 }
 
+/** The rate of the start-up warm-up: well below every server's saturation, well above the suites' rates. */
+const SERVER_WARMUP_RATE = 10_000;
+/** Scenarios that run in this process's threads, with nothing to warm over a network. */
+const IN_PROCESS: readonly ScenarioName[] = ['engine', 'ring-echo'];
+
+/**
+ * Sends each network server `plan.server_warmup_orders` orders, unmeasured, before round
+ * 1. A server just started spends its first seconds compiling: V8's compiler threads took
+ * ~1 s of CPU during the first 6 s at 1 000 orders/s after the OMS started, and ~0.1 s in
+ * the next 6 s, and the io and engine threads used 1.5-1.9x the CPU per order
+ * (bench/README.md, "Fifth pass"). A deployed OMS runs for weeks; the rounds measure it
+ * warm, as the echo servers (whose few lines compile in a moment) always are.
+ */
+async function warmServers(plan: BenchPlan, slots: ReadonlyMap<ScenarioName, ScenarioSlot>, progress: ProgressLine): Promise<void> {
+  const orders = plan.server_warmup_orders ?? 0;
+  if (orders <= 0) return;
+  for (const [name, slot] of slots) {
+    const item = plan.items.find((i) => i.scenario === name);
+    if (slot.status !== 'ok' || item === undefined || IN_PROCESS.includes(name)) continue;
+    const spec = { ...item.spec, mode: 'open' as const, rate_per_s: SERVER_WARMUP_RATE, warmup_s: 0, duration_s: orders / SERVER_WARMUP_RATE, id_tag: newRunTag() };
+    progress.begin(`warming ${name} (${orders} orders)`, spec.duration_s);
+    try {
+      await slot.scenario.run(spec, (p) => progress.update(p));
+      // Let the compiler threads finish what the warm-up queued.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } catch (error) {
+      slot.status = 'failed';
+      slot.reason = `warming it up: ${(error as Error).message}`;
+      progress.note(`${name} failed: ${slot.reason}`);
+    } finally {
+      progress.end();
+    }
+  }
+}
+
 export async function runPlan(plan: BenchPlan, settings: ScenarioSettings, progress: ProgressLine): Promise<ItemOutcome[]> {
   const slots = new Map<ScenarioName, ScenarioSlot>();
   for (const item of plan.items) {
@@ -49,6 +84,7 @@ export async function runPlan(plan: BenchPlan, settings: ScenarioSettings, progr
         progress.note(`${name} ${slot.status}: ${slot.reason}`);
       }
     }
+    await warmServers(plan, slots, progress);
     for (let round = 1; round <= plan.rounds; round++) {
       for (const item of plan.items) {
         const slot = slots.get(item.scenario)!;

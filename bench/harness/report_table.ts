@@ -7,7 +7,7 @@
 import { OMS_SCENARIOS } from '../scenarios/scenario.js';
 import { BenchReport, ItemReport, Ratio } from './bench_report.js';
 import { GcStats } from './load_result.js';
-import { StageTable } from './stage_histograms.js';
+import { SlowOrder, StageTable } from './stage_histograms.js';
 
 const COLUMNS: readonly { title: string; width: number; cell: (i: ItemReport) => string; ratio?: (r: Ratio) => number | null }[] = [
   { title: 'scenario', width: 20, cell: (i) => i.label },
@@ -51,6 +51,7 @@ export function renderTable(report: BenchReport): string {
     }
     if ((OMS_SCENARIOS as readonly string[]).includes(item.scenario)) {
       lines.push(...stageLines(item.summary.stages, item.summary.stages_sample_every));
+      lines.push(...slowestLines(item.summary.slowest_orders));
     }
     if (item.status !== 'ok') lines.push(`  ${item.status.toUpperCase()} after ${item.rounds} round(s): ${item.reason ?? ''}`);
   }
@@ -107,6 +108,23 @@ function stageLines(stages: StageTable | null, sample_every: number | null): str
   for (const name of names) {
     const s = stages[name];
     lines.push(`    ${name.padEnd(width)} ${num(s.count).padStart(9)} ${us(s.p50_us).padStart(9)} ${us(s.p90_us).padStart(9)} ${us(s.p99_us).padStart(9)} ${us(s.p999_us).padStart(9)} ${us(s.max_us).padStart(9)}`);
+  }
+  return lines;
+}
+
+/**
+ * Under the stage table: the window's slowest traced orders, one row each, with every
+ * stage of that one order, so an outlier's make-up is read directly (a slow fdatasync, a
+ * wait for a core, a GC pause of the io thread in that second).
+ */
+function slowestLines(orders: readonly SlowOrder[] | null): string[] {
+  if (orders === null || orders.length === 0) return [];
+  const names = Object.keys(orders[0].stages).filter((name) => name !== 'total');
+  const lines = ['  slowest traced orders (µs; one per second at most; io_gc: the io thread\'s longest GC pause that second):'];
+  lines.push(`    ${'total'.padStart(9)} ${names.map((n) => n.padStart(Math.max(9, n.length))).join(' ')} ${'io_gc'.padStart(9)}`);
+  for (const order of orders) {
+    const cells = names.map((n) => (order.stages[n] === null ? '-' : us(order.stages[n]!)).padStart(Math.max(9, n.length)));
+    lines.push(`    ${us(order.total_us).padStart(9)} ${cells.join(' ')} ${us(order.io_gc_max_us).padStart(9)}`);
   }
   return lines;
 }

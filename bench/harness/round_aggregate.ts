@@ -69,6 +69,7 @@ export function aggregateRounds(
     cpu_us_per_order: medianCpuPerOrder(runs.map((r) => r.cpu_us_per_order)),
     stages: stages === null ? null : stageTable(stages),
     stages_sample_every: stages?.sample_every ?? null,
+    slowest_orders: stages?.slowest ?? null,
     extra: runs.length === 1 ? first.extra : sumGcExtras(runs),
   };
   return { label: first.label, scenario: first.scenario, rounds: runs.length, summary, per_round: runs, latency, all_rounds: percentiles(latency) };

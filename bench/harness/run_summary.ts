@@ -7,7 +7,7 @@ import type { CpuPerOrder } from './cpu_per_order.js';
 import { GcStats, MergedLoad } from './load_result.js';
 import { Histogram } from './latency_histogram.js';
 import { RunSpec } from './run_spec.js';
-import { StageTable, stageTable } from './stage_histograms.js';
+import { SlowOrder, StageTable, stageTable } from './stage_histograms.js';
 
 export interface RunSummary {
   readonly scenario: string;
@@ -65,6 +65,8 @@ export interface RunSummary {
    */
   readonly stages: StageTable | null;
   readonly stages_sample_every: number | null;
+  /** The window's slowest traced orders, each with its time by stage (slowest first; null: no stages). */
+  readonly slowest_orders: readonly SlowOrder[] | null;
   readonly extra: Record<string, unknown>;
 }
 
@@ -108,6 +110,7 @@ export function summarize(scenario: string, label: string, spec: RunSpec, load: 
     cpu_us_per_order: load.server?.cpu_us_per_order ?? null,
     stages: load.server?.stages == null ? null : stageTable(load.server.stages),
     stages_sample_every: load.server?.stages?.sample_every ?? null,
+    slowest_orders: load.server?.stages?.slowest ?? null,
     extra: load.extra,
   };
 }

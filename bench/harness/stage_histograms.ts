@@ -11,14 +11,35 @@
  *
  * The histograms are cumulative since the OMS started, so a round's own figures are the
  * reading at the end of its measured window minus the reading at its start.
+ *
+ * Beside them, `slowest` holds the slowest traced order of each recent second, whole
+ * (every stage, and the io thread's longest GC pause that second), and `now_us` the OMS's
+ * clock at the reading: a window's outliers are those after its first reading.
  */
 import { decodeHistogram, Histogram, mergeHistograms } from './latency_histogram.js';
+
+/** Outliers shown per scenario: the slowest orders of the window, each with its stages. */
+export const SLOWEST_SHOWN = 5;
+
+export interface SlowOrder {
+  /** When it reached the OMS's edge, epoch µs. */
+  readonly at_us: number;
+  readonly total_us: number;
+  /** Stage name -> µs; null where the order did not pass the stage. */
+  readonly stages: Readonly<Record<string, number | null>>;
+  /** The io thread's longest GC pause in the same second, µs. */
+  readonly io_gc_max_us: number;
+}
 
 export interface StageHistograms {
   /** One order in this many is traced. */
   readonly sample_every: number;
   /** In path order. */
   readonly stages: readonly { readonly name: string; readonly histogram: Histogram }[];
+  /** The OMS's clock at the reading (null: an OMS that does not say). */
+  readonly now_us: number | null;
+  /** Slowest traced orders, one per second at most (a window: its slowest first). */
+  readonly slowest: readonly SlowOrder[];
 }
 
 export interface StagePercentiles {
@@ -46,7 +67,25 @@ export function parseStageHistograms(body: unknown): StageHistograms {
     if (typeof stage?.name !== 'string' || typeof stage.hdr !== 'string') throw new Error('/metrics/stages holds a stage without name or hdr');
     return { name: stage.name, histogram: decodeHistogram(stage.hdr) };
   });
-  return { sample_every: shape.sample_every, stages };
+  const extra = body as { now_us?: unknown; slowest?: unknown };
+  const slowest = extra.slowest === undefined ? [] : parseSlowest(extra.slowest);
+  return { sample_every: shape.sample_every, stages, now_us: typeof extra.now_us === 'number' ? extra.now_us : null, slowest };
+}
+
+function parseSlowest(value: unknown): SlowOrder[] {
+  if (!Array.isArray(value)) throw new Error('/metrics/stages "slowest" is not a list');
+  return value.map((order: { at_us?: unknown; total_us?: unknown; stages?: unknown; io_gc_max_us?: unknown }) => {
+    if (typeof order?.at_us !== 'number' || typeof order.total_us !== 'number' || typeof order.io_gc_max_us !== 'number'
+      || typeof order.stages !== 'object' || order.stages === null) {
+      throw new Error('/metrics/stages "slowest" holds an order without at_us, total_us, stages and io_gc_max_us');
+    }
+    return { at_us: order.at_us, total_us: order.total_us, stages: order.stages as Record<string, number | null>, io_gc_max_us: order.io_gc_max_us };
+  });
+}
+
+/** The slowest `SLOWEST_SHOWN` of `orders`, slowest first. */
+function slowestOf(orders: readonly SlowOrder[]): SlowOrder[] {
+  return [...orders].sort((a, b) => b.total_us - a.total_us).slice(0, SLOWEST_SHOWN);
 }
 
 /**
@@ -70,7 +109,9 @@ export function stageWindow(start: StageHistograms, end: StageHistograms): Stage
     }
     stages.push({ name: stage.name, histogram: window });
   }
-  return { sample_every: end.sample_every, stages };
+  const opened_us = start.now_us;
+  const slowest = slowestOf(opened_us === null ? end.slowest : end.slowest.filter((order) => order.at_us >= opened_us));
+  return { sample_every: end.sample_every, stages, now_us: end.now_us, slowest };
 }
 
 /** Every order of several windows (rounds), stage by stage, names in order of first appearance. */
@@ -87,6 +128,8 @@ export function mergeStageWindows(windows: readonly StageHistograms[]): StageHis
   return {
     sample_every: windows[windows.length - 1].sample_every,
     stages: [...merged].map(([name, parts]) => ({ name, histogram: mergeHistograms(parts) })),
+    now_us: windows[windows.length - 1].now_us,
+    slowest: slowestOf(windows.flatMap((window) => window.slowest)),
   };
 }
 

@@ -18,10 +18,16 @@
  * Times come from each thread's wall clock in epoch µs (performance.timeOrigin + now):
  * threads of one process agree to within a few µs, and a negative stage counts as 0.
  * Recording allocates nothing per value; only the sample pays for clock reads.
+ *
+ * Beside the histograms, the slowest traced order of each second is kept whole, with the
+ * io thread's longest GC pause in that second (slowest_orders.ts), so that one outlier's
+ * time can be told apart stage by stage.
  */
 import { build, encodeIntoCompressedBase64, Histogram } from 'hdr-histogram-js';
 import type { ReplyRecord } from '../../engine/protocol/event_record.js';
+import { systemClock } from '../../engine/agent/clock.js';
 import { FlushLog, FlushTimes } from '../../engine/telemetry/flush_log.js';
+import { SlowestBySecond, SlowOrder } from './slowest_orders.js';
 
 export const STAGE_NAMES = [
   'io_queue', 'to_engine', 'engine', 'to_journal', 'journal_write', 'fdatasync', 'to_io', 'answer', 'total',
@@ -38,6 +44,8 @@ const TRACKED_MAX_US = 60_000_000;
 export interface StageSnapshot {
   readonly sample_every: number;
   readonly unit: 'us';
+  /** The server's clock when this was taken, epoch µs: orders in `slowest` after it are in a later reading's window. */
+  readonly now_us: number;
   readonly stages: readonly {
     readonly name: StageName;
     readonly count: number;
@@ -48,6 +56,8 @@ export interface StageSnapshot {
     /** hdr-histogram-js encodeIntoCompressedBase64: subtract two snapshots for a window. */
     readonly hdr: string;
   }[];
+  /** The slowest traced order of each of the last few minutes' seconds, oldest first. */
+  readonly slowest: readonly SlowOrder[];
 }
 
 export class StageTimer {
@@ -61,6 +71,9 @@ export class StageTimer {
   readonly sums_us: Float64Array;
   private countdown: number;
   private readonly flush: FlushTimes = { write_start_us: 0, write_done_us: 0, sync_done_us: 0 };
+  /** One traced order's value per stage (NaN: not passed), reused. */
+  private readonly values = new Float64Array(STAGE_NAMES.length);
+  readonly slowest = new SlowestBySecond(STAGE_NAMES, S.TOTAL);
 
   /**
    * @param sample_every trace one request in this many (0: none).
@@ -89,24 +102,31 @@ export class StageTimer {
   /** One traced request, answered: its times at the io thread, and the engine's on its reply. */
   record(edge_us: number, published_us: number, reply: ReplyRecord, durable_seen_us: number, answered_us: number): void {
     const handled_us = reply.engine_out_us;
-    this.put(S.IO_QUEUE, published_us - edge_us);
-    this.put(S.TO_ENGINE, reply.engine_in_us - published_us);
-    this.put(S.ENGINE, handled_us - reply.engine_in_us);
+    const v = this.values;
+    v.fill(NaN);
+    v[S.IO_QUEUE] = published_us - edge_us;
+    v[S.TO_ENGINE] = reply.engine_in_us - published_us;
+    v[S.ENGINE] = handled_us - reply.engine_in_us;
     const f = this.flush;
     if (reply.last_seq > 0 && this.flush_log !== null && this.flush_log.find(reply.last_seq, f) && f.write_start_us >= handled_us) {
-      this.put(S.TO_JOURNAL, f.write_start_us - handled_us);
-      this.put(S.JOURNAL_WRITE, f.write_done_us - f.write_start_us);
-      this.put(S.FDATASYNC, f.sync_done_us - f.write_done_us);
-      this.put(S.TO_IO, durable_seen_us - f.sync_done_us);
+      v[S.TO_JOURNAL] = f.write_start_us - handled_us;
+      v[S.JOURNAL_WRITE] = f.write_done_us - f.write_start_us;
+      v[S.FDATASYNC] = f.sync_done_us - f.write_done_us;
+      v[S.TO_IO] = durable_seen_us - f.sync_done_us;
     } else {
-      this.put(S.TO_IO, durable_seen_us - handled_us);
+      v[S.TO_IO] = durable_seen_us - handled_us;
     }
-    this.put(S.ANSWER, answered_us - durable_seen_us);
-    this.put(S.TOTAL, answered_us - edge_us);
+    v[S.ANSWER] = answered_us - durable_seen_us;
+    v[S.TOTAL] = answered_us - edge_us;
+    for (let stage = 0; stage < v.length; stage++) {
+      if (Number.isNaN(v[stage])) continue;
+      v[stage] = v[stage] < 0 ? 0 : Math.round(v[stage]);
+      this.put(stage, v[stage]);
+    }
+    this.slowest.offer(edge_us, v);
   }
 
-  private put(stage: number, us: number): void {
-    const value = us < 0 ? 0 : Math.round(us);
+  private put(stage: number, value: number): void {
     this.histograms[stage].recordValue(value);
     const bounds = this.bucket_bounds_us;
     let bucket = 0;
@@ -119,6 +139,8 @@ export class StageTimer {
     return {
       sample_every: this.sample_every,
       unit: 'us',
+      now_us: systemClock.nowUs(),
+      slowest: this.slowest.list(),
       stages: STAGE_NAMES.map((name, k) => {
         const h = this.histograms[k];
         return {

@@ -7,6 +7,7 @@
 import { FlushLog } from '../../engine/telemetry/flush_log.js';
 import { LATENCY_BUCKETS_SECONDS } from '../../services/health/metrics.js';
 import { EngineLink } from '../engine_link/engine_link.js';
+import { watchGcPauses } from '../engine_link/slowest_orders.js';
 import { StageTimer } from '../engine_link/stage_timer.js';
 
 /** The stage histogram's Prometheus buckets: the order latency histogram's, in µs. */
@@ -17,6 +18,8 @@ import type { ReadModel } from './read_model_recovery.js';
 
 export function startEngineLink(config: OmsConfig, memory: SharedMemory, read_model: ReadModel): EngineLink {
   const { buffers } = memory;
+  const stage_timer = new StageTimer(config.stage_sample_every, config.durability === 'none' ? null : new FlushLog(buffers.flush_log), STAGE_BUCKETS_US);
+  if (config.stage_sample_every > 0) watchGcPauses(stage_timer.slowest);
   const link = new EngineLink({
     commands: buffers.commands,
     events: buffers.events,
@@ -28,7 +31,7 @@ export function startEngineLink(config: OmsConfig, memory: SharedMemory, read_mo
     request_timeout_ms: config.request_timeout_ms,
     durable: config.durability !== 'none',
     reply_spin_us: config.io_reply_spin_us,
-    stage_timer: new StageTimer(config.stage_sample_every, config.durability === 'none' ? null : new FlushLog(buffers.flush_log), STAGE_BUCKETS_US),
+    stage_timer,
   });
   link.onEvent((views, base) => read_model.admin.apply(views, base));
   link.start();

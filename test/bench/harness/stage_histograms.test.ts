@@ -14,8 +14,9 @@ function histogram(values: Readonly<Record<number, number>>): Histogram {
   return h;
 }
 
-function body(stages: readonly [string, Readonly<Record<number, number>>][], sample_every = 1): unknown {
+function body(stages: readonly [string, Readonly<Record<number, number>>][], sample_every = 1, extra: Record<string, unknown> = {}): unknown {
   return {
+    ...extra,
     sample_every,
     unit: 'us',
     stages: stages.map(([name, values]) => {
@@ -70,5 +71,20 @@ t.test('a body without the documented shape or in another unit is refused', (t) 
   t.throws(() => parseStageHistograms({ sample_every: 1, unit: 'ns', stages: [] }), /unit "ns"/);
   t.throws(() => parseStageHistograms({ sample_every: 1, unit: 'us', stages: [{ name: 'x' }] }), /without name or hdr/);
   t.equal(parseStageHistograms(body([], 16)).sample_every, 16);
+  t.end();
+});
+
+t.test('a window\'s slowest orders are those after its first reading, slowest first, across rounds', (t) => {
+  const order = (at_us: number, total_us: number) => ({ at_us, total_us, stages: { fdatasync: total_us - 10, total: total_us }, io_gc_max_us: 0 });
+  const stages: [string, Record<number, number>][] = [['total', { 100: 1 }]];
+  const start = parseStageHistograms(body(stages, 1, { now_us: 1_000, slowest: [order(500, 90_000)] }));
+  const end = parseStageHistograms(body([['total', { 100: 5 }]], 1, { now_us: 9_000, slowest: [order(500, 90_000), order(2_000, 800), order(3_000, 12_000)] }));
+  const window = stageWindow(start, end)!;
+  t.same(window.slowest.map((o) => o.total_us), [12_000, 800], 'the 90 ms order before the window is not in it');
+  const other = stageWindow(parseStageHistograms(body(stages, 1, { now_us: 10_000, slowest: [] })),
+    parseStageHistograms(body([['total', { 100: 9 }]], 1, { now_us: 20_000, slowest: [1, 2, 3, 4, 5, 6].map((k) => order(10_000 + k, 1_000 * k)) })))!;
+  t.same(mergeStageWindows([window, other])!.slowest.map((o) => o.total_us), [12_000, 6_000, 5_000, 4_000, 3_000], 'the five slowest of both rounds');
+  t.same(parseStageHistograms(body(stages)).slowest, [], 'an OMS that keeps no outliers: none');
+  t.throws(() => parseStageHistograms(body(stages, 1, { slowest: [{ at_us: 1 }] })), /slowest/);
   t.end();
 });

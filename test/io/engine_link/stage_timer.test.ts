@@ -79,3 +79,17 @@ t.test('the snapshot lists the stages in path order with histograms that decode 
   t.same([...timer.bucket_counts.subarray(total * width, total * width + width)], [0, 0, 0, 5]);
   t.equal(timer.sums_us[total], 1500 + 1501 + 1502 + 1503 + 1504);
 });
+
+t.test('the snapshot keeps the slowest traced order of each second whole', async (t) => {
+  const log = new FlushLog();
+  const timer = new StageTimer(1, log, BUCKETS_US);
+  log.record(41, 2_000_150, 2_000_170, 2_009_170); // a 9 ms fdatasync
+  timer.record(2_000_000, 2_000_020, reply(41, 2_000_070, 2_000_130), 2_009_220, 2_009_230);
+  timer.record(2_100_000, 2_100_020, reply(3, 2_100_070, 2_100_130), 2_100_200, 2_100_210);
+  const snapshot = timer.snapshot();
+  t.ok(snapshot.now_us > 1.7e15, 'the reading says when it was taken, epoch µs');
+  t.same(snapshot.slowest, [{
+    at_us: 2_000_000, total_us: 9_230, io_gc_max_us: 0,
+    stages: { io_queue: 20, to_engine: 50, engine: 60, to_journal: 20, journal_write: 20, fdatasync: 9_000, to_io: 50, answer: 10, total: 9_230 },
+  }], 'one order for second 2, the slower, with every stage of its own');
+});
