@@ -23,7 +23,7 @@ export interface ItemOutcome {
   readonly aggregate: ScenarioAggregate | null;
 }
 
-interface ScenarioSlot {
+export interface ScenarioSlot {
   readonly scenario: Scenario;
   status: 'ok' | 'unavailable' | 'failed';
   reason: string | null;
@@ -43,7 +43,7 @@ const IN_PROCESS: readonly ScenarioName[] = ['engine', 'ring-echo'];
  * (bench/README.md, "Fifth pass"). A deployed OMS runs for weeks; the rounds measure it
  * warm, as the echo servers (whose few lines compile in a moment) always are.
  */
-async function warmServers(plan: BenchPlan, slots: ReadonlyMap<ScenarioName, ScenarioSlot>, progress: ProgressLine): Promise<void> {
+export async function warmServers(plan: BenchPlan, slots: ReadonlyMap<ScenarioName, ScenarioSlot>, progress: ProgressLine): Promise<void> {
   const orders = plan.server_warmup_orders ?? 0;
   if (orders <= 0) return;
   for (const [name, slot] of slots) {
