@@ -1,9 +1,10 @@
 /**
- * One GET to a server under test, for what the harness reads beside the load (thread
- * names, stage histograms): a fresh connection (no agent, so nothing stays open between
- * rounds), a bounded wait, the status and the parsed JSON body (null if none or not JSON).
+ * One request to a server under test, for what the harness reads beside the load (thread
+ * names, stage windows): a fresh connection (no agent, so nothing stays open between
+ * rounds), no body, a bounded wait, the status and the parsed JSON body (null if none or
+ * not JSON).
  */
-import { get } from 'node:http';
+import { request } from 'node:http';
 
 export interface JsonAnswer {
   readonly status: number;
@@ -14,8 +15,12 @@ export interface JsonAnswer {
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 export function getJson(host: string, port: number, path: string, timeout_ms = DEFAULT_TIMEOUT_MS): Promise<JsonAnswer> {
+  return requestJson(host, port, 'GET', path, timeout_ms);
+}
+
+export function requestJson(host: string, port: number, method: 'GET' | 'POST', path: string, timeout_ms = DEFAULT_TIMEOUT_MS): Promise<JsonAnswer> {
   return new Promise((resolve, reject) => {
-    const req = get({ host, port, path, agent: false, timeout: timeout_ms }, (res) => {
+    const req = request({ host, port, path, method, agent: false, timeout: timeout_ms }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
@@ -29,7 +34,8 @@ export function getJson(host: string, port: number, path: string, timeout_ms = D
         resolve({ status: res.statusCode ?? 0, body });
       });
     });
-    req.on('timeout', () => req.destroy(new Error(`GET http://${host}:${port}${path}: no answer within ${timeout_ms} ms`)));
+    req.on('timeout', () => req.destroy(new Error(`${method} http://${host}:${port}${path}: no answer within ${timeout_ms} ms`)));
     req.on('error', reject);
+    req.end();
   });
 }

@@ -6,16 +6,17 @@
  * The server is read twice: when the measured window opens (the generators' common start
  * plus the warm-up, learnt from the load client's schedule) and when the load run
  * returns (every measured order answered or given up on). So both readings bracket the
- * orders the generator measured, not the warm-up. The readings themselves cost the
- * server a little: reading /proc costs it nothing, but the GETs for thread names and
- * stages are answered by its io thread, twice a round, inside the window.
+ * orders the generator measured, not the warm-up. At the open the bench reads /proc
+ * (free for the server), asks for thread names and starts the OMS's stage window
+ * (POST /metrics/stages/window: a reset per stage); the stage histograms are read and
+ * encoded only at the close, when no measured order waits behind the io thread.
  */
 import type { ScheduleListener } from '../load/generator_process.js';
 import { CpuPerOrder, cpuPerOrder, ThreadCpuSample } from './cpu_per_order.js';
-import { getJson } from './get_json.js';
+import { getJson, requestJson } from './get_json.js';
 import { MergedLoad } from './load_result.js';
 import { RunSpec } from './run_spec.js';
-import { parseStageHistograms, StageHistograms, stageWindow } from './stage_histograms.js';
+import { parseStageHistograms, StageHistograms } from './stage_histograms.js';
 import { readThreadCpuNs } from './thread_cpu.js';
 import { mainThreadOnly, ThreadNames, threadNamesFromWorkers } from './thread_names.js';
 
@@ -26,7 +27,7 @@ export interface ServerUnderTest {
   readonly pid: number | null;
   /** Where its threads' names come from: GET /health/workers, or none but the main thread (io). */
   readonly thread_names: 'health_workers' | 'main_thread_only';
-  /** Whether to read GET /metrics/stages (a 404 there means the server has none: stages null). */
+  /** Whether to read the stage window (POST then GET /metrics/stages/window; a 404 means the server has none: stages null). */
   readonly reads_stages: boolean;
 }
 
@@ -40,8 +41,15 @@ export interface ServerWindow {
 
 export const NOT_MEASURED: ServerWindow = { cpu_us_per_order: null, stages: null };
 
-interface ServerReading {
+interface OpeningReading {
   readonly cpu: ThreadCpuSample | null;
+  /** The server's stage window was started (false: it has none, or it was not asked). */
+  readonly stage_window: boolean;
+}
+
+interface ClosingReading {
+  readonly cpu: ThreadCpuSample | null;
+  /** The stage window's histograms; null: no window. */
   readonly stages: StageHistograms | null;
 }
 
@@ -54,14 +62,14 @@ export async function measureServerWindow(
   spec: RunSpec,
   run: (on_schedule: ScheduleListener) => Promise<MergedLoad>,
 ): Promise<MergedLoad> {
-  const opened: { reading: Promise<ServerReading> | null } = { reading: null };
+  const opened: { reading: Promise<OpeningReading> | null } = { reading: null };
   let timer: NodeJS.Timeout | undefined;
   let load: MergedLoad;
   try {
     load = await run((start_at_epoch_ms) => {
       const opens_in_ms = start_at_epoch_ms + spec.warmup_s * 1000 - Date.now();
       timer = setTimeout(() => {
-        opened.reading = readServer(server);
+        opened.reading = openWindow(server);
         // Awaited after the run; until then a failure must not count as unhandled.
         opened.reading.catch(() => {});
       }, Math.max(0, opens_in_ms));
@@ -72,23 +80,32 @@ export async function measureServerWindow(
   // The run ended before its measured window opened (it failed early): nothing to bracket.
   if (opened.reading === null) return { ...load, server: NOT_MEASURED };
   const first = await opened.reading;
-  const last = await readServer(server);
+  const last = await closeWindow(server, first.stage_window);
   return { ...load, server: windowBetween(first, last, load.completed) };
 }
 
-export function windowBetween(first: ServerReading, last: ServerReading, completed: number): ServerWindow {
+export function windowBetween(first: OpeningReading, last: ClosingReading, completed: number): ServerWindow {
   return {
     cpu_us_per_order: first.cpu !== null && last.cpu !== null ? cpuPerOrder(first.cpu, last.cpu, completed) : null,
-    stages: first.stages !== null && last.stages !== null ? stageWindow(first.stages, last.stages) : null,
+    stages: last.stages,
   };
 }
 
-async function readServer(server: ServerUnderTest): Promise<ServerReading> {
-  // The CPU first, at once: this instant is the window's edge. The GETs come after it.
+async function openWindow(server: ServerUnderTest): Promise<OpeningReading> {
+  // The CPU first, at once: this instant is the window's edge. The requests come after it.
+  const cpu_ns = server.pid === null ? null : readThreadCpuNs(server.pid);
+  const [names, stage_window] = await Promise.all([
+    cpu_ns === null ? null : threadNames(server, server.pid!),
+    server.reads_stages ? startStageWindow(server) : false,
+  ]);
+  return { cpu: cpu_ns === null || names === null ? null : { cpu_ns, names }, stage_window };
+}
+
+async function closeWindow(server: ServerUnderTest, stage_window: boolean): Promise<ClosingReading> {
   const cpu_ns = server.pid === null ? null : readThreadCpuNs(server.pid);
   const [names, stages] = await Promise.all([
     cpu_ns === null ? null : threadNames(server, server.pid!),
-    server.reads_stages ? readStages(server) : null,
+    stage_window ? readStageWindow(server) : null,
   ]);
   return { cpu: cpu_ns === null || names === null ? null : { cpu_ns, names }, stages };
 }
@@ -99,9 +116,15 @@ async function threadNames(server: ServerUnderTest, pid: number): Promise<Thread
   return threadNamesFromWorkers(answer.body, pid);
 }
 
-async function readStages(server: ServerUnderTest): Promise<StageHistograms | null> {
-  const answer = await getJson(server.host, server.port, '/metrics/stages');
-  if (answer.status === 404) return null;
-  if (answer.status !== 200) throw new Error(`GET /metrics/stages answered ${answer.status}`);
+async function startStageWindow(server: ServerUnderTest): Promise<boolean> {
+  const answer = await requestJson(server.host, server.port, 'POST', '/metrics/stages/window');
+  if (answer.status === 404) return false;
+  if (answer.status !== 200) throw new Error(`POST /metrics/stages/window answered ${answer.status}`);
+  return true;
+}
+
+async function readStageWindow(server: ServerUnderTest): Promise<StageHistograms> {
+  const answer = await getJson(server.host, server.port, '/metrics/stages/window');
+  if (answer.status !== 200) throw new Error(`GET /metrics/stages/window answered ${answer.status}`);
   return parseStageHistograms(answer.body);
 }

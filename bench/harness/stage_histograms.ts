@@ -1,5 +1,6 @@
 /**
- * The OMS's latency by stage of an order's path, as it serves it on GET /metrics/stages:
+ * The OMS's latency by stage of an order's path over a window, as it serves it on
+ * GET /metrics/stages/window (the window started by POST /metrics/stages/window):
  *
  *   {"sample_every": 16, "unit": "us",
  *    "stages": [{"name": "io_queue", "count": 123, "hdr": "<base64>"}, ...]}
@@ -9,12 +10,13 @@
  * the order given. `hdr` is hdr-histogram-js's compressed base64 of a histogram of
  * microseconds, one value per traced order (every `sample_every`-th order).
  *
- * The histograms are cumulative since the OMS started, so a round's own figures are the
- * reading at the end of its measured window minus the reading at its start.
+ * The bench starts the window when a round's measured seconds begin and reads it once
+ * they end: starting one costs the OMS's io thread a reset per stage, where reading (and
+ * encoding) every histogram at the start cost it milliseconds that the orders arriving
+ * meanwhile waited out.
  *
- * Beside them, `slowest` holds the slowest traced order of each recent second, whole
- * (every stage, and the io thread's longest GC pause that second), and `now_us` the OMS's
- * clock at the reading: a window's outliers are those after its first reading.
+ * Beside them, `slowest` holds the slowest traced order of each second of the window,
+ * whole (every stage, and the io thread's longest GC pause that second).
  */
 import { decodeHistogram, Histogram, mergeHistograms } from './latency_histogram.js';
 
@@ -36,9 +38,7 @@ export interface StageHistograms {
   readonly sample_every: number;
   /** In path order. */
   readonly stages: readonly { readonly name: string; readonly histogram: Histogram }[];
-  /** The OMS's clock at the reading (null: an OMS that does not say). */
-  readonly now_us: number | null;
-  /** Slowest traced orders, one per second at most (a window: its slowest first). */
+  /** The window's slowest traced orders, slowest first, SLOWEST_SHOWN at most. */
   readonly slowest: readonly SlowOrder[];
 }
 
@@ -56,7 +56,7 @@ export interface StagePercentiles {
 /** Stage name -> its percentiles, in path order. */
 export type StageTable = Readonly<Record<string, StagePercentiles>>;
 
-/** Decodes a /metrics/stages body; throws if it does not have the documented shape. */
+/** Decodes a /metrics/stages(/window) body; throws if it does not have the documented shape. */
 export function parseStageHistograms(body: unknown): StageHistograms {
   const shape = body as { sample_every?: unknown; unit?: unknown; stages?: unknown };
   if (typeof shape?.sample_every !== 'number' || !Array.isArray(shape.stages)) {
@@ -67,9 +67,8 @@ export function parseStageHistograms(body: unknown): StageHistograms {
     if (typeof stage?.name !== 'string' || typeof stage.hdr !== 'string') throw new Error('/metrics/stages holds a stage without name or hdr');
     return { name: stage.name, histogram: decodeHistogram(stage.hdr) };
   });
-  const extra = body as { now_us?: unknown; slowest?: unknown };
-  const slowest = extra.slowest === undefined ? [] : parseSlowest(extra.slowest);
-  return { sample_every: shape.sample_every, stages, now_us: typeof extra.now_us === 'number' ? extra.now_us : null, slowest };
+  const listed = (body as { slowest?: unknown }).slowest;
+  return { sample_every: shape.sample_every, stages, slowest: slowestOf(listed === undefined ? [] : parseSlowest(listed)) };
 }
 
 function parseSlowest(value: unknown): SlowOrder[] {
@@ -88,32 +87,6 @@ function slowestOf(orders: readonly SlowOrder[]): SlowOrder[] {
   return [...orders].sort((a, b) => b.total_us - a.total_us).slice(0, SLOWEST_SHOWN);
 }
 
-/**
- * The orders traced between two readings: `end` minus `start`, stage by stage, in the end
- * reading's order. Null if any stage holds fewer orders at the end than at the start
- * (the OMS restarted in between, so the readings do not describe one window).
- */
-export function stageWindow(start: StageHistograms, end: StageHistograms): StageHistograms | null {
-  const before = new Map(start.stages.map((s) => [s.name, s.histogram]));
-  const stages: { name: string; histogram: Histogram }[] = [];
-  for (const stage of end.stages) {
-    const window = mergeHistograms([stage.histogram]);
-    const earlier = before.get(stage.name);
-    if (earlier !== undefined) {
-      if (earlier.totalCount > stage.histogram.totalCount) return null;
-      try {
-        window.subtract(earlier);
-      } catch {
-        return null; // a bucket held fewer orders at the end than at the start: not one window either
-      }
-    }
-    stages.push({ name: stage.name, histogram: window });
-  }
-  const opened_us = start.now_us;
-  const slowest = slowestOf(opened_us === null ? end.slowest : end.slowest.filter((order) => order.at_us >= opened_us));
-  return { sample_every: end.sample_every, stages, now_us: end.now_us, slowest };
-}
-
 /** Every order of several windows (rounds), stage by stage, names in order of first appearance. */
 export function mergeStageWindows(windows: readonly StageHistograms[]): StageHistograms | null {
   if (windows.length === 0) return null;
@@ -128,7 +101,6 @@ export function mergeStageWindows(windows: readonly StageHistograms[]): StageHis
   return {
     sample_every: windows[windows.length - 1].sample_every,
     stages: [...merged].map(([name, parts]) => ({ name, histogram: mergeHistograms(parts) })),
-    now_us: windows[windows.length - 1].now_us,
     slowest: slowestOf(windows.flatMap((window) => window.slowest)),
   };
 }

@@ -26,7 +26,7 @@ const COL_SECOND = 0;
 const COL_AT = 1;
 const COL_STAGES = 2;
 
-export class SlowestBySecond {
+export class SlowestBySecond implements GcPauseSink {
   private readonly width: number;
   /** Per second: its epoch second (-1: empty), the order's edge time, then one value per stage (NaN: not passed). */
   private readonly rows: Float64Array;
@@ -42,6 +42,12 @@ export class SlowestBySecond {
     this.width = COL_STAGES + stage_names.length;
     this.rows = new Float64Array(SECONDS_KEPT * this.width).fill(-1);
     this.gc = new Float64Array(SECONDS_KEPT * 2).fill(-1);
+  }
+
+  /** Forgets every second kept (a new window). */
+  reset(): void {
+    this.rows.fill(-1);
+    this.gc.fill(-1);
   }
 
   /** One traced order: its edge time and its value per stage (NaN: not passed). */
@@ -91,13 +97,18 @@ export class SlowestBySecond {
   }
 }
 
+/** Where GC pauses are noted (a SlowestBySecond, or the stage timer's two of them). */
+export interface GcPauseSink {
+  noteIoGcPause(at_us: number, pause_us: number): void;
+}
+
 /**
- * Notes every GC pause of the calling thread (the io thread) in `slowest`. The entries
+ * Notes every GC pause of the calling thread (the io thread) in `sink`. The entries
  * arrive a little after each pause, off the order path; a GC is rare next to orders.
  */
-export function watchGcPauses(slowest: SlowestBySecond): PerformanceObserver {
+export function watchGcPauses(sink: GcPauseSink): PerformanceObserver {
   const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) slowest.noteIoGcPause((performance.timeOrigin + entry.startTime) * 1000, entry.duration * 1000);
+    for (const entry of list.getEntries()) sink.noteIoGcPause((performance.timeOrigin + entry.startTime) * 1000, entry.duration * 1000);
   });
   observer.observe({ entryTypes: ['gc'] });
   return observer;

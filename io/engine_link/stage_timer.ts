@@ -22,12 +22,19 @@
  * Beside the histograms, the slowest traced order of each second is kept whole, with the
  * io thread's longest GC pause in that second (slowest_orders.ts), so that one outlier's
  * time can be told apart stage by stage.
+ *
+ * A reader that wants a window (the benchmark's measured seconds) starts one
+ * (`startWindow`, POST /metrics/stages/window: a reset, microseconds) and reads it at the
+ * end (`windowSnapshot`). Reading the cumulative histograms at the window's start instead
+ * cost the io thread 4-13 ms of encoding (39 ms the first time), which the orders arriving
+ * meanwhile waited out: the benchmark's own reading was its p99.9 (bench/README.md, "Fifth
+ * pass"). One window at a time: starting one ends the last.
  */
 import { build, encodeIntoCompressedBase64, Histogram } from 'hdr-histogram-js';
 import type { ReplyRecord } from '../../engine/protocol/event_record.js';
 import { systemClock } from '../../engine/agent/clock.js';
 import { FlushLog, FlushTimes } from '../../engine/telemetry/flush_log.js';
-import { SlowestBySecond, SlowOrder } from './slowest_orders.js';
+import { GcPauseSink, SlowestBySecond, SlowOrder } from './slowest_orders.js';
 
 export const STAGE_NAMES = [
   'io_queue', 'to_engine', 'engine', 'to_journal', 'journal_write', 'fdatasync', 'to_io', 'answer', 'total',
@@ -60,7 +67,13 @@ export interface StageSnapshot {
   readonly slowest: readonly SlowOrder[];
 }
 
-export class StageTimer {
+/** A window's reading: only what was recorded since it started. */
+export interface StageWindowSnapshot extends StageSnapshot {
+  /** When the window started, epoch µs; null: none was started (the window is empty). */
+  readonly started_at_us: number | null;
+}
+
+export class StageTimer implements GcPauseSink {
   readonly histograms: readonly Histogram[];
   /**
    * The same values in Prometheus's fixed buckets (`bucket_bounds_us`, cumulative at export):
@@ -73,7 +86,12 @@ export class StageTimer {
   private readonly flush: FlushTimes = { write_start_us: 0, write_done_us: 0, sync_done_us: 0 };
   /** One traced order's value per stage (NaN: not passed), reused. */
   private readonly values = new Float64Array(STAGE_NAMES.length);
-  readonly slowest = new SlowestBySecond(STAGE_NAMES, S.TOTAL);
+  private readonly slowest = new SlowestBySecond(STAGE_NAMES, S.TOTAL);
+  /** The same values since the window started (startWindow); recorded only while one is open. */
+  private readonly window_histograms: readonly Histogram[];
+  private readonly window_slowest = new SlowestBySecond(STAGE_NAMES, S.TOTAL);
+  /** When the current window started, epoch µs; 0: none started yet. */
+  private window_started_us = 0;
 
   /**
    * @param sample_every trace one request in this many (0: none).
@@ -87,9 +105,11 @@ export class StageTimer {
     this.bucket_bounds_us = bucket_bounds_us;
     this.bucket_counts = new Float64Array(STAGE_NAMES.length * (bucket_bounds_us.length + 1));
     this.sums_us = new Float64Array(STAGE_NAMES.length);
-    this.histograms = STAGE_NAMES.map(() => build({
+    const histogram = () => build({
       lowestDiscernibleValue: 1, highestTrackableValue: TRACKED_MAX_US, numberOfSignificantValueDigits: 3, autoResize: true,
-    }));
+    });
+    this.histograms = STAGE_NAMES.map(histogram);
+    this.window_histograms = STAGE_NAMES.map(histogram);
   }
 
   /** Called once per request: true for the one in `sample_every` to trace. */
@@ -124,10 +144,18 @@ export class StageTimer {
       this.put(stage, v[stage]);
     }
     this.slowest.offer(edge_us, v);
+    if (this.window_started_us !== 0) this.window_slowest.offer(edge_us, v);
+  }
+
+  /** A GC pause of the io thread (watchGcPauses), beside the slowest orders of its second. */
+  noteIoGcPause(at_us: number, pause_us: number): void {
+    this.slowest.noteIoGcPause(at_us, pause_us);
+    if (this.window_started_us !== 0) this.window_slowest.noteIoGcPause(at_us, pause_us);
   }
 
   private put(stage: number, value: number): void {
     this.histograms[stage].recordValue(value);
+    if (this.window_started_us !== 0) this.window_histograms[stage].recordValue(value);
     const bounds = this.bucket_bounds_us;
     let bucket = 0;
     while (bucket < bounds.length && value > bounds[bucket]) bucket++;
@@ -135,14 +163,33 @@ export class StageTimer {
     this.sums_us[stage] += value;
   }
 
+  /** Starts (or restarts) the window: what is recorded from now on. Cheap: the io thread pays a reset per stage. */
+  startWindow(): number {
+    for (const h of this.window_histograms) h.reset();
+    this.window_slowest.reset();
+    this.window_started_us = systemClock.nowUs();
+    return this.window_started_us;
+  }
+
+  /** Every order traced since the start, cumulative. */
   snapshot(): StageSnapshot {
+    return this.describe(this.histograms, this.slowest.list());
+  }
+
+  /** The orders traced since startWindow (none if no window was started). */
+  windowSnapshot(): StageWindowSnapshot {
+    const since = this.window_started_us;
+    return { ...this.describe(this.window_histograms, since === 0 ? [] : this.window_slowest.list()), started_at_us: since === 0 ? null : since };
+  }
+
+  private describe(histograms: readonly Histogram[], slowest: readonly SlowOrder[]): StageSnapshot {
     return {
       sample_every: this.sample_every,
       unit: 'us',
       now_us: systemClock.nowUs(),
-      slowest: this.slowest.list(),
+      slowest,
       stages: STAGE_NAMES.map((name, k) => {
-        const h = this.histograms[k];
+        const h = histograms[k];
         return {
           name,
           count: h.totalCount,

@@ -19,7 +19,7 @@ import type { ReadModel } from './read_model_recovery.js';
 export function startEngineLink(config: OmsConfig, memory: SharedMemory, read_model: ReadModel): EngineLink {
   const { buffers } = memory;
   const stage_timer = new StageTimer(config.stage_sample_every, config.durability === 'none' ? null : new FlushLog(buffers.flush_log), STAGE_BUCKETS_US);
-  if (config.stage_sample_every > 0) watchGcPauses(stage_timer.slowest);
+  if (config.stage_sample_every > 0) watchGcPauses(stage_timer);
   const link = new EngineLink({
     commands: buffers.commands,
     events: buffers.events,

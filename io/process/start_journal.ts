@@ -21,9 +21,9 @@ const JOURNAL_PARK_TIMEOUT_MS = 50;
  * engine does not ring: a wake-up per order cost the engine and the journal ~20 µs of CPU
  * each at 5 000 orders/s on two cores (bench/README.md); a millisecond of events is far
  * less than the event ring holds, and under load the journal spins rather than parks.
- * After RELEASE_NAPS_BEFORE_SLEEP empty polls it parks announced and the engine's next
- * event rings it (start_engine.ts eventWake): an idle OMS no longer wakes it 1 000 times
- * a second.
+ * After 50 empty polls in a row (50 ms with no event) it parks announced and the engine's
+ * next event rings it (start_engine.ts eventWake): an idle OMS no longer wakes it 1 000
+ * times a second.
  */
 const RELEASE_POLL: NapPolicy = { nap_ms: 1, naps_before_sleep: 50 };
 

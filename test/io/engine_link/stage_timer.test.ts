@@ -93,3 +93,23 @@ t.test('the snapshot keeps the slowest traced order of each second whole', async
     stages: { io_queue: 20, to_engine: 50, engine: 60, to_journal: 20, journal_write: 20, fdatasync: 9_000, to_io: 50, answer: 10, total: 9_230 },
   }], 'one order for second 2, the slower, with every stage of its own');
 });
+
+t.test('a window holds only what was traced since it started; starting it again empties it', async (t) => {
+  const timer = new StageTimer(1, null, BUCKETS_US);
+  const none = timer.windowSnapshot();
+  t.equal(none.started_at_us, null, 'no window started: an empty one');
+  t.ok(none.stages.every((stage) => stage.count === 0));
+  timer.record(1000, 1010, reply(5, 1020, 1030), 1100, 90_000); // before the window: a 89 ms outlier
+  const started = timer.startWindow();
+  t.ok(started > 1.7e15, 'epoch µs');
+  const at = started + 1000;
+  timer.record(at, at + 10, reply(5, at + 20, at + 30), at + 100, at + 105);
+  const window = timer.windowSnapshot();
+  const total = window.stages.find((stage) => stage.name === 'total')!;
+  t.same([total.count, total.max_us], [1, 105], 'the outlier before the start is not in the window');
+  t.equal(decodeFromCompressedBase64(total.hdr).totalCount, 1, 'its histogram too');
+  t.same(window.slowest.map((order) => order.total_us), [105], 'nor among its slowest orders');
+  t.equal(timer.snapshot().stages.find((stage) => stage.name === 'total')!.count, 2, 'the cumulative reading keeps both');
+  timer.startWindow();
+  t.equal(timer.windowSnapshot().stages.find((stage) => stage.name === 'total')!.count, 0, 'a new window starts empty');
+});

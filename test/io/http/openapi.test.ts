@@ -25,7 +25,7 @@ const contract = OpenApiContract.load();
 const documented = new Set(contract.operations().map((o) => `${o.method} ${o.path}`));
 
 /** Paths beside the ones every test tours, probed on the live server (and sub-paths that must not exist). */
-const EXPECTED_SOON = ['/positions', '/pnl', '/metrics', '/metrics/stages', '/positions/test', '/pnl/test'];
+const EXPECTED_SOON = ['/positions', '/pnl', '/metrics', '/metrics/stages', '/metrics/stages/window', '/positions/test', '/pnl/test'];
 
 /** The routes as the process registers them: the shared router plus the routes oms_process adds (manual market data, snapshots). */
 function registeredRoutes(): Set<string> {
@@ -144,6 +144,9 @@ t.test('a tour of every documented operation gets its documented success answer'
   t.match(metrics.text, /^# HELP oms_/m, 'Prometheus text exposition');
   const stages = await call('GET', '/metrics/stages', '/metrics/stages', { key: null });
   t.equal(stages.body.unit, 'us', 'stage timing as JSON');
+  const window = await call('POST', '/metrics/stages/window', '/metrics/stages/window', { key: null });
+  t.ok(window.body.started_at_us > 0, 'a stage window started');
+  await call('GET', '/metrics/stages/window', '/metrics/stages/window', { key: null });
   t.same([...documented].filter((op) => !toured.has(op)).sort(), [], 'the tour covered every documented operation');
 });
 

@@ -52,3 +52,17 @@ t.test('/metrics exposes the stage histogram with the same counts', async (t) =>
   t.match(text, /^# TYPE oms_stage_latency_seconds histogram$/m);
   t.match(text, /^oms_stage_latency_seconds_bucket\{le="\+Inf",stage="total"\} \d+$/m);
 });
+
+t.test('a stage window, started by POST, holds only the orders placed since', async (t) => {
+  await oms.request('POST', '/orders', { body: { symbol: 'BTCUSDT', side: 'buy', quantity: 0.01, price: 43000 } });
+  const started = await oms.request('POST', '/metrics/stages/window', { key: null });
+  t.equal(started.status, 200);
+  t.ok(started.body.started_at_us > 1.7e15, 'it says when it started, epoch µs');
+  for (let k = 0; k < 3; k++) await oms.request('POST', '/orders', { body: { symbol: 'BTCUSDT', side: 'buy', quantity: 0.01, price: 43100 + k } });
+  const window = await oms.request('GET', '/metrics/stages/window', { key: null });
+  t.equal(window.status, 200);
+  t.equal(window.body.started_at_us, started.body.started_at_us);
+  t.equal((window.body.stages as Stage[]).find((s) => s.name === 'total')!.count, 3, 'the three orders since, not the one before');
+  t.ok(window.body.slowest.length >= 1 && window.body.slowest.every((o: { at_us: number }) => o.at_us >= started.body.started_at_us),
+    'its slowest orders are from the window');
+});
