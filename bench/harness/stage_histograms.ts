@@ -18,20 +18,14 @@
  * Beside them, `slowest` holds the slowest traced order of each second of the window,
  * whole (every stage, and the io thread's longest GC pause that second).
  */
+import type { SlowOrder } from '../../io/engine_link/slowest_orders.js';
 import { decodeHistogram, Histogram, mergeHistograms } from './latency_histogram.js';
 
 /** Outliers shown per scenario: the slowest orders of the window, each with its stages. */
 export const SLOWEST_SHOWN = 5;
 
-export interface SlowOrder {
-  /** When it reached the OMS's edge, epoch µs. */
-  readonly at_us: number;
-  readonly total_us: number;
-  /** Stage name -> µs; null where the order did not pass the stage. */
-  readonly stages: Readonly<Record<string, number | null>>;
-  /** The io thread's longest GC pause in the same second, µs. */
-  readonly io_gc_max_us: number;
-}
+/** One slow order as the OMS serves it (io/engine_link/slowest_orders.ts). */
+export type { SlowOrder };
 
 export interface StageHistograms {
   /** One order in this many is traced. */
