@@ -67,6 +67,18 @@ export class Doorbell {
     return outcome !== 'timed-out';
   }
 
+  /**
+   * Owner side, on an event loop that must not block, without a promise of its own: `then`
+   * runs once rung or timed out, and must itself say the owner is awake (cancelPark). For a
+   * loop that parks thousands of times a second (the io thread's pump), where every object
+   * is garbage for the next scavenge.
+   */
+  parkThen(seen_sequence: number, timeout_ms: number, then: () => void): void {
+    const waiter = Atomics.waitAsync(this.words, DOORBELL_SEQUENCE_INDEX, seen_sequence, timeout_ms);
+    if (waiter.async) void waiter.value.then(then);
+    else queueMicrotask(then);
+  }
+
   /** Owner side, on an event loop that must not block (the io thread). */
   async parkAsync(seen_sequence: number, timeout_ms: number): Promise<void> {
     const waiter = Atomics.waitAsync(this.words, DOORBELL_SEQUENCE_INDEX, seen_sequence, timeout_ms);
