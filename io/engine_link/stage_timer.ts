@@ -51,7 +51,7 @@ const TRACKED_MAX_US = 60_000_000;
 export interface StageSnapshot {
   readonly sample_every: number;
   readonly unit: 'us';
-  /** The server's clock when this was taken, epoch µs: orders in `slowest` after it are in a later reading's window. */
+  /** The server's clock when this was read, epoch µs. */
   readonly now_us: number;
   readonly stages: readonly {
     readonly name: StageName;
