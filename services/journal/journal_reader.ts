@@ -23,6 +23,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EVENT_SLOT_BYTES } from '../../engine/protocol/event_layout.js';
 import { SlotViews, slotViewsOver } from '../../engine/protocol/slot_views.js';
+import { readFully } from '../storage/read_fully.js';
 import { crc32cOf } from './crc32c.js';
 import { isZero } from './zero_bytes.js';
 import {
@@ -325,12 +326,3 @@ function fileIsZeroFrom(file: string, from: number, size: number, buffer: Buffer
   }
 }
 
-function readFully(fd: number, buffer: Buffer, length: number, position: number): number {
-  let got = 0;
-  while (got < length) {
-    const n = fs.readSync(fd, buffer, got, length - got, position + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return got;
-}

@@ -22,6 +22,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { crc32cOf } from '../journal/crc32c.js';
 import { fsyncDirectory } from '../storage/fsync_directory.js';
+import { readFully } from '../storage/read_fully.js';
 
 export const SNAPSHOT_MAGIC = 0x53534d4f;
 export const SNAPSHOT_FORMAT_VERSION = 1;
@@ -313,15 +314,15 @@ function readCheckedSections(file: string, sections: readonly string[]): Checked
   try {
     const size = fs.fstatSync(fd).size;
     const prefix = Buffer.alloc(16);
-    readAt(fd, prefix, 16, 0);
+    readFully(fd, prefix, 16, 0);
     const header_length = prefix.readUInt32LE(8);
     const head = Buffer.alloc(Math.min(16 + header_length, size));
-    readAt(fd, head, head.length, 0);
+    readFully(fd, head, head.length, 0);
     const header = checkedHeader(file, head, size);
     const data_start = dataStart(header_length);
     const data_end = size - 8;
     const trailer = Buffer.alloc(8);
-    if (data_end < data_start || readAt(fd, trailer, 8, data_end) !== 8 || trailer.readUInt32LE(4) !== SNAPSHOT_MAGIC) {
+    if (data_end < data_start || readFully(fd, trailer, 8, data_end) !== 8 || trailer.readUInt32LE(4) !== SNAPSHOT_MAGIC) {
       throw new SnapshotCorruptionError(`${file}: truncated`);
     }
     const data_length = data_end - data_start;
@@ -347,7 +348,7 @@ function readCheckedSections(file: string, sections: readonly string[]): Checked
     const bytes = new Uint8Array(piece);
     let data_crc = crc32cOf(new Uint8Array(0));
     for (let at = 0; at < data_length;) {
-      const got = readAt(fd, bytes, Math.min(PIECE_BYTES, data_length - at), data_start + at);
+      const got = readFully(fd, bytes, Math.min(PIECE_BYTES, data_length - at), data_start + at);
       if (got === 0) throw new SnapshotCorruptionError(`${file}: truncated`);
       data_crc = crc32cOf(bytes.subarray(0, got), data_crc);
       for (const column of kept) {
@@ -364,29 +365,13 @@ function readCheckedSections(file: string, sections: readonly string[]): Checked
   }
 }
 
-/** Reads up to `length` bytes at `position` into `into` (fewer only at the end of the file); returns how many. */
-function readAt(fd: number, into: Uint8Array, length: number, position: number): number {
-  let read = 0;
-  while (read < length) {
-    const n = fs.readSync(fd, into, read, length - read, position + read);
-    if (n === 0) break;
-    read += n;
-  }
-  return read;
-}
-
 /** The whole file in a buffer of its own (byte offset 0 in its ArrayBuffer, unlike a pooled one). */
 function readWhole(file: string): Buffer {
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
     const bytes = Buffer.allocUnsafeSlow(size);
-    let read = 0;
-    while (read < size) {
-      const n = fs.readSync(fd, bytes, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
+    const read = readFully(fd, bytes, size, 0);
     return read === size ? bytes : bytes.subarray(0, read);
   } finally {
     fs.closeSync(fd);
