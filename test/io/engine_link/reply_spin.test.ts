@@ -65,7 +65,12 @@ t.test('with durability none, an idle io thread waits for the reply itself and t
   for (let k = 0; k < ORDERS; k++) t.equal((await order()).code, RejectCode.OK, 'answered');
   const hits = link.reply_spin_hits - hits_before;
   t.ok(hits >= ORDERS - 2, `the spin caught the reply of ${hits} of ${ORDERS} orders`);
-  t.ok(io_rings() - rings_before <= ORDERS - hits, `the engine rang the io thread ${io_rings() - rings_before} times: only for replies the spin missed`);
+  // A ring per reply the spin missed, and on a loaded machine the odd one more: seen once
+  // under make test (20 of 20 replies caught, 1 ring), from an engine publish that came after
+  // the io thread had caught its reply and parked again. A regression (a ring per order)
+  // rings about 20 times.
+  const rings = io_rings() - rings_before;
+  t.ok(rings <= ORDERS - hits + 2, `the engine rang the io thread ${rings} times: for replies the spin missed, and at most two late events`);
 });
 
 t.test('with a journal to wait for, the io thread never spins: the answer waits for durability', async (t) => {
