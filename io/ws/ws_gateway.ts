@@ -17,7 +17,7 @@ import { EventType } from '../../engine/protocol/enums.js';
 import { EV_ACCOUNT, EV_TYPE } from '../../engine/protocol/event_layout.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { SlotViews } from '../../engine/protocol/slot_views.js';
-import { CloseReason, Refusal, TemplateId, WsCloseCode, decodeClientMessages, rejectForRefusal } from '../binary/index.js';
+import { ClientMessage, CloseReason, Refusal, TemplateId, WsCloseCode, decodeClientMessages, rejectForRefusal } from '../binary/index.js';
 import { IoContext } from '../io_context.js';
 import { CancelOnDisconnect } from './cancel_on_disconnect.js';
 import { ExecutionReportBuilder } from './execution_report_builder.js';
@@ -55,6 +55,9 @@ export class WsGateway {
   private readonly cancel_on_disconnect: CancelOnDisconnect;
   private readonly lifecycle: WsSessionLifecycle;
   private readonly heartbeats: WsHeartbeats;
+  /** The payload being handled, decoded (see message). */
+  private readonly decoded: (ClientMessage | Refusal)[] = [];
+  private decoding = false;
 
   constructor(ctx: IoContext, private readonly options: WsGatewayOptions, log: Logger) {
     this.outbound = new WsOutbound(options.max_backpressure_bytes, log);
@@ -139,9 +142,23 @@ export class WsGateway {
       this.outbound.endAfterAnswers(session, WsCloseCode.MESSAGE_TOO_BIG, `messages are limited to ${this.options.max_payload_bytes} bytes`);
       return;
     }
-    // The decoder copies what it keeps: the payload may be released when this returns.
-    const items = decodeClientMessages(new Uint8Array(message));
-    for (const item of items) {
+    // The decoder copies what it keeps: the payload may be released when this returns. One
+    // list for every payload (cleared below), a new one only if a handler ever re-entered.
+    const items = this.decoding ? [] : this.decoded;
+    this.decoding = true;
+    try {
+      decodeClientMessages(new Uint8Array(message), items);
+      this.handle(session, items);
+    } finally {
+      if (items === this.decoded) this.decoding = false;
+      items.length = 0;
+    }
+  }
+
+  /** The messages and refusals of one payload, in wire order; then what they left to send. */
+  private handle(session: WsSession, items: readonly (ClientMessage | Refusal)[]): void {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
       if (session.closing) break;
       // A list's ListOrders follow its NewOrderList without a break (ws_order_lists.ts).
       if (session.pending_list !== null && !isListOrderItem(item)) this.lists.incomplete(session);

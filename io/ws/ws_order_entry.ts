@@ -11,9 +11,10 @@ import { TimeInForce, isFinalStatus } from '../../engine/protocol/enums.js';
 import { ReplyRecord } from '../../engine/protocol/event_record.js';
 import { REPLY_FLAG_DUPLICATE } from '../../engine/protocol/reply_layout.js';
 import { RejectCode, rejectInfo } from '../../engine/protocol/reject_codes.js';
-import { Cancel, NewOrder, NewTrailingOrder, Replace } from '../binary/index.js';
+import { Cancel, NewOrder, NewTrailingOrder, Replace, TemplateId } from '../binary/index.js';
 import { sessionEndAfterMs } from '../../services/pnl/session_clock.js';
-import type { EngineLink, ReplyHandler, SubmitResult } from '../engine_link/engine_link.js';
+import type { CommandWriter } from '../../engine/protocol/command_writer.js';
+import type { CommandWrite, SubmitResult } from '../engine_link/engine_link.js';
 import { IoContext } from '../io_context.js';
 import { RequestKind } from '../request_latency.js';
 import { amendRefusal } from '../orders/amend_rules.js';
@@ -22,6 +23,44 @@ import { ExecutionReportBuilder } from './execution_report_builder.js';
 import { WsOutbound } from './ws_outbound.js';
 import { WsSession } from './ws_session.js';
 import { EntryTerms, orderCommand, plainOrderTerms, TermsFault, trailingOrderTerms } from './ws_order_terms.js';
+
+/**
+ * A session's command in flight: what its reply needs, in one object. The link's handler
+ * and the command's writer are bound once per kind of request, not made per request: two
+ * closures per order were about a tenth of the io thread's garbage (bench/README.md,
+ * "Sixth pass").
+ */
+export interface SessionRequest {
+  readonly session: WsSession;
+  /** Answers the reply (the session's in-flight count is already settled). */
+  readonly answer: (reply: ReplyRecord, request: any) => void;
+}
+
+/** A NewOrder or NewTrailingOrder in flight. */
+class PendingNewOrder implements SessionRequest {
+  constructor(
+    readonly session: WsSession,
+    readonly message: NewOrder | NewTrailingOrder,
+    readonly terms: EntryTerms,
+    readonly expire_at_ms: number,
+    readonly started: number,
+    readonly answer: (reply: ReplyRecord, request: PendingNewOrder) => void,
+  ) {}
+}
+
+/** A Cancel or Replace in flight; a Replace's new terms in lots and ticks (0: unchanged). */
+class PendingOrderChange implements SessionRequest {
+  constructor(
+    readonly session: WsSession,
+    readonly message: Cancel | Replace,
+    readonly order_id: number,
+    readonly qty_lots: number,
+    readonly price_ticks: number,
+    readonly stop_price_ticks: number,
+    readonly started: number,
+    readonly answer: (reply: ReplyRecord, request: PendingOrderChange) => void,
+  ) {}
+}
 
 export class WsOrderEntry {
   constructor(
@@ -59,28 +98,40 @@ export class WsOrderEntry {
     const expire_at_ms = m.time_in_force === TimeInForce.DAY
       ? sessionEndAfterMs(Date.now(), this.ctx.config.session_end_utc_minutes)
       : m.expire_time_ms;
-    const account = session.account;
-    const submitted = this.submit(session,
-      (w, request_id) => w.newOrder(orderCommand(terms, m, request_id, account, expire_at_ms, session.orderTag)),
-      (reply) => {
-        this.answerNewOrder(session, m, reply);
-        this.ctx.latency.observe(RequestKind.WS_NEW_ORDER, (performance.now() - started) / 1000);
-      },
-    );
-    if (submitted === 'busy') this.outbound.reject(session, m.seq, RejectCode.ENGINE_BUSY, 'the engine is busy; retry later', m.template_id);
+    const request = new PendingNewOrder(session, m, terms, expire_at_ms, started, this.newOrderAnswered);
+    if (this.submitRequest(this.writeNewOrder, request) === 'busy') this.busy(session, m.seq, m.template_id);
   }
 
+  private readonly writeNewOrder = (w: CommandWriter, request_id: number, r: PendingNewOrder): boolean =>
+    w.newOrder(orderCommand(r.terms, r.message, request_id, r.session.account, r.expire_at_ms, r.session.orderTag));
+
+  private readonly newOrderAnswered = (reply: ReplyRecord, r: PendingNewOrder): void => {
+    this.answerNewOrder(r.session, r.message, reply);
+    this.ctx.latency.observe(RequestKind.WS_NEW_ORDER, (performance.now() - r.started) / 1000);
+  };
+
   cancel(session: WsSession, m: Cancel): void {
-    const started = performance.now();
-    const account = session.account;
-    const submitted = this.submit(session,
-      (w, request_id) => w.cancel(request_id, account, m.order_id, session.orderTag),
-      (reply) => {
-        this.answerOrderChange(session, m.seq, m.template_id, m.order_id, reply);
-        this.ctx.latency.observe(RequestKind.WS_CANCEL, (performance.now() - started) / 1000);
-      },
-    );
-    if (submitted === 'busy') this.outbound.reject(session, m.seq, RejectCode.ENGINE_BUSY, 'the engine is busy; retry later', m.template_id);
+    const request = new PendingOrderChange(session, m, m.order_id, 0, 0, 0, performance.now(), this.orderChangeAnswered);
+    if (this.submitRequest(this.writeCancel, request) === 'busy') this.busy(session, m.seq, m.template_id);
+  }
+
+  private readonly writeCancel = (w: CommandWriter, request_id: number, r: PendingOrderChange): boolean =>
+    w.cancel(request_id, r.session.account, r.order_id, r.session.orderTag);
+
+  private readonly writeReplace = (w: CommandWriter, request_id: number, r: PendingOrderChange): boolean => w.replace({
+    request_id, account: r.session.account, order_id: r.order_id, qty_lots: r.qty_lots, price_ticks: r.price_ticks,
+    stop_price_ticks: r.stop_price_ticks, session_id: r.session.orderTag, client_order_id: (r.message as Replace).client_order_id,
+  });
+
+  private readonly orderChangeAnswered = (reply: ReplyRecord, r: PendingOrderChange): void => {
+    const m = r.message;
+    this.answerOrderChange(r.session, m.seq, m.template_id, r.order_id, reply);
+    const kind = m.template_id === TemplateId.REPLACE ? RequestKind.WS_REPLACE : RequestKind.WS_CANCEL;
+    this.ctx.latency.observe(kind, (performance.now() - r.started) / 1000);
+  };
+
+  private busy(session: WsSession, seq: number, template_id: number): void {
+    this.outbound.reject(session, seq, RejectCode.ENGINE_BUSY, 'the engine is busy; retry later', template_id);
   }
 
   replace(session: WsSession, m: Replace): void {
@@ -99,34 +150,26 @@ export class WsOrderEntry {
     if (price < 0) return;
     const stop = m.stop_price === undefined ? 0 : this.units(session, m.seq, m.template_id, instruments.priceToTicks(record.symbol, m.stop_price), RejectCode.OFF_TICK, 'stop_price');
     if (stop < 0) return;
-    const account = session.account;
-    const submitted = this.submit(session,
-      (w, request_id) => w.replace({
-        request_id, account, order_id: m.orig_order_id, qty_lots: qty, price_ticks: price, stop_price_ticks: stop,
-        session_id: session.orderTag, client_order_id: m.client_order_id,
-      }),
-      (reply) => {
-        this.answerOrderChange(session, m.seq, m.template_id, m.orig_order_id, reply);
-        this.ctx.latency.observe(RequestKind.WS_REPLACE, (performance.now() - started) / 1000);
-      },
-    );
-    if (submitted === 'busy') this.outbound.reject(session, m.seq, RejectCode.ENGINE_BUSY, 'the engine is busy; retry later', m.template_id);
+    const request = new PendingOrderChange(session, m, m.orig_order_id, qty, price, stop, started, this.orderChangeAnswered);
+    if (this.submitRequest(this.writeReplace, request) === 'busy') this.busy(session, m.seq, m.template_id);
   }
 
   /**
-   * Submits a command for the session and counts it in flight until its reply is handled;
-   * a close waiting for the last reply (a Logout, a protocol error) follows its answer.
-   * Also the order lists' (ws_order_lists.ts).
+   * Submits a command for the request's session and counts it in flight until its reply is
+   * answered; a close waiting for the last reply (a Logout, a protocol error) follows its
+   * answer. Also the order lists' (ws_order_lists.ts).
    */
-  submit(session: WsSession, write: Parameters<EngineLink['submit']>[0], handler: ReplyHandler): SubmitResult {
-    const submitted = this.ctx.link.submit(write, (reply) => {
-      session.in_flight--;
-      handler(reply);
-      this.outbound.answered(session);
-    });
-    if (submitted === 'ok') session.in_flight++;
+  submitRequest<R extends SessionRequest>(write: CommandWrite<R>, request: R): SubmitResult {
+    const submitted = this.ctx.link.submit(write, this.settle, request);
+    if (submitted === 'ok') request.session.in_flight++;
     return submitted;
   }
+
+  private readonly settle = (reply: ReplyRecord, request: SessionRequest): void => {
+    request.session.in_flight--;
+    request.answer(reply, request);
+    this.outbound.answered(request.session);
+  };
 
   /**
    * The order's own events reach every session of the account as reports; a reply adds

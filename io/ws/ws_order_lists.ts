@@ -100,9 +100,9 @@ export class WsOrderLists {
     if (list === undefined || list.account !== session.account) return this.refuse(session, m.seq, m.template_id, RejectCode.UNKNOWN_ORDER_LIST);
     if (listAllDone(this.ctx.store, list)) return this.refuse(session, m.seq, m.template_id, RejectCode.ORDER_LIST_ALREADY_DONE);
     const account = session.account;
-    const submitted = this.entry.submit(session,
-      (w, request_id) => w.cancelList(request_id, account, list.list_id),
-      (reply) => {
+    const submitted = this.entry.submitRequest((w, request_id) => w.cancelList(request_id, account, list.list_id), {
+      session,
+      answer: (reply: ReplyRecord) => {
         if (session.closed) return;
         const now = this.ctx.store.getList(list.list_id) ?? list;
         // The list finished between the io thread's check and the engine's: say so.
@@ -115,7 +115,7 @@ export class WsOrderLists {
         }
         this.outbound.markDirty(session);
       },
-    );
+    });
     if (submitted === 'busy') this.refuse(session, m.seq, m.template_id, RejectCode.ENGINE_BUSY);
   }
 
@@ -158,9 +158,9 @@ export class WsOrderLists {
       const broken = bracketRefusal(shapes);
       if (broken !== null) return refuse(RejectCode.INVALID_ORDER_LIST, broken);
     }
-    const submitted = this.entry.submit(session,
+    const submitted = this.entry.submitRequest(
       (w, request_id) => w.newOrderList(request_id, account, head.contingency, head.list_client_id, members),
-      (reply) => this.answerList(session, head, reply),
+      { session, answer: (reply: ReplyRecord) => this.answerList(session, head, reply) },
     );
     if (submitted === 'busy') refuse(RejectCode.ENGINE_BUSY, 'the engine is busy; retry later');
   }

@@ -57,19 +57,20 @@ class Converter {
 
 const converter = new Converter();
 
-function symbolAndQuantity(instruments: InstrumentTable, m: { symbol: string; quantity: Decimal }, c: Converter): { symbol: number; qty: number } | TermsFault {
+/** The symbol's index, or -1 with `c.fault` set (no object per order: this is the io thread's hot path). */
+function symbolIndex(instruments: InstrumentTable, m: { symbol: string }, c: Converter): number {
   const symbol = instruments.indexOf(m.symbol.toUpperCase());
-  if (symbol < 0) return new TermsFault(RejectCode.UNKNOWN_SYMBOL, `unknown symbol ${m.symbol}`);
-  const qty = c.units(instruments.qtyToLots(symbol, m.quantity), RejectCode.OFF_LOT, 'quantity');
-  return qty < 0 ? c.fault! : { symbol, qty };
+  if (symbol < 0) c.fault = new TermsFault(RejectCode.UNKNOWN_SYMBOL, `unknown symbol ${m.symbol}`);
+  return symbol;
 }
 
 /** A market, limit, stop or if-touched order: quantity, price and stop price on the grid. */
 export function plainOrderTerms(instruments: InstrumentTable, m: PlainOrder): EntryTerms | TermsFault {
   const c = converter;
-  const basics = symbolAndQuantity(instruments, m, c);
-  if (basics instanceof TermsFault) return basics;
-  const { symbol, qty } = basics;
+  const symbol = symbolIndex(instruments, m, c);
+  if (symbol < 0) return c.fault!;
+  const qty = c.units(instruments.qtyToLots(symbol, m.quantity), RejectCode.OFF_LOT, 'quantity');
+  if (qty < 0) return c.fault!;
   const price = m.price === undefined ? 0 : c.units(instruments.priceToTicks(symbol, m.price), RejectCode.OFF_TICK, 'price');
   if (price < 0) return c.fault!;
   const stop = m.stop_price === undefined ? 0 : c.units(instruments.priceToTicks(symbol, m.stop_price), RejectCode.OFF_TICK, 'stop_price');
@@ -113,9 +114,10 @@ export function orderCommand(terms: EntryTerms, m: OrderInstructions, request_id
 export function trailingOrderTerms(instruments: InstrumentTable, m: TrailingOrder, trigger: Decimal | undefined,
   trigger_field: string): EntryTerms | TermsFault {
   const c = converter;
-  const basics = symbolAndQuantity(instruments, m, c);
-  if (basics instanceof TermsFault) return basics;
-  const { symbol, qty } = basics;
+  const symbol = symbolIndex(instruments, m, c);
+  if (symbol < 0) return c.fault!;
+  const qty = c.units(instruments.qtyToLots(symbol, m.quantity), RejectCode.OFF_LOT, 'quantity');
+  if (qty < 0) return c.fault!;
   const stop = trigger === undefined ? 0 : c.units(instruments.priceToTicks(symbol, trigger), RejectCode.OFF_TICK, trigger_field);
   if (stop < 0) return c.fault!;
   const offset = m.trailing_offset_type === TrailingOffsetType.PRICE

@@ -360,3 +360,37 @@ t.test('a request the engine does not answer in time gets TIMEOUT once, its late
   t.same(placed, ['next', 'slow'], 'its order still reached the read model: only the answer was given up');
   t.equal(rig.link.timeouts, 1);
 });
+
+t.test('a request\'s context reaches its write and its handler, on a reply, a timeout and a fail-stop, and is let go after', async (t) => {
+  // Hot-path callers bind write and handler once and carry each request in its context.
+  const rig = new LinkRig({ request_timeout_ms: 50 });
+  t.teardown(() => rig.close());
+  const written: string[] = [];
+  const answered: string[] = [];
+  const write = (writer: CommandWriter, request_id: number, context: { id: string }): boolean => {
+    written.push(context.id);
+    return resting(context.id)(writer, request_id);
+  };
+  const handler = (reply: ReplyRecord, context: { id: string }): void => { answered.push(`${context.id}:${reply.code}`); };
+
+  t.equal(rig.link.submit(write, handler, { id: 'replied' }), 'ok');
+  await rig.runEngine();
+  rig.makeDurable(1);
+  rig.link.drain();
+  t.same(answered, [`replied:${RejectCode.OK}`], 'a reply is handled with the context its request was submitted with');
+
+  rig.link.start();
+  t.equal(rig.link.submit(write, handler, { id: 'timed-out' }), 'ok');
+  await waitFor(() => answered.length > 1, 5000, 'the timeout answer');
+  t.same(answered[1], `timed-out:${RejectCode.TIMEOUT}`, 'so is the timeout the link gives for the engine');
+
+  t.equal(rig.link.submit(write, handler, { id: 'in-flight' }), 'ok');
+  rig.link.failStop('the engine worker exited');
+  t.same(answered[2], `in-flight:${RejectCode.NOT_READY}`, 'and so is the fail-stop answer to a request in flight');
+  rig.link.submit(write, handler, { id: 'after-stop' });
+  await waitFor(() => answered.length > 3, 1000, 'the answer to a request after fail-stop');
+  t.same(answered[3], `after-stop:${RejectCode.NOT_READY}`, 'and the one to a request after it');
+  t.same(written, ['replied', 'timed-out', 'in-flight'], 'each command was written with its own context; none after the stop');
+  const pending = (rig.link as unknown as { contexts: unknown[] }).contexts;
+  t.equal(pending.filter((c) => c !== undefined).length, 0, 'no context is kept once its request is answered');
+});
