@@ -12,6 +12,7 @@ import {
 import {
   RP_AMOUNT, RP_ARG, RP_CODE, RP_COMMAND_TYPE, RP_ENGINE_IN_US, RP_ENGINE_OUT_US, RP_FLAG, RP_LAST_SEQ, RP_ORDER_ID, RP_REQUEST_ID, RP_RISK_LEVEL, RP_WARNINGS,
 } from './reply_layout.js';
+import { asciiText } from './ascii_text.js';
 import { SlotViews } from './slot_views.js';
 
 export interface EventRecord {
@@ -52,9 +53,7 @@ export interface EventRecord {
 }
 
 export function decodeEvent(v: SlotViews, base: number): EventRecord {
-  const length = v.u8[base + EV_CL_ORD_ID_LENGTH];
-  let client_order_id = '';
-  for (let k = 0; k < length; k++) client_order_id += String.fromCharCode(v.u8[base + EV_CL_ORD_ID + k]);
+  const client_order_id = asciiText(v.u8, base + EV_CL_ORD_ID, base + EV_CL_ORD_ID + v.u8[base + EV_CL_ORD_ID_LENGTH]);
   return {
     seq: v.f64[(base + EV_SEQ) >> 3],
     ts_us: v.f64[(base + EV_TS_US) >> 3],

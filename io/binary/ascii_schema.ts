@@ -9,6 +9,7 @@
  * reader, builds the string in one call.
  */
 import type { ISerialInput, ISerialOutput } from 'typed-binary';
+import { asciiText } from '../../engine/protocol/ascii_text.js';
 import { RejectCode } from '../../engine/protocol/reject_codes.js';
 import { FIELD_OK, FieldFault, FieldSchema } from './field_schema.js';
 import { WireReader } from './wire_reader.js';
@@ -28,20 +29,6 @@ export interface AsciiOptions {
 const FAULT_CHARACTER = 1;
 const FAULT_SHORT = 2;
 
-type Latin1Slice = (this: Uint8Array, start: number, end: number) => string;
-// Node's Buffer.prototype.latin1Slice turns bytes into a one-byte string in one native
-// call (about 4x faster than String.fromCharCode per byte for a 40-byte id). It is not
-// part of Node's documented API, so fall back to fromCharCode if it is ever missing.
-const latin1Slice: Latin1Slice | undefined = typeof Buffer === 'function'
-  ? (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice
-  : undefined;
-
-export function asciiText(bytes: Uint8Array, start: number, end: number): string {
-  if (latin1Slice !== undefined) return latin1Slice.call(bytes, start, end);
-  let text = '';
-  for (let k = start; k < end; k++) text += String.fromCharCode(bytes[k]);
-  return text;
-}
 
 export class AsciiSchema extends FieldSchema<string> {
   readonly alignment = 1;

@@ -28,7 +28,7 @@ import {
   ExecType, ExecutionReportInput, MutableDecimal, NewOrder, NewTrailingOrder, OrdStatus, ReportFlag, TemplateId, averagePriceDecimal, execTypeOf, ordStatusOf,
   unitsToDecimal,
 } from '../binary/index.js';
-import { asciiText } from '../binary/ascii_schema.js';
+import { asciiText } from '../../engine/protocol/ascii_text.js';
 
 type DecimalField = 'qty' | 'price' | 'stop' | 'cum' | 'leaves' | 'avg' | 'last_qty' | 'last_px';
 

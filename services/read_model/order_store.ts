@@ -20,6 +20,7 @@ import {
   EV_SYMBOL, EV_TIME_IN_FORCE, EV_TRIGGERED, EV_TS_US, EV_TYPE, EV_EXEC_INST, EV_LIMIT_OFFSET_TICKS, EV_TRAILING_OFFSET,
   EV_TRAILING_OFFSET_TYPE, EV_ARG, EV_FLAG, EVENT_FLAG_TRIMMED,
 } from '../../engine/protocol/event_layout.js';
+import { asciiText } from '../../engine/protocol/ascii_text.js';
 import { SlotViews } from '../../engine/protocol/slot_views.js';
 import { isPowerOfTwo } from '../../engine/layout/layout_builder.js';
 
@@ -203,9 +204,7 @@ export class OrderStore {
   }
 
   private openList(list_id: number, v: SlotViews, base: number): void {
-    let list_client_id = '';
-    const length = v.u8[base + EV_CL_ORD_ID_LENGTH];
-    for (let k = 0; k < length; k++) list_client_id += String.fromCharCode(v.u8[base + EV_CL_ORD_ID + k]);
+    const list_client_id = asciiText(v.u8, base + EV_CL_ORD_ID, base + EV_CL_ORD_ID + v.u8[base + EV_CL_ORD_ID_LENGTH]);
     this.rememberList({
       list_id, account: v.i32[(base + EV_ACCOUNT) >> 2], contingency: v.u8[base + EV_FLAG], list_client_id, order_ids: [],
       created_us: v.f64[(base + EV_TS_US) >> 3],
@@ -514,10 +513,8 @@ export class OrderStore {
   private readSlot(slot: number): OrderRecord {
     const f64 = this.f64;
     const u8 = this.u8;
-    let client_order_id = '';
     const start = slot * CLIENT_ORDER_ID_MAX_BYTES;
-    const length = this.cl_length[slot];
-    for (let k = 0; k < length; k++) client_order_id += String.fromCharCode(this.cl_bytes[start + k]);
+    const client_order_id = asciiText(this.cl_bytes, start, start + this.cl_length[slot]);
     return {
       order_id: f64.order_id[slot],
       orig_order_id: f64.orig_order_id[slot],

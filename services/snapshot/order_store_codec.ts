@@ -1,4 +1,5 @@
 /** OrderStore (the io read model) <-> a snapshot section, one column per record field. */
+import { asciiText } from '../../engine/protocol/ascii_text.js';
 import { CLIENT_ORDER_ID_MAX_BYTES } from '../../engine/protocol/command_layout.js';
 import { LIST_ORDERS_MAX } from '../../engine/protocol/order_list_rules.js';
 import { OrderListRecord, OrderNumberField, OrderRecord, OrderStore } from '../read_model/order_store.js';
@@ -94,8 +95,7 @@ function readListSection(file: ColumnarFile, store: OrderStore): void {
   for (let i = 0; i < file.count(LISTS_SECTION); i++) {
     const order_ids: number[] = [];
     for (let k = 0; k < LIST_ORDERS_MAX && members[i * LIST_ORDERS_MAX + k] > 0; k++) order_ids.push(members[i * LIST_ORDERS_MAX + k]);
-    let list_client_id = '';
-    for (let k = 0; k < lengths[i]; k++) list_client_id += String.fromCharCode(ids[i * CLIENT_ORDER_ID_MAX_BYTES + k]);
+    const list_client_id = asciiText(ids, i * CLIENT_ORDER_ID_MAX_BYTES, i * CLIENT_ORDER_ID_MAX_BYTES + lengths[i]);
     store.restoreList({ list_id: list_id[i], account: account[i], contingency: contingency[i], list_client_id, order_ids, created_us: created_us[i] });
   }
 }
@@ -129,9 +129,7 @@ export function readOrderStore(file: ColumnarFile, store: OrderStore): void {
     record.reject_code = reject[i];
     record.list_id = list_ids[i];
     record.trimmed = trimmed[i];
-    let id = '';
-    for (let k = 0; k < cl_length[i]; k++) id += String.fromCharCode(cl[i * CLIENT_ORDER_ID_MAX_BYTES + k]);
-    record.client_order_id = id;
+    record.client_order_id = asciiText(cl, i * CLIENT_ORDER_ID_MAX_BYTES, i * CLIENT_ORDER_ID_MAX_BYTES + cl_length[i]);
     store.restore(record);
   }
   readListSection(file, store);
