@@ -23,6 +23,12 @@ export interface EngineConfig {
   readonly max_mark_age_ms: number;
   /** Oldest PnL figure the daily-loss check may use; older is refused STALE_PNL. 0: no check (OMS_MAX_PNL_AGE_MS). */
   readonly max_pnl_age_ms: number;
+  /**
+   * Synthetic orders a throwaway engine runs in the engine worker before the real one
+   * starts, so that the hot loop is compiled before the first real order (engine/warm_up.ts;
+   * OMS_ENGINE_WARMUP_ORDERS). 0: none.
+   */
+  readonly warmup_orders: number;
 }
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
@@ -38,6 +44,8 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   // market-data and PnL workers, turns both on (OMS_ENGINE_DEFAULTS in io/config/oms_config.ts).
   max_mark_age_ms: 0,
   max_pnl_age_ms: 0,
+  // Off here (engine tests build engines by the hundred); the OMS turns it on (OMS_ENGINE_DEFAULTS).
+  warmup_orders: 0,
 };
 
 export function engineConfigFromEnv(env: NodeJS.ProcessEnv = process.env, base: EngineConfig = DEFAULT_ENGINE_CONFIG): EngineConfig {
@@ -48,6 +56,7 @@ export function engineConfigFromEnv(env: NodeJS.ProcessEnv = process.env, base: 
     spin_limit: intFromEnv(env, 'OMS_ENGINE_SPIN', base.spin_limit),
     max_mark_age_ms: intFromEnv(env, 'OMS_MAX_MARK_AGE_MS', base.max_mark_age_ms),
     max_pnl_age_ms: intFromEnv(env, 'OMS_MAX_PNL_AGE_MS', base.max_pnl_age_ms),
+    warmup_orders: intFromEnv(env, 'OMS_ENGINE_WARMUP_ORDERS', base.warmup_orders),
   };
   validateEngineConfig(config);
   return config;

@@ -10,6 +10,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runAgent } from '../../engine/agent/agent.js';
 import { createEngine, EngineInit } from '../../engine/engine_factory.js';
+import { warmUpEngine } from '../../engine/warm_up.js';
 import { EngineState } from '../../engine/state/engine_state.js';
 import { StateHashMarkers } from '../../engine/state/state_hash_markers.js';
 import { replayJournal } from '../../services/journal/replay.js';
@@ -60,6 +61,8 @@ if (recovery !== null) {
   });
 }
 markers.publish(new Float64Array(init.counters));
+// Compile the hot loop on a throwaway engine before the real one takes its first order.
+if (init.config.warmup_orders > 0) warmUpEngine(init.config, init.accounts, init.notional_scale, init.config.warmup_orders);
 const engine = createEngine(init, undefined, state);
 const reporter = engine.health?.reporter(WorkerId.ENGINE) ?? null;
 reporter?.setState(WorkerState.STARTING);

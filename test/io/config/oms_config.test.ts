@@ -27,6 +27,12 @@ t.test('OMS_MAX_MARK_AGE_MS and OMS_MAX_PNL_AGE_MS set the limits; 0 turns a che
   t.end();
 });
 
+t.test('the OMS warms its engine up at start-up unless OMS_ENGINE_WARMUP_ORDERS=0', (t) => {
+  t.equal(loadOmsConfig({}).engine.warmup_orders, 20_000);
+  t.equal(loadOmsConfig({ OMS_ENGINE_WARMUP_ORDERS: '0' }).engine.warmup_orders, 0);
+  t.end();
+});
+
 t.test('the test fault OMS_FAULT_WORKER_EXIT is off unless set, names one worker and a count, and refuses anything else', (t) => {
   t.equal(loadOmsConfig({}).fault_worker_exit, null);
   t.same(loadOmsConfig({ OMS_FAULT_WORKER_EXIT: 'sink_redis:300' }).fault_worker_exit, { worker: 'sink_redis', after: 300 });

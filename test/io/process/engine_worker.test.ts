@@ -42,9 +42,13 @@ async function until(what: string, predicate: () => boolean, timeout_ms = 10_000
 t.test('the engine worker takes orders through the rings, answers each once, and stops cleanly', async (t) => {
   const instruments = new InstrumentTable(DEMO_INSTRUMENTS);
   const accounts = new AccountTable(TEST_ACCOUNTS, instruments);
+  // With the OMS's start-up warm-up (engine/warm_up.ts): every check below (events from seq
+  // 1, one answer per order, the command count, the replayed state hash) also shows that
+  // the throwaway engine left the real one untouched.
   const config: EngineConfig = {
     ...DEFAULT_ENGINE_CONFIG, max_open_orders: 1024, dedupe_window: 4096,
     command_ring_capacity: 64, event_ring_capacity: 256, reply_ring_capacity: 64, spin_limit: 1000, park_timeout_ms: 50,
+    warmup_orders: 2000,
   };
   const buffers = allocateOmsBuffers(config, accounts.count, instruments.count);
   buildRiskLimits(new RiskLimits(buffers.limits[0]), instruments, accounts, 1);
