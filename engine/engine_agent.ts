@@ -45,6 +45,7 @@ import { EVENT_RING_CAPACITY_MIN } from './config/engine_config.js';
 import { RiskLimits } from './reference/risk_limits.js';
 import { PreTradeRisk } from './risk/pre_trade_risk.js';
 import { RingConsumer, RingProducer, SharedRing } from './ring/ring.js';
+import { EventConsumer } from './shared_memory.js';
 import { keyHash } from './state/dedupe_index.js';
 import { EngineState } from './state/engine_state.js';
 import { MarkCache } from './state/mark_cache.js';
@@ -93,6 +94,13 @@ export interface EngineAgentParts {
   readonly clock: Clock;
   /** Where the idle strategy counts its parks, for the PARKS counter. */
   readonly parks?: { readonly park_count: number };
+  /**
+   * The io thread answers a reply only once the events before it are durable, and the
+   * journal rings it when they are (durability fsync or write): replies then ring it only
+   * when they are answerable already (publishReplies). False or absent: every publish of
+   * replies rings it (durability none, tests).
+   */
+  readonly replies_wait_for_journal?: boolean;
 }
 
 export class EngineAgent implements Agent, ExecutionSink {
@@ -105,6 +113,7 @@ export class EngineAgent implements Agent, ExecutionSink {
   private readonly commands: RingConsumer;
   private readonly events: RingProducer;
   private readonly replies: RingProducer;
+  private readonly replies_wait_for_journal: boolean;
   private readonly cmd: SharedRing;
   private readonly ev: SharedRing;
   private readonly rp: SharedRing;
@@ -180,6 +189,7 @@ export class EngineAgent implements Agent, ExecutionSink {
     this.commands = parts.commands;
     this.events = parts.events;
     this.replies = parts.replies;
+    this.replies_wait_for_journal = parts.replies_wait_for_journal === true;
     this.cmd = parts.commands.ring;
     this.ev = parts.events.ring;
     this.rp = parts.replies.ring;
@@ -250,8 +260,24 @@ export class EngineAgent implements Agent, ExecutionSink {
       if (this.now_ms >= this.next_tick_ms) work += this.slowTick();
     }
     this.events.publish();
-    this.replies.publish();
+    this.publishReplies();
     return work;
+  }
+
+  /**
+   * Publishes this turn's replies, and rings the io thread only if it can answer them now.
+   * With a journal to wait for, the io thread answers a reply once the events before it are
+   * durable, and the journal rings it when it releases them: a ring here as well woke it
+   * for nothing, one more thread wake-up per order at low rates (bench/README.md, "Sixth
+   * pass"). The journal's position is read after the replies are visible, so either it
+   * released everything before that read (and the ring is sent here), or it releases later
+   * and its own ring finds the replies.
+   */
+  private publishReplies(): void {
+    if (!this.replies.publishQuietly()) return;
+    if (!this.replies_wait_for_journal || this.ev.consumerPosition(EventConsumer.JOURNAL) === this.events.nextPosition()) {
+      this.replies.wakeConsumers();
+    }
   }
 
   hasWork(): boolean {

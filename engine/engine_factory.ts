@@ -38,6 +38,8 @@ export interface EngineInit {
   readonly active_limits_bank: number;
   readonly health: SharedArrayBuffer | null;
   readonly counters: SharedArrayBuffer;
+  /** Replies wait for the journal to make their events durable (durability fsync, write); see EngineAgentParts. */
+  readonly replies_wait_for_journal?: boolean;
 }
 
 /** What the engine's start record needs besides the shared buffers. */
@@ -55,6 +57,8 @@ export interface EngineWiring {
    * the event ring, passes none.
    */
   readonly event_wake?: readonly SharedArrayBuffer[];
+  /** The io thread answers only durable events (durability fsync, write): see EngineAgentParts.replies_wait_for_journal. */
+  readonly replies_wait_for_journal?: boolean;
 }
 
 /** The engine's start record over the OMS's shared buffers; replies wake the io thread. */
@@ -75,6 +79,7 @@ export function engineInitFor(buffers: OmsBuffers, wiring: EngineWiring): Engine
     active_limits_bank: wiring.active_limits_bank,
     health: buffers.health,
     counters: buffers.engine_counters,
+    replies_wait_for_journal: wiring.replies_wait_for_journal ?? false,
   };
 }
 
@@ -119,6 +124,7 @@ export function createEngine(init: EngineInit, clock: Clock = systemClock, state
     health: health?.reporter(WorkerId.ENGINE) ?? null,
     clock,
     parks: idle,
+    replies_wait_for_journal: init.replies_wait_for_journal,
   });
   return { agent, state: engine_state, marks, idle, doorbell, health };
 }

@@ -218,9 +218,23 @@ export class RingProducer {
 
   /** Makes every claimed slot visible to consumers, then wakes any parked consumer. */
   publish(): void {
-    if (this.position === this.published) return;
+    if (this.publishQuietly()) this.wakeConsumers();
+  }
+
+  /**
+   * Makes every claimed slot visible without waking anyone; true if there was anything to
+   * publish. For a producer that knows its consumer will be woken by someone else (the
+   * engine's replies, while their events wait for the journal: engine_agent.ts).
+   */
+  publishQuietly(): boolean {
+    if (this.position === this.published) return false;
     this.published = this.position;
     Atomics.store(this.ring.i32, RING_PRODUCER_POSITION_INDEX, this.position);
+    return true;
+  }
+
+  /** Rings the doorbell of every parked consumer (publish does it after each publish). */
+  wakeConsumers(): void {
     const doorbells = this.wake_on_publish;
     for (let i = 0; i < doorbells.length; i++) {
       if (doorbells[i].ringIfParked()) this.stats[RING_PRODUCER_DOORBELLS_F64]++;

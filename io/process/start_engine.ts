@@ -26,6 +26,8 @@ export async function startEngine(config: OmsConfig, tables: ReferenceTables, me
       notional_scale: tables.instruments.instruments.map((i) => i.notional_scale),
       active_limits_bank: memory.limits.activeBank,
       event_wake: eventWake(config, memory.buffers),
+      // The journal rings the io thread once events are durable; replies need not as well.
+      replies_wait_for_journal: config.durability !== 'none',
     }),
     recovery: { plan: recovery.plan, journal_dir: recovery.journal_dir },
     fault_exit_after_commands: config.fault_engine_exit_after_commands,

@@ -32,8 +32,8 @@ import { EntryTerms, orderCommand, plainOrderTerms, TermsFault, trailingOrderTer
  */
 export interface SessionRequest {
   readonly session: WsSession;
-  /** Answers the reply (the session's in-flight count is already settled). */
-  readonly answer: (reply: ReplyRecord, request: any) => void;
+  /** Answers the reply, given the request itself (the session's in-flight count is already settled). */
+  answer(reply: ReplyRecord, request: this): void;
 }
 
 /** A NewOrder or NewTrailingOrder in flight. */

@@ -52,7 +52,7 @@ class LinkRig {
   readonly link: EngineLink;
   private readonly journal_dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oms-engine-link-'));
 
-  constructor(options: { busy_journal_lag?: number; request_timeout_ms?: number } = {}) {
+  constructor(options: { busy_journal_lag?: number; request_timeout_ms?: number; replies_wait_for_journal?: boolean } = {}) {
     const config: EngineConfig = {
       ...DEFAULT_ENGINE_CONFIG, max_open_orders: 1024, dedupe_window: 4096,
       command_ring_capacity: COMMAND_RING_CAPACITY, event_ring_capacity: 256, reply_ring_capacity: 64,
@@ -75,6 +75,7 @@ class LinkRig {
       commands: b.commands, events: b.events, replies: b.replies, own_doorbell: b.engine_doorbell,
       event_wake: [b.journal_doorbell], reply_wake: [b.io_doorbell], marks: b.marks, pnl: b.pnl,
       limits: b.limits, active_limits_bank: 0, health: null, counters: b.engine_counters,
+      replies_wait_for_journal: options.replies_wait_for_journal,
     });
     this.engine.agent.onStart();
     this.progress = new SeqlockTable(b.journal_progress);
@@ -393,4 +394,38 @@ t.test('a request\'s context reaches its write and its handler, on a reply, a ti
   t.same(written, ['replied', 'timed-out', 'in-flight'], 'each command was written with its own context; none after the stop');
   const pending = (rig.link as unknown as { contexts: unknown[] }).contexts;
   t.equal(pending.filter((c) => c !== undefined).length, 0, 'no context is kept once its request is answered');
+});
+
+t.test('with a journal to wait for, the engine rings the io thread for replies only when they are answerable; the journal rings it for the rest', async (t) => {
+  const rig = new LinkRig({ replies_wait_for_journal: true });
+  t.teardown(() => rig.close());
+  const io = new Doorbell(rig.buffers.io_doorbell);
+  const rung = (since: number): boolean => io.prepareToPark() !== since;
+  const answers: ReplyRecord[] = [];
+
+  let seen = io.prepareToPark(); // the io thread parked, as its pump does when idle
+  rig.link.submit(marketable('m-1'), (reply) => answers.push(reply));
+  await rig.runEngine();
+  t.notOk(rung(seen), 'the reply needs two events the journal has not made durable: the engine does not ring');
+  rig.makeDurable(2);
+  t.ok(rung(seen), 'the journal rings the io thread once they are durable');
+  rig.link.drain();
+  t.equal(answers.length, 1, 'and the reply is answered then');
+
+  seen = io.prepareToPark();
+  rig.link.submit((w, request_id) => w.cancel(request_id, ACCOUNT, 999_999), (reply) => answers.push(reply));
+  await rig.runEngine();
+  t.ok(rung(seen), 'a reply whose events are all durable already (a refused cancel, no event) rings at once');
+  rig.link.drain();
+  t.equal(answers[1]?.code, RejectCode.UNKNOWN_ORDER, 'and is answered without waiting for the journal');
+});
+
+t.test('when replies do not wait for the journal (durability none), every publish of replies rings the io thread', async (t) => {
+  const rig = new LinkRig();
+  t.teardown(() => rig.close());
+  const io = new Doorbell(rig.buffers.io_doorbell);
+  const seen = io.prepareToPark();
+  rig.link.submit(marketable('m-1'), () => {});
+  await rig.runEngine();
+  t.not(io.prepareToPark(), seen, 'rung with the reply, before any event is durable');
 });
