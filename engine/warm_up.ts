@@ -8,9 +8,11 @@
  *
  * Nothing real is touched: the throwaway engine has its own rings, state, marks, PnL,
  * limits (permissive, so orders are accepted and filled rather than refused), counters
- * and no health block; nothing is journaled, published or answered; the orders it makes
- * exist only in its state, which is dropped afterwards. Only the code is shared: the same
- * functions, now optimized, run the real engine.
+ * and no health block; nothing reaches the real rings, the journal or a client; the orders
+ * it makes exist only in its state, which is dropped afterwards. Only the code is shared:
+ * the same functions, now optimized, run the real engine. It is sized for a few accounts
+ * and symbols whatever the real engine's size, so it costs a few MB at start-up, not a
+ * second copy of the per-account and per-symbol tables.
  */
 import { systemClock } from './agent/clock.js';
 import { EngineConfig } from './config/engine_config.js';
@@ -34,6 +36,9 @@ const WARM_UP_CONFIG = {
   event_ring_capacity: 1024,
   reply_ring_capacity: 256,
 } as const;
+/** Accounts and symbols the throwaway engine trades (at most: fewer if the real one has fewer). */
+const WARM_UP_ACCOUNTS = 4;
+const WARM_UP_SYMBOLS = 4;
 /** Commands per batch: each order of a batch makes at most two events (accepted, filled). */
 const BATCH = 96;
 /** The throwaway market: a touch of 1 000 000 / 1 000 002 ticks with unlimited size. */
@@ -53,9 +58,12 @@ export interface WarmUpResult {
  * fill (buys and sells in turn, across every account and symbol), and every fourth a
  * resting order that the next batch cancels. Returns what it did and how long it took.
  */
-export function warmUpEngine(config: EngineConfig, accounts: number, notional_scale: readonly number[], orders: number): WarmUpResult {
+export function warmUpEngine(config: EngineConfig, real_accounts: number, real_notional_scale: readonly number[], orders: number): WarmUpResult {
   const started = performance.now();
+  const accounts = Math.min(real_accounts, WARM_UP_ACCOUNTS);
+  const notional_scale = real_notional_scale.slice(0, WARM_UP_SYMBOLS);
   const symbols = notional_scale.length;
+  if (accounts === 0 || symbols === 0) return { orders: 0, refused: 0, elapsed_ms: 0 };
   const buffers = allocateOmsBuffers({ ...config, ...WARM_UP_CONFIG }, accounts, symbols);
   permissiveLimits(new RiskLimits(buffers.limits[0]));
   freshMarket(new SeqlockTable(buffers.marks), new SeqlockTable(buffers.pnl), symbols, accounts);

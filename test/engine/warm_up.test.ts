@@ -29,6 +29,13 @@ t.test('a warm-up of a count that is not a whole number of batches, and of none'
   t.equal(warmUpEngine(config, accounts.count, notional_scale, 0).orders, 0);
 });
 
+t.test('an engine of any size warms up on a few accounts and symbols of its own', async (t) => {
+  const result = warmUpEngine(config, 1_000_000, [...notional_scale, ...notional_scale, ...notional_scale], 500);
+  t.equal(result.orders, 500, 'a million accounts: no per-account table of that size is built for the warm-up');
+  t.equal(result.refused, 0);
+  t.equal(warmUpEngine(config, 0, notional_scale, 500).orders, 0, 'nothing to trade with: no warm-up');
+});
+
 t.test('the engine configuration reads the count from OMS_ENGINE_WARMUP_ORDERS', async (t) => {
   const { engineConfigFromEnv } = await import('../../engine/config/engine_config.js');
   t.equal(engineConfigFromEnv({}).warmup_orders, 0, 'off for a bare engine (tests, the engine benchmark)');
