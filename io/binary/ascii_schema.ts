@@ -29,7 +29,6 @@ export interface AsciiOptions {
 const FAULT_CHARACTER = 1;
 const FAULT_SHORT = 2;
 
-
 export class AsciiSchema extends FieldSchema<string> {
   readonly alignment = 1;
   readonly wire_type: string;
