@@ -64,14 +64,15 @@ export function warmUpEngine(config: EngineConfig, real_accounts: number, real_n
   const notional_scale = real_notional_scale.slice(0, WARM_UP_SYMBOLS);
   const symbols = notional_scale.length;
   if (accounts === 0 || symbols === 0) return { orders: 0, refused: 0, elapsed_ms: 0 };
-  const buffers = allocateOmsBuffers({ ...config, ...WARM_UP_CONFIG }, accounts, symbols);
+  const warm_config: EngineConfig = { ...config, ...WARM_UP_CONFIG };
+  const buffers = allocateOmsBuffers(warm_config, accounts, symbols);
   permissiveLimits(new RiskLimits(buffers.limits[0]));
   freshMarket(new SeqlockTable(buffers.marks), new SeqlockTable(buffers.pnl), symbols, accounts);
   // Nobody reads the events: the engine publishes them into a ring that gates no reader.
   const events = new SharedRing(buffers.events);
   for (let c = 0; c < EVENT_CONSUMER_COUNT; c++) events.detach(c);
   const engine = createEngine({
-    ...engineInitFor(buffers, { config: { ...config, ...WARM_UP_CONFIG }, accounts, notional_scale, active_limits_bank: 0, event_wake: [] }),
+    ...engineInitFor(buffers, { config: warm_config, accounts, notional_scale, active_limits_bank: 0, event_wake: [] }),
     reply_wake: [],
     health: null,
   });

@@ -79,7 +79,7 @@ export class Doorbell {
     else queueMicrotask(then);
   }
 
-  /** Owner side, on an event loop that must not block (the io thread). */
+  /** Owner side, on an event loop that must not block, as a promise (the async workers, services/runtime/async_agent.ts; the io thread uses parkThen). */
   async parkAsync(seen_sequence: number, timeout_ms: number): Promise<void> {
     const waiter = Atomics.waitAsync(this.words, DOORBELL_SEQUENCE_INDEX, seen_sequence, timeout_ms);
     if (waiter.async) await waiter.value;
