@@ -5,7 +5,10 @@
  *   node dist/bench/floor/wake_latency.js [--samples N] [--gap-us G]
  *
  * A ringer thread stores the time and calls Atomics.notify every `gap` µs (the rate of a
- * quiet order flow); the waiter records how late it woke:
+ * quiet order flow); the waiter records how late it woke, and the ringer how long its own
+ * Atomics.notify call took when it woke a parked waiter: what the producer pays on its
+ * thread for every hop (the io thread's ring of a parked engine is its `io_queue` stage,
+ * bench/README.md "Seventh pass"):
  *  - worker -> io thread: the io thread parks with Atomics.waitAsync (its event loop must
  *    not block), as the engine link does (engine_link.ts): the engine's and the journal's
  *    ring to the io thread;
@@ -33,17 +36,21 @@ function nowUs(): number {
   return performance.timeOrigin * 1000 + performance.now() * 1000;
 }
 
-function ring(data: RingerData): void {
+/** Rings until told to stop; returns the cost of its notify calls that woke the waiter. */
+function ring(data: RingerData): string {
   const words = new Int32Array(data.shared);
   const stamp = new Float64Array(data.shared);
   const pause = new Int32Array(new SharedArrayBuffer(4));
+  const notify_cost = newLatencyHistogram();
   // Rings until told to stop: under load some rings find the waiter awake and wake nobody.
   while (Atomics.load(words, STOP) === 0) {
     Atomics.wait(pause, 0, 0, data.gap_us / 1000);
     stamp[STAMP_F64] = nowUs();
     Atomics.add(words, SEQUENCE, 1);
-    Atomics.notify(words, SEQUENCE);
+    const before_ms = performance.now();
+    if (Atomics.notify(words, SEQUENCE) > 0) recordLatencyUs(notify_cost, (performance.now() - before_ms) * 1000);
   }
+  return summary(notify_cost);
 }
 
 function waitSync(data: RingerData): string {
@@ -76,6 +83,10 @@ function summary(h: ReturnType<typeof newLatencyHistogram>): string {
   return `p50 ${at(50)} µs, p90 ${at(90)}, p99 ${at(99)}, max ${h.maxValue} (${h.totalCount} wake-ups)`;
 }
 
+function nextMessage(worker: Worker): Promise<string> {
+  return new Promise<string>((resolve) => worker.once('message', resolve));
+}
+
 function start(data: RingerData): Worker {
   return new Worker(new URL(import.meta.url), { workerData: data });
 }
@@ -91,16 +102,20 @@ async function main(): Promise<void> {
 
   const to_io = new SharedArrayBuffer(16);
   const ringer = start({ role: 'ringer', shared: to_io, samples, gap_us });
+  const ringer_cost = nextMessage(ringer);
   console.log(`worker -> io thread (Atomics.waitAsync): ${await waitAsync(to_io, samples)}`);
   Atomics.store(new Int32Array(to_io), STOP, 1);
+  console.log(`  the ringer's notify call, paid on its thread: ${await ringer_cost}`);
   await ringer.terminate();
 
   const between = new SharedArrayBuffer(16);
   const waiter = start({ role: 'waiter', shared: between, samples, gap_us });
-  const result = new Promise<string>((resolve) => waiter.once('message', resolve));
+  const result = nextMessage(waiter);
   const ringer2 = start({ role: 'ringer', shared: between, samples, gap_us });
+  const ringer2_cost = nextMessage(ringer2);
   console.log(`worker -> worker (Atomics.wait):         ${await result}`);
   Atomics.store(new Int32Array(between), STOP, 1);
+  console.log(`  the ringer's notify call, paid on its thread: ${await ringer2_cost}`);
   await ringer2.terminate();
   await waiter.terminate();
 }
@@ -109,6 +124,5 @@ if (isMainThread) {
   await main();
 } else {
   const data = workerData as RingerData;
-  if (data.role === 'ringer') ring(data);
-  else parentPort!.postMessage(waitSync(data));
+  parentPort!.postMessage(data.role === 'ringer' ? ring(data) : waitSync(data));
 }
