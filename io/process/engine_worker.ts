@@ -10,7 +10,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runAgent } from '../../engine/agent/agent.js';
 import { createEngine, EngineInit } from '../../engine/engine_factory.js';
-import { warmUpEngine } from '../../engine/warm_up.js';
+import { warmUpEngine, WarmUpResult } from '../../engine/warm_up.js';
 import { EngineState } from '../../engine/state/engine_state.js';
 import { StateHashMarkers } from '../../engine/state/state_hash_markers.js';
 import { replayJournal } from '../../services/journal/replay.js';
@@ -37,6 +37,11 @@ export interface EngineWorkerData extends EngineInit {
   readonly fault_exit_after_commands?: number;
 }
 
+/** Posted to the main thread once the start-up warm-up (engine/warm_up.ts) is done. */
+export interface EngineWarmUpMessage extends WarmUpResult {
+  readonly type: 'engine_warm_up';
+}
+
 const init = workerData as EngineWorkerData;
 const capacity = {
   accounts: init.accounts,
@@ -61,8 +66,14 @@ if (recovery !== null) {
   });
 }
 markers.publish(new Float64Array(init.counters));
-// Compile the hot loop on a throwaway engine before the real one takes its first order.
-if (init.config.warmup_orders > 0) warmUpEngine(init.config, init.accounts, init.notional_scale, init.config.warmup_orders);
+// Compile the hot loop on a throwaway engine before the real one takes its first order,
+// and tell the main thread what it cost and whether every order was taken (it logs both).
+if (init.config.warmup_orders > 0) {
+  const warm_up: EngineWarmUpMessage = {
+    type: 'engine_warm_up', ...warmUpEngine(init.config, init.accounts, init.notional_scale, init.config.warmup_orders),
+  };
+  parentPort?.postMessage(warm_up);
+}
 const engine = createEngine(init, undefined, state);
 const reporter = engine.health?.reporter(WorkerId.ENGINE) ?? null;
 reporter?.setState(WorkerState.STARTING);

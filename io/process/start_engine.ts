@@ -11,7 +11,7 @@ import { EngineCounter } from '../../engine/telemetry/engine_counters.js';
 import { WorkerId } from '../../engine/telemetry/worker_health_layout.js';
 import type { OmsConfig } from '../config/oms_config.js';
 import type { SharedMemory } from './allocate_shared_memory.js';
-import type { EngineWorkerData } from './engine_worker.js';
+import type { EngineWarmUpMessage, EngineWorkerData } from './engine_worker.js';
 import type { Recovery } from './recovery.js';
 import type { ReferenceTables } from './reference_tables.js';
 import { waitForWorker } from './worker_lifecycle.js';
@@ -33,6 +33,9 @@ export async function startEngine(config: OmsConfig, tables: ReferenceTables, me
     fault_exit_after_commands: config.fault_engine_exit_after_commands,
   };
   const worker = new Worker(ENGINE_WORKER_URL, { workerData: init, name: 'engine' });
+  worker.on('message', (message: { type?: unknown }) => {
+    if (message?.type === 'engine_warm_up') logEngineWarmUp(message as EngineWarmUpMessage, log);
+  });
   await waitForWorker(worker, memory.health, WorkerId.ENGINE, 'engine', log);
   logRecoveryMarkers(new Float64Array(memory.buffers.engine_counters), log);
   return worker;
@@ -56,6 +59,19 @@ function logRecoveryMarkers(counters: Float64Array, log: Logger): void {
       'recovery did not reproduce the state hash at every marker it replayed: the recovered state differs from the one the engine had');
   } else if (found.markers_matched > 0) {
     log.info(found, 'recovery reproduced the state hash at every marker it replayed');
+  }
+}
+
+/**
+ * What the engine's start-up warm-up cost (engine/warm_up.ts). A warm-up order refused
+ * warms less of the hot loop, so the first real orders may be slow again: said at warn.
+ */
+export function logEngineWarmUp(warm_up: Omit<EngineWarmUpMessage, 'type'>, log: Pick<Logger, 'info' | 'warn'>): void {
+  const found = { orders: warm_up.orders, refused: warm_up.refused, elapsed_ms: Math.round(warm_up.elapsed_ms) };
+  if (warm_up.refused > 0) {
+    log.warn(found, 'the engine warm-up had orders refused: its hot loop is less compiled than it should be before the first real order');
+  } else {
+    log.info(found, 'the engine warmed up its hot loop before the first real order');
   }
 }
 

@@ -42,6 +42,7 @@ t.test('SIGTERM lets in-flight orders finish, exits 0, and a restart finds every
   t.equal(code, 0, 'exit code 0');
   t.ok(Date.now() - started < 15_000, 'shutdown is bounded');
   t.match(oms.logs, /shutting down/);
+  t.match(oms.logs, /"orders":20000,"refused":0,"elapsed_ms":\d+,"msg":"the engine warmed up its hot loop before the first real order"/, 'the default start-up warm-up ran and was logged');
   const finished_after_signal = answers.filter((a) => a.after_signal && a.status === 200).length;
   t.ok(finished_after_signal > 0, `orders in flight at SIGTERM were answered 200 after it (${finished_after_signal} of ${sent} sent)`);
   t.same(answers.filter((a) => a.status !== 200 && a.status !== 503).map((a) => a.status), [],
