@@ -98,8 +98,13 @@ export class EngineLink {
     // answers within a microsecond and would otherwise ring a thread about to look itself.
     const spin = this.pump_parked && this.reply_spin_us > 0;
     if (spin) this.doorbell.cancelPark();
-    this.writer.publish();
+    // Stamped before the commands become visible, not after: publish also rings a parked
+    // engine, which may take them and answer before this thread returns from the ring (a
+    // wake-up that costs the ringer 7-10 µs here, and ms when it then waits for a core).
+    // Stamped after, that time counted in io_queue and again in the engine's stages, whose
+    // to_engine was negative and shown as 0: the stages no longer added up to the total.
     if (this.traced_unpublished > 0) this.stampPublished();
+    this.writer.publish();
     if (spin) this.spinForReplies();
   };
   /** True while the pump awaits its doorbell (the io thread had nothing to do). */

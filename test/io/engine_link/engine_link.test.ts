@@ -28,6 +28,7 @@ import { Doorbell } from '../../../engine/ring/doorbell.js';
 import { RingConsumer, SharedRing } from '../../../engine/ring/ring.js';
 import { allocateOmsBuffers, EventConsumer, OmsBuffers } from '../../../engine/shared_memory.js';
 import { EngineLink } from '../../../io/engine_link/engine_link.js';
+import { STAGE_NAMES, StageTimer } from '../../../io/engine_link/stage_timer.js';
 import { JournalAgent } from '../../../services/journal/journal_agent.js';
 import { JournalWriter } from '../../../services/journal/journal_writer.js';
 import { OrderStore } from '../../../services/read_model/order_store.js';
@@ -52,7 +53,7 @@ class LinkRig {
   readonly link: EngineLink;
   private readonly journal_dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oms-engine-link-'));
 
-  constructor(options: { busy_journal_lag?: number; request_timeout_ms?: number; replies_wait_for_journal?: boolean } = {}) {
+  constructor(options: { busy_journal_lag?: number; request_timeout_ms?: number; replies_wait_for_journal?: boolean; stage_timer?: StageTimer } = {}) {
     const config: EngineConfig = {
       ...DEFAULT_ENGINE_CONFIG, max_open_orders: 1024, dedupe_window: 4096,
       command_ring_capacity: COMMAND_RING_CAPACITY, event_ring_capacity: 256, reply_ring_capacity: 64,
@@ -88,17 +89,23 @@ class LinkRig {
       commands: b.commands, events: b.events, replies: b.replies, io_doorbell: b.io_doorbell,
       engine_doorbell: b.engine_doorbell, store: this.store,
       busy_journal_lag: options.busy_journal_lag ?? 1000, request_timeout_ms: options.request_timeout_ms ?? 60_000,
+      stage_timer: options.stage_timer,
     });
   }
 
-  /** Lets the link publish what was submitted (it publishes once per event-loop turn), then runs the engine until idle. */
-  async runEngine(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
+  /** Runs the engine until it has nothing left to do, now (runEngine first lets the link publish). */
+  runEngineNow(): void {
     for (let i = 0; i < 1000; i++) {
       const work = this.engine.agent.doWork();
       if (work === 0 && !this.engine.agent.hasWork()) return;
     }
     throw new Error('the engine did not go idle');
+  }
+
+  /** Lets the link publish what was submitted (it publishes once per event-loop turn), then runs the engine until idle. */
+  async runEngine(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.runEngineNow();
   }
 
   /** Makes the next `count` events durable, one journal flush each. */
@@ -428,4 +435,32 @@ t.test('when replies do not wait for the journal (durability none), every publis
   rig.link.submit(marketable('m-1'), () => {});
   await rig.runEngine();
   t.not(io.prepareToPark(), seen, 'rung with the reply, before any event is durable');
+});
+
+t.test('a traced order\'s stages add up to its total when the engine takes the command before the ring returns', async (t) => {
+  const timer = new StageTimer(1, null, [10, 100, 1000]);
+  const rig = new LinkRig({ stage_timer: timer });
+  t.teardown(() => rig.close());
+  // As when the ring wakes a parked engine on a busy machine: the engine takes the command
+  // and answers inside publish, and the io thread then waits 2 ms for a core before the
+  // ring returns. That wait belongs to one stage (the io thread's wait for the answer), not two.
+  const writer = rig.link.writer;
+  const publish = writer.publish.bind(writer);
+  writer.publish = () => {
+    publish();
+    rig.runEngineNow();
+    const until = performance.now() + 2;
+    while (performance.now() < until) { /* the io thread without a core */ }
+  };
+  const released: Released[] = [];
+  t.equal(rig.link.submit(marketable('traced-1'), recorder(rig, released, 'traced-1')), 'ok');
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  rig.makeDurable(2);
+  rig.link.drain();
+  t.equal(released.length, 1, 'the traced order was answered');
+  const total = STAGE_NAMES.indexOf('total');
+  const parts = STAGE_NAMES.reduce((sum, name, k) => (k === total ? sum : sum + timer.sums_us[k]), 0);
+  t.ok(timer.sums_us[total] >= 2000, `the total holds the wait: ${timer.sums_us[total]} µs`);
+  t.ok(Math.abs(parts - timer.sums_us[total]) <= 10, `the stages (${parts} µs) add up to the total (${timer.sums_us[total]} µs)`);
+  t.ok(timer.sums_us[STAGE_NAMES.indexOf('io_queue')] < 1000, 'the wait is not counted before the command was visible');
 });
