@@ -6,6 +6,7 @@
  */
 import { OMS_SCENARIOS } from '../scenarios/scenario.js';
 import { BenchReport, ItemReport, Ratio } from './bench_report.js';
+import { EdgeSplitFigures, edgeSplitLine } from './edge_split.js';
 import { GcStats } from './load_result.js';
 import { SlowOrder, StageTable } from './stage_histograms.js';
 
@@ -44,13 +45,12 @@ export function renderTable(report: BenchReport): string {
         return (c.ratio === undefined ? '' : r === null ? '-' : `x${r}`).padStart(c.width);
       }).join(' '));
     }
-    const cpu = item.summary.cpu_us_per_order;
-    if (cpu !== null) {
-      const { total, ...threads } = cpu;
-      lines.push(`  cpu µs/order: total ${total} (${Object.entries(threads).map(([name, us]) => `${name} ${us}`).join(', ')})`);
-    }
+    if (item.summary.cpu_us_per_order !== null) lines.push(threadLine('cpu µs/order', item.summary.cpu_us_per_order));
+    if (item.summary.wait_us_per_order !== null) lines.push(threadLine('waiting for a core, µs/order', item.summary.wait_us_per_order));
     if ((OMS_SCENARIOS as readonly string[]).includes(item.scenario)) {
       lines.push(...stageLines(item.summary.stages, item.summary.stages_sample_every));
+      const split = item.summary.extra.edge_split as EdgeSplitFigures | undefined;
+      if (split !== undefined) lines.push(edgeSplitLine(split));
       lines.push(...slowestLines(item.summary.slowest_orders));
     }
     if (item.status !== 'ok') lines.push(`  ${item.status.toUpperCase()} after ${item.rounds} round(s): ${item.reason ?? ''}`);
@@ -73,6 +73,7 @@ export function renderTable(report: BenchReport): string {
     + ' (generator delay, plus waiting for a free place when --pipeline caps requests in flight); already inside the latency.');
   lines.push('"cpu µs/order": CPU of each thread of the server process over the measured window (from /proc), per completed order;'
     + ' "other" is every thread without a role (GC helpers, libuv pool); medians across rounds, so the parts need not add up to the total.'
+    + ' "waiting for a core": the same threads\' time runnable but waiting for a CPU (schedstat run delay), per order.'
     + ' Stage tables: the OMS\'s own latency by stage of the path (GET /metrics/stages), for the traced orders of every round together.');
   lines.push(`Durability (OMS_DURABILITY of the OMS, ECHO_DURABILITY of the durable echoes): ${report.settings.durability}.`);
   lines.push(`Machine: ${report.machine.cores} cores (${report.machine.cpu_model}), ${report.machine.platform}, node ${report.machine.node}; `
@@ -146,4 +147,10 @@ function latency(item: ItemReport, value: number | undefined): string {
 function us(value: number | null | undefined): string {
   if (value === null || value === undefined) return '-';
   return value >= 100 ? String(Math.round(value)) : value.toFixed(1).replace(/\.0$/, '');
+}
+
+/** A per-thread figure as one line: the total, then each thread's share. */
+function threadLine(label: string, figures: Readonly<Record<string, number>>): string {
+  const { total, ...threads } = figures;
+  return `  ${label}: total ${total} (${Object.entries(threads).map(([name, us]) => `${name} ${us}`).join(', ')})`;
 }

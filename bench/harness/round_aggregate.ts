@@ -8,6 +8,7 @@
  * the OMS's stage table comes from every round's stage windows merged, like all_rounds.
  */
 import { CpuPerOrder, orderRoles, TOTAL } from './cpu_per_order.js';
+import { EdgeSplitFigures, medianEdgeSplit } from './edge_split.js';
 import { Histogram, mergeHistograms } from './latency_histogram.js';
 import { GcStats } from './load_result.js';
 import { PERCENTILE_FIELDS, percentiles, round1, RunSummary } from './run_summary.js';
@@ -67,10 +68,11 @@ export function aggregateRounds(
       max_pause_us: Math.max(...runs.map((r) => r.generator_gc?.max_pause_us ?? 0)),
     },
     cpu_us_per_order: medianCpuPerOrder(runs.map((r) => r.cpu_us_per_order)),
+    wait_us_per_order: medianCpuPerOrder(runs.map((r) => r.wait_us_per_order)),
     stages: stages === null ? null : stageTable(stages),
     stages_sample_every: stages?.sample_every ?? null,
     slowest_orders: stages?.slowest ?? null,
-    extra: runs.length === 1 ? first.extra : sumGcExtras(runs),
+    extra: runs.length === 1 ? first.extra : { ...sumGcExtras(runs), ...medianSplitOf(runs) },
   };
   return { label: first.label, scenario: first.scenario, rounds: runs.length, summary, per_round: runs, latency, all_rounds: percentiles(latency) };
 }
@@ -104,6 +106,12 @@ function sumGcExtras(runs: readonly RunSummary[]): Record<string, unknown> {
     }
   }
   return sums;
+}
+
+/** The ws-binary generator's split at the edge (edge_split.ts), as medians across the rounds; nothing if no round has one. */
+function medianSplitOf(runs: readonly RunSummary[]): { edge_split?: EdgeSplitFigures } {
+  const split = medianEdgeSplit(runs.map((r) => r.extra.edge_split as EdgeSplitFigures | undefined));
+  return split === null ? {} : { edge_split: split };
 }
 
 function isGcStats(value: unknown): value is GcStats {

@@ -58,6 +58,8 @@ export interface RunSummary {
    * null otherwise). Across rounds: the median of each figure.
    */
   readonly cpu_us_per_order: CpuPerOrder | null;
+  /** Per thread, µs per order spent runnable but waiting for a CPU (server_window.ts). */
+  readonly wait_us_per_order: CpuPerOrder | null;
   /**
    * The OMS's latency by stage over the measured window (traced orders only, one in
    * `stages_sample_every`); across rounds: from every round's orders together. null: not
@@ -108,6 +110,7 @@ export function summarize(scenario: string, label: string, spec: RunSpec, load: 
     send_lateness_max_us: load.lateness.totalCount > 0 ? load.lateness.maxValue : 0,
     generator_gc: load.generator_gc,
     cpu_us_per_order: load.server?.cpu_us_per_order ?? null,
+    wait_us_per_order: load.server?.wait_us_per_order ?? null,
     stages: load.server?.stages == null ? null : stageTable(load.server.stages),
     stages_sample_every: load.server?.stages?.sample_every ?? null,
     slowest_orders: load.server?.stages?.slowest ?? null,

@@ -17,7 +17,7 @@ import { getJson, requestJson } from './get_json.js';
 import { MergedLoad } from './load_result.js';
 import { RunSpec } from './run_spec.js';
 import { parseStageHistograms, StageHistograms } from './stage_histograms.js';
-import { readThreadCpuNs } from './thread_cpu.js';
+import { readThreadSchedNs, ThreadSchedNs } from './thread_cpu.js';
 import { mainThreadOnly, ThreadNames, threadNamesFromWorkers } from './thread_names.js';
 
 export interface ServerUnderTest {
@@ -35,20 +35,28 @@ export interface ServerUnderTest {
 export interface ServerWindow {
   /** null: not measured, or no order completed. */
   readonly cpu_us_per_order: CpuPerOrder | null;
+  /**
+   * The same per thread for the time spent runnable but waiting for a CPU: on a machine
+   * whose cores the load generator shares, where an order's time goes that no stage of the
+   * server's own can show (bench/README.md, "Eighth pass").
+   */
+  readonly wait_us_per_order: CpuPerOrder | null;
   /** null: the server serves no stage histograms, or the readings do not describe one window. */
   readonly stages: StageHistograms | null;
 }
 
-export const NOT_MEASURED: ServerWindow = { cpu_us_per_order: null, stages: null };
+export const NOT_MEASURED: ServerWindow = { cpu_us_per_order: null, wait_us_per_order: null, stages: null };
 
 interface OpeningReading {
   readonly cpu: ThreadCpuSample | null;
+  readonly wait: ThreadCpuSample | null;
   /** The server's stage window was started (false: it has none, or it was not asked). */
   readonly stage_window: boolean;
 }
 
 interface ClosingReading {
   readonly cpu: ThreadCpuSample | null;
+  readonly wait: ThreadCpuSample | null;
   /** The stage window's histograms; null: no window. */
   readonly stages: StageHistograms | null;
 }
@@ -87,27 +95,34 @@ export async function measureServerWindow(
 export function windowBetween(first: OpeningReading, last: ClosingReading, completed: number): ServerWindow {
   return {
     cpu_us_per_order: first.cpu !== null && last.cpu !== null ? cpuPerOrder(first.cpu, last.cpu, completed) : null,
+    wait_us_per_order: first.wait !== null && last.wait !== null ? cpuPerOrder(first.wait, last.wait, completed) : null,
     stages: last.stages,
   };
 }
 
 async function openWindow(server: ServerUnderTest): Promise<OpeningReading> {
   // The CPU first, at once: this instant is the window's edge. The requests come after it.
-  const cpu_ns = server.pid === null ? null : readThreadCpuNs(server.pid);
+  const sched = server.pid === null ? null : readThreadSchedNs(server.pid);
   const [names, stage_window] = await Promise.all([
-    cpu_ns === null ? null : threadNames(server, server.pid!),
+    sched === null ? null : threadNames(server, server.pid!),
     server.reads_stages ? startStageWindow(server) : false,
   ]);
-  return { cpu: cpu_ns === null || names === null ? null : { cpu_ns, names }, stage_window };
+  return { ...samples(sched, names), stage_window };
 }
 
 async function closeWindow(server: ServerUnderTest, stage_window: boolean): Promise<ClosingReading> {
-  const cpu_ns = server.pid === null ? null : readThreadCpuNs(server.pid);
+  const sched = server.pid === null ? null : readThreadSchedNs(server.pid);
   const [names, stages] = await Promise.all([
-    cpu_ns === null ? null : threadNames(server, server.pid!),
+    sched === null ? null : threadNames(server, server.pid!),
     stage_window ? readStageWindow(server) : null,
   ]);
-  return { cpu: cpu_ns === null || names === null ? null : { cpu_ns, names }, stages };
+  return { ...samples(sched, names), stages };
+}
+
+/** One reading as two samples for cpuPerOrder: time on a CPU, and time waiting for one. */
+function samples(sched: ThreadSchedNs | null, names: ThreadNames | null): { cpu: ThreadCpuSample | null; wait: ThreadCpuSample | null } {
+  if (sched === null || names === null) return { cpu: null, wait: null };
+  return { cpu: { cpu_ns: sched.on_cpu, names }, wait: { cpu_ns: sched.waited, names } };
 }
 
 async function threadNames(server: ServerUnderTest, pid: number): Promise<ThreadNames> {

@@ -12,7 +12,7 @@
  *  43  (padding to 112)
  * ```
  */
-import { ReportKind, WsOrderProtocol, WsProtocolSession } from './ws_protocol.js';
+import { ReportCallback, WsOrderProtocol, WsProtocolSession } from './ws_protocol.js';
 
 /** The size of a binary NewOrder (io/PROTOCOL.md §6.2), so frames weigh what ws-binary's weigh. */
 export const ECHO_MESSAGE_BYTES = 112;
@@ -58,7 +58,7 @@ export class WsEchoFraming implements WsOrderProtocol, WsProtocolSession {
     return out;
   }
 
-  decodeFrame(frame: Buffer, report: (client_order_id: string, kind: ReportKind) => void): void {
+  decodeFrame(frame: Buffer, report: ReportCallback): void {
     if (frame.length % ECHO_MESSAGE_BYTES !== 0) throw new Error(`echo frame of ${frame.length} bytes is not a whole number of messages`);
     for (let at = 0; at < frame.length; at += ECHO_MESSAGE_BYTES) {
       if (frame[at] !== MAGIC) throw new Error('echo frame holds a message without the magic byte');

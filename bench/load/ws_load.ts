@@ -12,6 +12,7 @@
  * WebSocket wire.
  */
 import WebSocket from 'ws';
+import { EdgeSplit } from '../harness/edge_split.js';
 import { LoadResult } from '../harness/load_result.js';
 import { OpenLoopSchedule } from '../harness/open_loop_schedule.js';
 import { GeneratorProgress } from './generator_process.js';
@@ -56,6 +57,9 @@ class WsLoadRun extends LoadRun<WsLoadConfig> {
   private session_of = new Uint8Array(STAMP_RING);
   private later_reports = 0;
   private unknown_reports = 0;
+  /** Each measured order's latency split at its edge time (edge_split.ts); empty for a protocol without one. */
+  private readonly edge_split = new EdgeSplit();
+  private readonly time_origin_ms = performance.timeOrigin;
   private heartbeats: NodeJS.Timeout | undefined;
   private readonly indices: number[] = [];
   private readonly ids: string[] = [];
@@ -81,7 +85,11 @@ class WsLoadRun extends LoadRun<WsLoadConfig> {
   }
 
   protected extra(): Record<string, unknown> {
-    return { later_reports: this.later_reports, unknown_reports: this.unknown_reports, protocol: this.protocol.name, batch: this.config.batch };
+    const edge_split = this.edge_split.figures();
+    return {
+      later_reports: this.later_reports, unknown_reports: this.unknown_reports, protocol: this.protocol.name, batch: this.config.batch,
+      ...(edge_split !== null ? { edge_split } : {}),
+    };
   }
 
   private open(k: number): Promise<Session> {
@@ -198,7 +206,7 @@ class WsLoadRun extends LoadRun<WsLoadConfig> {
   private onFrame(session: Session, frame: Buffer): void {
     const now_ms = performance.now();
     try {
-      session.codec.decodeFrame(frame, (id, kind, code) => this.onReport(session, id, kind, now_ms, code));
+      session.codec.decodeFrame(frame, (id, kind, code, transact_us) => this.onReport(session, id, kind, now_ms, code, transact_us));
     } catch (error) {
       this.onLost(session, `undecodable frame: ${(error as Error).message}`);
       return;
@@ -218,7 +226,7 @@ class WsLoadRun extends LoadRun<WsLoadConfig> {
     }
   }
 
-  private onReport(_receiver: Session, id: string, kind: ReportKind, now_ms: number, code?: number): void {
+  private onReport(_receiver: Session, id: string, kind: ReportKind, now_ms: number, code?: number, transact_us?: number): void {
     const index = indexOfClientOrderId(id, this.config.id_prefix);
     if (index < 0) {
       this.unknown_reports++;
@@ -253,6 +261,9 @@ class WsLoadRun extends LoadRun<WsLoadConfig> {
     }
     const outcome = kind === 'reject' && code !== undefined ? `reject:${code}` : kind;
     this.tally.countMeasuredAnswer(outcome, kind === 'ack', from_ms, now_ms);
+    if (kind === 'ack' && transact_us !== undefined) {
+      this.edge_split.record((this.time_origin_ms + from_ms) * 1000, transact_us, (this.time_origin_ms + now_ms) * 1000);
+    }
   }
 
   private onLost(session: Session, reason: string): void {

@@ -25,7 +25,7 @@ import {
   NewOrderInput, REJECT, TemplateId,
 } from '../../io/binary/index.js';
 import { HEADER_BYTES, MESSAGE_ALIGNMENT_BYTES, readU16, readU32, SCHEMA_VERSION } from '../../io/binary/header.js';
-import { ReportKind, WsOrderProtocol, WsProtocolSession } from './ws_protocol.js';
+import { ReportCallback, WsOrderProtocol, WsProtocolSession } from './ws_protocol.js';
 
 const API_KEY = 'test-key';
 const SYMBOL = 'BTCUSDT';
@@ -44,6 +44,7 @@ function offsetOf(schema: typeof EXECUTION_REPORT | typeof REJECT, field: string
 const REPORT_EXEC_TYPE = offsetOf(EXECUTION_REPORT, 'exec_type').offset;
 const REPORT_REJECT_CODE = offsetOf(EXECUTION_REPORT, 'reject_code').offset;
 const REPORT_CL_ORD_ID = offsetOf(EXECUTION_REPORT, 'client_order_id');
+const REPORT_TRANSACT_TIME = offsetOf(EXECUTION_REPORT, 'transact_time_us').offset;
 const REJECT_REF_SEQ = offsetOf(REJECT, 'ref_seq').offset;
 const REJECT_CODE = offsetOf(REJECT, 'code').offset;
 const REPORT_BYTES = messageBytes(TemplateId.EXECUTION_REPORT);
@@ -116,7 +117,7 @@ class OmsBinarySession implements WsProtocolSession {
     return out;
   }
 
-  decodeFrame(frame: Buffer, report: (client_order_id: string, kind: ReportKind, code?: number) => void): void {
+  decodeFrame(frame: Buffer, report: ReportCallback): void {
     let at = 0;
     while (at < frame.length) {
       const length = frame.length - at >= HEADER_BYTES ? readU16(frame, at) : 0;
@@ -127,8 +128,10 @@ class OmsBinarySession implements WsProtocolSession {
       const template = readU16(frame, at + 2);
       if (template === TemplateId.EXECUTION_REPORT && length === REPORT_BYTES) {
         const id = clientOrderId(frame, at + REPORT_CL_ORD_ID.offset, REPORT_CL_ORD_ID.size);
-        if (frame[at + REPORT_EXEC_TYPE] === REJECTED_EXEC_TYPE) report(id, 'reject', readU16(frame, at + REPORT_REJECT_CODE));
-        else report(id, 'ack');
+        // A u64 of epoch µs, below 2^53: two u32 reads, no BigInt.
+        const transact_us = readU32(frame, at + REPORT_TRANSACT_TIME) + readU32(frame, at + REPORT_TRANSACT_TIME + 4) * 4294967296;
+        if (frame[at + REPORT_EXEC_TYPE] === REJECTED_EXEC_TYPE) report(id, 'reject', readU16(frame, at + REPORT_REJECT_CODE), transact_us);
+        else report(id, 'ack', undefined, transact_us);
       } else if (template === TemplateId.REJECT && length === REJECT_BYTES) {
         const id = this.ids_by_seq[readU32(frame, at + REJECT_REF_SEQ) & (SEQ_MEMORY - 1)];
         if (id !== '') report(id, 'reject', readU16(frame, at + REJECT_CODE));

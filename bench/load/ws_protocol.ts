@@ -9,6 +9,8 @@
 /** ack: the first positive report for an order (accepted, filled...); reject: the order was refused. */
 export type ReportKind = 'ack' | 'reject' | 'other';
 
+export type ReportCallback = (client_order_id: string, kind: ReportKind, code?: number, transact_us?: number) => void;
+
 export interface WsOrderProtocol {
   readonly name: string;
   /** Path of the WebSocket endpoint on the server. */
@@ -32,8 +34,12 @@ export interface WsProtocolSession {
    * odd = sell) and ids[k] its client order id.
    */
   encodeOrders(indices: ArrayLike<number>, ids: readonly string[], count: number): Buffer;
-  /** Calls `report` for every message in a received frame that concerns an order; `code` names a reject's reason. */
-  decodeFrame(frame: Buffer, report: (client_order_id: string, kind: ReportKind, code?: number) => void): void;
+  /**
+   * Calls `report` for every message in a received frame that concerns an order; `code`
+   * names a reject's reason, `transact_us` is an execution report's transact time (epoch
+   * µs; the OMS's is the order's edge time, bench/harness/edge_split.ts).
+   */
+  decodeFrame(frame: Buffer, report: ReportCallback): void;
 }
 
 export type WsProtocolName = 'echo-framing' | 'oms-binary';

@@ -99,6 +99,7 @@ t.test('a durable http-json run also runs durable-echo beside it and reports the
   t.ok((summary.cpu_us_per_order?.journal ?? 0) > 0, 'the journal is found by name');
   t.ok((summary.results[1].cpu_us_per_order?.journal ?? 0) > 0, 'the durable echo\'s journal too');
   t.match(run.stdout, /cpu µs\/order: total [\d.]+ \(io /);
+  t.match(run.stdout, /waiting for a core, µs\/order: total [\d.]+ \(io [\d.]+, engine /, 'the time threads waited for a core, by thread');
   if (summary.stages === null) {
     t.match(run.stdout, /stages: none/, 'an OMS without /metrics/stages says so and the run goes on');
   } else {

@@ -3,11 +3,12 @@
  * threads), the median across rounds, and the reader itself on a real echo server run,
  * whose only named thread is its main thread.
  */
+import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { cpuPerOrder } from '../../../bench/harness/cpu_per_order.js';
 import { medianCpuPerOrder } from '../../../bench/harness/round_aggregate.js';
 import { newRunTag } from '../../../bench/harness/run_spec.js';
-import { readThreadCpuNs } from '../../../bench/harness/thread_cpu.js';
+import { readThreadCpuNs, readThreadSchedNs } from '../../../bench/harness/thread_cpu.js';
 import { threadNamesFromWorkers } from '../../../bench/harness/thread_names.js';
 import { EchoScenario } from '../../../bench/scenarios/echo_scenario.js';
 
@@ -59,6 +60,15 @@ t.test('this process has a main thread with CPU time', (t) => {
   t.end();
 });
 
+t.test('each thread is read with its time waiting for a CPU, from the same schedstat line', (t) => {
+  const sched = readThreadSchedNs(process.pid);
+  t.same([...sched.waited.keys()].sort(), [...sched.on_cpu.keys()].sort(), 'both figures for every thread');
+  const [on_cpu_ns, waited_ns] = readFileSync(`/proc/${process.pid}/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
+  t.ok(sched.on_cpu.get(process.pid)! <= on_cpu_ns, 'on CPU: the first field');
+  t.ok(sched.waited.get(process.pid)! <= waited_ns && sched.waited.get(process.pid)! >= 0, 'waiting: the second field');
+  t.end();
+});
+
 t.test('an echo run reports the CPU of its io thread and of nothing else by name', async (t) => {
   const scenario = new EchoScenario({ durability: 'none', target_url: null, verbose: false });
   await scenario.start();
@@ -72,4 +82,7 @@ t.test('an echo run reports the CPU of its io thread and of nothing else by name
   t.same(Object.keys(cpu), ['total', 'io', 'other']);
   t.ok(cpu.io > 0, `io ${cpu.io} µs/order`);
   t.ok(cpu.total >= cpu.io, 'the total holds the io thread');
+  const wait = load.server!.wait_us_per_order!;
+  t.same(Object.keys(wait), ['total', 'io', 'other'], 'the time waiting for a core, by the same threads');
+  t.ok(wait.total >= wait.io && wait.io >= 0);
 });

@@ -11,7 +11,7 @@ function run(p50: number, max: number, errors: number, throughput: number): RunS
     achieved_send_rate: 1000, samples: 1000 - errors, mean_us: p50, p50_us: p50, p90_us: p50 * 2, p99_us: p50 * 3,
     p999_us: p50 * 4, p9999_us: p50 * 5, max_us: max, send_lateness_p50_us: 1, send_lateness_p99_us: 5,
     send_lateness_max_us: 9, generator_gc: { count: 1, total_pause_us: 100, max_pause_us: 100 },
-    cpu_us_per_order: null, stages: null, stages_sample_every: null, slowest_orders: null,
+    cpu_us_per_order: null, wait_us_per_order: null, stages: null, stages_sample_every: null, slowest_orders: null,
     extra: { engine_gc: { count: 2, total_pause_us: 50, max_pause_us: 30 } },
   };
 }
