@@ -10,6 +10,7 @@
  */
 import { join } from 'node:path';
 import { DEFAULT_ENGINE_CONFIG, engineConfigFromEnv } from '../engine/config/engine_config.js';
+import { OMS_STAGE_SAMPLE_EVERY } from '../io/config/oms_config.js';
 import { BenchOptions, parseArgs, USAGE, UsageError } from './cli_args.js';
 import { BenchPlan, ItemSpec, pairWithBaseline, PlanItem, uniqueLabels } from './harness/bench_plan.js';
 import { BenchReport, BenchSettings, itemReports, SweepReport } from './harness/bench_report.js';
@@ -46,7 +47,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
 
-  const settings: ScenarioSettings = { durability: options.durability, target_url: options.target_url, verbose: options.verbose };
+  const settings: ScenarioSettings = {
+    durability: options.durability, target_url: options.target_url, verbose: options.verbose,
+    stage_sample_every: options.mode === 'saturate' ? OMS_STAGE_SAMPLE_EVERY : 1,
+  };
   const progress = new ProgressLine(!options.quiet);
   let outcomes: ItemOutcome[];
   let sweep: SweepReport | null = null;

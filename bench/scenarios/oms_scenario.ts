@@ -38,7 +38,7 @@ export abstract class OmsScenario implements Scenario {
   ): Promise<MergedLoad>;
 
   async start(): Promise<void> {
-    this.oms = await startOms(this.name, this.settings.durability, this.settings.target_url, this.settings.verbose);
+    this.oms = await startOms(this.name, this.settings);
   }
 
   async run(spec: RunSpec, on_progress: (p: GeneratorProgress) => void): Promise<MergedLoad> {

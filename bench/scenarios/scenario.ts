@@ -23,6 +23,13 @@ export interface ScenarioSettings {
   readonly target_url: string | null;
   /** Show server output as it comes instead of only on failure. */
   readonly verbose: boolean;
+  /**
+   * OMS_STAGE_SAMPLE_EVERY of a launched OMS (default 1: every order traced). Saturation
+   * runs trace at the OMS's own default instead: tracing every order cost ws-binary fsync
+   * 3-20% of its closed-loop rate (bench/README.md, "Eighth pass"), a cost the deployed
+   * OMS does not pay, while one order in 16 of hundreds of thousands still fills the table.
+   */
+  readonly stage_sample_every?: number;
 }
 
 export interface Topology {

@@ -2,13 +2,14 @@
  * Launches the real OMS server for the http-json and ws-binary scenarios:
  * `node dist/io/main.js` (found next to this file's compiled location) with OMS_HOST,
  * OMS_PORT (a free port), OMS_DATA_DIR (a fresh temporary directory, removed on stop),
- * OMS_DURABILITY, and OMS_STAGE_SAMPLE_EVERY=1 so that every order of the benchmark is
- * traced through the stages. Or, with a target URL, uses an OMS that is already running.
+ * OMS_DURABILITY, and OMS_STAGE_SAMPLE_EVERY (by default 1, so that every order of the
+ * benchmark is traced through the stages; scenario.ts says when not). Or, with a target
+ * URL, uses an OMS that is already running.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MALLOC_ENV } from '../../io/process/malloc_env.js';
-import { Durability, ScenarioName, ScenarioUnavailableError } from '../scenarios/scenario.js';
+import { ScenarioName, ScenarioSettings, ScenarioUnavailableError } from '../scenarios/scenario.js';
 import { freePort } from './free_port.js';
 import { isReady, ServerProcess } from './server_process.js';
 import { startWithDataDir } from './server_with_data_dir.js';
@@ -23,10 +24,11 @@ export interface OmsEndpoint {
   stop(): Promise<void>;
 }
 
-/** Trace every order: the benchmark wants the stage table of all of them, not a sample. */
-const STAGE_SAMPLE_EVERY = '1';
+/** By default trace every order: the benchmark wants the stage table of all of them, not a sample. */
+const STAGE_SAMPLE_EVERY = 1;
 
-export async function startOms(scenario: ScenarioName, durability: Durability, target_url: string | null, verbose: boolean): Promise<OmsEndpoint> {
+export async function startOms(scenario: ScenarioName, settings: ScenarioSettings): Promise<OmsEndpoint> {
+  const { durability, target_url, verbose } = settings;
   if (target_url !== null) {
     const url = new URL(target_url);
     const host = url.hostname;
@@ -45,7 +47,7 @@ export async function startOms(scenario: ScenarioName, durability: Durability, t
     entry: OMS_ENTRY,
     host,
     port: await freePort(host),
-    env: { ...MALLOC_ENV, OMS_DATA_DIR: data_dir, OMS_DURABILITY: durability, OMS_STAGE_SAMPLE_EVERY: STAGE_SAMPLE_EVERY },
+    env: { ...MALLOC_ENV, OMS_DATA_DIR: data_dir, OMS_DURABILITY: durability, OMS_STAGE_SAMPLE_EVERY: String(settings.stage_sample_every ?? STAGE_SAMPLE_EVERY) },
     verbose,
   }));
   return { host, port: started.server.options.port, pid: started.server.pid ?? null, stop: started.stop };

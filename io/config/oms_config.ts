@@ -113,6 +113,8 @@ export class ConfigError extends Error {
  * (bench/README.md, "Fifth pass" and "Sixth pass").
  */
 export const OMS_ENGINE_WARMUP_ORDERS = 20_000;
+/** Stage timing traces one request in this many by default (stage_timer.ts). */
+export const OMS_STAGE_SAMPLE_EVERY = 16;
 
 /**
  * The engine defaults of the OMS process: it runs a market-data worker that re-writes every
@@ -184,7 +186,7 @@ export function loadOmsConfig(env: NodeJS.ProcessEnv = process.env): OmsConfig {
     request_timeout_ms: integer(env, 'OMS_REQUEST_TIMEOUT_MS', 5000, 10, 600_000),
     io_reply_spin_us: integer(env, 'OMS_IO_REPLY_SPIN_US', durability === 'none' ? REPLY_SPIN_US_MAX : 0, 0, 1000),
     background_nice: integer(env, 'OMS_BACKGROUND_NICE', BACKGROUND_NICE_DEFAULT, 0, 19),
-    stage_sample_every: integer(env, 'OMS_STAGE_SAMPLE_EVERY', 16, 0, 1 << 20),
+    stage_sample_every: integer(env, 'OMS_STAGE_SAMPLE_EVERY', OMS_STAGE_SAMPLE_EVERY, 0, 1 << 20),
     shutdown_timeout_ms: integer(env, 'OMS_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     fail_stop_exit_ms: integer(env, 'OMS_FAIL_STOP_EXIT_MS', 2000, 0, 60_000),
     recovery_hash_mismatch: oneOf(env, 'OMS_RECOVERY_HASH_MISMATCH', ['halt', 'trade'] as const, 'halt'),

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { parseHgrm } from '../../bench/harness/hgrm_file.js';
+import { OMS_STAGE_SAMPLE_EVERY } from '../../io/config/oms_config.js';
 import { checkXml } from './support/xml_check.js';
 
 const CLI = fileURLToPath(new URL('../../bench/cli.js', import.meta.url));
@@ -63,8 +64,11 @@ t.test('http-json saturation keeps to one request in flight per connection, so t
   { encoding: 'utf8', timeout: 120_000 });
   t.equal(run.status, 0, run.stderr);
   const lines = run.stdout.trimEnd().split('\n');
-  const summary = JSON.parse(lines[lines.length - 1]) as { errors: number; completed: number; load: { window: number; pipeline: number } };
+  const summary = JSON.parse(lines[lines.length - 1]) as {
+    errors: number; completed: number; load: { window: number; pipeline: number }; stages_sample_every: number | null;
+  };
   t.equal(summary.load.pipeline, 1);
+  t.equal(summary.stages_sample_every, OMS_STAGE_SAMPLE_EVERY, 'a saturation run has the OMS trace orders at its own default rate, not every one');
   t.equal(summary.load.window, 1, '--window 16 is capped by --pipeline 1');
   t.equal(summary.errors, 0, 'no connection was dropped for pipelining');
   t.ok(summary.completed > 0, `orders completed (${summary.completed})`);
