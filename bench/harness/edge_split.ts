@@ -11,8 +11,9 @@
  *   after_edge    its edge time -> the generator read the report (the stages' total included)
  *
  * Both clocks are epoch µs (performance.timeOrigin + now) of two processes on one machine,
- * so a split is good to a few µs; a negative one counts as 1 µs. Found in bench/README.md,
- * "Eighth pass": with durability fsync at 5 000/s, both sides were ~100 µs longer than
+ * so a split is good to a few µs; a negative one counts as 1 µs. Across rounds: the median
+ * of each percentile (round_aggregate.ts). In bench/README.md, "Eighth pass": with
+ * durability fsync at 5 000 ws orders/s the way in took 83-205 µs at p50 against 26-34 µs
  * with none, time the stage table cannot show.
  */
 import { Histogram } from 'hdr-histogram-js';
@@ -46,21 +47,6 @@ export class EdgeSplit {
     if (this.before.totalCount === 0) return null;
     return { orders: this.before.totalCount, before_edge: percentiles(this.before), after_edge: percentiles(this.after) };
   }
-}
-
-/** Per percentile, the median across the rounds that have a split (null: none has). */
-export function medianEdgeSplit(rounds: readonly (EdgeSplitFigures | null | undefined)[]): EdgeSplitFigures | null {
-  const have = rounds.filter((r): r is EdgeSplitFigures => r !== null && r !== undefined);
-  if (have.length === 0) return null;
-  const med = (pick: (r: EdgeSplitFigures) => number): number => {
-    const sorted = have.map(pick).sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  };
-  const side = (pick: (r: EdgeSplitFigures) => SplitPercentiles): SplitPercentiles => ({
-    p50_us: med((r) => pick(r).p50_us), p90_us: med((r) => pick(r).p90_us), p99_us: med((r) => pick(r).p99_us),
-  });
-  return { orders: have.reduce((sum, r) => sum + r.orders, 0), before_edge: side((r) => r.before_edge), after_edge: side((r) => r.after_edge) };
 }
 
 /** The report table's line for a split. */

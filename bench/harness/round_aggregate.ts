@@ -8,7 +8,7 @@
  * the OMS's stage table comes from every round's stage windows merged, like all_rounds.
  */
 import { CpuPerOrder, orderRoles, TOTAL } from './cpu_per_order.js';
-import { EdgeSplitFigures, medianEdgeSplit } from './edge_split.js';
+import { EdgeSplitFigures, SplitPercentiles } from './edge_split.js';
 import { Histogram, mergeHistograms } from './latency_histogram.js';
 import { GcStats } from './load_result.js';
 import { PERCENTILE_FIELDS, percentiles, round1, RunSummary } from './run_summary.js';
@@ -112,6 +112,16 @@ function sumGcExtras(runs: readonly RunSummary[]): Record<string, unknown> {
 function medianSplitOf(runs: readonly RunSummary[]): { edge_split?: EdgeSplitFigures } {
   const split = medianEdgeSplit(runs.map((r) => r.extra.edge_split as EdgeSplitFigures | undefined));
   return split === null ? {} : { edge_split: split };
+}
+
+/** Per percentile, the median across the rounds that have a split (null: none has). */
+export function medianEdgeSplit(rounds: readonly (EdgeSplitFigures | null | undefined)[]): EdgeSplitFigures | null {
+  const have = rounds.filter((r): r is EdgeSplitFigures => r !== null && r !== undefined);
+  if (have.length === 0) return null;
+  const side = (pick: (r: EdgeSplitFigures) => SplitPercentiles): SplitPercentiles => ({
+    p50_us: median(have.map((r) => pick(r).p50_us)), p90_us: median(have.map((r) => pick(r).p90_us)), p99_us: median(have.map((r) => pick(r).p99_us)),
+  });
+  return { orders: have.reduce((sum, r) => sum + r.orders, 0), before_edge: side((r) => r.before_edge), after_edge: side((r) => r.after_edge) };
 }
 
 function isGcStats(value: unknown): value is GcStats {

@@ -26,7 +26,7 @@ export interface ScenarioSettings {
   /**
    * OMS_STAGE_SAMPLE_EVERY of a launched OMS (default 1: every order traced). Saturation
    * runs trace at the OMS's own default instead: tracing every order cost ws-binary fsync
-   * 3-20% of its closed-loop rate (bench/README.md, "Eighth pass"), a cost the deployed
+   * 2-19% of its closed-loop rate (bench/README.md, "Eighth pass"), a cost the deployed
    * OMS does not pay, while one order in 16 of hundreds of thousands still fills the table.
    */
   readonly stage_sample_every?: number;

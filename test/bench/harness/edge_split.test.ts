@@ -5,7 +5,8 @@
  * percentile by percentile, and print as one line under the stage table.
  */
 import t from 'tap';
-import { EdgeSplit, edgeSplitLine, medianEdgeSplit } from '../../../bench/harness/edge_split.js';
+import { EdgeSplit, edgeSplitLine } from '../../../bench/harness/edge_split.js';
+import { medianEdgeSplit } from '../../../bench/harness/round_aggregate.js';
 
 t.test('each order is split at its edge time, in whole µs', (t) => {
   const split = new EdgeSplit();
