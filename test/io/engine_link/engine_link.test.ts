@@ -462,5 +462,8 @@ t.test('a traced order\'s stages add up to its total when the engine takes the c
   const parts = STAGE_NAMES.reduce((sum, name, k) => (k === total ? sum : sum + timer.sums_us[k]), 0);
   t.ok(timer.sums_us[total] >= 2000, `the total holds the wait: ${timer.sums_us[total]} µs`);
   t.ok(Math.abs(parts - timer.sums_us[total]) <= 10, `the stages (${parts} µs) add up to the total (${timer.sums_us[total]} µs)`);
-  t.ok(timer.sums_us[STAGE_NAMES.indexOf('io_queue')] < 1000, 'the wait is not counted before the command was visible');
+  // Not a bound on io_queue itself: on a loaded machine the turn before the publish can take
+  // ms too (a clean-clone CI run saw 17 ms). The 2 ms after it must not be in io_queue.
+  t.ok(timer.sums_us[STAGE_NAMES.indexOf('io_queue')] + 2000 <= timer.sums_us[total],
+    `the wait is not counted before the command was visible (io_queue ${timer.sums_us[STAGE_NAMES.indexOf('io_queue')]} µs)`);
 });
