@@ -30,4 +30,14 @@ export const SUITES: Readonly<Record<string, readonly SuiteEntry[]>> = {
     { scenario: 'http-json', rate_per_s: 5_000 },
     { scenario: 'ws-binary', rate_per_s: 5_000, connections: 1, batch: 1 },
   ],
+  // The floor of durability none under DESIGN.md's threads, in the same run as the OMS:
+  // each OMS scenario at 5 000/s, then the hop echo (the echo plus the io -> engine -> io
+  // handoff, bench/servers/hop_answers.ts) at the same load, each beside its plain echo.
+  // Run it with --durability none (the hop echoes journal nothing).
+  floor: [
+    { scenario: 'ws-binary', rate_per_s: 5_000, connections: 1, batch: 1 },
+    { scenario: 'ws-hop-echo', rate_per_s: 5_000, connections: 1, batch: 1 },
+    { scenario: 'http-json', rate_per_s: 5_000 },
+    { scenario: 'hop-echo', rate_per_s: 5_000 },
+  ],
 };

@@ -1,7 +1,8 @@
 /**
  * What the echo baselines share: one echo server process for the scenario's lifetime
  * (bench/servers/echo_server.js: POST /orders answers, /ws echoes frames; the durable
- * ones journal every request first), a run that fails loudly if the server died under
+ * ones journal every request first, the hop ones pass it through a worker standing where
+ * the engine stands), a run that fails loudly if the server died under
  * the load, and the server's CPU per order by thread over each measured window. Each
  * baseline says only how it drives the server.
  */
@@ -16,11 +17,14 @@ import { DEFAULT_LOAD, LoadDefaults, Scenario, ScenarioName, ScenarioSettings, T
 export abstract class EchoServerScenario implements Scenario {
   abstract readonly name: ScenarioName;
   abstract readonly topology: Topology;
-  readonly baseline = null;
+  /** The echoes are baselines; the hop echoes run beside the plain echo (their ratio is the handoff's cost). */
+  readonly baseline: ScenarioName | null = null;
   readonly durable_baseline = null;
   readonly load_defaults: LoadDefaults = DEFAULT_LOAD;
   /** True for the durable echoes: the server journals every request (the run's durability) before it answers. */
   protected readonly durable: boolean = false;
+  /** True for the hop echoes: every request goes through the engine's stand-in worker (ECHO_HOP=1) before it is answered. */
+  protected readonly hop: boolean = false;
   private server: EchoServer | null = null;
 
   constructor(protected readonly settings: ScenarioSettings) {}
@@ -34,7 +38,7 @@ export abstract class EchoServerScenario implements Scenario {
   ): Promise<MergedLoad>;
 
   async start(): Promise<void> {
-    this.server = await startEchoServer(this.settings.verbose, this.durable ? this.settings.durability : null);
+    this.server = await startEchoServer(this.settings.verbose, this.durable ? this.settings.durability : null, this.hop);
   }
 
   /** The durable echo's data directory (its journal is under it); null for the plain echo or before start. */
@@ -49,8 +53,8 @@ export abstract class EchoServerScenario implements Scenario {
       host: server.options.host,
       port: server.options.port,
       pid: server.pid ?? null,
-      // The plain echo has one thread of its own, its main thread; the durable echo names its journal.
-      thread_names: this.durable ? 'health_workers' : 'main_thread_only',
+      // The plain echo has one thread of its own, its main thread; the durable echo names its journal, the hop echo its worker.
+      thread_names: this.durable || this.hop ? 'health_workers' : 'main_thread_only',
       reads_stages: false,
     };
     const died = () => new Error(`${this.name} server died during the run (${server.exitDescription()}):\n${server.outputTail()}`);

@@ -98,6 +98,7 @@ function ticks(instruments: InstrumentTable, symbol: number, price: string): num
 export class EngineSideWorker {
   private gc: GcRecord[] | null = null;
   private failure: Error | null = null;
+  private stopping = false;
   private readonly exited: Promise<void>;
 
   private constructor(private readonly worker: Worker, private readonly buffers: OmsBuffers) {
@@ -125,8 +126,22 @@ export class EngineSideWorker {
     return this.failure;
   }
 
+  /** The worker's Linux thread id, recorded when it announced STARTING (null: unknown). */
+  osTid(): number | null {
+    return new WorkerHealthBlock(this.buffers.health).view(WorkerId.ENGINE).os_tid;
+  }
+
+  /** Called if the worker fails, or exits without being asked to. */
+  onFailure(listener: (reason: string) => void): void {
+    this.worker.on('error', (error) => listener(`engine-side worker failed: ${error.message}`));
+    this.worker.on('exit', (code) => {
+      if (!this.stopping) listener(`engine-side worker exited unasked (code ${code})`);
+    });
+  }
+
   /** Asks the worker to stop, waits for it to exit; returns its collections if it reported them. */
   async stop(timeout_ms = 10_000): Promise<GcRecord[] | null> {
+    this.stopping = true;
     new WorkerHealthBlock(this.buffers.health).requestStop(WorkerId.ENGINE);
     new Doorbell(this.buffers.engine_doorbell).ringIfParked();
     const timer = setTimeout(() => void this.worker.terminate(), timeout_ms);

@@ -7,7 +7,7 @@ import { MergedLoad } from '../harness/load_result.js';
 import { RunSpec } from '../harness/run_spec.js';
 import { GeneratorProgress } from '../load/generator_process.js';
 
-export const SCENARIO_NAMES = ['engine', 'ring-echo', 'http-json', 'echo', 'ws-binary', 'ws-echo', 'durable-echo', 'ws-durable-echo'] as const;
+export const SCENARIO_NAMES = ['engine', 'ring-echo', 'http-json', 'echo', 'ws-binary', 'ws-echo', 'durable-echo', 'ws-durable-echo', 'hop-echo', 'ws-hop-echo'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** The scenarios that measure the real OMS (they serve stage histograms and can take --target-url). */

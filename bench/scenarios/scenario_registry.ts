@@ -3,11 +3,13 @@ import type { ScenarioBaselines } from '../harness/bench_plan.js';
 import { DurableEchoScenario } from './durable_echo_scenario.js';
 import { EchoScenario } from './echo_scenario.js';
 import { EngineScenario } from './engine_scenario.js';
+import { HopEchoScenario } from './hop_echo_scenario.js';
 import { HttpJsonScenario } from './http_json_scenario.js';
 import { LoadDefaults, Scenario, ScenarioName, ScenarioSettings } from './scenario.js';
 import { WsBinaryScenario } from './ws_binary_scenario.js';
 import { WsDurableEchoScenario } from './ws_durable_echo_scenario.js';
 import { WsEchoScenario } from './ws_echo_scenario.js';
+import { WsHopEchoScenario } from './ws_hop_echo_scenario.js';
 
 export function createScenario(name: ScenarioName, settings: ScenarioSettings): Scenario {
   switch (name) {
@@ -19,6 +21,8 @@ export function createScenario(name: ScenarioName, settings: ScenarioSettings): 
     case 'ws-echo': return new WsEchoScenario(settings);
     case 'durable-echo': return new DurableEchoScenario(settings);
     case 'ws-durable-echo': return new WsDurableEchoScenario(settings);
+    case 'hop-echo': return new HopEchoScenario(settings);
+    case 'ws-hop-echo': return new WsHopEchoScenario(settings);
   }
 }
 

@@ -2,7 +2,8 @@
  * Starts the echo server (echo_server.ts) as a child process on a free loopback port.
  * With a durability mode it is the durable echo: ECHO_DURABILITY and ECHO_DATA_DIR (a
  * fresh temporary directory, removed on stop) make it journal every request before it
- * answers; without one it is the plain echo, started exactly as before.
+ * answers. With `hop` it is the hop echo (ECHO_HOP=1): every request goes through a
+ * worker standing where the engine stands. With neither it is the plain echo.
  */
 import { fileURLToPath } from 'node:url';
 import { Durability } from '../scenarios/scenario.js';
@@ -20,10 +21,12 @@ export interface EchoServer {
   stop(): Promise<void>;
 }
 
-export async function startEchoServer(verbose = false, durability: Durability | null = null): Promise<EchoServer> {
+export async function startEchoServer(verbose = false, durability: Durability | null = null, hop = false): Promise<EchoServer> {
   const host = '127.0.0.1';
+  if (durability !== null && hop) throw new Error('the durable echo and the hop echo are two servers: ask for one');
   if (durability === null) {
-    const server = await ServerProcess.start({ name: 'echo', entry: ECHO_ENTRY, host, port: await freePort(host), verbose });
+    const server = await ServerProcess.start({ name: hop ? 'hop-echo' : 'echo', entry: ECHO_ENTRY, host, port: await freePort(host),
+      ...(hop ? { env: { ECHO_HOP: '1' } } : {}), verbose });
     return { process: server, data_dir: null, stop: () => server.stop() };
   }
   const started = await startWithDataDir('durable-echo-', async (data_dir) => ServerProcess.start({

@@ -14,7 +14,15 @@
  * echoed frame) is sent only once its events are durable (durable_answers.ts). A full
  * ring is answered busy: HTTP 503 with Retry-After, or the WebSocket closed with 1013. It
  * also answers GET /health/workers with its process and the journal's thread id, so its
- * CPU can be read by thread. Without ECHO_DURABILITY it is the plain echo, unchanged.
+ * CPU can be read by thread.
+ *
+ * With ECHO_HOP=1 it is the hop echo: every order, and every 112-byte message of a frame,
+ * becomes a command on the production command ring, and the answer is held until a worker
+ * standing where the engine stands has replied to it (hop_answers.ts): the OMS's thread
+ * handoff at durability none with no order logic. Its worker is named `engine` on
+ * /health/workers. A full ring is answered busy, as above.
+ *
+ * With neither it is the plain echo, unchanged.
  *
  * Started with the OMS's contract: env OMS_HOST and OMS_PORT, ready when /health/ready
  * answers 200. Stops on SIGTERM/SIGINT (the durable echo lets its journal finish first).
@@ -25,6 +33,7 @@ import { parseDurability } from '../../services/journal/durability.js';
 import { ECHO_MESSAGE_BYTES } from '../load/ws_echo_framing.js';
 import { DurableAnswers } from './durable_answers.js';
 import { EchoJournal } from './echo_journal.js';
+import { HopAnswers } from './hop_answers.js';
 
 const host = process.env.OMS_HOST ?? '127.0.0.1';
 const port = Number(process.env.OMS_PORT ?? '0');
@@ -38,19 +47,34 @@ interface WsSession {
   closed?: boolean;
 }
 
+/** Holds each answer until what it waits for is done: its events durable, or the worker's reply. */
+interface AnswerGate {
+  /** False, and nothing held, when the ring it writes to is full: the caller answers busy. */
+  hold(records: number, answer: () => void): boolean;
+}
+
 let next_order_id = 0;
 let ws_dropped = 0;
 let listen_socket: us_listen_socket | null = null;
 
+const hop_mode = process.env.ECHO_HOP === '1';
+if (hop_mode && process.env.ECHO_DURABILITY !== undefined && process.env.ECHO_DURABILITY !== '') {
+  throw new Error('ECHO_HOP and ECHO_DURABILITY are two different echoes: set one');
+}
 const journal = await startJournal(process.env);
 const durable = journal === null ? null : new DurableAnswers(journal);
-if (journal !== null) {
-  journal.onFailure((reason) => {
-    // Fail-stop, as the OMS does: without its journal nothing can be answered any more.
-    console.error(`durable echo: ${reason}`);
-    process.exit(1);
-  });
-}
+const hop = hop_mode ? await HopAnswers.start() : null;
+const gate: AnswerGate | null = durable ?? hop;
+const busy_reason = durable !== null ? 'busy: journal ring full' : 'busy: command ring full';
+// Fail-stop, as the OMS does: without its journal (or engine) nothing can be answered any more.
+journal?.onFailure((reason) => {
+  console.error(`durable echo: ${reason}`);
+  process.exit(1);
+});
+hop?.onFailure((reason) => {
+  console.error(`hop echo: ${reason}`);
+  process.exit(1);
+});
 durable?.start();
 
 /** The durable echo's journal, or null for the plain echo (ECHO_DURABILITY unset). */
@@ -70,7 +94,7 @@ function answer(res: HttpResponse, status: string, body: string): void {
 function answerBusy(res: HttpResponse): void {
   res.cork(() => {
     res.writeStatus('503 Service Unavailable').writeHeader('Retry-After', '1').writeHeader('Content-Type', 'application/json')
-      .end(`{"success":false,"code":${RejectCode.ENGINE_BUSY},"reason":"busy: journal ring full"}`);
+      .end(`{"success":false,"code":${RejectCode.ENGINE_BUSY},"reason":"${busy_reason}"}`);
   });
 }
 
@@ -110,9 +134,9 @@ const app = App()
       }
       const id = typeof order.client_order_id === 'string' ? order.client_order_id : '';
       const accepted = `{"success":true,"order_id":"${++next_order_id}","client_order_id":${JSON.stringify(id)},"status":"ACCEPTED"}`;
-      if (durable === null) {
+      if (gate === null) {
         answer(res, '200 OK', accepted);
-      } else if (!durable.hold(1, () => { if (!aborted) answer(res, '200 OK', accepted); })) {
+      } else if (!gate.hold(1, () => { if (!aborted) answer(res, '200 OK', accepted); })) {
         answerBusy(res);
       }
     });
@@ -125,7 +149,7 @@ const app = App()
     maxBackpressure: 64 << 20,
     idleTimeout: 0,
     message: (ws, message, is_binary) => {
-      if (durable === null) {
+      if (gate === null) {
         // send() returns 0 under backpressure (queued), 1 sent, 2 dropped (over maxBackpressure).
         if (ws.send(message, is_binary) === 2) ws_dropped++;
         return;
@@ -134,17 +158,17 @@ const app = App()
       const frame = message.slice(0);
       const session = ws.getUserData();
       const records = Math.max(1, Math.floor(frame.byteLength / ECHO_MESSAGE_BYTES));
-      if (!durable.hold(records, () => { if (session.closed !== true) echoFrame(ws, frame, is_binary); })) {
-        ws.end(1013, 'busy: journal ring full');
+      if (!gate.hold(records, () => { if (session.closed !== true) echoFrame(ws, frame, is_binary); })) {
+        ws.end(1013, busy_reason);
       }
     },
     close: (ws) => { ws.getUserData().closed = true; },
   });
 
-if (journal !== null) {
+if (journal !== null || hop !== null) {
   app.get('/health/workers', (res) => answer(res, '200 OK', JSON.stringify({
     process: { pid: process.pid, io_tid: process.pid },
-    workers: [{ name: 'journal', os_tid: journal.osTid() }],
+    workers: [journal !== null ? { name: 'journal', os_tid: journal.osTid() } : { name: 'engine', os_tid: hop!.workerTid() }],
   })));
 }
 
@@ -161,6 +185,7 @@ async function shutdown(): Promise<void> {
   if (listen_socket !== null) us_listen_socket_close(listen_socket);
   durable?.stop();
   await journal?.stop();
+  await hop?.stop();
   app.close();
   process.exit(0);
 }

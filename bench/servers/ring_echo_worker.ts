@@ -77,6 +77,7 @@ const agent = new RingEchoAgent(
 );
 const idle = new SpinThenParkIdleStrategy(new Doorbell(init.own_doorbell), init.config.spin_limit, init.config.park_timeout_ms);
 const gc = init.profile_gc === true ? new GcRecorder().start() : null;
+reporter.setState(WorkerState.STARTING); // records its thread id, so its CPU can be read by thread
 reporter.setState(WorkerState.RUNNING);
 try {
   runAgent(agent, idle, () => reporter.stopRequested());

@@ -34,7 +34,7 @@ import { AccountLimitsSpec, AccountSpec, DEMO_ACCOUNTS, DEMO_ACCOUNT_LIMITS } fr
 import { DEMO_INSTRUMENTS, InstrumentSpec } from '../../engine/reference/instruments.js';
 import { isPowerOfTwo } from '../../engine/layout/layout_builder.js';
 import { Durability, parseDurability } from '../../services/journal/durability.js';
-import { REPLY_SPIN_US_MAX } from '../engine_link/engine_link.js';
+import { REPLY_SPIN_US_MAX } from '../engine_link/reply_spin.js';
 import { parseWorkerExitFault, WorkerExitFault } from '../../services/runtime/test_fault.js';
 
 /**

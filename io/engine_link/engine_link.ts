@@ -21,25 +21,14 @@ import { RingConsumer, RingProducer, SharedRing } from '../../engine/ring/ring.j
 import { EventConsumer } from '../../engine/shared_memory.js';
 import { OrderStore } from '../../services/read_model/order_store.js';
 import { systemClock } from '../../engine/agent/clock.js';
+import { REPLY_SPIN_US_MAX, ReplySpin } from './reply_spin.js';
 import { StageTimer } from './stage_timer.js';
+
 
 const PENDING_SLOTS = 1 << 16;
 const TIMEOUT_SWEEP_MS = 100;
 /** Longest the idle io thread waits on its doorbell before draining anyway (the pump). */
 const PUMP_PARK_MS = 50;
-/**
- * How long, at most, the io thread waits for the engine's answer itself after it published
- * commands while idle (see spinForReplies): enough for a parked engine to wake (16-24 µs
- * on this machine) and answer, less than the io thread's own wake-up through
- * Atomics.waitAsync (26-32 µs, bench/floor/wake_latency.ts) plus the event-loop turn
- * after it.
- */
-export const REPLY_SPIN_US_MAX = 50;
-/** The shortest spin misses shrink it to: a probe that still finds an engine awake, so one hit can restore the full spin. */
-const REPLY_SPIN_US_MIN = 4;
-/** Reply-ring polls between two clock reads while spinning (a poll is ~10 ns). */
-const POLLS_PER_CLOCK_READ = 256;
-
 /** Answers a request's reply; `context` is what the request was submitted with (undefined if none). */
 export type ReplyHandler<C = any> = (reply: ReplyRecord, context: C) => void;
 /** Writes a request's command with the request id it gets; false when the ring had no room. */
@@ -96,7 +85,7 @@ export class EngineLink {
     this.publish_scheduled = false;
     // Announced as awake before the engine can see the commands: an engine that is spinning
     // answers within a microsecond and would otherwise ring a thread about to look itself.
-    const spin = this.pump_parked && this.reply_spin_us > 0;
+    const spin = this.pump_parked && this.reply_spin.enabled;
     if (spin) this.doorbell.cancelPark();
     // Stamped before the commands become visible, not after: publish also rings a parked
     // engine, which may take them and answer before this thread returns from the ring (a
@@ -109,12 +98,8 @@ export class EngineLink {
   };
   /** True while the pump awaits its doorbell (the io thread had nothing to do). */
   private pump_parked = false;
-  /** How long the next spin may last: halved by each spin that found nothing, restored by one that paid. */
-  private reply_spin_us: number;
-  private readonly reply_spin_us_max: number;
-  /** Spins that found the engine's reply, and spins that gave up (for tests and the benchmark notes). */
-  reply_spin_hits = 0;
-  reply_spin_misses = 0;
+  /** The bounded wait for replies after a publish from idle (see spinForReplies). */
+  private readonly reply_spin: ReplySpin;
   // Stage timing (see stage_timer.ts): per pending slot, when a traced request was written
   // at the edge (0: not traced) and when its command was published.
   readonly stage_timer: StageTimer | null;
@@ -140,6 +125,14 @@ export class EngineLink {
   /** Event listeners that threw; the event still counts as delivered (see drainEvents). */
   listener_failures = 0;
 
+  /** Spins that found the engine's reply, and spins that gave up (for tests and the benchmark notes). */
+  get reply_spin_hits(): number {
+    return this.reply_spin.hits;
+  }
+  get reply_spin_misses(): number {
+    return this.reply_spin.misses;
+  }
+
   constructor(options: EngineLinkOptions) {
     this.options = options;
     const engine_doorbell = new Doorbell(options.engine_doorbell);
@@ -154,9 +147,7 @@ export class EngineLink {
     this.doorbell = new Doorbell(options.io_doorbell);
     this.store = options.store;
     this.stage_timer = options.stage_timer ?? null;
-    this.reply_spin_us_max = options.reply_spin_us ?? (options.durable === false ? REPLY_SPIN_US_MAX : 0);
-    if (!(this.reply_spin_us_max >= 0)) throw new Error('reply_spin_us must be >= 0');
-    this.reply_spin_us = this.reply_spin_us_max;
+    this.reply_spin = new ReplySpin(options.reply_spin_us ?? (options.durable === false ? REPLY_SPIN_US_MAX : 0));
   }
 
   /** Called for every durable event after the read model applied it (execution reports, metrics). */
@@ -337,29 +328,11 @@ export class EngineLink {
    * not parked, so the engine does not ring it (a notify is a syscall, and a wake-up it
    * would then find nothing to do for; publishCommands marks it before publishing);
    * afterwards the park is announced again, and anything published in between is drained
-   * here rather than waiting for a ring that was never sent. The spin adapts as the engine's does (idle_strategy.ts): one that found
-   * nothing halves the next (down to a short probe), one that paid restores the full
-   * budget, so under a load the engine cannot answer quickly the io thread stops spending
-   * its core on spinning.
+   * here rather than waiting for a ring that was never sent. The spin adapts to how fast
+   * the engine answers (reply_spin.ts).
    */
   private spinForReplies(): void {
-    const until_us = systemClock.nowUs() + this.reply_spin_us;
-    let found = false;
-    while (!found && systemClock.nowUs() < until_us) {
-      for (let k = 0; k < POLLS_PER_CLOCK_READ; k++) {
-        if (this.replies.available() > 0) {
-          found = true;
-          break;
-        }
-      }
-    }
-    if (found) {
-      this.reply_spin_hits++;
-      this.reply_spin_us = this.reply_spin_us_max;
-    } else {
-      this.reply_spin_misses++;
-      this.reply_spin_us = Math.max(Math.min(REPLY_SPIN_US_MIN, this.reply_spin_us_max), this.reply_spin_us / 2);
-    }
+    this.reply_spin.spin(this.replies);
     this.drainSafely();
     if (!this.running) return; // stopped (or failed) meanwhile: nobody waits on the doorbell
     // The pump still awaits its doorbell: announce the park again (its waitAsync waits on
