@@ -19,13 +19,16 @@ const JOURNAL_PARK_TIMEOUT_MS = 50;
 /**
  * With durability none the journal only releases slots, and polls this often in naps the
  * engine does not ring: a wake-up per order cost the engine and the journal ~20 µs of CPU
- * each at 5 000 orders/s on two cores (bench/README.md); a millisecond of events is far
- * less than the event ring holds, and under load the journal spins rather than parks.
- * After 50 empty polls in a row (50 ms with no event) it parks announced and the engine's
- * next event rings it (start_engine.ts eventWake): an idle OMS no longer wakes it 1 000
- * times a second.
+ * each at 5 000 orders/s on two cores (bench/README.md); under load the journal spins
+ * rather than parks. Every 10 ms rather than every 1: each timed wake-up costs the
+ * journal ~15 µs of CPU on this guest, and at 5 000 ws orders/s the 10 ms poll halved its
+ * CPU per order (2.8-3.6 against 1.4-1.6 µs, bench/README.md "Ninth pass"). Ten
+ * milliseconds of events at the engine's saturation is ~2 000 slots, far less than the
+ * event ring holds (65 536) or the io thread's busy threshold (half of it). After 5 empty
+ * polls in a row (50 ms with no event) it parks announced and the engine's next event
+ * rings it (start_engine.ts eventWake): an idle OMS does not wake it at all.
  */
-const RELEASE_POLL: NapPolicy = { nap_ms: 1, naps_before_sleep: 50 };
+const RELEASE_POLL: NapPolicy = { nap_ms: 10, naps_before_sleep: 5 };
 
 export const JOURNAL_WORKER_URL = new URL('../../services/journal/journal_worker.js', import.meta.url);
 
