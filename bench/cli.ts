@@ -49,7 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const settings: ScenarioSettings = {
     durability: options.durability, target_url: options.target_url, verbose: options.verbose,
-    stage_sample_every: options.mode === 'saturate' ? OMS_STAGE_SAMPLE_EVERY : 1,
+    stage_sample_every: options.stage_sample_every ?? (options.mode === 'saturate' ? OMS_STAGE_SAMPLE_EVERY : 1),
   };
   const progress = new ProgressLine(!options.quiet);
   let outcomes: ItemOutcome[];

@@ -35,6 +35,8 @@ export interface BenchOptions {
   readonly baseline: boolean;
   readonly durability: Durability;
   readonly target_url: string | null;
+  /** OMS_STAGE_SAMPLE_EVERY of a launched OMS; null: 1 in open loop (every order traced), the OMS's default with --saturate. */
+  readonly stage_sample_every: number | null;
   readonly p99_budget_us: number;
   readonly sweep_factor: number;
   readonly sweep_steps: number;
@@ -73,6 +75,10 @@ Load:
                         of the durable echoes (default fsync); with fsync or write, http-json and
                         ws-binary also run beside their durable baseline
   --target-url URL      http-json / ws-binary: measure an OMS already running there
+  --stage-sample-every N  trace one order in N in a launched OMS (OMS_STAGE_SAMPLE_EVERY; default 1
+                        in open loop, so every order is in the stage table, and the OMS's own
+                        default, 16, with --saturate). Tracing costs CPU the deployed OMS pays
+                        only for its sampled orders: give 16 to read CPU per order as deployed
   --drain-timeout-ms MS wait this long for answers after the last send (default 5000)
 Modes:
   --saturate            closed loop, to find the maximum throughput
@@ -93,7 +99,7 @@ Output:
 const FLAGS = new Set(['saturate', 'sweep', 'no-baseline', 'json', 'quiet', 'verbose', 'help']);
 const VALUES = new Set([
   'scenario', 'suite', 'rate', 'duration', 'warmup', 'server-warmup-orders', 'connections', 'generators', 'generator-nice', 'batch', 'pipeline', 'window', 'rounds',
-  'durability', 'target-url', 'p99-budget-us', 'sweep-factor', 'sweep-steps', 'drain-timeout-ms', 'out',
+  'durability', 'target-url', 'stage-sample-every', 'p99-budget-us', 'sweep-factor', 'sweep-steps', 'drain-timeout-ms', 'out',
 ]);
 
 export type ParsedArgs = { readonly help: true } | { readonly help: false; readonly options: BenchOptions };
@@ -144,6 +150,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (target_url !== null && scenario !== null && scenario !== 'http-json' && scenario !== 'ws-binary') {
     throw new UsageError('--target-url applies to the OMS scenarios (http-json, ws-binary) only');
   }
+  if (target_url !== null && given.has('stage-sample-every')) {
+    throw new UsageError('--stage-sample-every sets how a launched OMS samples; an OMS at --target-url keeps its own OMS_STAGE_SAMPLE_EVERY');
+  }
   if (target_url !== null) {
     let url: URL;
     try {
@@ -173,6 +182,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       baseline: !given.has('no-baseline'),
       durability: durability as Durability,
       target_url,
+      stage_sample_every: given.has('stage-sample-every') ? integer(given, 'stage-sample-every', 1, 1) : null,
       p99_budget_us: number(given, 'p99-budget-us', 1000, { min_exclusive: 0 }),
       sweep_factor: number(given, 'sweep-factor', 1.5, { min_exclusive: 1 }),
       sweep_steps: integer(given, 'sweep-steps', 10, 1),

@@ -22,6 +22,8 @@ t.test('a scenario with a rate and a duration is an open-loop run with the docum
   t.equal(o.json, false);
   t.equal(o.generator_nice, 0, 'the generators run at the harness\'s own priority unless asked');
   t.equal(options(['--scenario', 'echo', '--rate', '10', '--generator-nice', '10']).generator_nice, 10);
+  t.equal(o.stage_sample_every, null, 'a launched OMS traces as the mode says unless asked');
+  t.equal(options(['--scenario', 'ws-binary', '--rate', '10', '--stage-sample-every', '16']).stage_sample_every, 16);
   t.end();
 });
 
@@ -31,6 +33,7 @@ t.test('saturation, sweep and suite modes parse', (t) => {
   t.equal(sweep.mode, 'sweep');
   t.equal(sweep.p99_budget_us, 200);
   t.equal(options(['--suite', 'standard', '--json']).suite, 'standard');
+  t.equal(options(['--suite', 'floor', '--durability', 'none']).suite, 'floor', 'the floor suite: the OMS beside the hop echo');
   t.same(parseArgs(['--help']), { help: true });
   t.end();
 });
@@ -57,6 +60,8 @@ t.test('mistakes are refused with a sentence that says what to do', (t) => {
     [['--scenario', 'http-json', '--rate', '10', '--target-url', 'localhost'], /not a URL/],
     [['--scenario', 'echo', '--rate', '10', '--target-url', 'http://127.0.0.1:1'], /OMS scenarios \(http-json, ws-binary\) only/],
     [['echo'], /options start with --/],
+    [['--scenario', 'ws-binary', '--rate', '10', '--stage-sample-every', '0'], /--stage-sample-every must be a whole number >= 1/],
+    [['--scenario', 'ws-binary', '--rate', '10', '--target-url', 'http://127.0.0.1:1', '--stage-sample-every', '16'], /an OMS at --target-url keeps its own/],
     [['--scenario', 'echo', '--rate', '10', '--generator-nice', '20'], /--generator-nice must be at most 19/],
     [['--scenario', 'echo', '--rate', '10', '--generator-nice', '-5'], /--generator-nice must be a whole number >= 0/],
   ];
