@@ -57,7 +57,9 @@ let next_order_id = 0;
 let ws_dropped = 0;
 let listen_socket: us_listen_socket | null = null;
 
-const hop_mode = process.env.ECHO_HOP === '1';
+const hop_flag = process.env.ECHO_HOP ?? '';
+if (!['', '0', '1'].includes(hop_flag)) throw new Error(`ECHO_HOP must be 1 (the hop echo) or 0, got ${JSON.stringify(hop_flag)}`);
+const hop_mode = hop_flag === '1';
 if (hop_mode && process.env.ECHO_DURABILITY !== undefined && process.env.ECHO_DURABILITY !== '') {
   throw new Error('ECHO_HOP and ECHO_DURABILITY are two different echoes: set one');
 }
