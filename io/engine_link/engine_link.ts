@@ -24,7 +24,6 @@ import { systemClock } from '../../engine/agent/clock.js';
 import { REPLY_SPIN_US_MAX, ReplySpin } from './reply_spin.js';
 import { StageTimer } from './stage_timer.js';
 
-
 const PENDING_SLOTS = 1 << 16;
 const TIMEOUT_SWEEP_MS = 100;
 /** Longest the idle io thread waits on its doorbell before draining anyway (the pump). */

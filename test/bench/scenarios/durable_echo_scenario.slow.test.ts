@@ -5,16 +5,13 @@
  */
 import { join } from 'node:path';
 import t from 'tap';
-import { runScenarioOnce } from '../support/scenario_run.js';
+import { ASYNC_ECHO_SPEC, runScenarioOnce } from '../support/scenario_run.js';
 import { DurableEchoScenario } from '../../../bench/scenarios/durable_echo_scenario.js';
 import { WsDurableEchoScenario } from '../../../bench/scenarios/ws_durable_echo_scenario.js';
 import { scanJournal } from '../../../services/journal/journal_reader.js';
 
 const SETTINGS = { durability: 'fsync' as const, target_url: null, verbose: false };
-const SPEC = {
-  mode: 'open' as const, rate_per_s: 200, window: 8, warmup_s: 0.3, duration_s: 1, connections: 8, generators: 1, generator_nice: 0,
-  batch: 4, pipeline: 1, drain_timeout_ms: 3000, progress_interval_ms: 0,
-};
+const SPEC = ASYNC_ECHO_SPEC;
 
 t.test('a durable-echo run answers every order with no error, each one journaled', async (t) => {
   const scenario = new DurableEchoScenario(SETTINGS);

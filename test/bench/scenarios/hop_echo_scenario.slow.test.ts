@@ -5,15 +5,12 @@
  * shared.
  */
 import t from 'tap';
-import { runScenarioOnce } from '../support/scenario_run.js';
+import { ASYNC_ECHO_SPEC, runScenarioOnce } from '../support/scenario_run.js';
 import { HopEchoScenario } from '../../../bench/scenarios/hop_echo_scenario.js';
 import { WsHopEchoScenario } from '../../../bench/scenarios/ws_hop_echo_scenario.js';
 
 const SETTINGS = { durability: 'none' as const, target_url: null, verbose: false };
-const SPEC = {
-  mode: 'open' as const, rate_per_s: 200, window: 8, warmup_s: 0.3, duration_s: 1, connections: 8, generators: 1, generator_nice: 0,
-  batch: 4, pipeline: 1, drain_timeout_ms: 3000, progress_interval_ms: 0,
-};
+const SPEC = ASYNC_ECHO_SPEC;
 
 t.test('a hop-echo run answers every order with no error, through the worker', async (t) => {
   const scenario = new HopEchoScenario(SETTINGS);
