@@ -10,16 +10,12 @@
  * Topology: durable echo server process (one uWebSockets.js event loop plus the journal
  * worker thread) <- loopback TCP -> load-generator process(es).
  */
-import { MergedLoad } from '../harness/load_result.js';
-import { RunSpec } from '../harness/run_spec.js';
-import { GeneratorProgress, ScheduleListener } from '../load/generator_process.js';
-import { runHttpLoadProcesses } from '../load/http_load_client.js';
-import { ServerProcess } from '../servers/server_process.js';
 import { EchoServerScenario } from './echo_server_scenario.js';
 import { LoadDefaults, Topology } from './scenario.js';
 
 export class DurableEchoScenario extends EchoServerScenario {
   readonly name = 'durable-echo';
+  protected readonly transport = 'http';
   protected override readonly durable = true;
   /**
    * http-json's load (one request in flight on each of 32 connections): it answers
@@ -33,8 +29,4 @@ export class DurableEchoScenario extends EchoServerScenario {
       + `+ the journal worker thread, ECHO_DURABILITY=${this.settings.durability})`,
     path: 'POST /orders over loopback TCP -> JSON.parse -> event on a ring -> journal (append, write, fdatasync: group commit) -> 200',
   };
-
-  protected drive(server: ServerProcess, spec: RunSpec, on_progress: (p: GeneratorProgress) => void, on_schedule: ScheduleListener): Promise<MergedLoad> {
-    return runHttpLoadProcesses({ host: server.options.host, port: server.options.port }, spec, on_progress, on_schedule);
-  }
 }

@@ -3,13 +3,16 @@
  * (bench/servers/echo_server.js: POST /orders answers, /ws echoes frames; the durable
  * ones journal every request first, the hop ones pass it through a worker standing where
  * the engine stands), a run that fails loudly if the server died under
- * the load, and the server's CPU per order by thread over each measured window. Each
- * baseline says only how it drives the server.
+ * the load, the server's CPU per order by thread over each measured window, and the
+ * two ways of driving it (HTTP orders, or WebSocket frames in the echo framing). Each
+ * baseline says only which way, and what its server does.
  */
 import { MergedLoad } from '../harness/load_result.js';
 import { RunSpec } from '../harness/run_spec.js';
 import { measureServerWindow, ServerUnderTest } from '../harness/server_window.js';
 import { GeneratorProgress, ScheduleListener } from '../load/generator_process.js';
+import { runHttpLoadProcesses } from '../load/http_load_client.js';
+import { runWsLoadProcesses } from '../load/ws_load_client.js';
 import { EchoServer, startEchoServer } from '../servers/echo_process.js';
 import { ServerProcess } from '../servers/server_process.js';
 import { DEFAULT_LOAD, LoadDefaults, Scenario, ScenarioName, ScenarioSettings, Topology } from './scenario.js';
@@ -29,13 +32,8 @@ export abstract class EchoServerScenario implements Scenario {
 
   constructor(protected readonly settings: ScenarioSettings) {}
 
-  /** Runs the load against the started echo server; `on_schedule` goes to the load client. */
-  protected abstract drive(
-    server: ServerProcess,
-    spec: RunSpec,
-    on_progress: (p: GeneratorProgress) => void,
-    on_schedule: ScheduleListener,
-  ): Promise<MergedLoad>;
+  /** How the load reaches the server: POST /orders over HTTP, or binary frames on /ws. */
+  protected abstract readonly transport: 'http' | 'ws';
 
   async start(): Promise<void> {
     this.server = await startEchoServer(this.settings.verbose, this.durable ? this.settings.durability : null, this.hop);
@@ -66,6 +64,14 @@ export abstract class EchoServerScenario implements Scenario {
     }
     if (server.hasExited()) throw died();
     return result;
+  }
+
+  /** Runs the load against the started echo server; `on_schedule` goes to the load client. */
+  private drive(server: ServerProcess, spec: RunSpec, on_progress: (p: GeneratorProgress) => void, on_schedule: ScheduleListener): Promise<MergedLoad> {
+    const { host, port } = server.options;
+    return this.transport === 'http'
+      ? runHttpLoadProcesses({ host, port }, spec, on_progress, on_schedule)
+      : runWsLoadProcesses(`ws://${host}:${port}`, 'echo-framing', spec, on_progress, on_schedule);
   }
 
   async stop(): Promise<void> {

@@ -11,16 +11,12 @@
  * Topology: hop echo server process (one uWebSockets.js event loop plus the engine's
  * stand-in worker thread) <- loopback TCP -> load-generator process(es).
  */
-import { MergedLoad } from '../harness/load_result.js';
-import { RunSpec } from '../harness/run_spec.js';
-import { GeneratorProgress, ScheduleListener } from '../load/generator_process.js';
-import { runHttpLoadProcesses } from '../load/http_load_client.js';
-import { ServerProcess } from '../servers/server_process.js';
 import { EchoServerScenario } from './echo_server_scenario.js';
 import { LoadDefaults, ScenarioName, Topology } from './scenario.js';
 
 export class HopEchoScenario extends EchoServerScenario {
   readonly name = 'hop-echo';
+  protected readonly transport = 'http';
   override readonly baseline: ScenarioName = 'echo';
   protected override readonly hop = true;
   /** http-json's load: it answers asynchronously too (see durable_echo_scenario.ts). */
@@ -31,8 +27,4 @@ export class HopEchoScenario extends EchoServerScenario {
       + '+ a worker thread standing where the engine stands)',
     path: 'POST /orders over loopback TCP -> JSON.parse -> command ring -> worker (OK reply at once) -> reply ring -> 200',
   };
-
-  protected drive(server: ServerProcess, spec: RunSpec, on_progress: (p: GeneratorProgress) => void, on_schedule: ScheduleListener): Promise<MergedLoad> {
-    return runHttpLoadProcesses({ host: server.options.host, port: server.options.port }, spec, on_progress, on_schedule);
-  }
 }

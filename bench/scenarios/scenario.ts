@@ -24,8 +24,9 @@ export interface ScenarioSettings {
   /** Show server output as it comes instead of only on failure. */
   readonly verbose: boolean;
   /**
-   * OMS_STAGE_SAMPLE_EVERY of a launched OMS (default 1: every order traced). Saturation
-   * runs trace at the OMS's own default instead: tracing every order cost ws-binary fsync
+   * OMS_STAGE_SAMPLE_EVERY of a launched OMS (default 1: every order traced). The CLI sets
+   * it from --stage-sample-every, else 1 in open loop and the OMS's own default for
+   * saturation runs: tracing every order cost ws-binary fsync
    * 2-19% of its closed-loop rate (bench/README.md, "Eighth pass"), a cost the deployed
    * OMS does not pay, while one order in 16 of hundreds of thousands still fills the table.
    */

@@ -5,16 +5,12 @@
  * are. The physical limit of a durable WebSocket answer on this machine; runs beside
  * ws-binary when the run's durability is fsync or write, and follows --durability.
  */
-import { MergedLoad } from '../harness/load_result.js';
-import { RunSpec } from '../harness/run_spec.js';
-import { GeneratorProgress, ScheduleListener } from '../load/generator_process.js';
-import { runWsLoadProcesses } from '../load/ws_load_client.js';
-import { ServerProcess } from '../servers/server_process.js';
 import { EchoServerScenario } from './echo_server_scenario.js';
 import { Topology } from './scenario.js';
 
 export class WsDurableEchoScenario extends EchoServerScenario {
   readonly name = 'ws-durable-echo';
+  protected readonly transport = 'ws';
   protected override readonly durable = true;
   readonly topology: Topology = {
     generator: 'WebSocket load-generator process(es): ws client, several 112-byte messages per frame',
@@ -22,8 +18,4 @@ export class WsDurableEchoScenario extends EchoServerScenario {
       + `+ the journal worker thread, ECHO_DURABILITY=${this.settings.durability}), /ws`,
     path: 'binary frame over loopback WebSocket -> one event per message on a ring -> journal (append, write, fdatasync: group commit) -> frame echoed back',
   };
-
-  protected drive(server: ServerProcess, spec: RunSpec, on_progress: (p: GeneratorProgress) => void, on_schedule: ScheduleListener): Promise<MergedLoad> {
-    return runWsLoadProcesses(`ws://${server.options.host}:${server.options.port}`, 'echo-framing', spec, on_progress, on_schedule);
-  }
 }

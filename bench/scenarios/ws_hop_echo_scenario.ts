@@ -6,16 +6,12 @@
  * DESIGN.md's threads; runs beside ws-echo, and the `floor` suite runs it beside
  * ws-binary in the same run.
  */
-import { MergedLoad } from '../harness/load_result.js';
-import { RunSpec } from '../harness/run_spec.js';
-import { GeneratorProgress, ScheduleListener } from '../load/generator_process.js';
-import { runWsLoadProcesses } from '../load/ws_load_client.js';
-import { ServerProcess } from '../servers/server_process.js';
 import { EchoServerScenario } from './echo_server_scenario.js';
 import { ScenarioName, Topology } from './scenario.js';
 
 export class WsHopEchoScenario extends EchoServerScenario {
   readonly name = 'ws-hop-echo';
+  protected readonly transport = 'ws';
   override readonly baseline: ScenarioName = 'ws-echo';
   protected override readonly hop = true;
   readonly topology: Topology = {
@@ -24,8 +20,4 @@ export class WsHopEchoScenario extends EchoServerScenario {
       + '+ a worker thread standing where the engine stands), /ws',
     path: 'binary frame over loopback WebSocket -> one command per message on the command ring -> worker (OK reply at once) -> frame echoed back',
   };
-
-  protected drive(server: ServerProcess, spec: RunSpec, on_progress: (p: GeneratorProgress) => void, on_schedule: ScheduleListener): Promise<MergedLoad> {
-    return runWsLoadProcesses(`ws://${server.options.host}:${server.options.port}`, 'echo-framing', spec, on_progress, on_schedule);
-  }
 }

@@ -15,11 +15,10 @@ import { EV_SEQ, EVENT_SLOT_BYTES } from '../../engine/protocol/event_layout.js'
 import { durableSeq } from '../../engine/reference/journal_progress.js';
 import { RingProducer } from '../../engine/ring/ring.js';
 import { EchoJournal } from './echo_journal.js';
+import { HeldQueue } from './held_queue.js';
 
 /** Longest park without a ring: a missed wake-up (there should be none) costs at most this. */
 const PARK_TIMEOUT_MS = 50;
-/** Answered entries at the head of the queue that trigger compacting it. */
-const COMPACT_AFTER = 1024;
 
 interface HeldAnswer {
   /** The request's last sequence: it may be answered once this is durable. */
@@ -31,8 +30,7 @@ export class DurableAnswers {
   private readonly producer: RingProducer;
   private next_seq = 1;
   /** Answers waiting for durability, in sequence order (sequences only grow). */
-  private held: (HeldAnswer | undefined)[] = [];
-  private head = 0;
+  private readonly held = new HeldQueue<HeldAnswer>();
   private publish_scheduled = false;
   private running = false;
   private readonly publishEvents = (): void => {
@@ -107,25 +105,19 @@ export class DurableAnswers {
   }
 
   private hasDueAnswer(): boolean {
-    const next = this.held[this.head];
+    const next = this.held.peek();
     return next !== undefined && next.seq <= durableSeq(this.journal.progress);
   }
 
   /** Answers every held request whose last sequence is durable now; returns how many. */
   private answerDurable(): number {
-    if (this.head === this.held.length) return 0;
+    if (this.held.peek() === undefined) return 0;
     const durable = durableSeq(this.journal.progress);
     let answered = 0;
-    while (this.head < this.held.length) {
-      const next = this.held[this.head]!;
-      if (next.seq > durable) break;
-      this.held[this.head++] = undefined;
+    for (let next = this.held.peek(); next !== undefined && next.seq <= durable; next = this.held.peek()) {
+      this.held.drop();
       answered++;
       next.answer();
-    }
-    if (this.head > COMPACT_AFTER && this.head * 2 > this.held.length) {
-      this.held = this.held.slice(this.head);
-      this.head = 0;
     }
     return answered;
   }

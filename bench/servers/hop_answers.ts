@@ -24,13 +24,12 @@ import { Doorbell } from '../../engine/ring/doorbell.js';
 import { RingConsumer, RingProducer, SharedRing } from '../../engine/ring/ring.js';
 import { REPLY_SPIN_US_MAX, ReplySpin } from '../../io/engine_link/reply_spin.js';
 import { EngineSideWorker, prepareEngineFixture } from '../scenarios/engine_fixture.js';
+import { HeldQueue } from './held_queue.js';
 
 /** The ring-echo worker: the engine's stand-in (also the engine scenario's baseline). */
 export const RING_ECHO_WORKER = new URL('./ring_echo_worker.js', import.meta.url);
 /** Longest park without a ring, as the OMS's io pump: a missed wake-up (there should be none) costs at most this. */
 const PARK_TIMEOUT_MS = 50;
-/** Answered entries at the head of the queue that trigger compacting it. */
-const COMPACT_AFTER = 1024;
 
 interface HeldAnswer {
   /** The request id of the request's last command: its reply releases the answer. */
@@ -44,8 +43,7 @@ export class HopAnswers {
   private readonly doorbell: Doorbell;
   private readonly reply_spin = new ReplySpin(REPLY_SPIN_US_MAX);
   /** Answers waiting for their replies, in request order (the worker answers in order). */
-  private held: (HeldAnswer | undefined)[] = [];
-  private head = 0;
+  private readonly held = new HeldQueue<HeldAnswer>();
   private next_request_id = 1;
   private publish_scheduled = false;
   private running = false;
@@ -160,10 +158,10 @@ export class HopAnswers {
     const ring = this.replies.ring;
     for (let k = 0; k < available; k++) {
       const request_id = ring.u32[(this.replies.slotAt(k) + RP_REQUEST_ID) >> 2];
-      const next = this.held[this.head];
+      const next = this.held.peek();
       if (next === undefined) throw new Error(`hop echo: reply ${request_id} with no request waiting`);
       if (request_id !== next.last_request_id) continue;
-      this.held[this.head++] = undefined;
+      this.held.drop();
       try {
         next.answer();
       } catch (error) {
@@ -172,10 +170,6 @@ export class HopAnswers {
       }
     }
     this.replies.release(available);
-    if (this.head > COMPACT_AFTER && this.head * 2 > this.held.length) {
-      this.held = this.held.slice(this.head);
-      this.head = 0;
-    }
     return available;
   }
 }
