@@ -23,17 +23,17 @@ export type RouteMatch = RouteFound | RouteMiss;
 
 export class Router {
   private readonly routes: Route[] = [];
-  /** Walked answers by path, then method, for paths equal to a pattern without parameters. */
+  /**
+   * Walked answers by path, then method, for paths equal to a pattern without parameters.
+   * Only found routes are kept: the first route registered for a method and path wins, so
+   * a route added later cannot change them (it can change a 405 or a 404).
+   */
   private readonly static_answers = new Map<string, Map<string, RouteMatch>>();
 
   add(method: string, pattern: string, handler: RouteHandler): this {
     const segments = splitPath(pattern).map((s) => (s.startsWith(':') ? null : s));
     this.routes.push({ method: method.toUpperCase(), pattern, segments, handler });
-    // A new route may change any kept answer: start again from the patterns.
-    this.static_answers.clear();
-    for (const route of this.routes) {
-      if (!route.segments.includes(null)) this.static_answers.set(route.pattern, new Map());
-    }
+    if (!segments.includes(null) && !this.static_answers.has(pattern)) this.static_answers.set(pattern, new Map());
     return this;
   }
 
