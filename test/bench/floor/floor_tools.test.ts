@@ -16,9 +16,9 @@ t.test('wake_latency measures each kind of hop, and what each ring costs the rin
   t.equal(costs?.length, 4);
 });
 
-t.test('fdatasync_cost measures appending and overwriting', async (t) => {
+t.test('fdatasync_cost measures appending and overwriting, each also from the paced due time', async (t) => {
   const dir = t.testdir();
   const out = execFileSync(process.execPath, [tool('fdatasync_cost'), '--dir', dir, '--rate', '200', '--seconds', '0.5'], { encoding: 'utf8', timeout: 60_000 });
-  t.match(out, /append \+ fdatasync: +p50 \d+ µs, p99 \d+, p99\.9 \d+, max \d+/);
-  t.match(out, /overwrite \+ fdatasync: p50 \d+ µs/);
+  t.match(out, /append \+ fdatasync: +p50 \d+ µs, p99 \d+, p99\.9 \d+, max \d+; from due: p50 \d+, p99 \d+, p99\.9 \d+, max \d+$/m);
+  t.match(out, /overwrite \+ fdatasync: p50 \d+ µs, .*; from due: p50 \d+, p99 \d+, p99\.9 \d+, max \d+$/m);
 });
