@@ -3,16 +3,16 @@
  * floor of durability none (bench/README.md, "Ninth pass"). Each request claims command
  * slots on the production command ring and the answer is held until the worker standing
  * where the engine stands (ring_echo_worker.ts: the engine's rings, doorbell and idle
- * strategy, an OK reply per command at once) has answered its last one. The io side keeps
- * io/engine_link/engine_link.ts's discipline:
+ * strategy, an OK reply per command at once) has answered its last one. The io side is
+ * io/engine_link/engine_link.ts's, with the same code where it can be:
  *
  *  - everything claimed in one event-loop turn is published together (one publish, at
  *    most one ring of the parked worker);
- *  - an idle io thread that just published waits a bounded, adaptive time for the replies
- *    itself (io/engine_link/reply_spin.ts, the OMS's default with durability none), marked
- *    awake so the worker does not ring it;
- *  - otherwise it parks with Atomics.waitAsync on its doorbell, which the worker rings
- *    after it publishes replies.
+ *  - the OMS's ReplyPump (io/engine_link/reply_pump.ts): an idle io thread that just
+ *    published waits a bounded, adaptive time for the replies itself (the OMS's default
+ *    with durability none), marked awake so the worker does not ring it; otherwise it
+ *    parks with Atomics.waitAsync on its doorbell, which the worker rings after it
+ *    publishes replies.
  *
  * So an OMS order at durability none costs what this costs plus the engine's own work,
  * decoding, the read model and the answer's encoding.
@@ -22,6 +22,7 @@ import { CommandType } from '../../engine/protocol/enums.js';
 import { RP_REQUEST_ID } from '../../engine/protocol/reply_layout.js';
 import { Doorbell } from '../../engine/ring/doorbell.js';
 import { RingConsumer, RingProducer, SharedRing } from '../../engine/ring/ring.js';
+import { ReplyPump } from '../../io/engine_link/reply_pump.js';
 import { REPLY_SPIN_US_MAX, ReplySpin } from '../../io/engine_link/reply_spin.js';
 import { EngineSideWorker, prepareEngineFixture } from '../scenarios/engine_fixture.js';
 import { HeldQueue } from './held_queue.js';
@@ -40,20 +41,17 @@ interface HeldAnswer {
 export class HopAnswers {
   private readonly commands: RingProducer;
   private readonly replies: RingConsumer;
-  private readonly doorbell: Doorbell;
-  private readonly reply_spin = new ReplySpin(REPLY_SPIN_US_MAX);
+  private readonly reply_pump: ReplyPump;
   /** Answers waiting for their replies, in request order (the worker answers in order). */
   private readonly held = new HeldQueue<HeldAnswer>();
   private next_request_id = 1;
   private publish_scheduled = false;
-  private running = false;
-  /** True while the pump awaits its doorbell (nothing to do). */
-  private pump_parked = false;
 
   private constructor(private readonly worker: EngineSideWorker, buffers: { commands: SharedArrayBuffer; replies: SharedArrayBuffer; engine_doorbell: SharedArrayBuffer; io_doorbell: SharedArrayBuffer }) {
     this.commands = new RingProducer(new SharedRing(buffers.commands), [new Doorbell(buffers.engine_doorbell)]);
     this.replies = new RingConsumer(new SharedRing(buffers.replies), 0);
-    this.doorbell = new Doorbell(buffers.io_doorbell);
+    this.reply_pump = new ReplyPump(new Doorbell(buffers.io_doorbell), this.replies, new ReplySpin(REPLY_SPIN_US_MAX), PARK_TIMEOUT_MS,
+      { drain: () => this.answerReplies(), hasWork: () => this.replies.available() > 0 });
   }
 
   /** Starts the worker on production-sized rings and begins answering. */
@@ -61,8 +59,7 @@ export class HopAnswers {
     const fixture = prepareEngineFixture('hop');
     const worker = await EngineSideWorker.start(RING_ECHO_WORKER, { ...fixture.init, profile_gc: false }, fixture.buffers);
     const hop = new HopAnswers(worker, fixture.buffers);
-    hop.running = true;
-    hop.pump();
+    hop.reply_pump.start();
     return hop;
   }
 
@@ -83,8 +80,7 @@ export class HopAnswers {
 
   /** Stops answering and stops the worker. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.doorbell.cancelPark();
+    this.reply_pump.stop();
     await this.worker.stop();
   }
 
@@ -115,40 +111,11 @@ export class HopAnswers {
 
   private readonly publishCommands = (): void => {
     this.publish_scheduled = false;
-    const spin = this.pump_parked && this.reply_spin.enabled;
-    if (spin) this.doorbell.cancelPark();
+    this.reply_pump.publish(this.publishNow);
+  };
+
+  private readonly publishNow = (): void => {
     this.commands.publish();
-    if (!spin) return;
-    this.reply_spin.spin(this.replies);
-    this.answerReplies();
-    if (!this.running) return;
-    // As engine_link.ts: the pump still awaits its doorbell; announce the park again and
-    // look once more for what came while the worker believed this thread awake.
-    this.doorbell.prepareToPark();
-    if (this.replies.available() > 0) this.answerReplies();
-  };
-
-  private readonly pump = (): void => {
-    while (this.running) {
-      if (this.answerReplies() > 0) {
-        setImmediate(this.pump);
-        return;
-      }
-      const seen = this.doorbell.prepareToPark();
-      if (this.replies.available() > 0) {
-        this.doorbell.cancelPark();
-        continue;
-      }
-      this.pump_parked = true;
-      this.doorbell.parkThen(seen, PARK_TIMEOUT_MS, this.unpark);
-      return;
-    }
-  };
-
-  private readonly unpark = (): void => {
-    this.doorbell.cancelPark();
-    this.pump_parked = false;
-    this.pump();
   };
 
   /** Takes every published reply and answers each request whose last reply came; returns the replies taken. */

@@ -21,6 +21,7 @@ import { RingConsumer, RingProducer, SharedRing } from '../../engine/ring/ring.j
 import { EventConsumer } from '../../engine/shared_memory.js';
 import { OrderStore } from '../../services/read_model/order_store.js';
 import { systemClock } from '../../engine/agent/clock.js';
+import { ReplyPump } from './reply_pump.js';
 import { REPLY_SPIN_US_MAX, ReplySpin } from './reply_spin.js';
 import { StageTimer } from './stage_timer.js';
 
@@ -66,7 +67,6 @@ export class EngineLink {
   private readonly events: RingConsumer;
   private readonly replies: RingConsumer;
   private readonly event_ring: SharedRing;
-  private readonly doorbell: Doorbell;
   private readonly store: OrderStore;
   private readonly handlers: (ReplyHandler | undefined)[] = new Array(PENDING_SLOTS);
   /** Each pending request's context, handed back to its handler. */
@@ -82,10 +82,9 @@ export class EngineLink {
   private publish_scheduled = false;
   private readonly publishCommands = (): void => {
     this.publish_scheduled = false;
-    // Announced as awake before the engine can see the commands: an engine that is spinning
-    // answers within a microsecond and would otherwise ring a thread about to look itself.
-    const spin = this.pump_parked && this.reply_spin.enabled;
-    if (spin) this.doorbell.cancelPark();
+    this.reply_pump.publish(this.publishNow);
+  };
+  private readonly publishNow = (): void => {
     // Stamped before the commands become visible, not after: publish also rings a parked
     // engine, which may take them and answer before this thread returns from the ring (a
     // wake-up that costs the ringer 7-10 µs here, and ms when it then waits for a core).
@@ -93,12 +92,11 @@ export class EngineLink {
     // to_engine was negative and shown as 0: the stages no longer added up to the total.
     if (this.traced_unpublished > 0) this.stampPublished();
     this.writer.publish();
-    if (spin) this.spinForReplies();
   };
-  /** True while the pump awaits its doorbell (the io thread had nothing to do). */
-  private pump_parked = false;
-  /** The bounded wait for replies after a publish from idle (see spinForReplies). */
+  /** The bounded wait for replies after a publish from idle. */
   private readonly reply_spin: ReplySpin;
+  /** Drains while there is work, parks on the io doorbell otherwise (reply_pump.ts). */
+  private readonly reply_pump: ReplyPump;
   // Stage timing (see stage_timer.ts): per pending slot, when a traced request was written
   // at the edge (0: not traced) and when its command was published.
   readonly stage_timer: StageTimer | null;
@@ -143,10 +141,11 @@ export class EngineLink {
     this.events = new RingConsumer(this.event_ring, EventConsumer.IO, [],
       options.durable === false ? undefined : EventConsumer.JOURNAL, engine_doorbell);
     this.replies = new RingConsumer(new SharedRing(options.replies), 0, [], undefined, engine_doorbell);
-    this.doorbell = new Doorbell(options.io_doorbell);
     this.store = options.store;
     this.stage_timer = options.stage_timer ?? null;
     this.reply_spin = new ReplySpin(options.reply_spin_us ?? (options.durable === false ? REPLY_SPIN_US_MAX : 0));
+    this.reply_pump = new ReplyPump(new Doorbell(options.io_doorbell), this.replies, this.reply_spin, PUMP_PARK_MS,
+      { drain: () => this.drainSafely(), hasWork: () => this.hasWork() });
   }
 
   /** Called for every durable event after the read model applied it (execution reports, metrics). */
@@ -253,13 +252,13 @@ export class EngineLink {
     this.running = true;
     this.sweep_timer = setInterval(() => this.sweepTimeouts(), TIMEOUT_SWEEP_MS);
     this.sweep_timer.unref();
-    this.pump();
+    this.reply_pump.start();
   }
 
   stop(): void {
     this.running = false;
     if (this.sweep_timer !== undefined) clearInterval(this.sweep_timer);
-    this.doorbell.cancelPark();
+    this.reply_pump.stop();
   }
 
   /**
@@ -285,60 +284,6 @@ export class EngineLink {
 
   hasWork(): boolean {
     return this.events.available() > 0 || this.replies.available() > 0;
-  }
-
-  /**
-   * One turn of the pump: drain, then either come back on the next event-loop turn (there
-   * was work: sockets and timers go first) or park on the doorbell until rung (or 50 ms).
-   * Callbacks bound once, not an async loop: an await per turn and per park was a promise
-   * and a continuation each, 23% of the io thread's garbage at 5 000 ws orders/s
-   * (bench/README.md, "Fifth pass").
-   */
-  private readonly pump = (): void => {
-    while (this.running) {
-      if (this.drainSafely() > 0) {
-        setImmediate(this.pump);
-        return;
-      }
-      // Parking, not spinning: on two cores an io thread that spins for answers takes the
-      // CPU the engine and journal need to produce them (measured: throughput drops). The
-      // one bounded exception is spinForReplies, right after a publish from idle.
-      const seen = this.doorbell.prepareToPark();
-      if (this.hasWork()) {
-        this.doorbell.cancelPark();
-        continue;
-      }
-      this.pump_parked = true;
-      this.doorbell.parkThen(seen, PUMP_PARK_MS, this.unpark);
-      return;
-    }
-  };
-
-  private readonly unpark = (): void => {
-    this.doorbell.cancelPark();
-    this.pump_parked = false;
-    this.pump();
-  };
-
-  /**
-   * An idle io thread that just published commands waits a little for the answers itself
-   * instead of parking: at a few thousand orders per second each order otherwise pays a
-   * second wake-up, the io thread's, on top of the engine's. While it spins it is marked
-   * not parked, so the engine does not ring it (a notify is a syscall, and a wake-up it
-   * would then find nothing to do for; publishCommands marks it before publishing);
-   * afterwards the park is announced again, and anything published in between is drained
-   * here rather than waiting for a ring that was never sent. The spin adapts to how fast
-   * the engine answers (reply_spin.ts).
-   */
-  private spinForReplies(): void {
-    this.reply_spin.spin(this.replies);
-    this.drainSafely();
-    if (!this.running) return; // stopped (or failed) meanwhile: nobody waits on the doorbell
-    // The pump still awaits its doorbell: announce the park again (its waitAsync waits on
-    // the sequence it read before, so any ring from now on ends it), then look once more
-    // for what was published while the engine believed us awake.
-    this.doorbell.prepareToPark();
-    if (this.hasWork()) this.drainSafely();
   }
 
   /** drain(), but a bug in it must not stop replies forever: it is reported and draining goes on. */
